@@ -1,0 +1,39 @@
+"""The nouns of the reference store: passages and the hits retrieval returns."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from claims.model import Span, content_hash
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A piece of reference text with its provenance. The id is a hash of its content and source."""
+
+    text: str
+    source_url: str = ""
+    source_title: str = ""
+    publisher: str = ""
+    published: dt.date | None = None
+    published_raw: str = ""          # the date as given, kept when it is not a date ("undated")
+    language: str = ""
+    quote_type: str = ""             # "verbatim" or "paraphrase" of its source
+    span: Span | None = None         # where the text sits in its source document, when known
+    external_id: str = ""            # the id the file gave it ("P001")
+    id: str = ""
+
+    def __post_init__(self):
+        if not self.id:
+            object.__setattr__(self, "id", "p-" + content_hash(self.source_url, self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A passage found for a query, with how it was found."""
+
+    passage: Passage
+    score: float          # cosine similarity for dense retrieval
+    rank: int             # 1-based
+    method: str = "dense"
+    load_id: str = ""     # the load that wrote the passage row
