@@ -1,0 +1,72 @@
+"""Score a check of the seed article against its gold claims (shared data/seed/claims.gold.jsonl).
+
+A gold claim is *covered* when a produced claim's span overlaps the gold claim's source sentence
+in the article, and *covered with the gold label* when one of those produced claims got the gold
+label. The full evaluation harness (data-set adapters, calibration) comes with later issues.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from claims.errors import InputError
+from claims.model import Span
+from claims.read import read_articles
+
+GOLD_LABELS = {
+    "SUPPORTED": "SUPPORTED", "SUPPORTS": "SUPPORTED",
+    "REFUTED": "REFUTED", "REFUTES": "REFUTED",
+    "NOT ENOUGH EVIDENCE": "NOT_ENOUGH_EVIDENCE", "NOT_ENOUGH_EVIDENCE": "NOT_ENOUGH_EVIDENCE",
+    "NOT ENOUGH INFO": "NOT_ENOUGH_EVIDENCE",
+    "CONFLICTING": "CONFLICTING", "CONFLICTING EVIDENCE/CHERRYPICKING": "CONFLICTING",
+}
+
+
+def _jsonl(path: str | Path) -> list[dict]:
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})", code="FC104") from exc
+    return rows
+
+
+def evaluate_seed(gold_path: str | Path, verdicts_path: str | Path, article_path: str | Path) -> dict:
+    article = read_articles(article_path)[0]
+    gold = _jsonl(gold_path)
+    produced = [v for v in _jsonl(verdicts_path) if v.get("article_id") == article.id]
+    spans = [(Span(*v["claim"]["span"]), v["label"]) for v in produced]
+    per_claim = []
+    covered = covered_label = 0
+    confusion: Counter[tuple[str, str]] = Counter()
+    for g in gold:
+        sentence = g["source_span_no"]
+        start = article.text.find(sentence)
+        gold_label = GOLD_LABELS.get(str(g["verdict"]).upper(), str(g["verdict"]))
+        if start < 0:
+            per_claim.append({"id": g["id"], "covered": False, "gold": gold_label, "labels": [],
+                              "note": "source sentence not found in the article"})
+            continue
+        gspan = Span(start, start + len(sentence))
+        labels = [label for span, label in spans if span.overlaps(gspan)]
+        is_covered = bool(labels)
+        hit = gold_label in labels
+        covered += is_covered
+        covered_label += hit
+        majority = Counter(labels).most_common(1)[0][0] if labels else "NONE"
+        confusion[(gold_label, majority)] += 1
+        per_claim.append({"id": g["id"], "type": g.get("type"), "gold": gold_label, "covered": is_covered,
+                          "labels": labels, "gold_label_found": hit})
+    return {
+        "article_id": article.id,
+        "produced_claims": len(produced),
+        "produced_labels": dict(Counter(v["label"] for v in produced)),
+        "gold_claims": len(gold),
+        "gold_covered": covered,
+        "gold_covered_with_gold_label": covered_label,
+        "confusion_gold_vs_majority": {f"{g} -> {p}": n for (g, p), n in sorted(confusion.items())},
+        "per_claim": per_claim,
+    }

