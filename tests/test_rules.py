@@ -1,0 +1,218 @@
+"""Table tests of the exact rules (quantity, age, exclusivity, date) on constructed claims and passages."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from claims.model import Claim, Comparator, DateMention, Precision, Quantity, Span
+from sources.model import Passage
+from verdicts import rules
+from verdicts.model import Stance
+
+ANCHOR = dt.date(2024, 4, 30)
+
+
+def claim(text, *, quantities=(), dates=(), entities=(), exclusive=False, language="en", anchor=ANCHOR):
+    return Claim("a-test", text, Span(0, len(text)), language=language, quantities=tuple(quantities),
+                 dates=tuple(dates), entities=tuple(entities), exclusive=exclusive, anchor_date=anchor)
+
+
+def qty(text, quote, value, comparator=Comparator.EQ, unit="", upper=None):
+    i = text.index(quote)
+    return Quantity(value, Span(i, i + len(quote)), quote, unit, comparator, upper)
+
+
+def passage(text, published=ANCHOR, language="en"):
+    return Passage(text, source_url="https://example.org/x", published=published, language=language)
+
+
+# ---------------------------------------------------------------- age
+ABBAS_NB = "87 år gamle Abbas har sittet på overtid siden 2009"
+
+
+def abbas(age=87, text=None):
+    text = text or ABBAS_NB.replace("87", str(age))
+    return claim(text, quantities=[qty(text, f"{age} år gamle", age, unit="year_of_age")],
+                 entities=["Abbas"], language="nb")
+
+
+def test_age_refuted_by_birth_date_names_both_ages_and_dates():
+    r = rules.check(abbas(), passage("Mahmoud Abbas (born 15 November 1935) ... Abbas's term as President "
+                                     "expired 15 January 2009.", published=None))
+    assert r is not None and r.rule == "age" and r.stance is Stance.REFUTES
+    assert r.explanation == "article says 87; born 1935-11-15, so 88 on 2024-04-30"
+    assert r.score >= 0.8
+
+
+@pytest.mark.parametrize("text,language,age_then", [
+    ("Mahmoud Abbas ble født 15. november 1935 i Safed.", "nb", 88),
+    ("Mahmoud Abbas - Born: March 26, 1935; Birthplace: Safed; Age: 87 years old.", "en", 89),
+])
+def test_age_birth_date_in_norwegian_and_english(text, language, age_then):
+    r = rules.check(abbas(), passage(text, published=None, language=language))
+    assert r.stance is Stance.REFUTES
+    assert f"so {age_then} on 2024-04-30" in r.explanation
+
+
+def test_age_supported_when_birth_date_gives_the_claimed_age():
+    r = rules.check(abbas(88), passage("Mahmoud Abbas (born 15 November 1935) is the Palestinian president."))
+    assert r.stance is Stance.SUPPORTS and "so 88 on 2024-04-30" in r.explanation
+
+
+def test_undated_age_statement_does_not_support():
+    r = rules.check(abbas(87), passage("Mahmoud Abbas - Birthplace: Safed; Age: 87 years old.", published=None))
+    assert r is None or (r.stance is not Stance.SUPPORTS and r.score <= 0.3)
+    assert r is None or "undated age statement" in r.explanation
+
+
+def test_dated_age_statement_is_aged_forward():
+    p = passage("Mahmoud Abbas, 88 years old, met the delegation.", published=dt.date(2024, 4, 1))
+    assert rules.check(abbas(88), p).stance is Stance.SUPPORTS
+    assert rules.check(abbas(85), p).stance is Stance.REFUTES
+
+
+def test_age_needs_the_same_person():
+    assert rules.check(abbas(), passage("Ismail Haniyeh (born 29 January 1962) is a Hamas leader.")) is None
+
+
+def test_passage_with_two_birth_dates_lists_both():
+    r = rules.check(abbas(), passage("Many sources give Abbas's birth date as 26 March 1935, but his website says "
+                                     "he was born on 15 November 1935."))
+    assert r.stance is Stance.REFUTES
+    assert "1935-03-26" in r.explanation and "1935-11-15" in r.explanation
+
+
+# ---------------------------------------------------------------- quantity
+OVER_EN = "Over 34,000 Palestinians have since been killed"
+
+
+def over_34000(text=OVER_EN, quote="Over 34,000", language="en"):
+    return claim(text, quantities=[qty(text, quote, 34000, Comparator.GT)], language=language)
+
+
+def test_lower_bound_supported_by_a_higher_count():
+    r = rules.check(over_34000(), passage("The health ministry in Gaza said that at least 34,535 people have been "
+                                          "killed in the Palestinian territory."))
+    assert r.rule == "quantity" and r.stance is Stance.SUPPORTS and r.score >= 0.8
+    assert "over 34,000" in r.explanation and "34,535" in r.explanation
+
+
+def test_norwegian_claim_against_norwegian_source():
+    text = "Over 34.000 palestinere er siden drept i israelske angrep i Gaza"
+    c = over_34000(text, "Over 34.000", language="nb")
+    r = rules.check(c, passage("Til sammen har 34.654 blitt drept siden 7. oktober, mens 77.908 er såret.",
+                               published=dt.date(2024, 4, 29), language="nb"))
+    assert r.stance is Stance.SUPPORTS and "34,654" in r.explanation
+
+
+def test_norwegian_claim_against_english_source():
+    text = "Over 34.000 palestinere er siden drept"
+    r = rules.check(over_34000(text, "Over 34.000", language="nb"),
+                    passage("At least 34,535 people have been killed during the war."))
+    assert r.stance is Stance.SUPPORTS
+
+
+def test_lower_bound_refuted_by_a_lower_count_at_the_claim_date():
+    r = rules.check(over_34000(), passage("The death toll rose to 33,970 people killed, the ministry said."))
+    assert r.stance is Stance.REFUTES and "33,970" in r.explanation
+
+
+@pytest.mark.parametrize("source", ["77,908 people were injured in the war.",
+                                    "34,600 people were injured, the ministry said."])
+def test_killed_is_not_compared_with_injured(source):
+    text = "34,000 killed in Gaza"
+    c = claim(text, quantities=[qty(text, "34,000", 34000)])
+    assert rules.check(c, passage(source)) is None
+
+
+@pytest.mark.parametrize("quote,value,comp,upper,source,expected", [
+    ("34,000", 34000, Comparator.EQ, None, "34,535 people were killed", Stance.SUPPORTS),     # rounding
+    ("34,000", 34000, Comparator.EQ, None, "36,100 people were killed", Stance.REFUTES),
+    ("34,535", 34535, Comparator.EQ, None, "34,612 people were killed", Stance.REFUTES),      # exact number
+    ("34,535", 34535, Comparator.EQ, None, "34,535 people were killed", Stance.SUPPORTS),
+    ("nearly 35,000", 35000, Comparator.NEARLY, None, "34,535 people were killed", Stance.SUPPORTS),
+    ("nearly 35,000", 35000, Comparator.NEARLY, None, "35,900 people were killed", Stance.REFUTES),
+    ("about 34,000", 34000, Comparator.APPROX, None, "35,500 people were killed", Stance.SUPPORTS),
+    ("about 34,000", 34000, Comparator.APPROX, None, "39,000 people were killed", Stance.REFUTES),
+    ("fewer than 40,000", 40000, Comparator.LT, None, "34,535 people were killed", Stance.SUPPORTS),
+    ("at most 30,000", 30000, Comparator.LE, None, "34,535 people were killed", Stance.REFUTES),
+    ("at least 34,535", 34535, Comparator.GE, None, "34,535 people were killed", Stance.SUPPORTS),
+    ("between 30,000 and 35,000", 30000, Comparator.BETWEEN, 35000, "34,535 people were killed", Stance.SUPPORTS),
+    ("between 30,000 and 33,000", 30000, Comparator.BETWEEN, 33000, "34,535 people were killed", Stance.REFUTES),
+])
+def test_comparators(quote, value, comp, upper, source, expected):
+    text = f"{quote} people were killed in the war"
+    c = claim(text, quantities=[qty(text, quote, value, comp, upper=upper)])
+    r = rules.check(c, passage(source))
+    assert r is not None and r.stance is expected, r
+
+
+def test_count_from_after_the_claim_date_supports_only_weakly():
+    r = rules.check(over_34000(), passage("At least 34,654 people have been killed.", published=dt.date(2024, 5, 4)))
+    assert r.stance is Stance.SUPPORTS and r.score < 0.5 and "after the claim" in r.explanation
+
+
+def test_undated_count_gets_a_low_score():
+    r = rules.check(over_34000(), passage("At least 34,535 people have been killed.", published=None))
+    assert r.stance is Stance.SUPPORTS and r.score < 0.5 and "undated" in r.explanation
+
+
+def test_percent_is_not_compared_with_a_count():
+    text = "34,000 people were killed"
+    c = claim(text, quantities=[qty(text, "34,000", 34000)])
+    assert rules.check(c, passage("Turnout was 34 percent, and 41% of people were killed.")) is None
+
+
+# ---------------------------------------------------------------- exclusivity
+NORWAY = "Norway was alone in the West in recognising the unity government"
+
+
+def test_exclusive_claim_supported_only_by_a_source_stating_exclusivity():
+    c = claim(NORWAY, exclusive=True, entities=["Norway"])
+    r = rules.check(c, passage("Norway, the only Western country to normalise ties with the new Palestinian "
+                               "government, said it was ready to resume aid."))
+    assert r.rule == "exclusivity" and r.stance is Stance.SUPPORTS
+
+
+def test_exclusive_claim_without_stated_exclusivity_is_neutral():
+    c = claim(NORWAY, exclusive=True, entities=["Norway"])
+    r = rules.check(c, passage("Norway recognised the Palestinian unity government in March 2007."))
+    assert r.stance is Stance.NEUTRAL
+    assert r.explanation == "claim says only/alone; this source does not state exclusivity"
+
+
+def test_non_exclusive_claim_gets_no_exclusivity_rule():
+    c = claim("Norway recognised the unity government", entities=["Norway"])
+    assert rules.check(c, passage("Norway was the only Western country to recognise it.")) is None
+
+
+# ---------------------------------------------------------------- date
+def test_same_event_different_day_is_a_weak_refutation():
+    text = "Hamas and Fatah agreed in Mecca on 9 February 2007 to form a unity government"
+    i = text.index("9 February 2007")
+    c = claim(text, dates=[DateMention(dt.date(2007, 2, 9), Precision.DAY, Span(i, i + 15), "9 February 2007")],
+              entities=["Hamas", "Fatah"])
+    r = rules.check(c, passage("Hamas and Fatah agreed on 8 February 2007 in Mecca to form a national-unity "
+                               "government."))
+    assert r.rule == "date" and r.stance is Stance.REFUTES and r.score < 0.5
+    assert "2007-02-08" in r.explanation and "2007-02-09" in r.explanation
+    other = rules.check(c, passage("Israel and Egypt agreed on 8 February 2007 in Cairo to reopen a crossing."))
+    assert other is None
+
+
+# ---------------------------------------------------------------- robustness
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.one_of(st.none(), st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1))))
+def test_rules_never_crash_and_scores_stay_in_range(text, published):
+    for c in (abbas(), over_34000(), claim(NORWAY, exclusive=True, entities=["Norway"])):
+        r = rules.check(c, passage(text, published=published))
+        assert r is None or 0.0 <= r.score <= 1.0
+
+
+def test_round_source_figure_does_not_decide_a_precise_claim():
+    text = "34,535 people were killed in the war"
+    c = claim(text, quantities=[qty(text, "34,535", 34535)])
+    r = rules.check(c, passage("34,000 people were killed, the ministry said."))
+    assert r.stance is Stance.NEUTRAL and "34,000" in r.explanation
