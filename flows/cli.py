@@ -98,7 +98,6 @@ def store_ingest(files: tuple[str, ...], db: str, embedder: str, strict: bool) -
     from sources.store import Store
 
     emb = get_embedder(embedder)
-    failed = False
     try:
         with Store(db) as st:
             for path in files:
@@ -120,8 +119,6 @@ def store_ingest(files: tuple[str, ...], db: str, embedder: str, strict: bool) -
                 }))
     except FactcheckError as exc:
         _fail(exc)
-    if failed:
-        sys.exit(1)
 
 
 @store.command("stats")
@@ -207,7 +204,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls) -> None:
         _fail(exc)
 
     from flows.verify import verify_articles
-    from verdicts.export import table, to_jsonl, verdict_to_dict, markdown_report
+    from verdicts.export import markdown_report, to_jsonl, verdict_to_dict
 
     started = time.perf_counter()
     _err(f"checking {len(articles)} file(s) against {db} ...")

@@ -1,0 +1,274 @@
+"""Claims from sentences: clause splits, age claims, types, flags, spans into the article."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claims.errors import InputError
+from claims.extract import EXTRACTOR, extract_claims, split_clauses
+from claims.model import ClaimType, Comparator, Sentence, Span
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "article.md"
+PUBLISHED = dt.date(2024, 4, 30)
+
+
+def _sentences(body: str) -> list[Sentence]:
+    """A simple splitter for tests: paragraphs, then '. ' before a capital or a dash."""
+    out: list[Sentence] = []
+    for pi, para in enumerate(re.finditer(r"[^\n]+", body)):
+        heading = not para.group().rstrip().endswith((".", "?", "!"))
+        for sm in re.finditer(r"\S.*?(?:[.!?](?=\s+[A-ZÆØÅ–]|\s*$)|$)", para.group()):
+            t = sm.group().strip()
+            start = para.start() + sm.start()
+            out.append(Sentence(Span(start, start + len(t)), t, pi, heading))
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed():
+    raw = SEED.read_text(encoding="utf-8")
+    body = raw.split("---", 2)[2]
+    sents = _sentences(body)
+    claims = extract_claims("seed", body, sents, language="nb", published=PUBLISHED)
+    return body, sents, claims
+
+
+def _claims_in(claims, sentence_start: str, body: str):
+    return [c for c in claims if body[c.sentence_span.start :].startswith(sentence_start)]
+
+
+def test_every_span_is_exact_and_metadata_is_set(seed):
+    body, _, claims = seed
+    assert claims
+    for c in claims:
+        covered = body[c.span.start : c.span.end]
+        assert c.text == covered or c.text.endswith(" " + covered)  # a VP clause gets its subject
+        assert c.sentence_span.contains(c.span)
+        assert c.extractor == EXTRACTOR == "claims.rules.v1"
+        assert c.anchor_date == PUBLISHED and c.language == "nb"
+        assert 0.0 <= c.checkworthy <= 1.0
+        for m in (*c.quantities, *c.dates):
+            assert body[m.span.start : m.span.end] == m.text and c.span.contains(m.span)
+
+
+def test_headings_give_no_claims(seed):
+    body, sents, claims = seed
+    headings = [s for s in sents if s.is_heading]
+    assert {s.text for s in headings} >= {"Røk uklar", "Upopulær president", "Vil knuse Hamas"}
+    assert not any(c.sentence_span in {s.span for s in headings} for c in claims)
+
+
+def test_age_claim_and_clauses(seed):
+    body, _, claims = seed
+    cs = _claims_in(claims, "87 år gamle Abbas", body)
+    age = [c for c in cs if any(q.unit == "year_of_age" for q in c.quantities)]
+    assert len(age) == 1
+    a = age[0]
+    assert a.text == "87 år gamle Abbas" == body[a.span.start : a.span.end]
+    assert a.type is ClaimType.NUMERIC and a.checkable
+    assert a.quantities[0].value == 87 and "Abbas" in a.entities
+    clauses = [c for c in cs if c is not a]
+    assert [c.text for c in clauses] == [
+        "87 år gamle Abbas har sittet på overtid siden 2009",
+        "Abbas har siden nektet å holde valg.",
+    ]
+    assert clauses[0].type is ClaimType.TEMPORAL
+    assert clauses[0].dates[0].value == dt.date(2009, 1, 1)
+    assert not any(q.unit == "year_of_age" for c in clauses for q in c.quantities)
+
+
+def test_lower_bound_count(seed):
+    body, _, claims = seed
+    cs = _claims_in(claims, "Over 34.000 palestinere", body)
+    numeric = [c for c in cs if c.type is ClaimType.NUMERIC]
+    assert len(numeric) == 1
+    q = numeric[0].quantities[0]
+    assert (q.value, q.comparator) == (34000, Comparator.GT)
+    assert numeric[0].checkable and numeric[0].checkworthy >= 0.6
+    # the sentence joins three statements; the last is an assessment, not a fact
+    assert len(cs) == 3
+    opinion = [c for c in cs if "høyst uklart" in c.text]
+    assert len(opinion) == 1 and opinion[0].type is ClaimType.OPINION and not opinion[0].checkable
+
+
+def test_only_claim_is_exclusive_comparative(seed):
+    body, _, claims = seed
+    (c,) = _claims_in(claims, "I februar 2007", body)
+    assert c.exclusive and c.type is ClaimType.COMPARATIVE
+    assert c.dates[0].value == dt.date(2007, 2, 1)
+    assert {"Norge", "Hamas", "Fatah"} <= set(c.entities)
+
+
+def test_polls_finding_is_checkable(seed):
+    body, _, claims = seed
+    (c,) = _claims_in(claims, "Meningsmålinger tyder på", body)
+    assert c.type is not ClaimType.OPINION and c.checkable
+
+
+def test_quotes_dates_and_entities(seed):
+    body, _, claims = seed
+    (c,) = _claims_in(claims, "Statsminister Benjamin Netanyahu", body)
+    assert c.type is ClaimType.QUOTE
+    assert [d.value for d in c.dates] == [dt.date(2023, 10, 7)]
+    assert c.entities[0] == "Benjamin Netanyahu"
+    (q,) = _claims_in(claims, "– Representanter", body)
+    assert q.type is ClaimType.QUOTE
+    cs = _claims_in(claims, "Kina maner", body)
+    assert len(cs) == 2
+    assert cs[1].dates[0].value == dt.date(2024, 3, 1)
+    assert "Ismail Haniyeh" in cs[1].entities
+
+
+def test_vp_coordination_gets_the_subject(seed):
+    body, _, claims = seed
+    cs = _claims_in(claims, "USA, EU og Israel", body)
+    assert [c.text for c in cs] == [
+        "USA, EU og Israel ser imidlertid på gruppen som en terroristorganisasjon",
+        "USA, EU og Israel nektet å anerkjenne regjeringen de dannet.",
+    ]
+    assert body[cs[1].span.start : cs[1].span.end] == "nektet å anerkjenne regjeringen de dannet."
+    assert set(cs[1].entities) == {"USA", "EU", "Israel"}
+
+
+def _doc(sentences: list[str], headings: frozenset[str] = frozenset()) -> tuple[str, list[Sentence]]:
+    text, sents = "", []
+    for i, s in enumerate(sentences):
+        start = len(text)
+        text += s + "\n\n"
+        sents.append(Sentence(Span(start, start + len(s)), s, i, s in headings))
+    return text, sents
+
+
+EN = [
+    "Key facts",
+    "More than 34,000 Palestinians have been killed in Gaza since 7 October, and large parts of the enclave "
+    "have been reduced to rubble.",
+    "The 87-year-old Abbas has been in office since 2005 and has refused to hold elections.",
+    "Norway was the only Western country to recognise the unity government.",
+    "I think the talks will probably fail.",
+    "Polls show that Hamas would win an election.",
+    "Lin Jian said the two sides made progress.",
+    "The fighting led to the collapse of the government.",
+    "Ismail Haniyeh is the political leader of Hamas.",
+    "Hamas won the election in January 2006.",
+    "Mahmoud Abbas (88) met the delegation in Ramallah on Tuesday.",
+]
+
+
+@pytest.fixture(scope="module")
+def english():
+    text, sents = _doc(EN, frozenset({"Key facts"}))
+    return text, extract_claims("en-1", text, sents, language="en", published=PUBLISHED)
+
+
+def _by_start(text, claims, start):
+    return [c for c in claims if text[c.sentence_span.start :].startswith(start)]
+
+
+def test_english_numeric_split(english):
+    text, claims = english
+    cs = _by_start(text, claims, "More than 34,000")
+    assert len(cs) == 2
+    assert cs[0].type is ClaimType.NUMERIC
+    assert (cs[0].quantities[0].value, cs[0].quantities[0].comparator) == (34000, Comparator.GT)
+    assert cs[0].dates[0].value == dt.date(2023, 10, 7)
+    assert cs[1].text == "large parts of the enclave have been reduced to rubble."
+    assert not any(c.sentence_span.start == 0 for c in claims)  # the heading
+
+
+def test_english_age_claims(english):
+    text, claims = english
+    ages = [c for c in claims if c.quantities and c.quantities[0].unit == "year_of_age"]
+    assert [(c.text, c.quantities[0].value, c.entities) for c in ages] == [
+        ("87-year-old Abbas", 87, ("Abbas",)),
+        ("Mahmoud Abbas (88)", 88, ("Mahmoud Abbas",)),
+    ]
+    assert all(c.type is ClaimType.NUMERIC and c.checkable for c in ages)
+    vp = _by_start(text, claims, "The 87-year-old")[-1]
+    assert vp.text == "Abbas has refused to hold elections."
+
+
+@pytest.mark.parametrize(
+    "start,ctype,checkable,exclusive",
+    [
+        ("Norway was the only", ClaimType.COMPARATIVE, True, True),
+        ("I think", ClaimType.OPINION, False, False),
+        ("Polls show", ClaimType.EVENT, True, False),
+        ("Lin Jian said", ClaimType.QUOTE, True, False),
+        ("The fighting led to", ClaimType.CAUSAL, True, False),
+        ("Ismail Haniyeh is", ClaimType.ENTITY_ATTRIBUTE, True, False),
+        ("Hamas won", ClaimType.EVENT, True, False),
+    ],
+)
+def test_english_types(english, start, ctype, checkable, exclusive):
+    text, claims = english
+    (c,) = _by_start(text, claims, start)
+    assert (c.type, c.checkable, c.exclusive) == (ctype, checkable, exclusive)
+
+
+def test_english_entities(english):
+    text, claims = english
+    (c,) = _by_start(text, claims, "Lin Jian said")
+    assert c.entities == ("Lin Jian",)
+    (c,) = _by_start(text, claims, "Ismail Haniyeh is")
+    assert c.entities == ("Ismail Haniyeh", "Hamas")
+
+
+def test_opinion_scores_lower_than_numbers(english):
+    text, claims = english
+    (op,) = _by_start(text, claims, "I think")
+    num = _by_start(text, claims, "More than 34,000")[0]
+    assert op.checkworthy < 0.3 < 0.7 <= num.checkworthy
+
+
+def test_quotes_are_not_split():
+    s = "– De diskuterte mange temaer, og det ble gjort framgang, sier Lin Jian."
+    assert [c.text for c in split_clauses(Sentence(Span(0, len(s)), s), "nb")] == [s]
+
+
+def test_lists_and_relative_clauses_are_not_split():
+    for s in (
+        "USA, EU, and Israel regard Hamas as a terrorist group.",
+        "Den endte med at Fatahs styrker ble jaget ut av Gaza, der Hamas siden har regjert.",
+        "President Mahmoud Abbas, som leder Fatah, etablerte en midlertidig regjering.",
+    ):
+        assert len(split_clauses(Sentence(Span(0, len(s)), s), "")) == 1, s
+
+
+def test_ids_are_stable_and_distinct(seed):
+    body, sents, claims = seed
+    again = extract_claims("seed", body, sents, language="nb", published=PUBLISHED)
+    assert [c.id for c in again] == [c.id for c in claims]
+    assert len({c.id for c in claims}) == len(claims)
+
+
+def test_mismatched_sentence_span_is_an_input_error():
+    with pytest.raises(InputError, match="FC110"):
+        extract_claims("x", "Hello world.", [Sentence(Span(0, 5), "Howdy")], language="en", published=None)
+
+
+PIECES = st.lists(
+    st.sampled_from(["Abbas", "87 år gamle", "87-year-old", "(88)", " ", ", og ", ", and ", ", ", "; ", " og har ",
+                     " and has ", "Over 34.000", "er", "is", "drept", "killed", "Hamas", "USA", "–", ".", "i går",
+                     "7. oktober", "siden 2009", "only", "alene", "tyder på", "sier", "Lin Jian", "x"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=150), PIECES), st.sampled_from(["", "nb", "en"]))
+def test_extract_never_crashes_and_spans_are_exact(sentence, lang):
+    prefix = "Intro.\n\n"
+    text = prefix + sentence
+    sents = [Sentence(Span(0, 6), "Intro."), Sentence(Span(len(prefix), len(text)), sentence, 1)]
+    for c in extract_claims("h", text, sents, language=lang, published=PUBLISHED):
+        covered = text[c.span.start : c.span.end]
+        assert c.text == covered or c.text.endswith(" " + covered)
+        assert c.sentence_span.contains(c.span)
+        for m in (*c.quantities, *c.dates):
+            assert text[m.span.start : m.span.end] == m.text
