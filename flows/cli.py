@@ -204,7 +204,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls) -> None:
         _fail(exc)
 
     from flows.verify import verify_articles
-    from verdicts.export import markdown_report, to_jsonl, verdict_to_dict
+    from verdicts.export import markdown_report, to_jsonl, verdict_rows
 
     started = time.perf_counter()
     _err(f"checking {len(articles)} file(s) against {db} ...")
@@ -222,7 +222,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls) -> None:
     for path, msg in summary.failures:
         _err(f"error: {path}: {msg}")
 
-    rows = [verdict_to_dict(v, r.article) for r in summary.results for v in r.verdicts]
+    rows = verdict_rows((r.article, r.verdicts) for r in summary.results)
     if fmt == "jsonl":
         click.echo(to_jsonl(rows), nl=False)
     elif fmt == "json":

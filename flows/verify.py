@@ -23,7 +23,7 @@ from sources.embed import get_embedder
 from sources.retrieve import Retriever
 from sources.store import Store
 from verdicts.decide import RULES_VERSION, DecideConfig
-from verdicts.export import markdown_report, to_jsonl, verdict_to_dict
+from verdicts.export import markdown_report, to_jsonl, verdict_rows
 from verdicts.model import ModelInfo, Provenance
 from verdicts.pipeline import ArticleResult, check_article
 from verdicts.record import save_article
@@ -91,7 +91,7 @@ def write_outputs(summary: RunSummary, out_dir: str | Path) -> dict[str, str]:
     out.mkdir(parents=True, exist_ok=True)
     jsonl = out / "verdicts.jsonl"
     report = out / "report.md"
-    rows = [verdict_to_dict(v, r.article, line) for r in summary.results for v, line in _with_lines(r)]
+    rows = verdict_rows((r.article, r.verdicts) for r in summary.results)
     jsonl.write_text(to_jsonl(rows), encoding="utf-8")
     report.write_text(
         markdown_report([(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id,
@@ -99,17 +99,6 @@ def write_outputs(summary: RunSummary, out_dir: str | Path) -> dict[str, str]:
         encoding="utf-8",
     )
     return {"jsonl": str(jsonl), "markdown": str(report)}
-
-
-def _with_lines(result: ArticleResult):
-    from claims.read import line_number
-
-    for v in result.verdicts:
-        try:
-            line = line_number(result.article, v.claim.span.start)
-        except Exception:  # the source file may be gone; the span still locates the claim
-            line = None
-        yield v, line
 
 
 @flow(name="verify_articles", log_prints=False, validate_parameters=False)

