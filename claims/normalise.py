@@ -51,6 +51,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from claims.language import normalise_language_code
 from claims.model import Comparator, DateMention, Precision, Quantity, Span
 
 __all__ = [
@@ -58,25 +59,18 @@ __all__ = [
     "parse_dates",
     "find_exclusivity",
     "age_on",
+    "exclusivity_marker",
+    "is_month_name",
     "normalise_language",
 ]
 
 # --------------------------------------------------------------------------------------------
 # language
 
-_NORWEGIAN = {"no", "nb", "nn", "nob", "nno", "nor"}
-
-
 def normalise_language(language: str | None) -> str:
-    """'nb-NO' -> 'nb', 'no'/'nn'/'nob' -> 'nb' (same number and date conventions), 'eng' -> 'en'."""
-    if not language:
-        return ""
-    code = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
-    if code in _NORWEGIAN:
-        return "nb"
-    if code == "eng":
-        return "en"
-    return code
+    """The code whose number and date conventions apply: Bokmål and Nynorsk both read as 'nb'."""
+    code = normalise_language_code(language)
+    return "nb" if code in ("nb", "nn") else code
 
 
 @functools.lru_cache(maxsize=64)
@@ -732,17 +726,32 @@ _NOT_ONLY = re.compile(r"(?<![\w])(not only|not the only|ikke bare|ikke den enes
                        re.IGNORECASE)
 
 
-def find_exclusivity(text: str, language: str = "") -> bool:
-    """True for "only / alone / first / the sole / eneste / alene / den første / som første" claims.
+def exclusivity_marker(text: str, language: str = "") -> str | None:
+    """The word that makes text an "only / alone / first" statement ("only", "alene", ...), else None.
 
     "not only" / "ikke bare" / "ikke den eneste" do not count. Without a language both are tried.
     """
     if not text:
-        return False
+        return None
     lang = normalise_language(language)
     cleaned = _NOT_ONLY.sub(" ", text)
     keys = [lang] if lang in _EXCLUSIVE_RE else list(_EXCLUSIVE_RE)
-    return any(_EXCLUSIVE_RE[k].search(cleaned) for k in keys)
+    for k in keys:
+        m = _EXCLUSIVE_RE[k].search(cleaned)
+        if m:
+            return m.group(0)
+    return None
+
+
+def find_exclusivity(text: str, language: str = "") -> bool:
+    """True for "only / alone / first / the sole / eneste / alene / den første / som første" claims."""
+    return exclusivity_marker(text, language) is not None
+
+
+def is_month_name(word: str) -> bool:
+    """True for a Norwegian or English month name or its abbreviation ("mars", "Nov")."""
+    w = word.lower().rstrip(".")
+    return w in _MONTHS or w in _MONTH_ABBR
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:

@@ -386,7 +386,7 @@ def _published(value: object, where: str, sink: list[str]) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    parsed = _parse_date(value) if isinstance(value, str) else None
+    parsed = parse_date_value(value)
     if parsed is None:
         sink.append(
             f"[FC108] {where}: published {value!r} is not a full date; left empty. "
@@ -395,7 +395,14 @@ def _published(value: object, where: str, sink: list[str]) -> dt.date | None:
     return parsed
 
 
-def _parse_date(value: str) -> dt.date | None:
+def parse_date_value(value: object) -> dt.date | None:
+    """A metadata date ("2024-04-30", "30 April 2024", a date object) as a date; None when it is not a full date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
     iso = _ISO_DATE.match(value)
     if iso:
         try:

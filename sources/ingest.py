@@ -7,25 +7,21 @@ whole load is refused). The load runs in one transaction: a failure or a kill le
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 
 from claims.errors import InputError, ModelError
-from claims.read import read_text
+from claims.read import parse_date_value, read_text
 from sources.embed import Embedder
 from sources.model import Passage
 from sources.store import Store
 
 Progress = Callable[[int, int], None]   # (done, total)
-
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +44,6 @@ class IngestReport:
         return f"{self.path}: " + ", ".join(parts)
 
 
-def parse_date(value: object) -> dt.date | None:
-    """An ISO date at the start of the value, else None (the raw value is kept beside it)."""
-    if isinstance(value, dt.date):
-        return value
-    m = _ISO_DATE.match(str(value or ""))
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-
-
 def publisher_of(url: str) -> str:
     host = urlparse(url).hostname or ""
     return host[4:] if host.startswith("www.") else host
@@ -80,7 +63,7 @@ def passage_from_record(rec: dict) -> Passage:
         source_url=url,
         source_title=str(rec.get("source_title") or rec.get("title") or ""),
         publisher=str(rec.get("publisher") or publisher_of(url)),
-        published=parse_date(raw_date),
+        published=parse_date_value(raw_date),
         published_raw="" if raw_date is None else str(raw_date),
         language=str(rec.get("language") or ""),
         quote_type=str(rec.get("quote_type") or ""),

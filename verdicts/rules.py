@@ -4,8 +4,8 @@
 `check_all(claim, passage)` returns every rule that had something to say. Each result names the
 claim's value and the source's value in a one-line explanation a reviewer reads.
 
-Numbers, dates and exclusivity words in passages are parsed by `claims.normalise` (imported lazily);
-if that module cannot be imported, a small built-in parser is used so that rules still run.
+Numbers, dates and exclusivity words in passages are parsed by `claims.normalise`, the same parser
+that reads the claims, so both sides are read alike.
 
 Scores are probability-like strengths set by hand (see the constants below), lowered for evidence
 that is undated, stale, or dated after the claim. They are not calibrated on data (yet).
@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from claims.model import Claim, Comparator, DateMention, Precision, Quantity, Span
+from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_dates, parse_quantities
 from sources.model import Passage
 from verdicts.model import Stance
 
@@ -62,113 +63,6 @@ class RuleResult:
     def __post_init__(self):
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"RuleResult.score must be in [0, 1], got {self.score}")
-
-
-# ---------------------------------------------------------------- parsing (normalise, or a fallback)
-def _parse_quantities(text: str, language: str) -> list[Quantity]:
-    try:
-        from claims import normalise
-        return list(normalise.parse_quantities(text, language=language))
-    except ImportError:
-        return _fallback_quantities(text)
-
-
-def _parse_dates(text: str, language: str, anchor: dt.date | None) -> list[DateMention]:
-    try:
-        from claims import normalise
-        return list(normalise.parse_dates(text, language=language, anchor=anchor))
-    except ImportError:
-        return _fallback_dates(text)
-
-
-def _find_exclusivity(text: str, language: str) -> bool:
-    try:
-        from claims import normalise
-        return bool(normalise.find_exclusivity(text, language))
-    except ImportError:
-        return bool(_EXCLUSIVE_RE.search(text))
-
-
-def _age_on(birth: dt.date, on: dt.date) -> int:
-    try:
-        from claims import normalise
-        return int(normalise.age_on(birth, on))
-    except ImportError:
-        return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-_EXCLUSIVE_RE = re.compile(r"\b(only|alone|sole|solely|first|eneste|alene|første|einaste|åleine|aleine)\b", re.I)
-
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "januar": 1, "februar": 2, "mars": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10, "desember": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "okt": 10, "nov": 11, "dec": 12, "des": 12,
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
-_MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I)
-_MY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", re.I)
-_NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
-_AGE_AFTER = re.compile(r"^\s*(?:years?[ -]old|år(?:\s+gam[mle]+)?|-årige?)", re.I)
-_AGE_BEFORE = re.compile(r"(?:\bage[sd]?:?|\balder:?)\s*$", re.I)
-
-
-def _fallback_dates(text: str) -> list[DateMention]:
-    out: list[DateMention] = []
-    taken: list[Span] = []
-    def add(m, d, mo, y, prec):
-        span = Span(m.start(), m.end())
-        if any(span.overlaps(t) for t in taken):
-            return
-        try:
-            out.append(DateMention(dt.date(y, mo, d), prec, span, m.group(0)))
-            taken.append(span)
-        except ValueError:
-            pass
-    for m in _DMY.finditer(text):
-        add(m, int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3)), Precision.DAY)
-    for m in _MDY.finditer(text):
-        add(m, int(m.group(2)), _MONTHS[m.group(1).lower()], int(m.group(3)), Precision.DAY)
-    for m in _MY.finditer(text):
-        add(m, 1, _MONTHS[m.group(1).lower()], int(m.group(2)), Precision.MONTH)
-    return sorted(out, key=lambda d: d.span.start)
-
-
-def _fallback_quantities(text: str) -> list[Quantity]:
-    out: list[Quantity] = []
-    dates = _fallback_dates(text)
-    for m in _NUM.finditer(text):
-        span = Span(m.start(1), m.end(1))
-        if any(d.span.overlaps(span) for d in dates):
-            continue
-        raw = m.group(1)
-        if re.fullmatch(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+", raw):
-            value = float(re.sub(r"[ ,.\u00a0\u202f]", "", raw))
-        else:
-            value = float(raw.replace(",", "."))
-        after, before = text[span.end: span.end + 25], text[max(0, span.start - 25): span.start]
-        unit = ""
-        if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
-            unit = "year_of_age"
-        elif re.match(r"^\s*(%|per ?cent|prosent)", after, re.I):
-            unit = "percent"
-        comp = Comparator.EQ
-        low = before.lower()
-        if re.search(r"(at least|minst|no fewer than)\s*$", low):
-            comp = Comparator.GE
-        elif re.search(r"(more than|over|above|mer enn|flere enn|tops?|surpass\w*)\s*$", low):
-            comp = Comparator.GT
-        elif re.search(r"(nearly|almost|nesten|nearing|nears)\s*$", low):
-            comp = Comparator.NEARLY
-        elif re.search(r"(about|around|roughly|some|rundt|om lag|ca\.?|cirka)\s*$", low):
-            comp = Comparator.APPROX
-        elif re.search(r"(fewer than|less than|under|færre enn|mindre enn)\s*$", low):
-            comp = Comparator.LT
-        is_year = unit == "" and "." not in raw and "," not in raw and 1800 <= value <= 2100 and len(raw) == 4
-        out.append(Quantity(value, span, raw, unit, comp, None, is_year))
-    return out
 
 
 # ---------------------------------------------------------------- context words
@@ -349,7 +243,7 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     claim_qs = [q for q in claim.quantities if not q.is_year and q.unit != "year_of_age"]
     if not claim_qs:
         return None
-    passage_qs = [q for q in _parse_quantities(passage.text, passage.language)
+    passage_qs = [q for q in parse_quantities(passage.text, passage.language)
                   if not q.is_year and q.unit != "year_of_age"]
     if not passage_qs:
         return None
@@ -426,7 +320,7 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if not ages or not _mentions_entity(claim, passage):
         return None
     claimed = int(round(ages[0].value))
-    births = [d for d in _parse_dates(passage.text, passage.language, passage.published)
+    births = [d for d in parse_dates(passage.text, language=passage.language, anchor=passage.published)
               if _BIRTH_BEFORE.search(passage.text[max(0, d.span.start - 40): d.span.start])]
     if births:
         if claim.anchor_date is None:
@@ -435,9 +329,9 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         found = []
         for b in births:
             if b.precision is Precision.DAY:
-                found.append((b, {_age_on(b.value, claim.anchor_date)}))
+                found.append((b, {age_on(b.value, claim.anchor_date)}))
             else:   # month or year: the age is one of two values
-                found.append((b, {_age_on(b.last, claim.anchor_date), _age_on(b.value, claim.anchor_date)}))
+                found.append((b, {age_on(b.last, claim.anchor_date), age_on(b.value, claim.anchor_date)}))
         parts = []
         for b, possible in found:
             born = b.value.isoformat() if b.precision is Precision.DAY else b.text
@@ -454,7 +348,7 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
             return RuleResult(Stance.REFUTES, STRONG, "age", explanation, source_value=source)
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "age",
                           explanation + " (the source gives birth dates that disagree)", source_value=source)
-    stated = [q for q in _parse_quantities(passage.text, passage.language) if q.unit == "year_of_age"]
+    stated = [q for q in parse_quantities(passage.text, passage.language) if q.unit == "year_of_age"]
     if not stated:
         return None
     sq = stated[0]
@@ -484,12 +378,11 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
 def exclusivity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if not claim.exclusive:
         return None
-    if _find_exclusivity(passage.text, passage.language):
-        m = _EXCLUSIVE_RE.search(passage.text)
-        word = f" ({m.group(0)!r})" if m else ""
+    marker = exclusivity_marker(passage.text, passage.language)
+    if marker:
         return RuleResult(Stance.SUPPORTS, EXCLUSIVE_SUPPORT, "exclusivity",
-                          f"claim says only/alone; this source also states exclusivity{word}",
-                          source_value=m.group(0) if m else "")
+                          f"claim says only/alone; this source also states exclusivity ({marker!r})",
+                          source_value=marker)
     return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
                       "claim says only/alone; this source does not state exclusivity")
 
@@ -512,10 +405,10 @@ def date_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         return None
     shared = (_content_keys(claim.text) & _content_keys(passage.text)) - _GENERIC
     shared -= {e.lower()[:5] for e in claim.entities}
-    shared -= set(_MONTHS)
+    shared = {w for w in shared if not is_month_name(w)}
     if len(shared) < 2:
         return None
-    pds = _parse_dates(passage.text, passage.language, passage.published)
+    pds = parse_dates(passage.text, language=passage.language, anchor=passage.published)
     for cd in cds:
         # the passage states this date (at the claim's precision): a weak support
         same = [pd for pd in pds if pd.precision in (cd.precision, Precision.DAY) and _same_at(cd, pd, cd.precision)]
