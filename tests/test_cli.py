@@ -120,3 +120,18 @@ def test_bad_input_gets_one_clear_line_and_exit_code(tmp_path):
     empty.write_text("")
     res = factcheck("check", str(empty), "--db", db, "--embedder", "hash")
     assert res.returncode == 1 and "FC101" in res.stderr
+
+
+def test_article_without_claims_or_metadata_warns_and_still_runs(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    factcheck("store", "ingest", str(SEED / "passages.jsonl"), "--db", db, "--embedder", "hash", check=True)
+    heading_only = tmp_path / "heading.md"
+    heading_only.write_text("---\ntitle: Bare en tittel\n---\n\n# Upopulær president\n", encoding="utf-8")
+    res = factcheck("check", str(heading_only), "--db", db, "--embedder", "hash", "--format", "jsonl")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == ""
+    assert "no check-worthy claims" in res.stderr
+    assert "FC109" in res.stderr            # no published date: ages and relative dates cannot be anchored
+    con = duckdb.connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM claims").fetchone()[0] == 0
