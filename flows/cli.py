@@ -330,6 +330,16 @@ def eval_seed(gold, verdicts_path, article) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+# -- commands that live in their own modules ----------------------------------------------------
+# Each module defines a click command or group and imports its heavy dependencies inside functions,
+# so `factcheck --help` stays fast. Add one line per module here.
+def _register_commands() -> None:
+    pass
+
+
+_register_commands()
+
+
 def main() -> None:
     cli(prog_name="factcheck")
 
