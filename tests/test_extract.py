@@ -46,10 +46,14 @@ def test_every_span_is_exact_and_metadata_is_set(seed):
     body, _, claims = seed
     assert claims
     for c in claims:
-        covered = body[c.span.start : c.span.end]
-        assert c.text == covered or c.text.endswith(" " + covered)  # a VP clause gets its subject
         assert c.sentence_span.contains(c.span)
-        assert c.extractor == EXTRACTOR == "claims.rules.v1"
+        assert c.sources and all(c.sentence_span.contains(s) or s.end <= c.sentence_span.start for s in c.sources)
+        # every word of the claim comes from a span it draws on, or is one of the few words a rewrite adds
+        drawn = " ".join(body[s.start : s.end] for s in c.sources).lower()
+        added = {"er", "is", "var", "was", "i", "in", "år", "years", "old"}
+        for w in re.findall(r"[^\W\d_]+|\d+", c.text.lower()):
+            assert w in drawn or w in added, (w, c.text)
+        assert c.extractor == EXTRACTOR == "claims.rules.v2"
         assert c.anchor_date == PUBLISHED and c.language == "nb"
         assert 0.0 <= c.checkworthy <= 1.0
         for m in (*c.quantities, *c.dates):
@@ -69,14 +73,20 @@ def test_age_claim_and_clauses(seed):
     age = [c for c in cs if any(q.unit == "year_of_age" for q in c.quantities)]
     assert len(age) == 1
     a = age[0]
-    assert a.text == "87 år gamle Abbas" == body[a.span.start : a.span.end]
+    # self-contained text, exact span: the verifier's age rule reads the name and the year_of_age quantity
+    assert a.text == "Abbas er 87 år" and body[a.span.start : a.span.end] == "87 år gamle Abbas"
     assert a.type is ClaimType.NUMERIC and a.checkable
     assert a.quantities[0].value == 87 and "Abbas" in a.entities
+    assert [body[s.start : s.end] for s in a.sources] == ["Abbas", "87 år gamle"] or \
+        sorted(body[s.start : s.end] for s in a.sources) == ["87 år gamle", "Abbas"]
     clauses = [c for c in cs if c is not a]
     assert [c.text for c in clauses] == [
-        "87 år gamle Abbas har sittet på overtid siden 2009",
+        "Abbas har sittet på overtid siden 2009",
         "Abbas har siden nektet å holde valg.",
     ]
+    assert clauses[0].period == (dt.date(2009, 1, 1), PUBLISHED)  # "siden 2009": from 2009 to publication
+    # a bare "siden" ("har siden nektet") means since the date named before it in the article
+    assert clauses[1].period == (dt.date(2009, 1, 1), PUBLISHED)
     assert clauses[0].type is ClaimType.TEMPORAL
     assert clauses[0].dates[0].value == dt.date(2009, 1, 1)
     assert not any(q.unit == "year_of_age" for c in clauses for q in c.quantities)
@@ -90,6 +100,10 @@ def test_lower_bound_count(seed):
     q = numeric[0].quantities[0]
     assert (q.value, q.comparator) == (34000, Comparator.GT)
     assert numeric[0].checkable and numeric[0].checkworthy >= 0.6
+    # "er siden drept": since 7 October (named in the sentence before), to the publication date
+    assert numeric[0].period == (dt.date(2023, 10, 7), PUBLISHED)
+    since = body.index("7. oktober")
+    assert Span(since, since + len("7. oktober")) in numeric[0].sources
     # the sentence joins three statements; the last is an assessment, not a fact
     assert len(cs) == 3
     opinion = [c for c in cs if "høyst uklart" in c.text]
@@ -98,10 +112,14 @@ def test_lower_bound_count(seed):
 
 def test_only_claim_is_exclusive_comparative(seed):
     body, _, claims = seed
-    (c,) = _claims_in(claims, "I februar 2007", body)
-    assert c.exclusive and c.type is ClaimType.COMPARATIVE
-    assert c.dates[0].value == dt.date(2007, 2, 1)
-    assert {"Norge", "Hamas", "Fatah"} <= set(c.entities)
+    main, rel = _claims_in(claims, "I februar 2007", body)
+    # the relative clause is its own claim, with its antecedent: "..., som Norge var alene ... om å anerkjenne"
+    assert rel.text == "Norge var alene i Vesten om å anerkjenne en samlingsregjering"
+    assert rel.exclusive and rel.type is ClaimType.COMPARATIVE and "Norge" in rel.entities
+    assert body[rel.sources[0].start : rel.sources[0].end] == "en samlingsregjering"
+    assert main.text == "I februar 2007 inviterte Hamas derfor Fatah med i en samlingsregjering"
+    assert not main.exclusive and main.dates[0].value == dt.date(2007, 2, 1)
+    assert {"Hamas", "Fatah"} <= set(main.entities)
 
 
 def test_polls_finding_is_checkable(seed):
@@ -112,27 +130,48 @@ def test_polls_finding_is_checkable(seed):
 
 def test_quotes_dates_and_entities(seed):
     body, _, claims = seed
-    (c,) = _claims_in(claims, "Statsminister Benjamin Netanyahu", body)
+    title, c, attack, said = _claims_in(claims, "Statsminister Benjamin Netanyahu", body)
+    # "angrepet de gjennomførte": "de" is the group named before it in the sentence (Hamas)
+    assert attack.text == "Hamas gjennomførte angrepet mot det sørlige Israel 7. oktober"
+    assert attack.dates[0].value == dt.date(2023, 10, 7)
+    assert title.text == "Benjamin Netanyahu er statsminister" and title.type is ClaimType.ENTITY_ATTRIBUTE
     assert c.type is ClaimType.QUOTE
     assert [d.value for d in c.dates] == [dt.date(2023, 10, 7)]
     assert c.entities[0] == "Benjamin Netanyahu"
-    (q,) = _claims_in(claims, "– Representanter", body)
+    assert said.text.startswith("Israels mål er å knuse Hamas")  # what was said is a claim too
+    q, content = _claims_in(claims, "– Representanter", body)
     assert q.type is ClaimType.QUOTE
+    assert content.text.startswith("Representanter for") and content.text.endswith("var nylig i Beijing")
     cs = _claims_in(claims, "Kina maner", body)
-    assert len(cs) == 2
-    assert cs[1].dates[0].value == dt.date(2024, 3, 1)
-    assert "Ismail Haniyeh" in cs[1].entities
+    assert [c.text for c in cs] == [
+        "Kina maner nå til forsoning mellom Fatah og Hamas",
+        "Ismail Haniyeh er Hamas-bevegelsens politiske leder",
+        "en kinesisk diplomat hadde i forrige måned samtaler med Hamas-bevegelsens politiske leder "
+        "Ismail Haniyeh i Qatar.",
+    ]
+    assert cs[2].dates[0].value == dt.date(2024, 3, 1)
+    assert cs[2].period == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert "Ismail Haniyeh" in cs[2].entities
 
 
 def test_vp_coordination_gets_the_subject(seed):
     body, _, claims = seed
     cs = _claims_in(claims, "USA, EU og Israel", body)
+    # the list is distributed, "gruppen" is the organisation the previous sentence named (Hamas)
     assert [c.text for c in cs] == [
-        "USA, EU og Israel ser imidlertid på gruppen som en terroristorganisasjon",
-        "USA, EU og Israel nektet å anerkjenne regjeringen de dannet.",
+        "USA ser imidlertid på Hamas som en terroristorganisasjon",
+        "EU ser imidlertid på Hamas som en terroristorganisasjon",
+        "Israel ser imidlertid på Hamas som en terroristorganisasjon",
+        "Hamas dannet regjeringen",  # the contact relative "regjeringen de dannet", "de" = "gruppen" = Hamas
+        "USA nektet å anerkjenne regjeringen de dannet.",
+        "EU nektet å anerkjenne regjeringen de dannet.",
+        "Israel nektet å anerkjenne regjeringen de dannet.",
     ]
-    assert body[cs[1].span.start : cs[1].span.end] == "nektet å anerkjenne regjeringen de dannet."
-    assert set(cs[1].entities) == {"USA", "EU", "Israel"}
+    assert all(c.type is ClaimType.ENTITY_ATTRIBUTE for c in cs[:3])
+    hamas = body.index("Hamas vant valget")
+    assert Span(hamas, hamas + 5) in cs[0].sources  # the claim links to the antecedent of "gruppen"
+    assert body[cs[5].sources[0].start : cs[5].sources[0].end] == "EU"
+    assert cs[5].entities == ("EU",)
 
 
 def _doc(sentences: list[str], headings: frozenset[str] = frozenset()) -> tuple[str, list[Sentence]]:
@@ -185,8 +224,8 @@ def test_english_age_claims(english):
     text, claims = english
     ages = [c for c in claims if c.quantities and c.quantities[0].unit == "year_of_age"]
     assert [(c.text, c.quantities[0].value, c.entities) for c in ages] == [
-        ("87-year-old Abbas", 87, ("Abbas",)),
-        ("Mahmoud Abbas (88)", 88, ("Mahmoud Abbas",)),
+        ("Abbas is 87 years old", 87, ("Abbas",)),
+        ("Mahmoud Abbas is 88 years old", 88, ("Mahmoud Abbas",)),
     ]
     assert all(c.type is ClaimType.NUMERIC and c.checkable for c in ages)
     vp = _by_start(text, claims, "The 87-year-old")[-1]
@@ -267,8 +306,16 @@ def test_extract_never_crashes_and_spans_are_exact(sentence, lang):
     text = prefix + sentence
     sents = [Sentence(Span(0, 6), "Intro."), Sentence(Span(len(prefix), len(text)), sentence, 1)]
     for c in extract_claims("h", text, sents, language=lang, published=PUBLISHED):
-        covered = text[c.span.start : c.span.end]
-        assert c.text == covered or c.text.endswith(" " + covered)
+        assert c.text.strip()
         assert c.sentence_span.contains(c.span)
+        for s in c.sources:  # every span the claim draws on is a valid span of the article text
+            assert 0 <= s.start <= s.end <= len(text)
+            assert c.sentence_span.contains(s) or s.end <= c.sentence_span.start
         for m in (*c.quantities, *c.dates):
             assert text[m.span.start : m.span.end] == m.text
+
+
+def test_unknown_checkworthiness_mode_is_an_input_error():
+    with pytest.raises(InputError, match="FC124"):
+        extract_claims("x", "Hello world.", [Sentence(Span(0, 12), "Hello world.")], language="en", published=None,
+                       checkworthiness="gut feeling")

@@ -129,3 +129,14 @@ def test_second_writer_process_gets_a_clear_transient_error(tmp_db):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_migration_missing_below_the_files_version_is_detected(tmp_db):
+    with Store(tmp_db) as st:
+        latest = max(st.applied_migrations())
+        st.con.execute("DELETE FROM schema_version WHERE version = 1")   # as if v1 came after the others
+        st.con.execute("DROP TABLE evidence_links")
+        assert st.pending_migrations() == [1] and st.schema_version() == latest
+    with pytest.raises(StoreError) as err:
+        Store(tmp_db, read_only=True)
+    assert err.value.code == "FC204"

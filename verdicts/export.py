@@ -50,6 +50,8 @@ def claim_to_dict(claim: Claim) -> dict:
         "entities": list(claim.entities),
         "anchor_date": claim.anchor_date.isoformat() if claim.anchor_date else None,
         "extractor": claim.extractor,
+        "sources": [s.to_list() for s in claim.sources],
+        "period": [d.isoformat() for d in claim.period] if claim.period else None,
     }
 
 
@@ -61,7 +63,8 @@ def _quantity(q: Quantity) -> dict:
 
 
 def _date(d: DateMention) -> dict:
-    return {"value": d.value.isoformat(), "precision": d.precision.value, "text": d.text, "span": d.span.to_list()}
+    return {"value": d.value.isoformat(), "precision": d.precision.value, "text": d.text, "span": d.span.to_list(),
+            "last": d.last.isoformat()}
 
 
 def evidence_to_dict(e: Evidence) -> dict:

@@ -6,7 +6,7 @@ so a rerun never duplicates anything.
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Callable, Sequence
 
 from claims.model import Article, Claim
 from sources.store import Store, now
@@ -14,7 +14,9 @@ from verdicts.export import _plain, claim_to_dict
 from verdicts.model import Verdict
 
 
-def save_article(store: Store, run_id: str, article: Article, claims: Sequence[Claim], verdicts: Sequence[Verdict]) -> None:
+def save_article(store: Store, run_id: str, article: Article, claims: Sequence[Claim], verdicts: Sequence[Verdict],
+                 *, also: Callable[[object], None] | None = None) -> None:
+    """`also(con)`, when given, runs in the same transaction (e.g. to mark the article done in a run plan)."""
     created = now()
     with store.transaction() as con:
         for table in ("evidence_links", "verdicts", "claims", "articles"):
@@ -54,3 +56,5 @@ def save_article(store: Store, run_id: str, article: Article, claims: Sequence[C
                     [(v.id, run_id, e.rank, e.passage_id, e.retrieval_score, e.stance.value, e.stance_score,
                       e.rule, e.explanation, e.load_id) for e in links.values()],
                 )
+        if also is not None:
+            also(con)

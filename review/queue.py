@@ -1,0 +1,349 @@
+"""The review queue: flagged claims in priority order, and everything a reviewer needs about one claim.
+
+A claim's current verdict is the one from the latest run that checked it (or from the run given as a
+filter). The queue holds the claims whose current verdict is flagged for review, plus the ones a
+person has decided, in this order:
+
+    0  REFUTED with high confidence          (most confident first)
+    1  CONFLICTING
+    2  check-worthy claim without evidence   (most check-worthy first)
+    3  low confidence                        (least confident first)
+    4  any other flag (exclusivity not established, undated evidence, ...)
+
+Every query here is a fixed SQL text with bound parameters; filters are parameters, never spliced in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+from claims.model import Span
+from review.errors import ReviewError, UnknownClaimError
+from sources.store import Store
+from verdicts.decide import NO_EVIDENCE
+
+STATUSES = ("pending", "decided", "all")
+PRIORITY_NAMES = {
+    0: "refuted with high confidence",
+    1: "conflicting evidence",
+    2: "check-worthy, no evidence",
+    3: "low confidence",
+    4: "other flag",
+}
+HIGH_CONFIDENCE = 0.6   # the confidence from which a REFUTED verdict is "high confidence" (DecideConfig.review_below)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    run_id: str | None = None
+    article_id: str | None = None
+    label: str | None = None          # the machine's label
+    language: str | None = None
+    status: str = "pending"           # pending | decided | all
+    reviewer: str | None = None       # decided by this reviewer (implies decided claims)
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ReviewError(f"unknown status {self.status!r}. Use one of: {', '.join(STATUSES)}.", code="FC512")
+        if not (1 <= self.limit <= 1000) or self.offset < 0:
+            raise ReviewError(f"page size {self.limit} / offset {self.offset} out of range (1-1000, >= 0).",
+                              code="FC512")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    claim_id: str
+    run_id: str
+    verdict_id: str
+    article_id: str
+    article_title: str
+    claim_text: str
+    language: str
+    label: str
+    confidence: float
+    reasons: tuple[str, ...]
+    priority: int
+    checkworthy: float
+    decided_label: str | None = None      # the latest decision's label, if any
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+
+    @property
+    def priority_name(self) -> str:
+        return PRIORITY_NAMES[self.priority]
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    items: tuple[QueueItem, ...]
+    total: int
+    filter: QueueFilter
+
+
+# The current verdict per claim, its claim and article rows, and the claim's latest decision.
+_CURRENT = """
+WITH latest AS (
+    SELECT v.claim_id, arg_max(v.run_id, (r.started_at, v.run_id)) AS run_id
+    FROM verdicts v JOIN runs r ON r.run_id = v.run_id
+    WHERE (CAST($run_id AS VARCHAR) IS NULL OR v.run_id = $run_id)
+    GROUP BY v.claim_id
+), v AS (
+    SELECT v.verdict_id, v.run_id, v.claim_id, v.article_id, v.label, v.confidence, v.review_needed,
+           v.review_reasons, v.explanation, v.provenance, 1 AS rn
+    FROM verdicts v JOIN latest l ON l.claim_id = v.claim_id AND l.run_id = v.run_id
+), d AS (
+    SELECT claim_id, decision_id, reviewer, label_after, decided_at,
+           row_number() OVER (PARTITION BY claim_id ORDER BY decided_at DESC, decision_id DESC) AS rn
+    FROM review_decisions
+), q AS (
+    SELECT v.*, c.text AS claim_text, c.language AS claim_language, c.checkworthy,
+           a.title AS article_title,
+           d.decision_id, d.reviewer, d.label_after, d.decided_at,
+           CASE WHEN v.label = 'REFUTED' AND v.confidence >= $high THEN 0
+                WHEN v.label = 'CONFLICTING' THEN 1
+                WHEN contains(coalesce(v.review_reasons, ''), $no_evidence) THEN 2
+                WHEN v.confidence < $high THEN 3
+                ELSE 4 END AS priority
+    FROM v
+    JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id
+    JOIN articles a ON a.article_id = v.article_id AND a.run_id = v.run_id
+    LEFT JOIN d ON d.claim_id = v.claim_id AND d.rn = 1
+    WHERE v.rn = 1 AND (v.review_needed OR d.decision_id IS NOT NULL)
+)
+"""
+
+_QUEUE_SQL = _CURRENT + """
+SELECT claim_id, run_id, verdict_id, article_id, coalesce(article_title, ''), claim_text,
+       coalesce(claim_language, ''), label, confidence, review_reasons, priority, coalesce(checkworthy, 0),
+       label_after, reviewer, decided_at, count(*) OVER () AS total
+FROM q
+WHERE (CAST($article_id AS VARCHAR) IS NULL OR article_id = $article_id)
+  AND (CAST($label AS VARCHAR) IS NULL OR label = $label)
+  AND (CAST($language AS VARCHAR) IS NULL OR claim_language = $language)
+  AND (CAST($reviewer AS VARCHAR) IS NULL OR reviewer = $reviewer)
+  AND ($status = 'all' OR ($status = 'pending' AND decision_id IS NULL)
+       OR ($status = 'decided' AND decision_id IS NOT NULL))
+ORDER BY decision_id IS NOT NULL, priority,
+         CASE WHEN priority = 0 THEN -confidence WHEN priority = 3 THEN confidence ELSE -checkworthy END,
+         claim_id
+LIMIT $limit OFFSET $offset
+"""
+
+
+def _params(f: QueueFilter) -> dict:
+    return {"run_id": f.run_id or None, "high": HIGH_CONFIDENCE, "no_evidence": NO_EVIDENCE}
+
+
+def list_queue(store: Store, f: QueueFilter | None = None) -> QueuePage:
+    """One page of the queue, in priority order, with the total number of matching claims."""
+    f = f or QueueFilter()
+    params = _params(f) | {
+        "article_id": f.article_id or None, "label": f.label or None, "language": f.language or None,
+        "reviewer": f.reviewer or None, "status": "decided" if f.reviewer and f.status == "pending" else f.status,
+        "limit": f.limit, "offset": f.offset,
+    }
+    rows = store.con.execute(_QUEUE_SQL, params).fetchall()
+    items = tuple(
+        QueueItem(
+            claim_id=r[0], run_id=r[1], verdict_id=r[2], article_id=r[3], article_title=r[4], claim_text=r[5],
+            language=r[6], label=r[7], confidence=float(r[8]), reasons=tuple(json.loads(r[9] or "[]")),
+            priority=int(r[10]), checkworthy=float(r[11]), decided_label=r[12], decided_by=r[13], decided_at=r[14],
+        )
+        for r in rows
+    )
+    return QueuePage(items=items, total=int(rows[0][15]) if rows else 0, filter=f)
+
+
+def facets(store: Store) -> dict[str, list[str]]:
+    """The values the queue's filters can take: runs (newest first), labels, languages, reviewers."""
+    con = store.con
+    return {
+        "runs": [r[0] for r in con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 50").fetchall()],
+        "labels": ["REFUTED", "CONFLICTING", "NOT_ENOUGH_EVIDENCE", "SUPPORTED"],
+        "languages": [r[0] for r in con.execute(
+            "SELECT DISTINCT language FROM claims WHERE language IS NOT NULL AND language <> '' ORDER BY 1"
+        ).fetchall()],
+        "reviewers": [r[0] for r in con.execute(
+            "SELECT DISTINCT reviewer FROM review_decisions ORDER BY 1").fetchall()],
+    }
+
+
+# -- one claim -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EvidenceCard:
+    rank: int
+    passage_id: str
+    text: str
+    highlight: Span | None        # the part of text that bears on the claim
+    source_url: str
+    source_title: str
+    publisher: str
+    published: str                # ISO date, the raw date as given, or ""
+    language: str
+    retrieval_score: float | None
+    stance: str
+    stance_score: float | None
+    rule: str
+    explanation: str
+    load_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDetail:
+    claim_id: str
+    run_id: str
+    verdict_id: str
+    article_id: str
+    article_title: str
+    article_url: str
+    article_published: dt.date | None
+    article_language: str
+    article_text: str
+    span: Span
+    claim_text: str               # the claim as extracted (normalised where the extractor rewrote it)
+    claim_type: str
+    language: str
+    checkworthy: float
+    fields: dict                  # quantities, dates, entities, exclusivity as stored
+    label: str
+    confidence: float
+    review_needed: bool
+    reasons: tuple[str, ...]
+    explanation: str
+    provenance: dict
+    evidence: tuple[EvidenceCard, ...]
+    priority: int
+    runs: tuple[str, ...] = field(default=())   # every run that checked this claim, newest first
+
+    @property
+    def quote(self) -> str:
+        return self.span.of(self.article_text)
+
+
+_DETAIL_SQL = """
+SELECT v.verdict_id, v.run_id, v.article_id, v.label, v.confidence, v.review_needed, v.review_reasons,
+       v.explanation, v.provenance, c.text, c.span_start, c.span_end, c.type, c.language, c.checkworthy,
+       c.fields, a.title, a.url, a.published, a.language, a.text
+FROM verdicts v
+JOIN runs r ON r.run_id = v.run_id
+JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id
+JOIN articles a ON a.article_id = v.article_id AND a.run_id = v.run_id
+WHERE v.claim_id = $claim_id AND (CAST($run_id AS VARCHAR) IS NULL OR v.run_id = $run_id)
+ORDER BY r.started_at DESC, v.run_id DESC
+LIMIT 1
+"""
+
+_EVIDENCE_SQL = """
+SELECT e.rank, e.passage_id, coalesce(p.text, d.claim_text, ''), p.source_url, p.source_title, p.publisher,
+       p.published, p.published_raw, p.language, e.retrieval_score, e.stance, e.stance_score, e.rule,
+       e.explanation, e.load_id, d.reviewer, d.decided_at
+FROM evidence_links e
+LEFT JOIN passages p ON p.passage_id = e.passage_id
+LEFT JOIN review_decisions d ON d.decision_id = e.passage_id
+WHERE e.verdict_id = $verdict_id AND e.run_id = $run_id
+ORDER BY e.rank, e.passage_id
+"""
+
+
+def get_claim(store: Store, claim_id: str, run_id: str | None = None) -> ClaimDetail:
+    """The claim's current verdict (or the one of run_id) with its article and evidence cards."""
+    row = store.con.execute(_DETAIL_SQL, {"claim_id": claim_id, "run_id": run_id or None}).fetchone()
+    if row is None:
+        where = f" in run {run_id}" if run_id else ""
+        raise UnknownClaimError(
+            f"no verdict for claim {claim_id!r}{where}. List the queue with: factcheck review list")
+    (verdict_id, run, article_id, label, conf, needed, reasons, explanation, prov, text, s0, s1, ctype, lang,
+     checkworthy, fields, a_title, a_url, a_pub, a_lang, a_text) = row
+    reasons_t = tuple(json.loads(reasons or "[]"))
+    evidence = []
+    for e in store.con.execute(_EVIDENCE_SQL, {"verdict_id": verdict_id, "run_id": run}).fetchall():
+        ptext = e[2] or ""
+        published = e[6].isoformat() if e[6] else (e[7] or "")
+        if e[15]:   # a reused review decision stands in the evidence list
+            published = e[16].date().isoformat() if e[16] else ""
+        evidence.append(EvidenceCard(
+            rank=int(e[0]), passage_id=e[1], text=ptext,
+            highlight=relevant_part(ptext, text, e[13] or ""),
+            source_url=e[3] or "", source_title=e[4] or ("review decision" if e[15] else ""),
+            publisher=e[5] or (f"reviewer {e[15]}" if e[15] else ""),
+            published=published, language=e[8] or "",
+            retrieval_score=None if e[9] is None else float(e[9]), stance=e[10] or "",
+            stance_score=None if e[11] is None else float(e[11]), rule=e[12] or "", explanation=e[13] or "",
+            load_id=e[14] or "",
+        ))
+    runs = tuple(r[0] for r in store.con.execute(
+        "SELECT v.run_id FROM verdicts v JOIN runs r ON r.run_id = v.run_id WHERE v.claim_id = $claim_id "
+        "ORDER BY r.started_at DESC", {"claim_id": claim_id}).fetchall())
+    priority = _priority(label, float(conf), reasons_t)
+    return ClaimDetail(
+        claim_id=claim_id, run_id=run, verdict_id=verdict_id, article_id=article_id,
+        article_title=a_title or "", article_url=a_url or "", article_published=a_pub,
+        article_language=a_lang or "", article_text=a_text, span=Span(int(s0), int(s1)), claim_text=text,
+        claim_type=ctype or "", language=lang or "", checkworthy=float(checkworthy or 0),
+        fields=json.loads(fields or "{}"), label=label, confidence=float(conf), review_needed=bool(needed),
+        reasons=reasons_t, explanation=explanation or "", provenance=json.loads(prov or "{}"),
+        evidence=tuple(evidence), priority=priority, runs=runs,
+    )
+
+
+def _priority(label: str, confidence: float, reasons: tuple[str, ...]) -> int:
+    """The same tiers as the queue's SQL, for one claim."""
+    if label == "REFUTED" and confidence >= HIGH_CONFIDENCE:
+        return 0
+    if label == "CONFLICTING":
+        return 1
+    if any(NO_EVIDENCE in r for r in reasons):
+        return 2
+    if confidence < HIGH_CONFIDENCE:
+        return 3
+    return 4
+
+
+# -- the part of a passage that bears on the claim --------------------------------------------------
+_QUOTED = re.compile(r"'([^']{2,80})'")
+_NUMBER = re.compile(r"\d[\d.,\u00a0 ]*\d|\d")
+_WORD = re.compile(r"\w{3,}", re.UNICODE)
+
+
+def relevant_part(passage: str, claim: str, explanation: str = "") -> Span | None:
+    """The span of passage to highlight: what the exact check quoted, else the sentence closest to the claim.
+
+    An exact check's explanation quotes the source ("... matches the source's 'last month'") or names
+    its figure ("source says over 34,000"); the first of those found in the passage is highlighted.
+    Otherwise the passage sentence sharing most words (and numbers, counted double) with the claim.
+    """
+    if not passage:
+        return None
+    low = passage.lower()
+    for quoted in _QUOTED.findall(explanation):
+        i = low.find(quoted.lower())
+        if i >= 0:
+            return Span(i, i + len(quoted))
+    source_part = explanation.split("source says", 1)[1] if "source says" in explanation else ""
+    for num in _NUMBER.findall(source_part):
+        num = num.strip()
+        for variant in dict.fromkeys((num, num.replace(",", " "), num.replace(",", "."), num.replace(",", ""))):
+            i = passage.find(variant)
+            if i >= 0:
+                return Span(i, i + len(variant))
+    from claims.segment import split_sentences
+
+    words = {w.lower() for w in _WORD.findall(claim)}
+    numbers = {n.strip() for n in _NUMBER.findall(claim)}
+    best, best_score = None, 0.0
+    for s in split_sentences(passage):
+        sw = {w.lower() for w in _WORD.findall(s.text)}
+        score = len(words & sw) + 2 * len(numbers & {n.strip() for n in _NUMBER.findall(s.text)})
+        if score > best_score:
+            best, best_score = s.span, score
+    if best is None:
+        return None
+    # Trim the sentence span to its text without surrounding white space.
+    text = best.of(passage)
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    return Span(best.start + lead, best.end - trail) if best.end - trail > best.start + lead else None
