@@ -79,74 +79,6 @@ def store() -> None:
     """Build and inspect the reference store (a DuckDB file)."""
 
 
-@store.command("ingest")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@db_option
-@embedder_option
-@click.option("--strict", is_flag=True, help="Refuse the whole file if any row is bad.")
-def store_ingest(files: tuple[str, ...], db: str, embedder: str, strict: bool) -> None:
-    """Load reference passages (.jsonl or .csv) into the store, embedding each once.
-
-    Rows already stored are skipped (ids are content hashes), so ingesting a file twice adds
-    nothing. Bad rows are reported with their line numbers and the good ones load, unless --strict.
-
-    \b
-    Example:
-      factcheck store ingest data/seed/passages.jsonl --db store.duckdb
-    """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from sources.embed import get_embedder
-    from sources.ingest import ingest_passages
-    from sources.store import Store
-
-    try:
-        emb = get_embedder(embedder)
-        with Store(db) as st:
-            for path in files:
-                with Progress(
-                    TextColumn("embedding {task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=_stderr_console(), transient=True,
-                ) as bar:
-                    task_id = bar.add_task(Path(path).name, total=None)
-                    report = ingest_passages(
-                        st, path, emb, strict=strict,
-                        progress=lambda done, total: bar.update(task_id, completed=done, total=total),
-                    )
-                for row in report.rejected:
-                    _err(f"warning: {path}:{row.line}: rejected: {row.reason}")
-                _err(report.summary())
-                click.echo(json.dumps({
-                    "path": report.path, "load_id": report.load_id, "added": report.added,
-                    "skipped": report.skipped, "rejected": len(report.rejected),
-                }))
-    except FactcheckError as exc:
-        _fail(exc)
-
-
-@store.command("stats")
-@db_option
-def store_stats(db: str) -> None:
-    """Show what the store holds.
-
-    \b
-    Example:
-      factcheck store stats --db store.duckdb
-    """
-    from sources.store import Store
-
-    try:
-        with Store(db, read_only=True) as st:
-            s = st.stats()
-    except FactcheckError as exc:
-        _fail(exc)
-    click.echo(json.dumps({
-        "db": db, "schema_version": s.schema_version, "passages": s.passages, "sources": s.sources,
-        "languages": dict(s.languages), "embed_models": list(s.embed_models), "loads": s.loads,
-        "runs": s.runs, "verdicts": s.verdicts,
-    }, indent=2))
-
-
 @store.command("migrate")
 @db_option
 def store_migrate(db: str) -> None:
@@ -242,12 +174,6 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls) -> None:
         sys.exit(1)
 
 
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
 def _print_table(summary) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -287,6 +213,8 @@ def demo(ctx, work_dir: str, embedder: str) -> None:
     work.mkdir(parents=True, exist_ok=True)
     db = str(work / "store.duckdb")
     _err(f"seed data: {seed}")
+    from flows.store_cli import store_ingest
+
     ctx.invoke(store_ingest, files=(str(seed / "passages.jsonl"),), db=db, embedder=embedder, strict=False)
     ctx.invoke(check, articles=(str(seed / "article.md"),), db=db, embedder=embedder, fmt="table",
                out_dir=str(work), k=8, exclude_urls=())
