@@ -168,8 +168,12 @@ def load_model(path: str | None = None) -> CheckworthyModel:
                          "python -m claims.train_checkworthy", code="FC132") from exc
 
 
-def score_claims(claims: Sequence[Claim], model: CheckworthyModel | None = None) -> list[Claim]:
+def score_claims(claims: Sequence[Claim], model: CheckworthyModel | None = None,
+                 vectors: np.ndarray | None = None) -> list[Claim]:
     """Claims with `checkworthy` set to the model's probability.
+
+    vectors (optional): the claims' e5 query-mode vectors, one row per claim, when the caller has them already
+    (retrieval embeds the same claim texts in query mode): then no embedding is computed here.
 
     `checkable` stays the extractor's decision (opinions, predictions and vague statements are never
     checkable), and a checkable claim the model scores below its threshold keeps `checkable`: the
@@ -183,7 +187,8 @@ def score_claims(claims: Sequence[Claim], model: CheckworthyModel | None = None)
         by_lang.setdefault(c.language, []).append(i)
     scores = np.zeros(len(claims))
     for lang, idx in by_lang.items():
-        scores[idx] = model.score([claims[i].text for i in idx], lang)
+        vecs = None if vectors is None else np.asarray(vectors)[idx]
+        scores[idx] = model.score([claims[i].text for i in idx], lang, vecs)
     return [replace(c, checkworthy=round(float(s), 4)) for c, s in zip(claims, scores)]
 
 

@@ -242,6 +242,18 @@ def _looks_finite(word: str) -> bool:
         word[:1].islower() and len(w) >= 4 and w.endswith(("er", "et", "te", "de", "ed", "s")))
 
 
+_EN_NOT_VERB_START = {"the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their",
+                      "our", "my", "your", "this", "these", "those", "that", "some", "many", "most", "all", "both",
+                      "each", "every", "no", "one", "two", "three", "several", "few", "in", "on", "at", "by", "for",
+                      "from", "with", "to", "of", "as", "after", "before", "during", "since", "until", "when"}
+
+
+def _en_subject_relative(word: str) -> bool:
+    """English "which sold ..." / "who won ...": a lower-case word that is not a determiner, pronoun or
+    preposition starts a subject relative (an object relative starts with its subject: "which the firm sold")."""
+    return word[:1].islower() and word.lower() not in _EN_NOT_VERB_START and not word.lower().endswith("ly")
+
+
 def relative_clause(text: str, span: Span, *, main_verb_end: int | None = None) -> list[Piece] | None:
     """[main clause without the relative, the relative as its own claim], else None.
 
@@ -271,7 +283,7 @@ def relative_clause(text: str, span: Span, *, main_verb_end: int | None = None) 
     rel = m.group("rel").lower()
     if rel in ("der", "hvor", "where"):
         rel_piece = Piece((body, "in" if rel == "where" else "i", ante), "relative")
-    elif first and _looks_finite(first.group()):
+    elif first and (_looks_finite(first.group()) or (rel in ("which", "who") and _en_subject_relative(first.group()))):
         rel_piece = Piece((ante, body), "relative")
     elif rel in ("som", "which"):
         rel_piece = Piece((body, ante), "relative")

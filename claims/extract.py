@@ -33,12 +33,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claims.errors import InputError
-from claims.model import Claim, ClaimType, DateMention, Quantity, Sentence, Span
+from claims.model import Claim, ClaimType, DateMention, Precision, Quantity, Sentence, Span
 from claims.decompose import Piece, appositions, contact_relatives, causal_split, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
 from claims.normalise import find_exclusivity, normalise_language, parse_dates, parse_quantities
 from claims.resolve import Context, Mention, resolve
 
-__all__ = ["EXTRACTOR", "Clause", "extract_claims", "split_clauses", "find_entities", "classify"]
+__all__ = ["EXTRACTOR", "Clause", "extract_claims", "split_clauses", "find_entities", "classify",
+           "rules_checkworthiness", "RULES_CHECKWORTHY_THRESHOLD"]
+
+RULES_CHECKWORTHY_THRESHOLD = 0.5   # the rule score from which a claim counts as check-worthy (decide's checkworthy_min)
 
 EXTRACTOR = "claims.rules.v2"
 
@@ -480,6 +483,20 @@ def _score(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: S
     return round(min(1.0, max(0.0, score)), 3)
 
 
+def rules_checkworthiness(texts: Sequence[str], language: str = "") -> list[float]:
+    """The rule score of check-worthiness (module docstring) for free-standing texts (tweets, sentences)."""
+    lang = normalise_language(language)
+    out = []
+    for t in texts:
+        t = t or ""
+        qs = parse_quantities(t, lang)
+        ds = parse_dates(t, lang, None)
+        ents = [n for _, n in find_entities(t, Span(0, len(t)))]
+        excl = find_exclusivity(t, lang)
+        out.append(_score(t, classify(t, qs, ds, excl, lang), qs, ds, ents, excl))
+    return out
+
+
 def _checkable(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: Sequence[DateMention],
                entities: Sequence[str]) -> bool:
     if ctype is ClaimType.OPINION or len(_words(text)) < 3:
@@ -513,6 +530,68 @@ def _age_claims(text: str, sent: Sentence, quantities: Sequence[Quantity], known
                 start = sent.span.start + m.start(1)
                 out.append((Span(start, q.span.end), q, _clean_name(m.group(1), known)))
     return out
+
+
+_FRAMED_KINDS = ("relative", "contact")
+_FRAME_LEAD = re.compile(r"^\s*(?P<prep>i|in|on|den|the|during|i løpet av|tidlig i|sent i|early|late)?\s*$",
+                         re.IGNORECASE)
+_FRAME_AFTER = re.compile(r"^\s*(?:,|[^\W\d_]+)")
+
+
+def _time_frame(sent: Sentence, dates: Sequence[DateMention]) -> tuple[DateMention, str] | None:
+    """The fronted time adverbial of a sentence ("I februar 2007 inviterte ...", "In 2019, Acme ..."):
+    (its date, the preposition in lower case), else None. A fronted time sets the time of the whole
+    sentence, so a relative clause that names no time of its own is read at that time."""
+    if not dates:
+        return None
+    d = dates[0]
+    if d.precision not in (Precision.DAY, Precision.MONTH, Precision.YEAR):
+        return None
+    lead = _FRAME_LEAD.match(sent.text[: d.span.start - sent.span.start])
+    if lead is None or not _FRAME_AFTER.match(sent.text[d.span.end - sent.span.start:]):
+        return None
+    return d, (lead.group("prep") or "").lower()
+
+
+_ROLE_NOUNS = {
+    "president", "presidenten", "statsminister", "statsministeren", "minister", "ministeren", "leder", "lederen",
+    "sjef", "sjefen", "ordfører", "ordføreren", "general", "generalen", "konge", "kongen", "dronning", "dronningen",
+    "direktør", "direktøren", "biskop", "biskopen", "prime minister", "leader", "chief", "mayor", "king", "queen",
+    "chancellor", "governor", "director", "chairman", "ceo", "senator", "premier",
+}
+_HEADING_NP = re.compile(r"^(?P<mods>(?:[^\W\d_][\w-]*\s+){1,3})(?P<head>[^\W\d_][\w-]*)\s*$")
+
+
+def _heading_claim(article_id: str, text: str, sent: Sentence, following: Sequence[Sentence], known: set[str],
+                   common: set[str], lang: str, published: dt.date | None) -> Claim | None:
+    """A section heading that is a described role ("Upopulær president", "Omstridt statsminister", "Embattled
+    leader"), over a first sentence that names the holder of that role with its title ("President Mahmoud Abbas
+    ..."), says the role's description of that person: "Mahmoud Abbas er en upopulær president". Any other
+    heading gives no claim (headings are summaries, usually stated again below)."""
+    m = _HEADING_NP.match(sent.text.strip(" .:"))
+    if not m or not following or following[0].is_heading:
+        return None
+    role = m.group("head").lower()
+    if role not in _ROLE_NOUNS or any(w.lower() in _AUX.get(lang, _AUX["nb"]) for w in m.group("mods").split()):
+        return None
+    nxt = following[0]
+    titled = re.search(rf"(?<![\w])(?i:{re.escape(role)})\s+(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){{1,3}})",
+                       nxt.text)
+    if not titled:
+        return None
+    name = titled.group("name")
+    name_span = Span(nxt.span.start + titled.start("name"), nxt.span.start + titled.end("name"))
+    heading = sent.text.strip(" .:")
+    phrase = heading[:1].lower() + heading[1:]
+    article_word = "an" if phrase[:1] in "aeiou" else "a"
+    ctext = f"{name} is {article_word} {phrase}" if lang == "en" else f"{name} er en {phrase}"
+    return _claim(article_id, ctext, sent.span, sent, lang, published, (), (), (name,), None,
+                  sources=(sent.span, name_span), forced=ClaimType.ENTITY_ATTRIBUTE)
+
+
+def ctype_ok(claim: Claim) -> bool:
+    """A claim that can carry a time frame: checkable and not an opinion."""
+    return claim.checkable and claim.type is not ClaimType.OPINION
 
 
 _BARE_SINCE = re.compile(r"(?<![\w])(?:siden|since then|ever since)(?!\s+(?:\d|[A-ZÆØÅ]|januar|februar|mars|april|"
@@ -684,14 +763,21 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
     ctx = Context()
     last_date: DateMention | None = None
     claims: list[Claim] = []
-    for sent in sentences:
+    for n_sent, sent in enumerate(sentences):
         if text[sent.span.start : sent.span.end] != sent.text:
             raise InputError(
                 f"sentence span {sent.span} does not cover {sent.text[:40]!r} in article {article_id!r}. "
                 "Split the exact article text (the one given to extract_claims) into sentences.",
                 code="FC110",
             )
-        if sent.is_heading or not sent.text.strip():
+        if sent.is_heading and sent.text.strip():
+            # "Upopulær president" over "President Mahmoud Abbas, ...": the heading describes the person
+            head = _heading_claim(article_id, text, sent, sentences[n_sent + 1:n_sent + 2], known, common, lang,
+                                  published)
+            if head is not None:
+                claims.append(head)
+            continue
+        if not sent.text.strip():
             continue
         quantities = [dataclasses.replace(q, span=q.span.shift(sent.span.start))
                       for q in parse_quantities(sent.text, lang)]
@@ -702,6 +788,7 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
         seen: set[str] = set()
         ctx.begin(_subject_np(text, sent, lang))
         sent_claims: list[Claim] = []
+        frame = _time_frame(sent, dates)
         for span, q, name in _age_claims(text, sent, quantities, known):
             used_ages.add(q.span)
             name_span = Span(span.end - len(name), span.end) if text[span.end - len(name) : span.end] == name else span
@@ -753,6 +840,20 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
                 sent_claims.append(_claim(article_id, ctext, hull, sent, lang, published, qs, ds,
                                           tuple(dict.fromkeys(ents)), None, sources=srcs, forced=forced,
                                           period=period))
+                if frame is not None and piece.kind in _FRAMED_KINDS and not ds and not period \
+                        and ctype_ok(sent_claims[-1]):
+                    # "I februar 2007 inviterte Hamas Fatah med i en samlingsregjering, som Norge var alene om å
+                    # anerkjenne": the fronted time frames the relative too -> "... anerkjenne en samlingsregjering
+                    # i februar 2007", a TEMPORAL claim checked on its date (the undated claim above keeps the rest)
+                    fdate, prep = frame
+                    framed = f"{ctext.rstrip(' .')} {prep + ' ' if prep else ''}{fdate.text}"
+                    if framed not in seen:
+                        seen.add(framed)
+                        fsrcs = tuple(sorted(set(srcs) | {fdate.span}, key=lambda x: (x.start, x.end)))
+                        fhull = Span(min(hull.start, fdate.span.start), max(hull.end, fdate.span.end))
+                        sent_claims.append(_claim(article_id, framed, fhull, sent, lang, published, qs, (fdate,),
+                                                  tuple(dict.fromkeys(ents)), None, sources=fsrcs,
+                                                  forced=None if qs else ClaimType.TEMPORAL, exclusive=False))
         claims.extend(sent_claims)
         ctx.update(text, sent.span, entities)
         if dates:
@@ -767,9 +868,10 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
 def _claim(article_id: str, ctext: str, span: Span, sent: Sentence, lang: str, published: dt.date | None,
            quantities: tuple[Quantity, ...], dates: tuple[DateMention, ...], entities: tuple[str, ...],
            ctype: ClaimType | None, *, sources: tuple[Span, ...] = (), forced: ClaimType | None = None,
-           period: tuple[dt.date, dt.date] | None = None) -> Claim:
+           period: tuple[dt.date, dt.date] | None = None, exclusive: bool | None = None) -> Claim:
     is_age = ctype is not None  # an attributive age claim: always a checkable number
-    exclusive = False if is_age else find_exclusivity(ctext, lang)
+    if exclusive is None:
+        exclusive = False if is_age else find_exclusivity(ctext, lang)
     ctype = ctype or classify(ctext, quantities, dates, exclusive, lang)
     if forced is not None and ctype is not ClaimType.OPINION:
         ctype = forced

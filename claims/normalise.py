@@ -325,8 +325,8 @@ _ORD = r"(?:\.|st|nd|rd|th)?"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<![\w.-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\w]|[.-]\d)")),
     ("numeric", re.compile(r"(?<![\w.,/])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\w]|[./,]\d)")),
-    ("dmy", re.compile(rf"(?<![\w.,]){_DAY}{_ORD}\s+(?:of\s+)?{_M},?\s+{_YR}", re.IGNORECASE)),
-    ("mdy", re.compile(rf"(?<![\w]){_M}\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YR}", re.IGNORECASE)),
+    ("dmy", re.compile(rf"(?<![\w.,]){_DAY}{_ORD}\s+(?:of\s+)?{_M},?\s+(?P<br>\[)?{_YR}(?(br)\])", re.IGNORECASE)),
+    ("mdy", re.compile(rf"(?<![\w]){_M}\s+{_DAY}(?:st|nd|rd|th)?,?\s+(?P<br>\[)?{_YR}(?(br)\])", re.IGNORECASE)),
     ("my", re.compile(rf"(?<![\w]){_M},?\s+(?:of\s+)?{_YR}", re.IGNORECASE)),
     ("dm", re.compile(rf"(?<![\w.,]){_DAY}{_ORD}\s+(?:of\s+)?{_M}", re.IGNORECASE)),
     ("md", re.compile(rf"(?<![\w])(?P<month>{_MONTH_FULL_ALT}|{_MONTH_ABBR_DOT_ALT})\s+{_DAY}(?:st|nd|rd|th)?(?![\w]|[.,]\d)", re.IGNORECASE)),
@@ -419,8 +419,13 @@ def _resolve(kind: str, m: re.Match[str], text: str, lang: str, anchor: dt.date 
             return None
         month = _MONTHS[name.lower()]
         year = anchor.year if month <= anchor.month else anchor.year - 1
+        end = m.end("month")
+        which = _MONTH_YEAR_AFTER.match(text, end)
+        if which:  # "i januar i fjor" / "in January last year": that month of the year named
+            year = anchor.year - 1 if which.group(1).lower() in ("i fjor", "last year") else anchor.year
+            end = which.end()
         value, precision = dt.date(year, month, 1), Precision.MONTH
-        span = Span(m.start("month"), m.end("month"))
+        span = Span(m.start("month"), end)
     elif kind == "year":
         if not _year_context_ok(text, m.start(), m.end()):
             return None
@@ -429,6 +434,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, lang: str, anchor: dt.date 
         return None
     return DateMention(value=value, precision=precision, span=span, text=text[span.start : span.end])
 
+
+_MONTH_YEAR_AFTER = re.compile(r"\s+(i fjor|last year|i år|this year)(?![\w])", re.IGNORECASE)
 
 _WEEK_RE = re.compile(
     r"(?<![\w])(?:i\s+helgen|(?:forrige|sist(?:e)?)\s+helg|(?:last|this|the)\s+weekend|over\s+the\s+weekend"

@@ -378,12 +378,64 @@ def eval_checkworthy(path: str | Path, *, model=None) -> dict:
     """F1 (positive class), precision, recall, accuracy and ROC AUC of the check-worthiness model."""
     from claims.checkworthy import load_model
 
+    from claims.extract import RULES_CHECKWORTHY_THRESHOLD, rules_checkworthiness
+
     model = model or load_model()
     texts, labels = read_checkworthy(path)
     scores = model.score(texts)
     pred = [int(s >= model.threshold) for s in scores]
+    rules = rules_checkworthiness(texts, "en" if str(path).endswith(".tsv") else "")
     return {"dataset": str(path), "model": model.name, "threshold": model.threshold,
-            **binary_scores(pred, labels), "auc": round(roc_auc(scores, labels), 4)}
+            **binary_scores(pred, labels), "auc": round(roc_auc(scores, labels), 4),
+            # the rule score that extract_claims uses by default, on the same texts
+            "rules": {**binary_scores([int(s >= RULES_CHECKWORTHY_THRESHOLD) for s in rules], labels),
+                      "auc": round(roc_auc(rules, labels), 4), "threshold": RULES_CHECKWORTHY_THRESHOLD}}
+
+
+def compare_checkworthiness(gold_path: str | Path, article_path: str | Path, checkthat: Sequence[str | Path] = (), *,
+                            encode: Encoder | None = None, model=None) -> dict:
+    """The rule score against the learned model, on the seed article and on CheckThat!-style files.
+
+    Seed: every produced claim is labelled check-worthy when it says what a checkable gold claim of its
+    sentence says (the precision rule of :func:`eval_seed`), else not; scored by ROC AUC and by F1 at each
+    scorer's own threshold (rules: RULES_CHECKWORTHY_THRESHOLD; model: its shipped threshold).
+    """
+    from claims.checkworthy import load_model, score_claims
+    from claims.extract import RULES_CHECKWORTHY_THRESHOLD, rules_checkworthiness
+
+    model = model or load_model()
+    article = read_articles(article_path)[0]
+    gold = _jsonl(gold_path)
+    threshold = DEFAULT_THRESHOLD if article.language == "en" else CROSS_LINGUAL_THRESHOLD
+    claims = extract_claims(article.id, article.text, split_sentences(article.text, article.language),
+                            language=article.language, published=article.published)
+    encode = encode or e5_encoder()
+    checkable_gold = [g for g in gold if g.get("type") not in NOT_CHECKABLE_GOLD]
+    G = encode([g["claim_en"] for g in checkable_gold])
+    P = encode([c.text for c in claims])
+    labels = []
+    for i, c in enumerate(claims):
+        ok = False
+        for j, g in enumerate(checkable_gold):
+            start = article.text.find(g["source_span_no"])
+            if start >= 0 and (c.sentence_span or c.span).overlaps(Span(start, start + len(g["source_span_no"]))):
+                ok = ok or float(P[i] @ G[j]) >= threshold
+        labels.append(int(ok))
+    rules_s = [c.checkworthy for c in claims]
+    model_s = [c.checkworthy for c in score_claims(claims, model)]
+
+    def summary(scores, thr, y):
+        return {**binary_scores([int(s >= thr) for s in scores], y), "auc": round(roc_auc(scores, y), 4),
+                "threshold": thr}
+
+    out = {"seed": {"claims": len(claims), "checkworthy_by_gold": int(sum(labels)),
+                    "rules": summary(rules_s, RULES_CHECKWORTHY_THRESHOLD, labels),
+                    "model": summary(model_s, model.threshold, labels)}}
+    for path in checkthat:
+        texts, y = read_checkworthy(path)
+        out[Path(path).name] = {"rules": summary(rules_checkworthiness(texts, "en"), RULES_CHECKWORTHY_THRESHOLD, y),
+                                "model": summary(list(model.score(texts)), model.threshold, y)}
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -406,6 +458,10 @@ def print_table(report: dict) -> str:
     for c in report.get("checkworthy", []):
         lines.append(f"checkworthy {Path(c['dataset']).name:<40} F1 {c['f1']:.3f}  P {c['precision']:.3f}  "
                      f"R {c['recall']:.3f}  AUC {c['auc']:.3f}  (n={c['n']})")
+        if "rules" in c:
+            r = c["rules"]
+            lines.append(f"  same, rule score (the default) {'':<20} F1 {r['f1']:.3f}  P {r['precision']:.3f}  "
+                         f"R {r['recall']:.3f}  AUC {r['auc']:.3f}")
     return "\n".join(lines)
 
 
@@ -419,6 +475,12 @@ def _main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - meas
         print(json.dumps(eval_decomposition(factcheck_bench_docs(data / "factcheck-bench"), encode=enc), indent=2))
         print(json.dumps({k: v for k, v in eval_seed(data / "seed" / "claims.gold.jsonl", data / "seed" / "article.md",
                                                       encode=enc).items() if not isinstance(v, list)}, indent=2))
+    if args and args[0] == "checkworthiness":  # rules score vs learned model (which one extract_claims uses)
+        ct = data / "checkthat2022-1"
+        print(json.dumps(compare_checkworthiness(
+            data / "seed" / "claims.gold.jsonl", data / "seed" / "article.md",
+            [ct / "CT22_english_1A_checkworthy_dev.tsv", ct / "CT22_english_1A_checkworthy_dev_test.tsv"],
+            encode=e5_encoder(args[1] if len(args) > 1 else None)), indent=2))
     if args and args[0] == "threshold":
         enc = e5_encoder()
         print(json.dumps({

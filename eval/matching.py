@@ -109,6 +109,8 @@ def evaluate_matching(queries_path, qrels_path, claims_path, *, db: str, embedde
                 ranked[q] = [c.external_id for c in checks_found]
         elapsed = time.perf_counter() - started
     result = score(ranked, qrels, ks)
+    if mode == "hybrid":
+        result.update({"rrf_k": matcher.rrf_k, "w_bm25": matcher.w_bm25})
     result.update({"mode": mode, "claims": len(checks), "missing_queries": len(missing),
                    "seconds": round(elapsed, 2), "queries_file": str(queries_path), "qrels_file": str(qrels_path)})
     return result

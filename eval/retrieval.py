@@ -122,6 +122,23 @@ def climate_fever_set(path: str | Path | None = None, *, gold: str = "labelled")
     return RetrievalSet("climate-fever", str(path), tuple(by_text.values()), tuple(queries))
 
 
+SPLITS = ("all", "tune", "held-out")
+
+
+def select_split(rset: RetrievalSet, split: str = "all") -> RetrievalSet:
+    """The set's queries of one side of eval/splits.py's rule (by query id): "tune" (folds 1-4, where
+    fusion weights are chosen), "held-out" (fold 0, never tuned on) or "all". The store stays whole."""
+    from dataclasses import replace
+
+    from eval.splits import held_out
+
+    if split == "all":
+        return rset
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r}. Use one of: {', '.join(SPLITS)}.", code="FC210")
+    return replace(rset, queries=tuple(q for q in rset.queries if held_out(q.id) == (split == "held-out")))
+
+
 def load_set(name: str, **paths) -> RetrievalSet:
     if name == "seed":
         return seed_set(paths.get("gold"), paths.get("corpus"), query=paths.get("query") or "source")
@@ -165,10 +182,21 @@ def _dedupe(ids: list[str]) -> list[str]:
 
 
 def build_store(rset: RetrievalSet, db: str, embedder, progress: Callable[[int, int], None] | None = None):
-    """A store holding the set's passages (reused when db already holds them: ingest is idempotent)."""
+    """A store holding the set's passages (reused when db already holds them: ingest is idempotent).
+    A complete store is opened read-only, so that several evaluations can read it at once."""
+    from claims.errors import FactcheckError
     from sources.ingest import load_passages
     from sources.store import Store
 
+    if Path(db).exists():
+        try:
+            ro = Store(db, read_only=True)
+        except FactcheckError:          # locked by a writer, or its schema needs migrating
+            ro = None
+        if ro is not None:
+            if ro.con.execute("SELECT count(*) FROM passages").fetchone()[0] >= len({p.id for p in rset.passages}):
+                return ro
+            ro.close()
     store = Store(db)
     have = store.con.execute("SELECT count(*) FROM passages").fetchone()[0]
     if have < len({p.id for p in rset.passages}):

@@ -116,19 +116,54 @@ def store_migrate(db: str) -> None:
               help="Evidence passages retrieved per claim.")
 @click.option("--exclude-url", "exclude_urls", multiple=True,
               help="Never use passages from this URL as evidence (repeatable). The article's own URL is always excluded.")
-def check(articles, db, embedder, fmt, out_dir, k, exclude_urls) -> None:
+@click.option("--retrieval", "mode", type=click.Choice(["dense", "bm25", "hybrid"]), default=None,
+              envvar="FACTCHECK_RETRIEVAL_MODE", show_envvar=True,
+              help="How evidence is found: e5 vectors (dense), words (bm25) or both fused (hybrid). "
+                   "Default: the measured best, sources.retrieve.DEFAULT_MODE (see docs/store.md).")
+@click.option("--prior/--no-prior", default=True, show_default=True,
+              help="Show earlier fact-checks of the same claim (any language) first, when the store holds any.")
+@click.option("--allow-source", "allow_sources", multiple=True, metavar="DOMAIN",
+              help="Use evidence only from these publishers (repeatable): a host such as reuters.com (subdomains "
+                   "too) or a URL prefix.")
+@click.option("--deny-source", "deny_sources", multiple=True, metavar="DOMAIN",
+              help="Never use evidence from these publishers (repeatable): a host or a URL prefix.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Use evidence published on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Use evidence published on or before this date (YYYY-MM-DD).")
+@click.option("--window-days", type=click.IntRange(0), default=None, metavar="N",
+              help="Use evidence published within N days of each article's date, before or after it.")
+@click.option("--after-days", type=click.IntRange(0), default=None, metavar="N",
+              help="Use evidence published at most N days after each article's date (0: nothing published after "
+                   "the article). Default: no limit, or --window-days when given.")
+@click.option("--drop-undated", is_flag=True,
+              help="With a date limit, also drop evidence without a publication date (kept by default).")
+def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, allow_sources, deny_sources, since,
+          until, window_days, after_days, drop_undated) -> None:
     """Check articles (.md with front matter, .txt, .html, .jsonl) against the store.
 
     Runs the Prefect flow `verify_articles` (a temporary local Prefect server, no network), stores
-    runs, claims, verdicts and evidence links in the DuckDB file, and prints the verdicts.
+    runs, claims, verdicts and evidence links in the DuckDB file, and prints the verdicts. Earlier
+    fact-checks of a claim come first; evidence may be limited by source and by date.
 
     \b
     Examples:
       factcheck check article.md --db store.duckdb
       factcheck check inbox/*.md --db store.duckdb --format jsonl > verdicts.jsonl
       factcheck check article.md --db store.duckdb --out report/
+      factcheck check article.md --db store.duckdb --window-days 365 --after-days 0 --deny-source example.com
     """
+    from sources.retrieve import Filters
     from sources.store import Store
+
+    filters = Filters(
+        allow_sources=tuple(allow_sources), deny_sources=tuple(deny_sources),
+        since=since.date() if since else None, until=until.date() if until else None,
+        days_before=window_days, days_after=after_days if after_days is not None else window_days,
+        keep_undated=not drop_undated)
+    if since and until and since > until:
+        _err(f"error: --since {since.date()} is after --until {until.date()}. Swap them.")
+        sys.exit(2)
 
     if not Path(db).exists():
         _fail(FactcheckError(
@@ -149,7 +184,8 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls) -> None:
 
     try:
         summary = verify_articles(list(articles), db, out_dir=out_dir, embedder=embedder, k=k,
-                                  exclude_urls=list(exclude_urls), on_article=progress)
+                                  exclude_urls=list(exclude_urls), on_article=progress, mode=mode, prior=prior,
+                                  filters=filters)
     except FactcheckError as exc:
         _fail(exc)
     for w in summary.warnings:
@@ -266,11 +302,13 @@ def eval_seed(gold, verdicts_path, article) -> None:
 # so `factcheck --help` stays fast. Add one line per module here.
 def _register_commands() -> None:
     from flows.eval_claims import eval_claims; eval_group.add_command(eval_claims)  # noqa: E702
+    from flows.eval_verdicts import eval_verdicts; eval_group.add_command(eval_verdicts)  # noqa: E702
     from flows.gate import corrections, gate; cli.add_command(gate); cli.add_command(corrections)  # noqa: E702
     from flows.nightly_cli import nightly_cmd, nightly_history_cmd, serve_nightly_cmd; [cli.add_command(c) for c in (nightly_cmd, serve_nightly_cmd, nightly_history_cmd)]  # noqa: E501,E702
     from flows.models import models, reembed; cli.add_command(models); store.add_command(reembed)  # noqa: E702
     from flows.review import review; from flows.serve import serve; cli.add_command(review); cli.add_command(serve)  # noqa: E702
     from flows.store_cli import register; register(store, eval_group)  # noqa: E702
+    from flows.train_cli import train; cli.add_command(train)  # noqa: E702
     pass
 
 

@@ -9,7 +9,10 @@ Steps (the work lives in the library; this module only orders it):
    `evidence` (unchanged, but an evidence row under its verdicts changed: a passage removed, or
    a passage added since that enters a claim's top k), or `unchanged` (its verdicts are carried
    over). The plan is stored with the run in one transaction. A run that finds an unfinished
-   run of the same inbox resumes it instead of planning again.
+   run of the same inbox resumes it instead of planning again: a night left 'running' (its
+   process died: we hold the lock) is first marked 'interrupted'; a night that raised was marked
+   'failed' with its error; after `max_attempts` attempts a night is given up (marked 'failed')
+   and a new one starts (verdicts.runs).
 5. Verify the pending articles (`verify_task`, one task per article) on the default, Dask or Ray
    task runner; this process is the one writer, and each article's rows and its `done` mark go in
    one transaction.
@@ -177,7 +180,9 @@ def nightly(
     task_runner: str = "default",
     workers: int = 2,
     cluster_address: str | None = None,
+    snapshot_dir: str | None = None,
     wait_s: float = 0.0,
+    max_attempts: int = 3,
     progress: Progress | None = None,
 ) -> NightSummary:
     """Verify what is new or changed in the inbox since the last successful night; report the night."""
@@ -205,96 +210,47 @@ def nightly(
 
         t = time.perf_counter()
         models = [ModelInfo(emb.name, emb.version, "embedder")]
+        nightly_runs.recover_unfinished(store)      # we hold the lock: a 'running' night's process is gone
         unfinished = nightly_runs.unfinished_run(store)
-        if unfinished and unfinished[1] != nightly_runs.inbox_key(inbox):
-            logger.warning("abandoning unfinished run %s of another inbox", unfinished[0])
-            nightly_runs.abandon(store, unfinished[0])
+        if unfinished and unfinished.inbox != nightly_runs.inbox_key(inbox):
+            logger.warning("abandoning unfinished run %s of another inbox", unfinished.run_id)
+            nightly_runs.abandon(store, unfinished.run_id)
             unfinished = None
-        if unfinished:
-            run_id, resumed = unfinished[0], True
-            already = nightly_runs.planned(store, run_id)
-            fresh = [a for a in articles if a.id not in already]
-            fresh_failures = [f for f in read_failures if f"file:{f[0]}" not in already]
-            nightly_runs.extend_plan(store, run_id, plan_articles(
-                store, fresh, fresh_failures, retriever, k=k, exclude_urls=exclude_urls))
-        else:
-            resumed = False
-            plan = plan_articles(store, articles, read_failures, retriever, k=k, exclude_urls=exclude_urls)
-            run_id = nightly_runs.begin_nightly(
-                store, code_version=code_version(),
-                models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
-                rules_version=RULES_VERSION,
-                params={"inbox": inbox, "sources": list(sources), "k": k, "exclude_urls": list(exclude_urls),
-                        "embedder": embedder, "task_runner": task_runner},
-                inbox=inbox, task_runner=task_runner, plan=plan)
-        with store.transaction() as con:      # query vectors computed while planning
-            save_cached(con, emb.name, emb.take_pending())
-        status = nightly_runs.planned(store, run_id)
-        pending = [a for a in articles if status.get(a.id, ("",))[0] == "pending"]
-        for article_id, (st, _) in status.items():   # planned, but gone from the inbox since
-            if st == "pending" and not any(a.id == article_id for a in pending):
-                nightly_runs.mark_failed(store, run_id, article_id, "no longer in the inbox")
-        durations["plan"] = time.perf_counter() - t
-        emit("planned", {"run_id": run_id, "resumed": resumed, "pending": len(pending), "articles": len(status)})
-
-        provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
-                                rules_version=RULES_VERSION)
-        compute = write = 0.0
-        done = 0
-        reuse = _decision_reuse(store, emb)
-
-        def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
-            nonlocal compute, write, done
-            done += 1
-            if exc is not None:
-                msg = str(exc) if isinstance(exc, FactcheckError) else f"{type(exc).__name__}: {exc}"
-                nightly_runs.mark_failed(store, run_id, article.id, msg)
-                logger.warning("could not check %s: %s", article.path or article.id, msg)
-                emit("failed", {"article_id": article.id, "error": msg, "done": done, "of": len(pending)})
-                return
-            started = time.perf_counter()
-            result = checked.result
-            if reuse is not None:   # reviewers' decisions (review.reuse), applied by the writer
-                result = replace(result, verdicts=tuple(reuse(result.verdicts)))
-
-            def also(con) -> None:
-                save_cached(con, emb.name, checked.vectors)
-                nightly_runs.mark_done(con, run_id, article.id, article.content_hash, checked.seconds)
-
-            save_article(store, run_id, article, result.claims, result.verdicts, also=also)
-            compute += checked.seconds
-            write += time.perf_counter() - started
-            emit("verified", {"article_id": article.id, "claims": len(result.claims), "done": done,
-                              "of": len(pending)})
-
-        t = time.perf_counter()
-        snapshot = None
+        elif unfinished and unfinished.attempts >= max_attempts:
+            logger.warning("giving up on run %s after %d attempts; starting a new night", unfinished.run_id,
+                           unfinished.attempts)
+            nightly_runs.give_up(store, unfinished.run_id,
+                                 f"gave up after {unfinished.attempts} attempts (max_attempts={max_attempts})")
+            unfinished = None
+        run_id = None
         try:
-            if pending and runner is not None:
-                snapshot = snapshot_store(store, f"{db}.snapshots/{run_id}.duckdb")
-                spec = WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls))
-                _RECORDERS[run_id] = record
-                try:
-                    verify_batch.with_options(task_runner=runner)(pending, spec, run_id)
-                finally:
-                    _RECORDERS.pop(run_id, None)
-            elif pending:
-                ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls))
-                run_batch(pending, ctx, record, remote=False, catch=(Exception,))
-        finally:
-            if snapshot:
-                Path(snapshot).unlink(missing_ok=True)
-        durations.update(verify=time.perf_counter() - t, verify_compute=compute, verify_write=write)
-
-        t = time.perf_counter()
-        summary = _report(store, run_id, resumed)
-        summary.warnings, summary.ingest = warnings, ingest
-        durations["report"] = time.perf_counter() - t
-        durations["flow_total"] = time.perf_counter() - t_start
-        summary.durations = {k_: round(v, 3) for k_, v in durations.items()}
-        nightly_runs.finish_nightly(store, run_id, status="done", label_counts=summary.label_counts,
-                                    claims=summary.articles.get("claims", 0), verdicts_changed=summary.changed,
-                                    durations=summary.durations, report=summary.report)
+            if unfinished:
+                run_id, resumed = unfinished.run_id, True
+                attempt = nightly_runs.resume(store, run_id)
+                logger.info("resuming run %s (%s before; attempt %d)", run_id, unfinished.status, attempt)
+                already = nightly_runs.planned(store, run_id)
+                fresh = [a for a in articles if a.id not in already]
+                fresh_failures = [f for f in read_failures if f"file:{f[0]}" not in already]
+                nightly_runs.extend_plan(store, run_id, plan_articles(
+                    store, fresh, fresh_failures, retriever, k=k, exclude_urls=exclude_urls))
+            else:
+                resumed = False
+                plan = plan_articles(store, articles, read_failures, retriever, k=k, exclude_urls=exclude_urls)
+                run_id = nightly_runs.begin_nightly(
+                    store, code_version=code_version(),
+                    models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
+                    rules_version=RULES_VERSION,
+                    params={"inbox": inbox, "sources": list(sources), "k": k, "exclude_urls": list(exclude_urls),
+                            "embedder": embedder, "task_runner": task_runner},
+                    inbox=inbox, task_runner=task_runner, plan=plan)
+            summary = _verify_and_report(
+                store, run_id, resumed, articles, warnings, ingest, emb, retriever, config, models, db=db,
+                embedder=embedder, k=k, exclude_urls=exclude_urls, runner=runner, snapshot_dir=snapshot_dir,
+                emit=emit, logger=logger, durations=durations, t_start=t_start, t_plan=t)
+        except BaseException as exc:
+            if run_id is not None:
+                _mark_unfinished(store, run_id, exc, logger)
+            raise
     if out_dir:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -304,6 +260,95 @@ def nightly(
         create_markdown_artifact(key="night-report", markdown=summary.report, description=f"nightly run {run_id}")
     except Exception as exc:  # an artifact is a convenience; the store and the file hold the truth
         logger.warning("could not create the Prefect artifact: %s", exc)
+    return summary
+
+
+def _mark_unfinished(store: Store, run_id: str, exc: BaseException, logger) -> None:
+    """Record in the history that this attempt failed (it raised) or was stopped (Ctrl-C, SIGTERM)."""
+    status = "failed" if isinstance(exc, Exception) else "interrupted"
+    msg = str(exc) if isinstance(exc, FactcheckError) else f"{type(exc).__name__}: {exc}"
+    try:
+        nightly_runs.fail_nightly(store, run_id, msg, status=status)
+    except Exception as err:  # the store itself may be what broke; the next run marks it interrupted
+        logger.warning("could not mark run %s %s: %s", run_id, status, err)
+
+
+def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[Article], warnings: list[str],
+                       ingest, emb: CachingEmbedder, retriever: Retriever, config: DecideConfig,
+                       models: list[ModelInfo], *, db: str, embedder: str, k: int, exclude_urls: Sequence[str],
+                       runner, snapshot_dir: str | None, emit: Progress, logger, durations: dict[str, float],
+                       t_start: float, t_plan: float) -> NightSummary:
+    """Verify the run's pending articles (recording each as it completes), then report and finish it."""
+    t = t_plan
+    with store.transaction() as con:      # query vectors computed while planning
+        save_cached(con, emb.name, emb.take_pending())
+    status = nightly_runs.planned(store, run_id)
+    pending = [a for a in articles if status.get(a.id, ("",))[0] == "pending"]
+    for article_id, (st, _) in status.items():   # planned, but gone from the inbox since
+        if st == "pending" and not any(a.id == article_id for a in pending):
+            nightly_runs.mark_failed(store, run_id, article_id, "no longer in the inbox")
+    durations["plan"] = time.perf_counter() - t
+    emit("planned", {"run_id": run_id, "resumed": resumed, "pending": len(pending), "articles": len(status)})
+
+    provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
+                            rules_version=RULES_VERSION)
+    compute = write = 0.0
+    done = 0
+    reuse = _decision_reuse(store, emb)
+
+    def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
+        nonlocal compute, write, done
+        done += 1
+        if exc is not None:
+            msg = str(exc) if isinstance(exc, FactcheckError) else f"{type(exc).__name__}: {exc}"
+            nightly_runs.mark_failed(store, run_id, article.id, msg)
+            logger.warning("could not check %s: %s", article.path or article.id, msg)
+            emit("failed", {"article_id": article.id, "error": msg, "done": done, "of": len(pending)})
+            return
+        started = time.perf_counter()
+        result = checked.result
+        if reuse is not None:   # reviewers' decisions (review.reuse), applied by the writer
+            result = replace(result, verdicts=tuple(reuse(result.verdicts)))
+
+        def also(con) -> None:
+            save_cached(con, emb.name, checked.vectors)
+            nightly_runs.mark_done(con, run_id, article.id, article.content_hash, checked.seconds)
+
+        save_article(store, run_id, article, result.claims, result.verdicts, also=also)
+        compute += checked.seconds
+        write += time.perf_counter() - started
+        emit("verified", {"article_id": article.id, "claims": len(result.claims), "done": done,
+                          "of": len(pending)})
+
+    t = time.perf_counter()
+    snapshot = None
+    try:
+        if pending and runner is not None:
+            # The workers' read-only copy: next to the store, or in a folder every worker machine mounts.
+            snapshot = snapshot_store(store, Path(snapshot_dir or f"{db}.snapshots") / f"{run_id}.duckdb")
+            spec = WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls))
+            _RECORDERS[run_id] = record
+            try:
+                verify_batch.with_options(task_runner=runner)(pending, spec, run_id)
+            finally:
+                _RECORDERS.pop(run_id, None)
+        elif pending:
+            ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls))
+            run_batch(pending, ctx, record, remote=False, catch=(Exception,))
+    finally:
+        if snapshot:
+            Path(snapshot).unlink(missing_ok=True)
+    durations.update(verify=time.perf_counter() - t, verify_compute=compute, verify_write=write)
+
+    t = time.perf_counter()
+    summary = _report(store, run_id, resumed)
+    summary.warnings, summary.ingest = warnings, ingest
+    durations["report"] = time.perf_counter() - t
+    durations["flow_total"] = time.perf_counter() - t_start
+    summary.durations = {k_: round(v, 3) for k_, v in durations.items()}
+    nightly_runs.finish_nightly(store, run_id, status="done", label_counts=summary.label_counts,
+                                claims=summary.articles.get("claims", 0), verdicts_changed=summary.changed,
+                                durations=summary.durations, report=summary.report)
     return summary
 
 
@@ -362,6 +407,7 @@ def serve_nightly(inbox: Sequence[str], db: str, *, cron: str | None = "0 2 * * 
     Schedules need a Prefect server (its scheduler creates the runs): the one in PREFECT_API_URL when
     set, else a local one started here on 127.0.0.1 for as long as this serves (`local_prefect_server`).
     """
+    from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron, Interval
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -376,14 +422,24 @@ def serve_nightly(inbox: Sequence[str], db: str, *, cron: str | None = "0 2 * * 
 
         signal.signal(signal.SIGTERM, stop)
         # limit=1: a night that overruns delays the next one instead of racing it for the store.
+        # MODULE_PATH: runs load flows.nightly as a module; loading flows/nightly.py as a file would put
+        # flows/ first on sys.path, where flows/review.py shadows the review package.
         nightly.serve(name=name, schedules=[schedule], parameters=parameters, limit=1,
-                      print_starting_message=False)
+                      print_starting_message=False, entrypoint_type=EntrypointType.MODULE_PATH)
 
     if PREFECT_API_URL.value():
         serve()
         return
     with local_prefect_server() as url, temporary_settings({PREFECT_API_URL: url}):
         serve()
+
+
+def quiet_env(environ) -> dict[str, str]:
+    """A copy of environ with Prefect's telemetry and analytics off, unless it turns them on itself."""
+    env = dict(environ)
+    env.setdefault("DO_NOT_TRACK", "1")
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    return env
 
 
 class local_prefect_server:
@@ -405,7 +461,7 @@ class local_prefect_server:
             port = sock.getsockname()[1]
         prefect_cli = Path(sys.executable).with_name("prefect")
         cmd = [str(prefect_cli), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+        env = quiet_env(os.environ)
         env.pop("PREFECT_API_URL", None)
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         url = f"http://127.0.0.1:{port}/api"

@@ -46,16 +46,23 @@ def _fail(exc: FactcheckError) -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 256),
               help="Worker processes of the local Dask/Ray cluster (ignored with --address).")
 @click.option("--address", "cluster_address", help="An existing cluster: tcp://HOST:8786 (dask), ray://HOST:10001.")
+@click.option("--snapshot-dir", type=click.Path(file_okay=False),
+              help="Where the Dask/Ray workers' read-only copy of the store goes (default: DB.snapshots/ next to "
+                   "the store); on a multi-machine cluster, a folder every worker mounts at the same path.")
 @click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0),
               help="Seconds to wait for another nightly run on the same store before refusing.")
+@click.option("--max-attempts", default=3, show_default=True, type=click.IntRange(1),
+              help="Resume an unfinished night at most this many attempts in all; then mark it failed and start "
+                   "a new one.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
               help="Print the night report (markdown) or the run summary (json) on stdout.")
-def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, cluster_address, wait_s, fmt):
+def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, cluster_address, snapshot_dir,
+                wait_s, max_attempts, fmt):
     """Verify what is new or changed in the inbox since the last successful night, and report.
 
     Articles are new, changed (by content hash), re-verified because evidence under their earlier
     verdicts changed, or carried over unchanged. A run killed half-way is resumed by running the
-    same command again. Progress goes to stderr; the night report to stdout.
+    same command again (at most --max-attempts attempts in all). Progress goes to stderr; the night report to stdout.
 
     \b
     Examples:
@@ -83,7 +90,8 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
     try:
         summary = nightly(list(inbox), db, sources=list(sources), out_dir=out_dir, embedder=embedder, k=k,
                           task_runner=task_runner, workers=workers, cluster_address=cluster_address,
-                          wait_s=wait_s, progress=progress)
+                          snapshot_dir=snapshot_dir,
+                          wait_s=wait_s, max_attempts=max_attempts, progress=progress)
     except FactcheckError as exc:
         _fail(exc)
     for w in summary.warnings:

@@ -211,7 +211,11 @@ def store_index(db, embedder, rebuild, threshold) -> None:
               help="Store to build or reuse for the set (default: a cache file under ~/.cache/factcheck).")
 @_embedder_option
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
-def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out) -> None:
+@click.option("--split", type=click.Choice(["all", "tune", "held-out"]), default="all", show_default=True,
+              help="Which queries (eval/splits.py by query id): tune = folds 1-4, held-out = fold 0.")
+@click.option("--rrf-k", type=int, default=None, help="Hybrid fusion: k of 1/(k + rank) (default: the tuned one).")
+@click.option("--w-bm25", type=float, default=None, help="Hybrid fusion: weight of the BM25 ranking (default: tuned).")
+def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, split, rrf_k, w_bm25) -> None:
     """Recall@k and MRR of gold evidence passages (any gold passage in the top k).
 
     \b
@@ -222,12 +226,14 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out) -> N
     """
     import numpy as np
 
-    from eval.retrieval import build_store, evaluate_retrieval, load_set
+    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
 
+    fusion = {k: v for k, v in (("rrf_k", rrf_k), ("w_bm25", w_bm25)) if v is not None}
     try:
-        rset = load_set(set_name, gold=gold, corpus=corpus, query=query)
+        full = load_set(set_name, gold=gold, corpus=corpus, query=query)
+        rset = select_split(full, split)
         if tuple(modes) == ("bm25",) and not db:      # BM25 alone needs no store and no embedding
             from eval.retrieval import lexical_search
 
@@ -242,7 +248,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out) -> N
             click.echo(text)
             return
         emb = get_embedder(embedder)
-        db = db or str(Path.home() / ".cache" / "factcheck" / f"eval-{set_name}-{rset.fingerprint()}-"
+        db = db or str(Path.home() / ".cache" / "factcheck" / f"eval-{set_name}-{full.fingerprint()}-"
                        f"{emb.name.replace('/', '_')}.duckdb")
         results = []
         with _progress() as bar:
@@ -251,7 +257,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out) -> N
         try:
             qv = None
             for mode in modes or ("dense", "bm25", "hybrid"):
-                retriever = Retriever(store, emb, mode=mode)
+                retriever = Retriever(store, emb, mode=mode, **fusion)
                 if qv is None:
                     with _progress() as bar:
                         t = bar.add_task("embedding queries", total=len(rset.queries))
@@ -266,7 +272,9 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out) -> N
                     np.stack([qv[x] for x in ts]), k=k, texts=ts,
                     languages=[langs[x] or "" for x in ts] if all(langs[x] for x in ts) else None), batch=256)
                 res.update({"mode": mode, "query": query if set_name == "seed" else "claim",
-                            "index": retriever.index_kind})
+                            "index": retriever.index_kind, "split": split})
+                if mode == "hybrid":
+                    res.update({"rrf_k": retriever.rrf_k, "w_bm25": retriever.w_bm25})
                 _err(f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
                      f"MRR {res.get('mrr')} over {res['queries']} queries")
                 results.append(res)
@@ -293,7 +301,9 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out) -> N
 @click.option("--db", type=click.Path(dir_okay=False),
               help="Store holding the verified claims (default: a cache file under ~/.cache/factcheck).")
 @_embedder_option
-def eval_matching(queries, qrels, claims_path, out, mode, db, embedder) -> None:
+@click.option("--rrf-k", type=int, default=None, help="Hybrid fusion: k of 1/(k + rank) (default: the tuned one).")
+@click.option("--w-bm25", type=float, default=None, help="Hybrid fusion: weight of the BM25 ranking (default: tuned).")
+def eval_matching(queries, qrels, claims_path, out, mode, db, embedder, rrf_k, w_bm25) -> None:
     """MAP@k and recall@k of previously fact-checked claims found for each query (CheckThat! 2A).
 
     \b
@@ -315,7 +325,8 @@ def eval_matching(queries, qrels, claims_path, out, mode, db, embedder) -> None:
         with _progress() as bar:
             t = bar.add_task("embedding verified claims", total=None)
             result = evaluate_matching(queries, qrels, claims_path, db=db, embedder=emb, mode=mode,
-                                       progress=lambda d, n: bar.update(t, completed=d, total=n))
+                                       progress=lambda d, n: bar.update(t, completed=d, total=n),
+                                       w_bm25=w_bm25, rrf_k=rrf_k)
     except FactcheckError as exc:
         _fail(exc)
     result["db"] = db

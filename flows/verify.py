@@ -30,7 +30,7 @@ from flows.version import code_version
 from review.reuse import DecisionReuse
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder
-from sources.retrieve import Retriever
+from sources.retrieve import Filters, Retriever
 from sources.store import Store
 from verdicts.decide import RULES_VERSION, DecideConfig
 from verdicts.export import markdown_report, to_jsonl, verdict_rows
@@ -59,6 +59,17 @@ class CheckContext:
     k: int = 8
     exclude_urls: tuple[str, ...] = ()
     reuse: object = None            # review.reuse.DecisionReuse: reviewers' decisions applied to later runs
+    prior: object = "auto"          # earlier fact-checks first: "auto" (when the store holds any), a
+                                    # sources.prior.PriorMatcher, or None (off)
+    filters: object = None          # sources.retrieve.Filters: sources and dates evidence may come from
+
+    def prior_matcher(self):
+        """The PriorMatcher to use, resolving "auto" once against the store."""
+        if self.prior == "auto":
+            from sources.prior import PriorMatcher
+
+            self.prior = PriorMatcher.if_any(self.store, self.retriever.embedder)
+        return self.prior
 
 
 @dataclass
@@ -92,7 +103,7 @@ def read_task(path: str) -> tuple[list[Article], list[str]]:
 def check_task(article: Article, ctx: CheckContext) -> ArticleResult:
     result = check_article(
         article, ctx.retriever, ctx.provenance, exclude_urls=ctx.exclude_urls, k=ctx.k, config=ctx.config,
-        reuse=ctx.reuse,
+        reuse=ctx.reuse, prior=ctx.prior_matcher(), filters=ctx.filters,
     )
     save_article(ctx.store, ctx.provenance.run_id, article, result.claims, result.verdicts)
     return result
@@ -108,6 +119,9 @@ class WorkerSpec:
     config: DecideConfig
     k: int = 8
     exclude_urls: tuple[str, ...] = ()
+    prior: bool = True              # earlier fact-checks first, when the snapshot holds any
+    filters: object = None          # sources.retrieve.Filters
+    mode: str | None = None         # retrieval mode (None: sources.retrieve's default)
 
 
 @dataclass
@@ -119,19 +133,22 @@ class Checked:
     seconds: float = 0.0
 
 
-_WORKER: dict[tuple[str, str], tuple[Retriever, CachingEmbedder]] = {}
+_WORKER: dict[tuple, tuple[Retriever, CachingEmbedder, object]] = {}
 
 
-def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder]:
-    """One read-only store, embedder and loaded retriever per worker process and snapshot."""
-    key = (spec.snapshot, spec.embedder)
+def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder, object]:
+    """One read-only store, embedder, loaded retriever and prior matcher per worker process and snapshot."""
+    key = (spec.snapshot, spec.embedder, spec.mode, spec.prior)
     if key not in _WORKER:
-        for old_key, (old, _) in list(_WORKER.items()):   # a new run's snapshot: let the old one go
+        for old_key, (old, _, _) in list(_WORKER.items()):   # a new run's snapshot: let the old one go
             old.store.close()
             del _WORKER[old_key]
+        from sources.prior import PriorMatcher
+
         store = Store(spec.snapshot, read_only=True)
         emb = CachingEmbedder(get_embedder(spec.embedder), store)
-        _WORKER[key] = (Retriever(store, emb), emb)
+        retriever = Retriever(store, emb, mode=spec.mode) if spec.mode else Retriever(store, emb)
+        _WORKER[key] = (retriever, emb, PriorMatcher.if_any(store, emb) if spec.prior else None)
     return _WORKER[key]
 
 
@@ -146,12 +163,11 @@ def verify_task(article: Article, source: "CheckContext | WorkerSpec") -> Checke
     """Check one article without writing anything; the caller records the result."""
     started = time.perf_counter()
     if isinstance(source, WorkerSpec):
-        retriever, emb = _worker_context(source)
-        provenance, config, k, exclude = source.provenance, source.config, source.k, source.exclude_urls
+        retriever, emb, prior = _worker_context(source)
     else:
-        retriever, emb = source.retriever, source.retriever.embedder
-        provenance, config, k, exclude = source.provenance, source.config, source.k, source.exclude_urls
-    result = check_article(article, retriever, provenance, exclude_urls=exclude, k=k, config=config)
+        retriever, emb, prior = source.retriever, source.retriever.embedder, source.prior_matcher()
+    result = check_article(article, retriever, source.provenance, exclude_urls=source.exclude_urls, k=source.k,
+                           config=source.config, prior=prior, filters=source.filters)
     vectors = emb.take_pending() if isinstance(emb, CachingEmbedder) else []
     return Checked(result, vectors, time.perf_counter() - started)
 
@@ -251,6 +267,21 @@ def run_batch(
         on_done(article, checked, None)
 
 
+def filters_params(filters: Filters | None) -> dict:
+    """The filters as run parameters (JSON-ready): only what was set."""
+    if filters is None:
+        return {}
+    out = {}
+    for name in ("allow_sources", "deny_sources", "days_before", "days_after", "since", "until", "keep_undated"):
+        value = getattr(filters, name)
+        if name == "keep_undated":
+            if not value:
+                out[name] = False
+        elif value not in (None, ()):
+            out[name] = list(value) if isinstance(value, tuple) else str(value) if hasattr(value, "isoformat") else value
+    return out
+
+
 def write_outputs(summary: RunSummary, out_dir: str | Path) -> dict[str, str]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -275,23 +306,33 @@ def verify_articles(
     k: int = 8,
     exclude_urls: Sequence[str] = (),
     on_article: Callable[[ArticleResult], None] | None = None,
+    mode: str | None = None,
+    prior: bool = True,
+    filters: "Filters | None" = None,
 ) -> RunSummary:
-    """Check every article in paths against the store at db; write report files to out_dir."""
+    """Check every article in paths against the store at db; write report files to out_dir.
+
+    mode: retrieval mode (None: $FACTCHECK_RETRIEVAL_MODE, else sources.retrieve.DEFAULT_MODE);
+    prior: put earlier fact-checks of the same claim first when the store holds any;
+    filters: sources.retrieve.Filters (source allow / deny lists, date windows) for every article.
+    """
     logger = get_run_logger()
     emb = get_embedder(embedder)
     config = DecideConfig.load()
     with Store(db) as store:
+        retriever = Retriever(store, emb, mode=mode) if mode else Retriever(store, emb)
         models = [ModelInfo(emb.name, emb.version, "embedder")]
         run_id = store.begin_run(
             code_version=code_version(),
             models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
             rules_version=RULES_VERSION,
-            params={"paths": list(paths), "k": k, "exclude_urls": list(exclude_urls), "embedder": embedder},
+            params={"paths": list(paths), "k": k, "exclude_urls": list(exclude_urls), "embedder": embedder,
+                    "retrieval": retriever.mode, "prior": prior, "filters": filters_params(filters)},
         )
         provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
                                 rules_version=RULES_VERSION)
-        ctx = CheckContext(store, Retriever(store, emb), provenance, config, k, tuple(exclude_urls),
-                           reuse=DecisionReuse(store, emb))
+        ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls),
+                           reuse=DecisionReuse(store, emb), prior="auto" if prior else None, filters=filters)
         summary = RunSummary(run_id=run_id, db=db)
         status = "failed"
         remote = runner_is_remote()
@@ -322,8 +363,8 @@ def verify_articles(
                 summary.warnings.extend(warnings)
                 if remote and snapshot is None:
                     snapshot = snapshot_store(store, f"{db}.snapshots/{run_id}.duckdb")
-                source = (WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls))
-                          if remote else ctx)
+                source = (WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls), prior=prior,
+                                     filters=filters, mode=retriever.mode) if remote else ctx)
                 run_batch(articles, source, record, remote=remote)
             status = "done"
         finally:

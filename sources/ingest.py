@@ -366,6 +366,9 @@ def ingest_file(store: Store, path: str | Path, embedder: Embedder, *, kind: str
 
 
 def retire_missing_from_file(store: Store, path: Path, load_id: str) -> int:
+    """Retire (to retired_passages) the passages that earlier loads of the same passage file put in the
+    store and this version of the file no longer holds; load_id is the current load. Returns how many.
+    The one library function for this (`store ingest --replace` and the nightly ingest flow)."""
     passages, _ = read_passages(path)
     keep = sorted({p.id for p in passages})
     with store.transaction() as con:

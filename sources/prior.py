@@ -441,11 +441,22 @@ class PriorMatcher:
             out.append([self._check(self._rows[j], float(row[j]), r) for r, j in enumerate(best, 1)])
         return out
 
-    def find(self, claim_texts: Sequence[str], k: int = 3, languages: Sequence[str] | None = None
-             ) -> list[list[PriorCheck]]:
-        """Earlier checks of the same claim (cosine >= min_score), best first."""
+    def find(self, claim_texts: Sequence[str], k: int = 3, languages: Sequence[str] | None = None,
+             qv: np.ndarray | None = None) -> list[list[PriorCheck]]:
+        """Earlier checks of the same claim (cosine >= min_score), best first. qv: the claims' query
+        vectors when the caller has them already."""
         return [[c for c in ranked if c.score >= self.min_score]
-                for ranked in self.rank(claim_texts, k=k, languages=languages)]
+                for ranked in self.rank(claim_texts, k=k, languages=languages, qv=qv)]
+
+    @classmethod
+    def if_any(cls, store: Store, embedder) -> "PriorMatcher | None":
+        """A matcher when the store holds earlier fact-checks made with this embedder, else None."""
+        has = store.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'prior_checks'").fetchone()[0]
+        if not has or not store.con.execute("SELECT count(*) FROM prior_checks WHERE embed_model = ?",
+                                            [embedder.name]).fetchone()[0]:
+            return None
+        return cls(store, embedder)
 
     @staticmethod
     def _check(r, score: float, rank: int) -> PriorCheck:

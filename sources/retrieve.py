@@ -27,6 +27,9 @@ from sources.model import Hit, Passage
 from sources.store import Store
 
 MODES = ("dense", "bm25", "hybrid")
+# The mode `Retriever(store, embedder)` and `factcheck check` use unless told otherwise
+# ($FACTCHECK_RETRIEVAL_MODE, --retrieval): chosen by measurement (docs/store.md, "Choosing the default").
+DEFAULT_MODE = "hybrid"
 # Reciprocal rank fusion: score = w_dense / (RRF_K + dense rank) + w_bm25 / (RRF_K + bm25 rank).
 # Tuned on the even-numbered half of the Climate-FEVER claims (docs/store.md).
 RRF_K = 10
@@ -57,7 +60,9 @@ class Filters:
     anchor: dt.date | None = None             # the article's date; the window below is relative to it
     days_before: int | None = None            # drop passages published more than this many days before anchor
     days_after: int | None = None             # drop passages published more than this many days after anchor
-    keep_undated: bool = True                 # passages without a date pass the date window
+    keep_undated: bool = True                 # passages without a date pass the date windows
+    since: dt.date | None = None              # drop passages published before this date (absolute)
+    until: dt.date | None = None              # drop passages published after this date (absolute)
 
     def with_excluded(self, urls: Sequence[str]) -> "Filters":
         from dataclasses import replace
@@ -65,9 +70,27 @@ class Filters:
         return replace(self, exclude_urls=tuple(self.exclude_urls) + tuple(u for u in urls if u))
 
     @property
+    def relative(self) -> bool:
+        """True when a window relative to the article's date is asked for."""
+        return self.days_before is not None or self.days_after is not None
+
+    def for_article(self, published: dt.date | None) -> "Filters":
+        """These filters with the relative window anchored at an article's date (when not anchored
+        yet). An article without a date leaves the relative window unapplied (see `window_unapplied`)."""
+        from dataclasses import replace
+
+        if self.anchor is None and self.relative and published is not None:
+            return replace(self, anchor=published)
+        return self
+
+    @property
+    def window_unapplied(self) -> bool:
+        return self.relative and self.anchor is None
+
+    @property
     def empty(self) -> bool:
-        return not (self.exclude_urls or self.allow_sources or self.deny_sources
-                    or (self.anchor and (self.days_before is not None or self.days_after is not None)))
+        return not (self.exclude_urls or self.allow_sources or self.deny_sources or self.since or self.until
+                    or (self.anchor and self.relative))
 
 
 def _source_key(spec: str) -> tuple[str, str]:
@@ -93,12 +116,12 @@ _SAFE_ID = __import__("re").compile(r"^[A-Za-z0-9_.:#-]+$")
 
 @dataclass
 class Retriever:
-    """Finds evidence passages for claims. `Retriever(store, embedder)` searches densely, as before
-    (or in the mode named by $FACTCHECK_RETRIEVAL_MODE); give mode="hybrid" for dense + BM25."""
+    """Finds evidence passages for claims. `Retriever(store, embedder)` searches in DEFAULT_MODE
+    (hybrid: dense + BM25 fused) or in the mode named by $FACTCHECK_RETRIEVAL_MODE; give mode= to choose."""
 
     store: Store
     embedder: Embedder
-    mode: str = field(default_factory=lambda: os.environ.get("FACTCHECK_RETRIEVAL_MODE", "dense"))
+    mode: str = field(default_factory=lambda: os.environ.get("FACTCHECK_RETRIEVAL_MODE") or DEFAULT_MODE)
     threshold: int | None = None      # passages above which the faiss index is used (None: the default)
     rrf_k: int = RRF_K
     w_dense: float = W_DENSE
@@ -196,14 +219,23 @@ class Retriever:
             mask &= self._source_mask(filters.allow_sources, meta)
         if filters.deny_sources:
             mask &= ~self._source_mask(filters.deny_sources, meta)
-        if filters.anchor is not None and (filters.days_before is not None or filters.days_after is not None):
-            anchor = (filters.anchor - dt.date(1970, 1, 1)).days
+        lo, hi = [], []                           # earliest / latest allowed day, as days since epoch
+        epoch = dt.date(1970, 1, 1)
+        if filters.anchor is not None and filters.days_before is not None:
+            lo.append((filters.anchor - epoch).days - filters.days_before)
+        if filters.anchor is not None and filters.days_after is not None:
+            hi.append((filters.anchor - epoch).days + filters.days_after)
+        if filters.since is not None:
+            lo.append((filters.since - epoch).days)
+        if filters.until is not None:
+            hi.append((filters.until - epoch).days)
+        if lo or hi:
             dated = meta.days != _NO_DATE
             ok = np.ones(n, dtype=bool)
-            if filters.days_before is not None:
-                ok &= meta.days >= anchor - filters.days_before
-            if filters.days_after is not None:
-                ok &= meta.days <= anchor + filters.days_after
+            if lo:
+                ok &= meta.days >= max(lo)
+            if hi:
+                ok &= meta.days <= min(hi)
             mask &= np.where(dated, ok, filters.keep_undated)
         return mask
 

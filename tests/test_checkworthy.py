@@ -76,3 +76,39 @@ def test_shipped_model_ranks_facts_above_opinions_in_norwegian_and_english():
     assert [c.text for c in scored] == [c.text for c in claims]
     assert scored[0].checkworthy > scored[1].checkworthy
     assert not scored[1].checkable  # the opinion stays marked not checkable whatever its score
+
+
+def test_score_claims_uses_given_vectors_instead_of_embedding():
+    """Retrieval embeds the claims in query mode already; the pipeline can hand those vectors over."""
+    d = 384 + len(FEATURES)
+    w = np.zeros(d, dtype=np.float32)
+    w[0] = 5.0                                   # only the first embedding dimension counts
+    m = CheckworthyModel(w, 0.0, np.zeros(d), np.ones(d), 0.5)
+    text = "Over 34.000 palestinere er drept i Gaza. Hamas vant valget i januar 2006."
+    claims = extract_claims("x", text, split_sentences(text, "nb"), language="nb", published=dt.date(2024, 4, 30))
+    vecs = np.zeros((len(claims), 384), dtype=np.float32)
+    vecs[0, 0], vecs[1, 0] = 1.0, -1.0
+    scored = score_claims(claims, m, vectors=vecs)
+    assert scored[0].checkworthy > 0.99 and scored[1].checkworthy < 0.01
+
+
+def test_rules_checkworthiness_for_free_text():
+    from claims.extract import rules_checkworthiness
+
+    s = rules_checkworthiness(["Over 34,000 people were killed in Gaza since 7 October 2023.", "I think so."], "en")
+    assert s[0] >= 0.7 and s[1] < 0.5
+
+
+def test_eval_checkworthy_reports_the_model_and_the_rule_score(tmp_path):
+    from eval.claims import eval_checkworthy
+
+    tsv = tmp_path / "cw.tsv"
+    tsv.write_text("topic\ttweet_id\ttweet_url\ttweet_text\tclass_label\n"
+                   "c\t1\tu\tOver 34,000 people were killed in Gaza since 7 October 2023.\t1\n"
+                   "c\t2\tu\tGood morning, have a lovely day!\t0\n"
+                   "c\t3\tu\tI think this is fine\t0\n", encoding="utf-8")
+    m = CheckworthyModel(np.ones(len(FEATURES), dtype=np.float32), -3.0, np.zeros(len(FEATURES)),
+                         np.ones(len(FEATURES)), 0.5, use_embeddings=False)
+    r = eval_checkworthy(tsv, model=m)
+    assert r["n"] == 3 and r["positives"] == 1
+    assert r["rules"]["threshold"] == 0.5 and r["rules"]["auc"] == 1.0 and r["rules"]["f1"] == 1.0

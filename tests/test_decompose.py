@@ -192,3 +192,12 @@ def test_contact_relative_with_de_names_the_group():
     lone = "Regjeringen de dannet falt."
     assert not any("dannet" in c.text and c.text.startswith("de")
                    for c in extract_claims("d", lone, split_sentences(lone, "nb"), language="nb", published=None))
+
+
+def test_english_subject_relative_with_an_irregular_verb_and_object_relative():
+    s = "Acme launched the X1 phone, which sold ten million units."
+    assert piece_text(s, relative_clause(s, _whole(s))[1]) == "the X1 phone sold ten million units."
+    w = "The board picked Jane Doe, who won the vote, as chair."
+    assert piece_text(w, relative_clause(w, _whole(w))[1]) == "Jane Doe won the vote"
+    o = "Acme launched the X1 phone, which the company sold in Europe."
+    assert not piece_text(o, relative_clause(o, _whole(o))[1]).startswith("the X1 phone the company")

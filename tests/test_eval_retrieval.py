@@ -113,3 +113,30 @@ def test_cli_eval_retrieval_and_matching(tmp_path, seed_dir):
     assert res.returncode == 0, res.stderr
     m = json.loads((tmp_path / "m.json").read_text())
     assert m["queries"] == 2 and m["map@5"] == 1.0
+
+
+def test_split_takes_one_side_of_the_shared_rule_by_query_id(seed_dir):
+    from eval.retrieval import select_split
+    from eval.splits import held_out
+
+    gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
+    if not gold.exists():
+        pytest.skip("shared seed gold not present")
+    rset = seed_set(gold, seed_dir / "passages.jsonl", query="en")
+    tune, test = select_split(rset, "tune"), select_split(rset, "held-out")
+    assert {q.id for q in tune.queries} | {q.id for q in test.queries} == {q.id for q in rset.queries}
+    assert test.queries and all(held_out(q.id) for q in test.queries) and not any(held_out(q.id) for q in tune.queries)
+    assert tune.passages == rset.passages                        # the store stays whole
+    assert select_split(rset, "all") is rset
+
+
+def test_cli_eval_retrieval_takes_a_split_and_fusion_settings(tmp_path, seed_dir):
+    gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
+    if not gold.exists():
+        pytest.skip("shared seed gold not present")
+    res = _run("eval", "retrieval", "--set", "seed", "--gold", str(gold), "--corpus", str(seed_dir / "passages.jsonl"),
+               "--embedder", "hash", "--db", str(tmp_path / "e.duckdb"), "--query", "en", "--mode", "hybrid",
+               "--split", "held-out", "--rrf-k", "30", "--w-bm25", "0.5")
+    assert res.returncode == 0, res.stderr
+    r = json.loads(res.stdout)["results"][0]
+    assert (r["split"], r["rrf_k"], r["w_bm25"]) == ("held-out", 30, 0.5) and 0 < r["queries"] < 36

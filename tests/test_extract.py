@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from claims.errors import InputError
 from claims.extract import EXTRACTOR, extract_claims, split_clauses
-from claims.model import ClaimType, Comparator, Sentence, Span
+from claims.segment import split_sentences
+from claims.model import ClaimType, Comparator, Precision, Sentence, Span
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "article.md"
 PUBLISHED = dt.date(2024, 4, 30)
@@ -47,7 +48,10 @@ def test_every_span_is_exact_and_metadata_is_set(seed):
     assert claims
     for c in claims:
         assert c.sentence_span.contains(c.span)
-        assert c.sources and all(c.sentence_span.contains(s) or s.end <= c.sentence_span.start for s in c.sources)
+        # sources: the sentence, an antecedent before it, or (a heading) the name in the sentence below it
+        heading = body[c.sentence_span.end:c.sentence_span.end + 2] == "\n\n" and "." not in c.sentence_span.of(body)
+        assert c.sources and all(c.sentence_span.contains(s) or s.end <= c.sentence_span.start or heading
+                                 for s in c.sources)
         # every word of the claim comes from a span it draws on, or is one of the few words a rewrite adds
         drawn = " ".join(body[s.start : s.end] for s in c.sources).lower()
         added = {"er", "is", "var", "was", "i", "in", "år", "years", "old"}
@@ -64,7 +68,9 @@ def test_headings_give_no_claims(seed):
     body, sents, claims = seed
     headings = [s for s in sents if s.is_heading]
     assert {s.text for s in headings} >= {"Røk uklar", "Upopulær president", "Vil knuse Hamas"}
-    assert not any(c.sentence_span in {s.span for s in headings} for c in claims)
+    # a heading describing the titled person named right below it is a claim about that person; others give none
+    from_headings = [c for c in claims if c.sentence_span in {s.span for s in headings}]
+    assert [c.text for c in from_headings] == ["Mahmoud Abbas er en upopulær president"]
 
 
 def test_age_claim_and_clauses(seed):
@@ -112,7 +118,7 @@ def test_lower_bound_count(seed):
 
 def test_only_claim_is_exclusive_comparative(seed):
     body, _, claims = seed
-    main, rel = _claims_in(claims, "I februar 2007", body)
+    main, rel, framed = _claims_in(claims, "I februar 2007", body)
     # the relative clause is its own claim, with its antecedent: "..., som Norge var alene ... om å anerkjenne"
     assert rel.text == "Norge var alene i Vesten om å anerkjenne en samlingsregjering"
     assert rel.exclusive and rel.type is ClaimType.COMPARATIVE and "Norge" in rel.entities
@@ -120,6 +126,41 @@ def test_only_claim_is_exclusive_comparative(seed):
     assert main.text == "I februar 2007 inviterte Hamas derfor Fatah med i en samlingsregjering"
     assert not main.exclusive and main.dates[0].value == dt.date(2007, 2, 1)
     assert {"Hamas", "Fatah"} <= set(main.entities)
+    # the fronted "I februar 2007" frames the relative too: a TEMPORAL claim, checked on its date
+    assert framed.text == "Norge var alene i Vesten om å anerkjenne en samlingsregjering i februar 2007"
+    assert framed.type is ClaimType.TEMPORAL and not framed.exclusive
+    assert [d.text for d in framed.dates] == ["februar 2007"] and framed.dates[0].precision is Precision.MONTH
+    assert framed.period == (dt.date(2007, 2, 1), dt.date(2007, 2, 28))
+    assert body[framed.span.start:framed.span.end].startswith("februar 2007 inviterte")
+
+
+@pytest.mark.parametrize("text,language,framed,unframed", [
+    ("In 2019, Acme launched the X1 phone, which sold ten million units.", "en",
+     "the X1 phone sold ten million units in 2019", "the X1 phone sold ten million units."),
+    ("I mars 2021 la regjeringen fram en plan, som Stortinget vedtok.", "nb",
+     "Stortinget vedtok en plan i mars 2021", "Stortinget vedtok en plan"),
+])
+def test_fronted_time_frames_a_relative_clause(text, language, framed, unframed):
+    cs = extract_claims("t", text, split_sentences(text, language), language=language, published=PUBLISHED)
+    texts = [c.text for c in cs]
+    assert framed in texts and unframed in texts, texts
+    f = cs[texts.index(framed)]
+    assert f.dates and text[f.dates[0].span.start:f.dates[0].span.end] == f.dates[0].text
+    assert f.span.contains(f.dates[0].span)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Acme launched the X1 phone in 2019, which sold ten million units.", "en"),   # the time is not fronted
+    ("In 2019, Acme launched the X1 phone, which sold ten million units in 2020.", "en"),  # its own time
+    ("Regjeringen la fram en plan, som Stortinget vedtok.", "nb"),
+])
+def test_no_time_frame_without_a_fronted_time_or_with_its_own(text, language):
+    cs = extract_claims("t", text, split_sentences(text, language), language=language, published=PUBLISHED)
+    rel = [c for c in cs if c.text.rstrip(".").endswith(("units", "units in 2020", "plan"))
+           and not c.text.startswith(("Acme", "In 2019", "Regjeringen"))]
+    assert rel and all(len(c.dates) <= 1 for c in rel)
+    assert not any(c.text.endswith(("in 2019", "i 2019")) for c in cs if c.type is ClaimType.TEMPORAL
+                   and not c.text.startswith("In 2019"))
 
 
 def test_polls_finding_is_checkable(seed):
@@ -319,3 +360,30 @@ def test_unknown_checkworthiness_mode_is_an_input_error():
     with pytest.raises(InputError, match="FC124"):
         extract_claims("x", "Hello world.", [Sentence(Span(0, 12), "Hello world.")], language="en", published=None,
                        checkworthiness="gut feeling")
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("Omstridt statsminister\n\nStatsminister Ola Nordmann gikk av i går.", "nb",
+     "Ola Nordmann er en omstridt statsminister"),
+    ("# Unpopular president\n\nPresident John Smith lost the vote.", "en", "John Smith is an unpopular president"),
+])
+def test_heading_describing_a_titled_person_is_a_claim(text, language, expected):
+    cs = extract_claims("h", text, split_sentences(text, language), language=language, published=PUBLISHED)
+    head = [c for c in cs if c.text == expected]
+    assert len(head) == 1, [c.text for c in cs]
+    c = head[0]
+    assert c.type is ClaimType.ENTITY_ATTRIBUTE and c.checkable
+    name = expected.split(" er ")[0].split(" is ")[0]
+    assert [text[s.start:s.end] for s in c.sources][-1] == name   # the name, from the sentence below
+    assert text[c.span.start:c.span.end].lower() == expected.split(" en ")[-1].split(" an ")[-1]
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Vil knuse Hamas\n\nStatsminister Benjamin Netanyahu har sagt det.", "nb"),   # not a role noun
+    ("# Embattled leader\n\nPrime Minister Jane Doe said she would stay.", "en"),  # the role is not named below
+    ("Upopulær president\n\nMeningsmålinger viser at han har lav støtte.", "nb"),   # no titled name below
+])
+def test_other_headings_give_no_claim(text, language):
+    cs = extract_claims("h", text, split_sentences(text, language), language=language, published=PUBLISHED)
+    heading_end = text.index("\n")
+    assert not [c for c in cs if c.span.start < heading_end]

@@ -3,7 +3,7 @@
 What a desk would notice: a second night verifies nothing that did not change; a changed article and
 an article whose evidence changed are verified again and the flipped verdict is reported with the
 evidence that flipped it; one bad article is reported and the rest finish; two nights on one store
-never run at once; the Dask runner gives the same verdicts as the default runner.
+never run at once; the Dask and Ray runners give the same verdicts as the default runner.
 """
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def normalise(report: str) -> str:
 def harness():
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=240):    # the default 30 s is too little on a busy machine
         yield
 
 
@@ -213,8 +213,13 @@ def test_a_second_night_on_the_same_store_waits_then_refuses(harness, tmp_path, 
 
 
 @pytest.mark.slow
-def test_dask_runner_gives_the_same_verdicts_as_the_default_runner(harness, tmp_path, store_db):
-    pytest.importorskip("prefect_dask")
+@pytest.mark.parametrize("runner, package, extra", [
+    ("dask", "prefect_dask", "dask"),
+    ("ray", "prefect_ray", "ray"),      # ~300 MB installed, so only in the `ray` extra, not in `test`
+])
+def test_cluster_runners_give_the_same_verdicts_as_the_default_runner(harness, tmp_path, store_db, runner, package,
+                                                                      extra):
+    pytest.importorskip(package, reason=f"the {runner} runner needs {package}: pip install -e '.[{extra}]'")
     import shutil
 
     from flows.nightly import nightly
@@ -224,12 +229,28 @@ def test_dask_runner_gives_the_same_verdicts_as_the_default_runner(harness, tmp_
     shutil.copyfile(db, db2)
     inbox = make_inbox(tmp_path / "inbox", 4)
     default = nightly([str(inbox)], db, embedder="hash")
-    dask = nightly([str(inbox)], db2, embedder="hash", task_runner="dask", workers=2)
+    fanned = nightly([str(inbox)], db2, embedder="hash", task_runner=runner, workers=2)    # a local 2-worker cluster
     q = "SELECT article_id, claim_id, verdict_id, label FROM verdicts ORDER BY ALL"
     assert rows(db, q) and rows(db, q) == rows(db2, q)
-    assert normalise(default.report) == normalise(dask.report)
-    assert rows(db2, "SELECT task_runner FROM nightly_runs") == [("dask",)]
-    assert not Path(f"{db2}.snapshots/{dask.run_id}.duckdb").exists()     # the workers' snapshot is gone
+    assert normalise(default.report) == normalise(fanned.report)
+    assert rows(db2, "SELECT task_runner FROM nightly_runs") == [(runner,)]
+    assert not Path(f"{db2}.snapshots/{fanned.run_id}.duckdb").exists()     # the workers' snapshot is gone
+
+
+@pytest.mark.slow
+def test_a_missing_cluster_runner_package_is_a_coded_error_naming_the_fix(harness, tmp_path, store_db, monkeypatch):
+    import sys
+
+    from claims.errors import FactcheckError
+    from flows.nightly import nightly
+
+    db, _ = store_db
+    inbox = make_inbox(tmp_path / "inbox", 1)
+    monkeypatch.setitem(sys.modules, "prefect_ray", None)       # as if prefect-ray were not installed
+    with pytest.raises(FactcheckError) as err:
+        nightly([str(inbox)], db, embedder="hash", task_runner="ray")
+    assert err.value.code == "FC403" and "pip install 'factcheck[ray]'" in str(err.value)
+    assert rows(db, "SELECT count(*) FROM nightly_runs") == [(0,)]
 
 
 def test_embeddings_are_cached_by_content(tmp_path):

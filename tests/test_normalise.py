@@ -274,3 +274,25 @@ def test_dates_never_crash_and_spans_match(text, lang, anchor):
         assert 0 <= d.span.start <= d.span.end <= len(text)
         assert text[d.span.start : d.span.end] == d.text
     assert all(a.span.end <= b.span.start for a, b in zip(ds, ds[1:]))
+
+
+@pytest.mark.parametrize("text,lang,anchor,value,mention", [
+    ("etter valget i januar i fjor", "nb", dt.date(2007, 2, 10), dt.date(2006, 1, 1), "januar i fjor"),
+    ("in January last year", "en", dt.date(2007, 2, 10), dt.date(2006, 1, 1), "January last year"),
+    ("i mars i år", "nb", dt.date(2024, 4, 30), dt.date(2024, 3, 1), "mars i år"),
+    ("i mai", "nb", dt.date(2024, 4, 30), dt.date(2023, 5, 1), "mai"),          # the latest May before
+])
+def test_month_of_last_or_this_year(text, lang, anchor, value, mention):
+    (d,) = parse_dates(text, lang, anchor)
+    assert (d.value, d.precision, d.text) == (value, Precision.MONTH, mention)
+    assert text[d.span.start:d.span.end] == d.text
+
+
+@pytest.mark.parametrize("text,value,mention", [
+    ("took office March 17 [2007], and", dt.date(2007, 3, 17), "March 17 [2007]"),
+    ("approved on 17 March [2007] in a vote", dt.date(2007, 3, 17), "17 March [2007]"),
+    ("approved Saturday [17 March 2007] in", dt.date(2007, 3, 17), "17 March 2007"),   # no stray bracket
+])
+def test_editorial_brackets_around_a_year(text, value, mention):
+    ds = [d for d in parse_dates(text, "en", None) if d.precision is Precision.DAY]
+    assert [(d.value, d.text) for d in ds] == [(value, mention)]

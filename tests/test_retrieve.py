@@ -27,7 +27,7 @@ def test_topk_matches_brute_force_oracle(tmp_path, hash_embedder):
     st, rows = make_store(tmp_path, hash_embedder)
     with st:
         queries = ["abbas born norway", "killed in gaza war", "unity government talks beijing"]
-        hits = Retriever(st, hash_embedder).search(queries, k=5)
+        hits = Retriever(st, hash_embedder, mode="dense").search(queries, k=5)
         texts = [r["text"] for r in rows]
         P = hash_embedder.passages(texts)
         Q = hash_embedder.queries(queries)

@@ -49,7 +49,7 @@ def test_bm25_ranks_the_passage_with_the_rare_words_first(store, hash_embedder):
 def test_hybrid_is_reciprocal_rank_fusion_of_dense_and_bm25_with_dense_scores(store, hash_embedder):
     st, rows = store
     q = "abbas born norway item42"
-    dense = Retriever(st, hash_embedder, candidates=200).search([q], k=200)[0]
+    dense = Retriever(st, hash_embedder, mode="dense", candidates=200).search([q], k=200)[0]
     lex = Retriever(st, hash_embedder, mode="bm25", candidates=200).search([q], k=200, languages=["en"])[0]
     hybrid = Retriever(st, hash_embedder, mode="hybrid", candidates=200, w_bm25=0.5, rrf_k=60)
     hits = hybrid.search([q], k=10, languages=["en"])[0]
@@ -65,6 +65,16 @@ def test_hybrid_is_reciprocal_rank_fusion_of_dense_and_bm25_with_dense_scores(st
     for h in hits:
         assert h.method == "hybrid"
         assert abs(float(hash_embedder.passages([h.passage.text])[0] @ qv) - h.score) < 1e-5
+
+
+def test_default_mode_is_hybrid_unless_the_environment_says_otherwise(store, hash_embedder, monkeypatch):
+    from sources.retrieve import DEFAULT_MODE
+
+    st, _ = store
+    monkeypatch.delenv("FACTCHECK_RETRIEVAL_MODE", raising=False)
+    assert DEFAULT_MODE == "hybrid" and Retriever(st, hash_embedder).mode == "hybrid"
+    monkeypatch.setenv("FACTCHECK_RETRIEVAL_MODE", "dense")
+    assert Retriever(st, hash_embedder).mode == "dense"
 
 
 def test_filters_match_a_brute_force_oracle(store, hash_embedder):
@@ -105,6 +115,21 @@ def test_undated_passages_pass_a_date_window_unless_told(tmp_path, hash_embedder
         assert [h.passage.text for h in r.search(["gaza"], filters=f)[0]] == ["undated gaza"]
         from dataclasses import replace
         assert r.search(["gaza"], filters=replace(f, keep_undated=False))[0] == []
+
+
+def test_absolute_dates_and_a_window_anchored_at_each_article_match_an_oracle(store, hash_embedder):
+    st, rows = store                       # rows published 2024-01-01 + i days
+    r = Retriever(st, hash_embedder)
+    f = Filters(since=dt.date(2024, 2, 1), until=dt.date(2024, 3, 1), days_before=10, days_after=5)
+    assert f.window_unapplied and f.for_article(None).window_unapplied     # no article date: no relative window
+    anchored = f.for_article(dt.date(2024, 2, 25))
+    assert anchored.anchor == dt.date(2024, 2, 25) and anchored.for_article(dt.date(2020, 1, 1)) == anchored
+    want = {x["id"] for x in rows if dt.date(2024, 2, 15) <= dt.date.fromisoformat(x["published_date"])
+            <= dt.date(2024, 3, 1)}                                # the tighter of both windows on each side
+    got = {h.passage.external_id for h in r.search(["gaza"], k=200, filters=anchored)[0]}
+    assert got == want and len(want) == 16
+    only_abs = {h.passage.external_id for h in r.search(["gaza"], k=200, filters=f.for_article(None))[0]}
+    assert only_abs == {x["id"] for x in rows if "2024-02-01" <= x["published_date"] <= "2024-03-01"}
 
 
 def clustered(n, d=384, centers=60, seed=1):

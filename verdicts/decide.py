@@ -12,12 +12,23 @@ figure are left out); both sides strong and comparable -> CONFLICTING; else the 
 without a decisive rule a claim can be SUPPORTED by similarity only when it states no number, age or
 exclusivity. Confidence for similarity decisions comes from the Platt calibrations tuned by
 `python -m eval.tune_verdicts`; for rule decisions it is the combined rule strength (hand-set, see rules.py).
+
+With a verifier (verdicts.entail.Verifier, or its per-hit probabilities precomputed by `verifier_probs`):
+hits that no rule decides and that are on topic (cosine >= `verifier_min_similarity`) take the verifier's
+stance (argmax of supports / refutes / neutral). Without a decisive rule, the claim is aggregated from the
+verifier: s = max P(supports), r = max P(refutes) over on-topic hits; both >= `verifier_decisive` ->
+CONFLICTING, else the larger side at or above it, else NOT_ENOUGH_EVIDENCE. The raw score of the label
+(s, r, min(s, r), 1 - max(s, r)) is mapped to a probability that the label is right by the per-label Platt
+calibration in thresholds.json (`verifier_calibration`, fitted by `python -m eval.calibrate` on training
+splits only), used when it was fitted for the same verifier name and version. A rule decision whose hit
+the verifier reads the other way is flagged "exact check and verifier disagree". See docs/verdicts.md.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,18 +36,20 @@ from pathlib import Path
 from claims.model import Claim
 from sources.model import Hit
 from verdicts import rules
-from verdicts.model import Evidence, Label, Provenance, Review, Stance, Verdict
+from verdicts.model import Evidence, Label, ModelInfo, Provenance, Review, Stance, Verdict
 from verdicts.rules import RULES_VERSION, RuleResult
 
 THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.json"
 
-__all__ = ["DecideConfig", "RULES_VERSION", "decide", "THRESHOLDS_PATH"]
+__all__ = ["DecideConfig", "RULES_VERSION", "decide", "THRESHOLDS_PATH", "verifier_probabilities", "verifier_info"]
 
 NOT_CHECKABLE = "opinion or prediction: not checkable"
 NO_EVIDENCE = "check-worthy claim without evidence"
 EXCLUSIVITY = "exclusivity not established"
 CONFLICT = "conflicting evidence"
 REFUTED_HIGH = "refuted with high confidence"
+DISAGREE = "exact check and verifier disagree"
+VERIFIER_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)   # column order of Verifier.predict
 SIMILARITY_GATED = ("exclusivity", "date")   # rules that rely on the passage being about the claim
 
 
@@ -57,6 +70,10 @@ class DecideConfig:
     relevant_b: float = -50.0
     support_a: float = 30.0             # P(supports | cos) = sigmoid(a*cos + b)
     support_b: float = -26.0
+    verifier_min_similarity: float = 0.8344  # cosine below which the verifier is not asked (on-topic gate)
+    verifier_decisive: float = 0.5      # max P(supports) / P(refutes) over hits that decides a side
+    disagree_min: float = 0.6           # verifier probability of the opposite stance that flags a rule decision
+    verifier_calibration: tuple = ()    # ((verifier "name@version", label, a, b), ...): P(right) = sigmoid(a*logit(raw)+b)
     source: str = ""                    # the file the values came from
 
     @classmethod
@@ -71,8 +88,21 @@ class DecideConfig:
             if side in cal:
                 values[f"{side}_a"] = float(cal[side]["a"])
                 values[f"{side}_b"] = float(cal[side]["b"])
+        vc = data.get("verifier_calibration") or {}
+        if vc.get("verifier") and vc.get("labels"):
+            values["verifier_calibration"] = tuple(
+                (str(vc["verifier"]), str(label), float(ab["a"]), float(ab["b"]))
+                for label, ab in sorted(vc["labels"].items()))
         values["source"] = str(p)
         return cls(**values)
+
+    def calibrated(self, verifier: str, label: Label, raw: float) -> float | None:
+        """P(label is right | raw aggregated score) for this verifier ("name@version"); None when not fitted."""
+        for name, lab, a, b in self.verifier_calibration:
+            if name == verifier and lab == label.value:
+                r = min(1 - 1e-6, max(1e-6, raw))
+                return _sigmoid(a * math.log(r / (1 - r)) + b)
+        return None
 
     def p_relevant(self, cos: float) -> float:
         return _sigmoid(self.relevant_a * cos + self.relevant_b)
@@ -104,6 +134,7 @@ class _Item:
     explanation: str = ""
     result: RuleResult | None = None
     superseded: bool = False
+    vp: tuple[float, float, float] | None = None   # verifier P(supports, refutes, neutral), when asked
 
 
 def _label_of(hit: Hit) -> str:
@@ -179,21 +210,116 @@ def _where(it: _Item) -> str:
     return f"{_label_of(it.hit)}, {who}, {when}"
 
 
+def verifier_info(verifier) -> ModelInfo:
+    """The provenance entry of a verifier (verdicts.entail.Verifier)."""
+    return ModelInfo(str(verifier.name), str(verifier.version), "verifier")
+
+
+def _cos(claim: Claim, hit: Hit, cfg: DecideConfig) -> float:
+    return float(hit.score) + (cfg.cross_lingual_allowance if _cross_lingual(claim, hit) else 0.0)
+
+
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u00C0-\u00DE\"'(\[])")
+_WORD = re.compile(r"[^\W_]{4,}")
+FOCUS_CHARS = 400   # passages longer than this are cut to their sentences that share most words with the claim
+
+
+def focus(claim: str, text: str, max_chars: int = FOCUS_CHARS) -> str:
+    """The part of a long passage the verifier reads: its sentences sharing the most words (4+ letters) with
+    the claim, in passage order, within max_chars (at least one sentence). Short passages are kept whole.
+    A cross-encoder reads only its first ~128 tokens, so the deciding sentence of an abstract must be brought
+    to the front."""
+    if len(text) <= max_chars:
+        return text
+    sentences = [x for x in _SENT_END.split(text) if x.strip()]
+    if len(sentences) <= 1:
+        return text
+    words = {w.lower() for w in _WORD.findall(claim)}
+    scored = sorted(range(len(sentences)),
+                    key=lambda i: (-len(words & {w.lower() for w in _WORD.findall(sentences[i])}), i))
+    chosen, size = [], 0
+    for i in scored:
+        if chosen and size + len(sentences[i]) > max_chars:
+            continue
+        chosen.append(i)
+        size += len(sentences[i]) + 1
+    return " ".join(sentences[i] for i in sorted(chosen))
+
+
+def verifier_probabilities(verifier, claims: Sequence[Claim], hit_lists: Sequence[Sequence[Hit]],
+                           config: DecideConfig | None = None, *, batch_size: int = 32) -> list:
+    """The verifier's P(supports, refutes, neutral) for every hit of every claim, in ONE predict call.
+
+    Only hits on topic enough to matter (cosine, with the cross-lingual allowance, at or above the lower of
+    `verifier_min_similarity` and `rule_min_similarity`) are sent; the rows of the others are NaN.
+    Long passages are cut to their sentences closest to the claim (`focus`).
+    Returns one (len(hits), 3) float array per claim, aligned with the hits as given.
+    """
+    import numpy as np
+
+    cfg = config or DecideConfig.load()
+    gate = min(cfg.verifier_min_similarity, cfg.rule_min_similarity)
+    where: list[tuple[int, int]] = []
+    pairs_c: list[str] = []
+    pairs_e: list[str] = []
+    for ci, (claim, hits) in enumerate(zip(claims, hit_lists)):
+        for hi, hit in enumerate(hits):
+            if _cos(claim, hit, cfg) >= gate:
+                where.append((ci, hi))
+                pairs_c.append(claim.text)
+                pairs_e.append(focus(claim.text, hit.passage.text))
+    out = [np.full((len(hits), 3), np.nan) for hits in hit_lists]
+    if pairs_c:
+        probs = np.asarray(verifier.predict(pairs_c, pairs_e, batch_size=batch_size), dtype=float)
+        for (ci, hi), row in zip(where, probs):
+            out[ci][hi] = row
+    return out
+
+
+def _verifier_item(hit: Hit, cos: float, vp: tuple[float, float, float]) -> _Item:
+    i = max(range(3), key=lambda j: vp[j])
+    stance = VERIFIER_STANCES[i]
+    return _Item(hit, cos, stance, round(vp[i], 4), "",
+                 f"verifier: supports {vp[0]:.2f}, refutes {vp[1]:.2f}, neutral {vp[2]:.2f} "
+                 f"(cosine {hit.score:.3f})", vp=vp)
+
+
 def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
-           config: DecideConfig | None = None) -> Verdict:
+           config: DecideConfig | None = None, verifier=None, verifier_probs=None) -> Verdict:
     """One verdict for one claim from its retrieved hits. Deterministic: same inputs, same verdict id.
 
-    `provenance` is used as given, except that an empty rules_version is set to RULES_VERSION and empty
-    store_load_ids are filled from the hits' load ids.
+    `provenance` is used as given, except that an empty rules_version is set to RULES_VERSION, empty
+    store_load_ids are filled from the hits' load ids, and a verifier that is used is added to its models.
+
+    verifier: a verdicts.entail.Verifier (asked about the on-topic hits), or verifier_probs: its
+    (len(hits), 3) probabilities precomputed by `verifier_probabilities` (rows aligned with `hits`, NaN rows
+    not asked); with precomputed probabilities, name the verifier in provenance.models (role "verifier").
+    Without either, the similarity stance decides as before.
     """
     cfg = config or DecideConfig.load()
+    hits = list(hits)
+    if verifier is not None and verifier_probs is None:
+        verifier_probs = verifier_probabilities(verifier, [claim], [hits], cfg)[0]
+    if verifier is not None and not any(m.role == "verifier" for m in provenance.models):
+        provenance = dataclasses.replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
+    vmodel = next((m for m in provenance.models if m.role == "verifier"), None)
+    vkey = f"{vmodel.name}@{vmodel.version}" if vmodel else ""
+    use_verifier = verifier_probs is not None
+    row_of = {id(h): i for i, h in enumerate(hits)}
     numeric = any(not q.is_year for q in claim.quantities)
     capped = ("states no matching figure" if numeric
               else "does not state exclusivity" if claim.exclusive else "")
+    if use_verifier:
+        capped = "the verifier did not read it"   # similarity alone never supports when a verifier is used
     items: list[_Item] = []
     rule_errors: list[str] = []
     for hit in sorted(hits, key=lambda h: (-h.score, h.rank, h.passage.id)):
-        cos = float(hit.score) + (cfg.cross_lingual_allowance if _cross_lingual(claim, hit) else 0.0)
+        cos = _cos(claim, hit, cfg)
+        vp = None
+        if use_verifier:
+            row = verifier_probs[row_of[id(hit)]]
+            if row is not None and all(x == x for x in row):   # NaN: not asked
+                vp = (float(row[0]), float(row[1]), float(row[2]))
         try:
             rr = rules.check(claim, hit.passage)
         except Exception as exc:  # one odd passage must not sink the claim; the reviewer is told
@@ -202,7 +328,9 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         if rr is not None and rr.rule in SIMILARITY_GATED and cos < cfg.rule_min_similarity:
             rr = None   # "only"/date words in a passage about something else say nothing about the claim
         if rr is not None:
-            items.append(_Item(hit, cos, rr.stance, rr.score, rr.rule, rr.explanation, rr))
+            items.append(_Item(hit, cos, rr.stance, rr.score, rr.rule, rr.explanation, rr, vp=vp))
+        elif vp is not None and cos >= cfg.verifier_min_similarity:
+            items.append(_verifier_item(hit, cos, vp))
         else:
             items.append(_similarity_item(hit, cos, cfg, capped))
     _supersede_counts(items, claim)
@@ -229,6 +357,11 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
     elif S >= cfg.decisive and has_strong_sup:
         label, conf = Label.SUPPORTED, S * (1 - 0.5 * R)
         decided_by = [it for it in ruled if it.stance is Stance.SUPPORTS]
+    elif use_verifier:
+        label, conf, decided_by = _aggregate_verifier(items, relevant, best_cos, cfg, vkey)
+        if ref:
+            reasons.append("weak refutation signal: " + "; ".join(it.explanation for it in ruled
+                                                                   if it.stance is Stance.REFUTES)[:300])
     else:
         sim_sup = [it for it in items if not it.rule and it.stance is Stance.SUPPORTS]
         if sim_sup and not ref:
@@ -251,6 +384,13 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
     conf = round(min(cfg.max_confidence, max(1.0 - cfg.max_confidence, conf)), 4)
 
     # Review reasons.
+    for it in ruled:
+        if it.vp is None or it.stance not in (Stance.SUPPORTS, Stance.REFUTES):
+            continue
+        other, p = ((Stance.REFUTES, it.vp[1]) if it.stance is Stance.SUPPORTS else (Stance.SUPPORTS, it.vp[0]))
+        if p >= cfg.disagree_min:
+            reasons.append(f"{DISAGREE}: {it.rule} rule {it.stance.value}, verifier {other.value} {p:.2f} "
+                           f"({_label_of(it.hit)})")
     if label is Label.REFUTED:
         reasons.append(REFUTED_HIGH if conf >= cfg.review_below else "refuted")
     if label is Label.CONFLICTING:
@@ -305,3 +445,26 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
     return Verdict(claim=claim, label=label, confidence=conf, evidence=evidence,
                    review=Review(needed=needed, reasons=tuple(dict.fromkeys(reasons))),
                    provenance=prov, explanation=explanation)
+
+
+def _aggregate_verifier(items: list[_Item], relevant: list[_Item], best_cos: float | None, cfg: DecideConfig,
+                        vkey: str) -> tuple[Label, float, list[_Item]]:
+    """Label and calibrated confidence from the verifier's stances on the on-topic hits no rule decided."""
+    read = [it for it in items if not it.rule and it.vp is not None and it.stance is not Stance.UNRELATED]
+    s = max((it.vp[0] for it in read), default=0.0)
+    r = max((it.vp[1] for it in read), default=0.0)
+    t = cfg.verifier_decisive
+    sup = [it for it in read if it.stance is Stance.SUPPORTS]
+    ref = [it for it in read if it.stance is Stance.REFUTES]
+    if s >= t and r >= t:
+        label, raw, by = Label.CONFLICTING, min(s, r), sup + ref
+    elif r >= t and r >= s:
+        label, raw, by = Label.REFUTED, r, ref
+    elif s >= t:
+        label, raw, by = Label.SUPPORTED, s, sup
+    else:
+        label, raw, by = Label.NOT_ENOUGH_EVIDENCE, 1.0 - max(s, r), []
+    conf = cfg.calibrated(vkey, label, raw)
+    if conf is None:   # no calibration fitted for this verifier: the raw score, as it is
+        conf = raw
+    return label, conf, by

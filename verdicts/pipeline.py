@@ -39,15 +39,35 @@ def verify_claims(
     exclude_urls: Sequence[str] = (),
     k: int = 8,
     config: DecideConfig | None = None,
+    filters=None,
+    vectors=None,
+    verifier=None,
 ) -> list[Verdict]:
-    """One verdict per claim; the evidence rows' load ids are added to each verdict's provenance."""
+    """One verdict per claim; the evidence rows' load ids are added to each verdict's provenance.
+
+    filters (sources.retrieve.Filters): what evidence may be used (sources, dates); vectors: the
+    claims' query vectors when the caller already has them."""
     if not claims:
         return []
-    hit_lists = retriever.search([c.text for c in claims], k=k, exclude_urls=exclude_urls)
+    texts = [c.text for c in claims]
+    langs = [c.language for c in claims] if all(c.language for c in claims) else None
+    if vectors is None:
+        hit_lists = retriever.search(texts, k=k, exclude_urls=exclude_urls, filters=filters, languages=langs)
+    else:
+        hit_lists = retriever.search_vectors(vectors, k=k, exclude_urls=exclude_urls, filters=filters, texts=texts,
+                                             languages=langs)
+    probs = [None] * len(claims)
+    if verifier is not None:   # one batched predict call for every on-topic hit of every claim
+        from verdicts.decide import verifier_info, verifier_probabilities
+
+        probs = verifier_probabilities(verifier, claims, hit_lists, config)
+        if not any(m.role == "verifier" for m in provenance.models):
+            provenance = replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
     verdicts = []
-    for claim, hits in zip(claims, hit_lists):
+    for claim, hits, vp in zip(claims, hit_lists, probs):
         loads = tuple(sorted({h.load_id for h in hits if h.load_id}))
-        verdicts.append(decide(claim, hits, provenance=replace(provenance, store_load_ids=loads), config=config))
+        verdicts.append(decide(claim, hits, provenance=replace(provenance, store_load_ids=loads), config=config,
+                               verifier_probs=vp))
     return verdicts
 
 
@@ -61,32 +81,45 @@ def check_article(
     config: DecideConfig | None = None,
     reuse: Callable[[Sequence[Verdict]], Sequence[Verdict]] | None = None,
     prior=None,
+    filters=None,
+    verifier=None,
 ) -> ArticleResult:
     """Claims and verdicts of one article.
 
     reuse (optional): applied to the verdicts at the end, e.g. review.reuse.DecisionReuse, which gives a
     claim that a reviewer already decided (or one meaning the same) that decision with its provenance.
+    prior (optional): sources.prior.PriorMatcher, earlier fact-checks of the same claim put first.
+    filters (optional): sources.retrieve.Filters; a window in days is anchored at the article's date.
+    verifier (optional): verdicts.entail.Verifier, read with the rules (see verdicts.decide).
     """
     claims = claims_of(article)
     warnings = () if claims else (f"{article.path or article.id}: no check-worthy claims found",)
     excluded = tuple(exclude_urls) + ((article.url,) if article.url else ())
-    verdicts = verify_claims(claims, retriever, provenance, exclude_urls=excluded, k=k, config=config)
+    if filters is not None:
+        filters = filters.for_article(article.published)
+        if filters.window_unapplied and claims:
+            warnings += (f"{article.path or article.id}: no publication date, so the date window relative to "
+                         "it was not applied",)
+    qv = retriever.embedder.queries([c.text for c in claims]) if prior is not None and claims else None
+    verdicts = verify_claims(claims, retriever, provenance, exclude_urls=excluded, k=k, config=config,
+                             filters=filters, vectors=qv, verifier=verifier)
     # -- earlier fact-checks (sources.prior.PriorMatcher): shown first, as such; optional --
     if prior is not None and verdicts:
-        verdicts = with_prior_checks(verdicts, prior)
+        verdicts = with_prior_checks(verdicts, prior, vectors=qv)
     # -- reviewers' decisions (review.reuse); kept apart from retrieval and deciding on purpose --
     if reuse is not None and verdicts:
         verdicts = list(reuse(verdicts))
     return ArticleResult(article, tuple(claims), tuple(verdicts), warnings)
 
 
-def with_prior_checks(verdicts: Sequence[Verdict], matcher) -> list[Verdict]:
+def with_prior_checks(verdicts: Sequence[Verdict], matcher, vectors=None) -> list[Verdict]:
     """Put earlier fact-checks of the same claim (any language) first among each verdict's evidence,
     with their rating and URL, and flag the verdict for review when one is found. The label is the
     pipeline's own; the earlier rating is shown beside it. matcher: sources.prior.PriorMatcher."""
     from verdicts.model import Evidence, Review, Stance
 
-    found = matcher.find([v.claim.text for v in verdicts], languages=[v.claim.language for v in verdicts])
+    found = matcher.find([v.claim.text for v in verdicts], languages=[v.claim.language for v in verdicts],
+                         qv=vectors)
     stance = {"REFUTED": Stance.REFUTES, "SUPPORTED": Stance.SUPPORTS}
     out = []
     for v, checks in zip(verdicts, found):
@@ -103,6 +136,8 @@ def with_prior_checks(verdicts: Sequence[Verdict], matcher) -> list[Verdict]:
             for c in checks)
         c = checks[0]
         reason = f"checked before: {c.publisher or c.url} rated it {c.rating or c.label or 'unrated'}"
+        loads = tuple(sorted(set(v.provenance.store_load_ids) | {c.load_id for c in checks if c.load_id}))
         out.append(replace(v, evidence=items + tuple(v.evidence),
-                           review=Review(needed=True, reasons=tuple(v.review.reasons) + (reason,))))
+                           review=Review(needed=True, reasons=tuple(v.review.reasons) + (reason,)),
+                           provenance=replace(v.provenance, store_load_ids=loads), id=""))   # id over the new evidence
     return out

@@ -1,5 +1,11 @@
 """Exact checks of one claim against one evidence passage: quantities, ages, exclusivity, dates.
 
+Rules (docs/rules.md): ``age`` (from a birth date or a dated age, at the article's date), ``quantity``
+(comparators, rounding, units, the figure of a time series valid at the article's date), ``event_date``
+(the claim's date against the date a source gives the same event, at each side's precision), ``date``
+(a weak shared-words signal), ``exclusivity`` (only / alone need a source stating exclusivity; first is
+not only).
+
 `check(claim, passage)` returns the deciding `RuleResult` (or None when no rule applies);
 `check_all(claim, passage)` returns every rule that had something to say. Each result names the
 claim's value and the source's value in a one-line explanation a reviewer reads.
@@ -22,7 +28,7 @@ from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_da
 from sources.model import Passage
 from verdicts.model import Stance
 
-RULES_VERSION = "verdicts.rules.v1"
+RULES_VERSION = "verdicts.rules.v2"   # v2: event dates, time series, scaled rounding, first vs only
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
 STRONG = 0.9          # the source's value lies inside (or outside) the claim's range outright
@@ -147,8 +153,19 @@ def _decimals(q: Quantity) -> int:
     return min(len(repr(float(q.value)).split(".")[1]), 4)
 
 
+_SCALED = re.compile(r"(?<![\d.,])(\d+)(?:[.,](\d+))?\s*(?:millioner|millions?|mill\.?|mln\.?|mio\.?|milliarder|"
+                     r"milliard|mrd\.?|billioner|billions?|bn|mn|m|k|tusen|thousands?)(?![\w])", re.I)
+
+
 def _granularity(q: Quantity) -> float:
-    """Rounding granularity of a stated value: 34,000 -> 1000; 34,535 -> 0 (exact); 4.5 -> 0.05."""
+    """Rounding granularity of a stated value: 34,000 -> 1000; 34,535 -> 0 (exact); 4.5 -> 0.05;
+    a scaled figure by its stated digits: "1,2 millioner" -> 50,000, "$18.5bn" -> 50 million, "3 millioner" -> 500,000."""
+    scaled = _SCALED.search(q.text or "")
+    if scaled and q.value:
+        stated = float(scaled.group(1) + ("." + scaled.group(2) if scaled.group(2) else ""))
+        if stated:
+            scale = abs(q.value) / stated
+            return 0.5 * 10.0 ** -len(scaled.group(2) or "") * scale
     d = _decimals(q)
     if d:
         return 0.5 * 10 ** -d
@@ -225,17 +242,99 @@ def _units_compatible(a: str, b: str) -> bool:
     return a in GENERIC_UNITS and b in GENERIC_UNITS
 
 
-def _date_factor(claim: Claim, passage: Passage) -> tuple[float, str]:
-    """How much a count from this passage can say at the claim's date, and a note for the explanation."""
-    if passage.published is None:
+def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = None) -> tuple[float, str]:
+    """How much a count from this passage can say at the claim's date, and a note for the explanation.
+
+    figure_date: the date the passage gives the figure itself ("34,535 on 30 April"); else its publication date."""
+    when_date = figure_date or passage.published
+    if when_date is None:
         return UNDATED_FACTOR, "undated figure"
     if claim.anchor_date is None:
-        return 0.7, f"on {passage.published.isoformat()} (claim has no date)"
-    gap = (claim.anchor_date - passage.published).days
+        return 0.7, f"on {when_date.isoformat()} (claim has no date)"
+    gap = (claim.anchor_date - when_date).days
     if gap < 0:
-        return AFTER_FACTOR, f"on {passage.published.isoformat()}, after the claim's {claim.anchor_date.isoformat()}"
+        return AFTER_FACTOR, f"on {when_date.isoformat()}, after the claim's {claim.anchor_date.isoformat()}"
     factor = 1.0 if gap <= 7 else max(0.5, 1.0 - (gap - 7) / 120)
-    return factor, f"on {passage.published.isoformat()}"
+    return factor, f"on {when_date.isoformat()}"
+
+
+_FIGURE_BARRIER = re.compile(r"[;:]|\)\s*,|,\s+(?:and|og|while|mens|but|men)\s|\d[\d.,\s]*\s*(?:\(|,|;)")
+
+
+def _figure_date(text: str, q: Quantity, dates: list[DateMention]) -> dt.date | None:
+    """The day-precise date a passage gives one figure in a series: the nearest date in the same stretch
+    ("34,012 (19 April)", "on 30 April the toll was 34,535", "34,305 by 25 April"), else None."""
+    best: tuple[int, DateMention] | None = None
+    for d in dates:
+        if d.precision is not Precision.DAY:
+            continue
+        if d.span.start >= q.span.end:
+            between = text[q.span.end: d.span.start]
+        elif d.span.end <= q.span.start:
+            between = text[d.span.end: q.span.start]
+        else:
+            continue
+        if len(between) > 40 or _FIGURE_BARRIER.search(between) or re.search(r"\d", between):
+            continue
+        if best is None or len(between) < best[0]:
+            best = (len(between), d)
+    return best[1].value if best else None
+
+
+_SERIES_WORDS = {"on", "by", "to", "til", "and", "og", "then", "deretter", "from", "fra", "i", "in", "per", "den",
+                 "the", "as", "of", "av"}
+
+
+_DATE_KEYS = {w[:5] for w in ("january february march april may june july august september october november december "
+                              "januar februar mars mai juni juli oktober desember monday tuesday wednesday thursday "
+                              "friday saturday sunday mandag tirsdag onsdag torsdag fredag lørdag søndag").split()}
+
+
+def _series_gap(gap: str) -> bool:
+    """Only dates, separators and linking words between two figures of a series."""
+    for tok in re.findall(r"[^\W\d_]+|\d+|\S", gap):
+        low = tok.lower()
+        if low in _SERIES_WORDS or is_month_name(low) or tok in ",;()[]–—-.:" or \
+                (tok.isdigit() and (len(tok) <= 2 or len(tok) == 4)):
+            continue
+        return False
+    return True
+
+
+def _head_keys(text: str, start: int) -> set[str]:
+    """The words of the clause that introduces a list of figures with a colon ("tallies of people killed: ...")."""
+    before = text[max(0, start - 160): start].rstrip()
+    if not before.endswith(":"):
+        return set()
+    head = re.split(r"[.;!?\n]\s", before[:-1])[-1]
+    return _content_keys(head)
+
+
+def _series_windows(text: str, qs: list[Quantity]) -> dict[Span, set[str]]:
+    """Context keys per figure; a figure in a series ("34,012 (19 April), 34,305 (25 April), 34,535 (30 April)")
+    that has no words of its own shares those of the figure before it (only dates and separators between)."""
+    out: dict[Span, set[str]] = {}
+    prev: Quantity | None = None
+    for q in sorted(qs, key=lambda q: q.span.start):
+        keys = _window(text, q.span)
+        if not (keys - _GENERIC - _DATE_KEYS):
+            if prev is not None and prev.unit == q.unit and q.span.start >= prev.span.end \
+                    and len(text[prev.span.end:q.span.start]) <= 60 and _series_gap(text[prev.span.end:q.span.start]):
+                keys = keys | out[prev.span]
+            else:
+                keys = keys | _head_keys(text, q.span.start)
+        out[q.span] = keys
+        prev = q
+    return out
+
+
+def _series_preference(when: dt.date | None, anchor: dt.date | None) -> float:
+    """Larger is better: a figure dated on/before the claim's date and closest to it; undated figures in
+    the middle; figures dated after the claim last."""
+    if when is None or anchor is None:
+        return -1e6
+    gap = (anchor - when).days
+    return -gap if gap >= 0 else -2e6 + gap
 
 
 # ---------------------------------------------------------------- rules
@@ -248,6 +347,9 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if not passage_qs:
         return None
     claim_keys_all = _content_keys(claim.text)
+    pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
+    when_of = {pq.span: _figure_date(passage.text, pq, pdates) for pq in passage_qs}
+    pwin = _series_windows(passage.text, passage_qs)
     best: tuple | None = None
     for cq in claim_qs:
         span = _locate(claim, cq)
@@ -259,10 +361,12 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                 ratio = max(abs(cq.value), abs(pq.value)) / max(min(abs(cq.value), abs(pq.value)), 1e-9)
                 if ratio > COUNT_RATIO and cq.unit != "percent":
                     continue
-            shared = (ckeys & _window(passage.text, pq.span)) - _GENERIC
+            shared = (ckeys & pwin[pq.span]) - _GENERIC
             if not shared:
                 continue
-            rank = (len(shared), -abs(pq.value - cq.value))
+            # a time series ("34,012 on 19 April, 34,535 on 30 April"): the figure valid at the claim's date
+            # outranks a closer value; without figure dates this is the closest value
+            rank = (len(shared), _series_preference(when_of[pq.span], claim.anchor_date), -abs(pq.value - cq.value))
             if best is None or rank > best[0]:
                 best = (rank, cq, pq, shared)
     if best is None:
@@ -270,7 +374,7 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     _, cq, pq, shared = best
     claim_iv, strict = _interval(cq), _interval(pq)
     reported = (pq.value, pq.value, True, True)
-    factor, when = _date_factor(claim, passage)
+    factor, when = _date_factor(claim, passage, when_of[pq.span])
     concepts = shared & set(_CONCEPTS.values())
     about = "/".join(sorted(concepts or shared))
     head = f"claim says {_describe(cq)} ({about}); source says {_describe(pq)} {when}"
@@ -285,11 +389,11 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     else:
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
                           f"{head}: overlaps the claim's range but does not decide it",
-                          source_value=pq.text, evidence_date=passage.published)
+                          source_value=pq.text, evidence_date=when_of[pq.span] or passage.published)
     if cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
         tail += f" (rounding tolerance ±{_fmt_value(_granularity(cq))})"
     return RuleResult(stance, round(score * factor, 4), "quantity", f"{head}: {tail}",
-                      source_value=pq.text, evidence_date=passage.published)
+                      source_value=pq.text, evidence_date=when_of[pq.span] or passage.published)
 
 
 _BIRTH_BEFORE = re.compile(
@@ -375,16 +479,40 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                       evidence_date=passage.published)
 
 
+_FIRST_WORDS = re.compile(r"(?<![\w])(?:first|første|først|never before|aldri før|for the first time|første gang)(?![\w])",
+                          re.I)
+_DENIED_ONLY = re.compile(r"(?<![\w])(?:not the only|not alone|ikke den eneste|ikke det eneste|ikke alene|"
+                          r"ikke eneste|one of several|one of many|en av flere|blant flere)(?![\w])", re.I)
+
+
+def _exclusive_kind(marker: str) -> str:
+    """"first" for first / første / never before; "only" for only / alone / sole / eneste / alene / no other."""
+    return "first" if _FIRST_WORDS.search(marker) else "only"
+
+
 def exclusivity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
+    """An "only / alone" claim needs a source that states exclusivity ("only", "alone", "sole", "eneste"); a
+    "first" claim is supported by "first" or by "only". A source that says "first" does not establish "only";
+    a source that denies it ("not the only", "ikke den eneste", "one of several") refutes it."""
     if not claim.exclusive:
         return None
+    cmarker = exclusivity_marker(claim.text, claim.language) or "only"
+    ckind = _exclusive_kind(cmarker)
+    says = "claim says only/alone" if ckind == "only" else f"claim says {cmarker!r}"
+    denied = _DENIED_ONLY.search(passage.text)
+    if denied and ckind == "only" and (not claim.entities or _names_match(_names_in(claim), passage.text)):
+        return RuleResult(Stance.REFUTES, EXCLUSIVE_SUPPORT, "exclusivity",
+                          f"{says}; this source says {denied.group(0)!r}", source_value=denied.group(0))
     marker = exclusivity_marker(passage.text, passage.language)
-    if marker:
+    if marker and (ckind == "first" or _exclusive_kind(marker) == "only"):
         return RuleResult(Stance.SUPPORTS, EXCLUSIVE_SUPPORT, "exclusivity",
-                          f"claim says only/alone; this source also states exclusivity ({marker!r})",
+                          f"{says}; this source also states exclusivity ({marker!r})", source_value=marker)
+    if marker:
+        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
+                          f"{says}; this source says {marker!r}, which does not establish that no other did",
                           source_value=marker)
     return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
-                      "claim says only/alone; this source does not state exclusivity")
+                      f"{says}; this source does not state exclusivity")
 
 
 def _same_at(a: DateMention, b: DateMention, precision: Precision) -> bool:
@@ -424,11 +552,295 @@ def date_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     return None
 
 
-RULES = (age_rule, quantity_rule, date_rule, exclusivity_rule)
+# ---------------------------------------------------------------- event dates
+# What a dated sentence reports, across Norwegian and English (a small, general lexicon of news events).
+_EVENT_LEXICON = {
+    "recognise": "anerkjenne anerkjente anerkjent anerkjenner anerkjennelse anerkjennelsen recognise recognised "
+                 "recognises recognising recognize recognized recognizes recognizing recognition",
+    "form": "danne dannet dannes dannelse dannelsen dannelsen formed formation established establish etablerte "
+            "etablert etablere opprettet opprette opprettelse opprettelsen founded grunnlagt grunnla",
+    "take_office": "tiltrådte tiltre tiltrer tiltredelse tiltredelsen innsatt sworn inaugurated inauguration",
+    "approve": "godkjente godkjent vedtok vedtatt approved approve approves approval ratified ratifiserte",
+    "agree": "enige enighet agreed agreement accord avtale avtalen",
+    "sign": "signed signerte undertegnet undertegnet signing",
+    "invite": "inviterte invitert invitasjon invitasjonen invited invitation invite invites",
+    "win": "vant vinne vinner seier seieren won win wins victory",
+    "elect": "valgt valg valget valgene gjenvalgt elected election elections re-elected ballot",
+    "attack": "angrep angrepet angrepene stormet stormed attacked attack attacks invaded invasion invaderte",
+    "kill": "drept drepte døde omkom killed died death",
+    "born": "født born",
+    "meet": "møtte møttes møte møtet met meet meeting",
+    "visit": "besøkte besøk besøket visited visit",
+    "resign": "resigned resign resignation",
+    "appoint": "utnevnte utnevnt appointed appoint",
+    "announce": "kunngjorde annonserte announced announce",
+    "arrest": "pågrepet arrestert arrestert arrested",
+    "launch": "lanserte lansert launched launch",
+    "dissolve": "oppløste oppløst dissolved dissolve",
+    "cancel": "avlyste avlyst utsatte utsatt postponed cancelled canceled",
+    "expire": "utløp expired expire",
+}
+_EVENT_PHRASES = {
+    "take_office": r"took office|take office|takes office|came to power|kom til makten|tok over",
+    "resign": r"gikk av|trakk seg|stepped down|step down",
+    "cancel": r"called off",
+}
+_EVENT_WORD = {w: concept for concept, words in _EVENT_LEXICON.items() for w in words.split()}
+_EVENT_PHRASE_RE = [(c, re.compile(rf"(?<![\w])(?:{p})(?![\w])", re.I)) for c, p in _EVENT_PHRASES.items()]
+# Country and bloc names across Norwegian and English, for "the same participants" across languages.
+_EXONYMS = {
+    "norge": "norway", "noreg": "norway", "sverige": "sweden", "danmark": "denmark", "tyskland": "germany",
+    "frankrike": "france", "storbritannia": "britain", "russland": "russia", "kina": "china", "spania": "spain",
+    "italia": "italy", "hellas": "greece", "tyrkia": "turkey", "sveits": "switzerland", "østerrike": "austria",
+    "nederland": "netherlands", "belgia": "belgium", "polen": "poland", "ukraina": "ukraine", "irak": "iraq",
+    "libanon": "lebanon", "egypt": "egypt", "saudi-arabia": "saudi", "vestbredden": "west bank",
+    "gazastripen": "gaza", "usa": "united states", "eu": "european union", "fn": "united nations",
+    "vesten": "west", "palestina": "palestine", "japan": "japan", "india": "india", "iran": "iran",
+}
+_EXONYM_ALT = {"united states": ("u.s.", "us ", "america"), "united nations": ("u.n.", "un "),
+               "european union": ("eu ", "e.u."), "britain": ("uk ", "u.k.", "british", "england"),
+               "west": ("western",)}
+_CLAUSE_BARRIER = re.compile(r",\s+(?:which|who|whom|whose|where|som|der|hvor|and|og|but|men|while|mens)\s|;|\s[–—-]\s"
+                             r"|\(|\)", re.I)
+_AFTER_WORD = re.compile(r"(?<![\w])(?:after|etter|etter at|following)(?![\w])", re.I)
+_BEFORE_WORD = re.compile(r"(?<![\w])(?:before|før|prior to|ahead of)(?![\w])", re.I)
+_GOVERNING = re.compile(r"(?<![\w])(?:after|etter|following|before|før|prior to)\s+(?:the\s+|on\s+|den\s+)?$", re.I)
+_PERIOD_WORD = re.compile(r"(?<![\w])(?:since|siden|until|till|inntil|fram til|frem til|innen|by|from|fra)\s*$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"«“])")
+EVENT_DATE_REFUTE = 0.75        # the source dates the same event outside the claim's date
+EVENT_DATE_REFUTE_BOUND = 0.65  # ... by "after D" / "before D" only
+EVENT_DATE_SUPPORT = 0.6        # the source dates the same event inside the claim's date, at least as precisely
+EVENT_WINDOW = 160              # characters between the event word and its date, at most
+EVENT_MAX_YEARS = 2.0           # dates further apart than this are taken to be different events of the same kind
+
+
+def _event_concepts(text: str) -> dict[str, list[Span]]:
+    """Event concepts a text reports, with where their words are."""
+    found: dict[str, list[Span]] = {}
+    for m in _WORD.finditer(text):
+        c = _EVENT_WORD.get(m.group().lower())
+        if c:
+            found.setdefault(c, []).append(Span(m.start(), m.end()))
+    for c, rx in _EVENT_PHRASE_RE:
+        for m in rx.finditer(text):
+            found.setdefault(c, []).append(Span(m.start(), m.end()))
+    return found
+
+
+def _names_in(claim: Claim) -> list[str]:
+    """The claim's participants as lower-case search keys, with English exonyms of Norwegian names."""
+    keys = []
+    for e in claim.entities:
+        low = e.lower()
+        keys.append(low)
+        if low in _EXONYMS:
+            keys.append(_EXONYMS[low])
+            keys.extend(_EXONYM_ALT.get(_EXONYMS[low], ()))
+    return keys
+
+
+def _names_match(keys: list[str], sentence: str) -> bool:
+    low = " " + sentence.lower() + " "
+    for k in keys:
+        if k.endswith(" ") or "." in k:
+            if k in low:
+                return True
+        elif re.search(rf"(?<![\w]){re.escape(k)}", low):
+            return True
+    return False
+
+
+def _claim_event_dates(claim: Claim) -> list[DateMention]:
+    """The claim's dates that date its event: not "since / until / by D" (a period), not a birth date."""
+    out = []
+    for d in claim.dates:
+        if d.precision is Precision.WEEK and d.end is None:
+            continue
+        at = _locate_date(claim, d)
+        before = claim.text[max(0, at - 14): at] if at is not None else ""
+        if _PERIOD_WORD.search(before):
+            continue
+        out.append(d)
+    return out
+
+
+def _locate_date(claim: Claim, d: DateMention) -> int | None:
+    i = claim.text.find(d.text) if d.text else -1
+    return i if i >= 0 else None
+
+
+def _interval_of(d: DateMention, relation: str) -> tuple[dt.date, dt.date]:
+    lo, hi = d.value, d.last
+    if relation == "after":
+        return lo, dt.date.max
+    if relation == "before":
+        return dt.date.min, hi
+    return lo, hi
+
+
+def event_date_rule(claim: Claim, passage: Passage) -> RuleResult | None:
+    """The claim's date against the date a source gives the same event ("anerkjente ... i februar 2007" vs
+    "Norway recognized the new government just minutes after it was approved Saturday [17 March 2007]").
+
+    Same event: a sentence of the source that names one of the claim's participants (Norwegian or English
+    names) and reports the same kind of event (recognise, form, take office, sign, win, elect, attack ...),
+    with a date in the same clause as the event word (not behind ", which / som / and / og", a bracket or a
+    dash). "after D" / "etter D" means on or after D, "before D" on or before. Compared as intervals at the
+    precision each side states: a month-precise claim is refuted by a day outside that month, and a
+    day-precise claim is not decided by a source that only gives the month.
+    """
+    cds = _claim_event_dates(claim)
+    if not cds or not claim.entities:
+        return None
+    claim_events = _event_concepts(claim.text)
+    if not claim_events:
+        return None
+    keys = _names_in(claim)
+    found: list[tuple[DateMention, DateMention, str, str]] = []   # claim date, source date, relation, concept
+    agree_any = False
+    for sm in _sentences(passage.text):
+        sentence, off = sm
+        if not _names_match(keys, sentence):
+            continue
+        events = _event_concepts(sentence)
+        shared = set(events) & set(claim_events)
+        if not shared:
+            continue
+        sdates = [d for d in parse_dates(sentence, language=passage.language, anchor=passage.published)
+                  if d.precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)]
+        # "Saturday [17 March 2007]": one date said twice; the explicit one names it
+        sdates = [d for d in sdates if not any(o is not d and o.value == d.value and o.precision is d.precision
+                                               and len(o.text) > len(d.text) for o in sdates)]
+        for concept in sorted(shared):
+            for ev in events[concept]:
+                for sd in sdates:
+                    if sd.span.start >= ev.end:
+                        between = sentence[ev.end: sd.span.start]
+                    elif sd.span.end <= ev.start:
+                        between = sentence[sd.span.end: ev.start]
+                    else:
+                        continue
+                    if len(between) > EVENT_WINDOW or _CLAUSE_BARRIER.search(between.replace("[", " ").replace("]", " ")):
+                        continue
+                    lead = sentence[max(0, sd.span.start - 14): sd.span.start]
+                    if _PERIOD_WORD.search(lead):
+                        continue
+                    relation = _relation(between)
+                    if relation is None:
+                        continue
+                    if sd.span.end <= ev.start:   # "After it was approved on 17 March, Norway recognised it"
+                        gov = _GOVERNING.search(sentence[max(0, sd.span.start - 30): sd.span.start])
+                        if gov:
+                            relation = "after" if _AFTER_WORD.search(gov.group()) else "before"
+                    if not _names_match(keys, _clause_around(sentence, min(ev.start, sd.span.start),
+                                                             max(ev.end, sd.span.end))):
+                        continue   # the participant is named in another clause ("...; Hamas does not recognise")
+                    for cd in cds:
+                        found.append((cd, sd, relation, concept))
+    verdicts = []
+    for cd, sd, relation, concept in found:
+        c_lo, c_hi = cd.value, cd.last
+        s_lo, s_hi = _interval_of(sd, relation)
+        when = {"after": "on or after ", "before": "on or before ", "at": ""}[relation]
+        src = f"{when}{sd.text!r} ({_iso_at(sd)})"
+        head = f"claim says {cd.text!r} ({_iso_at(cd)}) for the event ({concept}); source says {src}"
+        if s_hi < c_lo or c_hi < s_lo:
+            if _years_apart((c_lo, c_hi), (s_lo, s_hi)) > EVENT_MAX_YEARS:
+                continue   # years apart: another event of the same kind (another election, another recognition)
+            score = EVENT_DATE_REFUTE if relation == "at" else EVENT_DATE_REFUTE_BOUND
+            verdicts.append(RuleResult(Stance.REFUTES, score, "event_date",
+                                       f"{head}: outside the claim's {cd.precision.value}", source_value=sd.text,
+                                       evidence_date=passage.published))
+        elif c_lo <= s_lo and s_hi <= c_hi:
+            agree_any = True
+            verdicts.append(RuleResult(Stance.SUPPORTS, EVENT_DATE_SUPPORT, "event_date",
+                                       f"{head}: within the claim's {cd.precision.value}", source_value=sd.text,
+                                       evidence_date=passage.published))
+        else:
+            verdicts.append(RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "event_date",
+                                       f"{head}: less precise than the claim, does not decide it",
+                                       source_value=sd.text, evidence_date=passage.published))
+    if not verdicts:
+        return None
+    supports = [v for v in verdicts if v.stance is Stance.SUPPORTS]
+    refutes = [v for v in verdicts if v.stance is Stance.REFUTES]
+    if agree_any:        # the source also gives the claim's date for this event: never a refutation
+        return supports[0]
+    if refutes:
+        return max(refutes, key=lambda r: r.score)
+    return verdicts[0]
+
+
+_REPORTING = {"said", "says", "say", "told", "stated", "announced", "confirmed", "sa", "sier", "uttalte", "opplyste",
+              "bekreftet", "kunngjorde", "fortalte", "added", "la", "noted", "wrote", "skrev", "reported", "meldte"}
+
+
+def _relation(between: str) -> str | None:
+    """How a date relates to the event word with `between` in between: "at", "after" ("... after it was approved
+    Saturday"), "before"; None when another event or a reporting verb ("said") stands between them and no
+    "after / before" links the two."""
+    words = list(_WORD.finditer(between))
+    for m in words:
+        w = m.group().lower()
+        if w in _REPORTING or w in _EVENT_WORD:
+            head = between[: m.start()]
+            if _AFTER_WORD.search(head):
+                return "after"
+            if _BEFORE_WORD.search(head):
+                return "before"
+            return None
+    if _AFTER_WORD.search(between):
+        return "after"
+    if _BEFORE_WORD.search(between):
+        return "before"
+    return "at"
+
+
+def _clause_around(sentence: str, a: int, b: int) -> str:
+    """The stretch of the sentence around [a, b) up to the nearest clause barriers on either side."""
+    start, end = 0, len(sentence)
+    for m in _CLAUSE_BARRIER.finditer(sentence):
+        if m.end() <= a:
+            start = m.end()
+        elif m.start() >= b:
+            end = m.start()
+            break
+    return sentence[start:end]
+
+
+def _years_apart(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> float:
+    if a[1] < b[0]:
+        return (b[0] - a[1]).days / 365.25
+    if b[1] < a[0]:
+        return (a[0] - b[1]).days / 365.25
+    return 0.0
+
+
+def _iso_at(d: DateMention) -> str:
+    if d.precision is Precision.DAY:
+        return d.value.isoformat()
+    if d.precision is Precision.MONTH:
+        return d.value.strftime("%Y-%m")
+    if d.precision is Precision.YEAR:
+        return str(d.value.year)
+    return f"{d.value.isoformat()}..{d.last.isoformat()}"
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((text[start: m.start()], start))
+        start = m.end()
+    out.append((text[start:], start))
+    return [(t, o) for t, o in out if t.strip()]
+
+
+RULES = (age_rule, quantity_rule, date_rule, event_date_rule, exclusivity_rule)
 
 
 def check_all(claim: Claim, passage: Passage) -> list[RuleResult]:
-    """Every rule's result for this claim and passage, in rule order (age, quantity, date, exclusivity)."""
+    """Every rule's result for this claim and passage, in rule order (age, quantity, date, event date,
+    exclusivity)."""
     return [r for rule in RULES if (r := rule(claim, passage)) is not None]
 
 

@@ -7,6 +7,13 @@ transaction that writes its claims and verdicts (`mark_done` inside `save_articl
 run killed at any point leaves each article either fully recorded or still pending, and running
 the night again resumes it: only the pending articles are verified.
 
+Every process that works on a night is an attempt (`nightly_attempts`). An attempt that raises is
+marked `failed` with its error; one whose process vanished (kill -9, a crash) is marked
+`interrupted` by the next run that takes the lock. The next run resumes the latest unfinished night
+unless it has had `max_attempts` attempts already: then that night is marked `failed` for good and
+a new night starts from a fresh plan, so a night that fails every time shows up as failed in the
+history instead of being retried for ever.
+
 `NightlyLock` keeps two nightly runs on one store from running at once, within one process or
 across processes (an OS file lock next to the store, released by the OS even on kill -9).
 """
@@ -16,6 +23,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,18 +110,92 @@ def inbox_key(inbox: Sequence[str]) -> str:
     return json.dumps(sorted(str(Path(p).resolve()) for p in inbox))
 
 
-def unfinished_run(store: Store) -> tuple[str, str] | None:
-    """(run_id, inbox key) of a nightly run that started and never finished (its process died)."""
-    row = store.con.execute(
-        "SELECT run_id, inbox FROM nightly_runs WHERE status = 'running' ORDER BY started_at DESC LIMIT 1"
-    ).fetchone()
-    return (row[0], row[1]) if row else None
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """The latest nightly run, when it did not finish: interrupted (its process vanished) or failed."""
+
+    run_id: str
+    inbox: str
+    status: str
+    attempts: int
+    error: str | None
 
 
-def abandon(store: Store, run_id: str) -> None:
+def recover_unfinished(store: Store) -> list[str]:
+    """Mark every night still 'running' as 'interrupted'; returns their run ids.
+
+    Call only while holding the NightlyLock: then no live process is working on them (the lock is
+    released by the OS when its holder dies, kill -9 included), so a 'running' row is a leftover.
+    """
+    rows = store.con.execute(
+        "SELECT run_id, attempts, started_at FROM nightly_runs WHERE status = 'running'").fetchall()
+    if not rows:
+        return []
+    host = socket.gethostname()
     with store.transaction() as con:
-        con.execute("UPDATE nightly_runs SET status = 'abandoned', finished_at = ? WHERE run_id = ?", [now(), run_id])
-        con.execute("UPDATE runs SET status = 'failed', finished_at = ? WHERE run_id = ?", [now(), run_id])
+        for run_id, attempts, started_at in rows:
+            pid = con.execute("SELECT pid FROM nightly_attempts WHERE run_id = ? AND attempt = ?",
+                              [run_id, attempts]).fetchone()
+            msg = (f"attempt {attempts} (pid {pid[0] if pid and pid[0] else '?'}) ended without finishing: "
+                   f"the process was killed, crashed or its machine went down; noticed by pid {os.getpid()} "
+                   f"on {host}")
+            if pid is None:    # a night begun before schema v7 kept no attempts
+                con.execute("INSERT INTO nightly_attempts (run_id, attempt, started_at, status) "
+                            "VALUES (?, ?, ?, 'running')", [run_id, attempts, started_at])
+            con.execute("UPDATE nightly_attempts SET status = 'interrupted', finished_at = ?, error = ? "
+                        "WHERE run_id = ? AND attempt = ?", [now(), msg, run_id, attempts])
+            con.execute("UPDATE nightly_runs SET status = 'interrupted', error = ? WHERE run_id = ?", [msg, run_id])
+            con.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = ?", [run_id])
+    return [r[0] for r in rows]
+
+
+def unfinished_run(store: Store) -> Unfinished | None:
+    """The latest nightly run if it did not finish (interrupted, failed, or still marked running)."""
+    row = store.con.execute(
+        "SELECT run_id, inbox, status, attempts, error FROM nightly_runs "
+        "ORDER BY started_at DESC, run_id DESC LIMIT 1"
+    ).fetchone()
+    if row and row[2] in ("running", "interrupted", "failed"):
+        return Unfinished(*row)
+    return None
+
+
+def resume(store: Store, run_id: str) -> int:
+    """Start a new attempt at an unfinished night; returns its number."""
+    with store.transaction() as con:
+        con.execute("UPDATE nightly_runs SET attempts = attempts + 1, status = 'running', finished_at = NULL "
+                    "WHERE run_id = ?", [run_id])
+        attempt = con.execute("SELECT attempts FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+        _begin_attempt(con, run_id, attempt)
+        con.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE run_id = ?", [run_id])
+    return attempt
+
+
+def give_up(store: Store, run_id: str, why: str) -> None:
+    """An unfinished night that will not be resumed: 'failed', with why (and its last error)."""
+    with store.transaction() as con:
+        last = con.execute("SELECT error FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()
+        error = f"{why}; last error: {last[0]}" if last and last[0] else why
+        con.execute("UPDATE nightly_runs SET status = 'failed', error = ?, finished_at = coalesce(finished_at, ?) "
+                    "WHERE run_id = ?", [error, now(), run_id])
+        con.execute("UPDATE runs SET status = 'failed', finished_at = coalesce(finished_at, ?) WHERE run_id = ?",
+                    [now(), run_id])
+
+
+def fail_nightly(store: Store, run_id: str, error: str, *, status: str = "failed") -> None:
+    """The current attempt ended with an error ('failed') or was stopped ('interrupted')."""
+    with store.transaction() as con:
+        attempt = con.execute("SELECT attempts FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+        con.execute("UPDATE nightly_attempts SET status = ?, finished_at = ?, error = ? WHERE run_id = ? "
+                    "AND attempt = ?", [status, now(), error, run_id, attempt])
+        con.execute("UPDATE nightly_runs SET status = ?, error = ?, finished_at = ? WHERE run_id = ?",
+                    [status, error, now(), run_id])
+        store.finish_run(run_id, status=status)
+
+
+def _begin_attempt(con, run_id: str, attempt: int) -> None:
+    con.execute("INSERT INTO nightly_attempts (run_id, attempt, pid, host, started_at, status) "
+                "VALUES (?, ?, ?, ?, ?, 'running')", [run_id, attempt, os.getpid(), socket.gethostname(), now()])
 
 
 def previous_run(store: Store, before: str | None = None) -> str | None:
@@ -160,15 +242,15 @@ def begin_nightly(store: Store, *, code_version: str, models: list[dict], rules_
             "VALUES (?, ?, ?, ?, ?, 'running')",
             [run_id, inbox_key(inbox), previous_run(store), task_runner, now()],
         )
+        _begin_attempt(store.con, run_id, 1)
         _insert_plan(store.con, run_id, plan)
     return run_id
 
 
 def extend_plan(store: Store, run_id: str, plan: Sequence[PlanItem]) -> None:
-    """Add articles that reached the inbox while a killed run was down; bump its attempt count."""
+    """Add articles that reached the inbox while an unfinished run was down."""
     with store.transaction() as con:
         _insert_plan(con, run_id, plan)
-        con.execute("UPDATE nightly_runs SET attempts = attempts + 1 WHERE run_id = ?", [run_id])
 
 
 def _insert_plan(con, run_id: str, plan: Sequence[PlanItem]) -> None:
@@ -215,13 +297,15 @@ def finish_nightly(store: Store, run_id: str, *, status: str, label_counts: dict
         con.execute(
             "UPDATE nightly_runs SET status = ?, finished_at = ?, articles_seen = ?, articles_new = ?, "
             "articles_changed = ?, articles_evidence = ?, articles_carried = ?, articles_failed = ?, claims = ?, "
-            "verdicts_changed = ?, label_counts = ?, durations = ?, report = ? WHERE run_id = ?",
+            "verdicts_changed = ?, label_counts = ?, durations = ?, report = ?, error = NULL WHERE run_id = ?",
             [status, now(), sum(counts.values()),
              n("new:done", "new:failed"), n("changed:done", "changed:failed"),
              n("evidence:done", "evidence:failed"), n("unchanged:carried"),
              sum(v for k, v in counts.items() if k.endswith(":failed")), claims, verdicts_changed,
              json.dumps(label_counts), json.dumps(durations), report, run_id],
         )
+        con.execute("UPDATE nightly_attempts SET status = ?, finished_at = ? WHERE run_id = ? AND attempt = "
+                    "(SELECT attempts FROM nightly_runs WHERE run_id = ?)", [status, now(), run_id, run_id])
         store.finish_run(run_id, status=status)
 
 
@@ -230,8 +314,9 @@ def history(store: Store, limit: int = 20) -> list[dict]:
     cur = store.con.execute(
         "SELECT n.run_id, n.status, n.started_at, n.finished_at, n.attempts, n.task_runner, n.articles_seen, "
         "n.articles_new, n.articles_changed, n.articles_evidence, n.articles_carried, n.articles_failed, "
-        "n.claims, n.verdicts_changed, n.label_counts, n.durations, r.code_version, r.models, r.rules_version, "
-        "r.store_load_id FROM nightly_runs n JOIN runs r USING (run_id) ORDER BY n.started_at DESC LIMIT ?",
+        "n.claims, n.verdicts_changed, n.label_counts, n.durations, n.error, r.code_version, r.models, "
+        "r.rules_version, r.store_load_id FROM nightly_runs n JOIN runs r USING (run_id) "
+        "ORDER BY n.started_at DESC LIMIT ?",
         [limit],
     )
     names = [d[0] for d in cur.description]
@@ -243,4 +328,16 @@ def history(store: Store, limit: int = 20) -> list[dict]:
         for key in ("started_at", "finished_at"):
             rec[key] = rec[key].isoformat() if rec[key] else None
         out.append(rec)
+    if out:
+        tries: dict[str, list[dict]] = {}
+        for run_id, attempt, pid, host, started, finished, status, error in store.con.execute(
+                "SELECT run_id, attempt, pid, host, started_at, finished_at, status, error FROM nightly_attempts "
+                "WHERE run_id IN (SELECT unnest(?)) ORDER BY run_id, attempt", [[r["run_id"] for r in out]]
+        ).fetchall():
+            tries.setdefault(run_id, []).append({
+                "attempt": attempt, "status": status, "pid": pid, "host": host, "error": error,
+                "started_at": started.isoformat() if started else None,
+                "finished_at": finished.isoformat() if finished else None})
+        for rec in out:
+            rec["attempt_log"] = tries.get(rec["run_id"], [])
     return out

