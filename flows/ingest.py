@@ -21,8 +21,8 @@ from prefect.cache_policies import NO_CACHE
 from claims.errors import FactcheckError, InputError
 from flows.verify import retry_if_transient
 from sources.embed import get_embedder
-from sources.ingest import IngestReport, ingest_passages, read_passages
-from sources.store import Store, now
+from sources.ingest import IngestReport, ingest_passages, retire_missing_from_file
+from sources.store import Store
 
 SOURCE_SUFFIXES = (".jsonl", ".ndjson", ".csv")
 
@@ -61,36 +61,11 @@ def already_loaded(store: Store, path: Path, embed_model: str) -> bool:
     return bool(row[0])
 
 
-def retire_missing(store: Store, path: Path, load_id: str) -> int:
-    """Retire passages loaded from earlier versions of path that the current file no longer holds."""
-    passages, _ = read_passages(path)
-    keep = sorted({p.id for p in passages})
-    with store.transaction() as con:
-        con.execute("CREATE OR REPLACE TEMP TABLE _keep (passage_id VARCHAR)")
-        con.executemany("INSERT INTO _keep VALUES (?)", [(i,) for i in keep])
-        gone = con.execute(
-            "SELECT passage_id FROM passages WHERE load_id IN "
-            "(SELECT load_id FROM loads WHERE source_path = ? AND load_id <> ?) "
-            "AND passage_id NOT IN (SELECT passage_id FROM _keep)",
-            [str(path), load_id],
-        ).fetchall()
-        ids = [g[0] for g in gone]
-        if ids:
-            con.execute(
-                "INSERT INTO retired_passages SELECT passage_id, text, source_url, source_title, publisher, load_id, "
-                "?, ? FROM passages WHERE passage_id IN (SELECT unnest(?)) ON CONFLICT DO NOTHING",
-                [load_id, now(), ids],
-            )
-            con.execute("DELETE FROM passages WHERE passage_id IN (SELECT unnest(?))", [ids])
-        con.execute("DROP TABLE _keep")
-    return len(ids)
-
-
 @task(name="ingest-source", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
       retry_condition_fn=retry_if_transient)
 def ingest_task(store: Store, path: str, embedder, retire: bool) -> tuple[IngestReport, int]:
     report = ingest_passages(store, path, embedder)
-    retired = retire_missing(store, Path(path), report.load_id) if retire else 0
+    retired = retire_missing_from_file(store, Path(path), report.load_id) if retire else 0
     return report, retired
 
 
