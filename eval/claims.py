@@ -45,6 +45,7 @@ from claims.extract import extract_claims
 from claims.model import Claim, ClaimType, Span
 from claims.read import read_articles
 from claims.segment import split_sentences
+from eval.seed import read_jsonl as _jsonl
 
 # measured with `python -m eval.claims threshold` (see measure_threshold, seed_sentence_pairs);
 # docs/claims.md has the figures. e5 scores cross-lingual pairs about 0.05 lower than monolingual ones.
@@ -123,18 +124,6 @@ def prf(tp_p: int, n_p: int, tp_r: int, n_g: int) -> dict:
     r = tp_r / n_g if n_g else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
-
-
-def _jsonl(path: str | Path) -> list[dict]:
-    rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}). Fix or remove that line.",
-                                 code="FC104") from exc
-    return rows
 
 
 # ----------------------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ definition); `gold_recall@k` is the mean share of a query's gold passages found 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from claims.errors import InputError
+from eval.seed import read_jsonl
 from sources.model import Hit, Passage
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -54,14 +54,7 @@ def _jsonl(path: str | Path) -> list[dict]:
     path = Path(path)
     if not path.exists():
         raise InputError(f"no file at {path}. Give the data set's file with its option (see --help).", code="FC106")
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})", code="FC104") from exc
-    return rows
+    return read_jsonl(path)
 
 
 # -- adapters -------------------------------------------------------------------------------------

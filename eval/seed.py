@@ -23,21 +23,24 @@ GOLD_LABELS = {
 }
 
 
-def _jsonl(path: str | Path) -> list[dict]:
+def read_jsonl(path: str | Path) -> list[dict]:
+    """The objects of a JSON Lines file (blank lines skipped); a bad line is FC104 with its line number.
+    The one JSONL reader of the eval harnesses."""
     rows = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})", code="FC104") from exc
+                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}). Fix or remove that line.",
+                                 code="FC104") from exc
     return rows
 
 
 def evaluate_seed(gold_path: str | Path, verdicts_path: str | Path, article_path: str | Path) -> dict:
     article = read_articles(article_path)[0]
-    gold = _jsonl(gold_path)
-    produced = [v for v in _jsonl(verdicts_path) if v.get("article_id") == article.id]
+    gold = read_jsonl(gold_path)
+    produced = [v for v in read_jsonl(verdicts_path) if v.get("article_id") == article.id]
     spans = [(Span(*v["claim"]["span"]), v["label"]) for v in produced]
     per_claim = []
     covered = covered_label = 0

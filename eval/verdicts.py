@@ -37,6 +37,7 @@ from typing import Callable, Sequence
 
 from claims.errors import FactcheckError, InputError
 from claims.model import Claim, Span
+from eval.seed import read_jsonl
 from eval.splits import held_out
 from sources.model import Hit, Passage
 from verdicts.model import Label
@@ -135,14 +136,7 @@ def _need(path: Path) -> Path:
 
 
 def _jsonl(path: Path) -> list[dict]:
-    rows = []
-    for n, line in enumerate(_need(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})", code="FC104") from exc
-    return rows
+    return read_jsonl(_need(path))
 
 
 def _check_split(split: str) -> str:
