@@ -7,6 +7,12 @@
   docs/store.md). Every hit's `score` is still the dense cosine of claim and passage, so verdict
   thresholds keep their meaning; `method` says how it was found.
 
+Across languages (a Norwegian claim, English evidence): when the query's language is known (given, or
+detected from its text), a passage in another language has CROSS_LINGUAL added to its cosine for ranking
+(a translation scores lower than a same-language paraphrase, DESIGN.md), and in hybrid mode it is ranked by
+the dense side alone, with the weight of both sides: BM25 matches words, so it cannot judge a passage in
+another language and would otherwise push same-language passages ahead.
+
 Filters (`Filters`) apply before ranking: the article's own URL and any excluded URL, source
 allow / deny lists (a publisher host such as "reuters.com", which also matches its subdomains, or a
 URL prefix), and a date window relative to the article's date.
@@ -36,6 +42,19 @@ RRF_K = 10
 W_DENSE = 1.0
 W_BM25 = 1.0
 CANDIDATES = 100   # per ranking, before fusion
+# Cosine added, for ranking only, to a passage in another language than the query: the hand-set value of
+# verdicts' cross_lingual_allowance (DESIGN.md: translations score about 0.91; not tuned on the seed).
+CROSS_LINGUAL = 0.03
+_LANG_GROUPS = {"nb": "no", "nn": "no", "no": "no", "nob": "no", "nno": "no"}
+
+
+def language_group(code: str | None) -> str:
+    """A language code reduced to what matters for matching: Bokmål and Nynorsk are both "no"; else the
+    two-letter code ("en-GB" -> "en"); "" when unknown."""
+    code = (code or "").strip().lower()
+    if not code or code == "und":
+        return ""
+    return _LANG_GROUPS.get(code, code.split("-")[0][:2])
 
 
 def normalise_url(url: str) -> str:
@@ -127,7 +146,10 @@ class Retriever:
     w_dense: float = W_DENSE
     w_bm25: float = W_BM25
     candidates: int = CANDIDATES
+    cross_lingual: float = CROSS_LINGUAL
     _index: object = field(default=None, init=False, repr=False)
+    _langs: tuple | None = field(default=None, init=False, repr=False)   # (group names, code per index row)
+    _foreign_cache: dict = field(default_factory=dict, init=False, repr=False)
     _lexical: object = field(default=None, init=False, repr=False)
     _meta: _Meta | None = field(default=None, init=False, repr=False)
     _lex_to_vec: np.ndarray | None = field(default=None, init=False, repr=False)
@@ -289,10 +311,20 @@ class Retriever:
         filters = (filters or Filters()).with_excluded(exclude_urls) if exclude_urls else filters
         mask = self.allowed_mask(filters)
         qv = np.asarray(qv, dtype=np.float32)
+        if texts is not None:
+            languages = self._query_languages(texts, languages)
+        foreign = self._foreign_rows(languages) if texts is not None and self.mode != "bm25" else None
         if self.mode == "dense" or texts is None:
-            pos, scores = self._index.search(qv, k, mask)
-            return [self._hits([(int(p), float(s)) for p, s in zip(prow, srow) if p >= 0 and np.isfinite(s)],
-                               "dense") for prow, srow in zip(pos, scores)]
+            if foreign is None:
+                pos, scores = self._index.search(qv, k, mask)
+                return [self._hits([(int(p), float(s)) for p, s in zip(prow, srow) if p >= 0 and np.isfinite(s)],
+                                   "dense") for prow, srow in zip(pos, scores)]
+            pos, scores = self._index.search(qv, max(self.candidates, k), mask)
+            out = []
+            for qi, (prow, srow) in enumerate(zip(pos, scores)):
+                ranked = self._dense_order(prow, srow, foreign[qi])[:k]
+                out.append(self._hits([(r, float(srow[j])) for r, j in ranked], "dense"))
+            return out
         lex = self._lexical_rankings(texts, languages, mask)
         if self.mode == "bm25":
             out = []
@@ -303,17 +335,69 @@ class Retriever:
             return out
         pos, scores = self._index.search(qv, max(self.candidates, k), mask)
         out = []
-        for q, prow, srow, ranking in zip(qv, pos, scores, lex):
+        for qi, (q, prow, srow, ranking) in enumerate(zip(qv, pos, scores, lex)):
+            other = foreign[qi] if foreign is not None else None
             fused: dict[int, float] = {}
-            for rank, p in enumerate(prow[np.isfinite(srow) & (prow >= 0)], 1):
-                fused[int(p)] = fused.get(int(p), 0.0) + self.w_dense / (self.rrf_k + rank)
-            for rank, (r, _) in enumerate(ranking, 1):
+            for rank, (p, _) in enumerate(self._dense_order(prow, srow, other), 1):
+                w = self.w_dense + (self.w_bm25 if other is not None and other[p] else 0.0)
+                fused[p] = fused.get(p, 0.0) + w / (self.rrf_k + rank)
+            rank = 0
+            for r, _ in ranking:
+                if other is not None and other[r]:   # BM25 cannot judge a passage in another language
+                    continue
+                rank += 1
                 fused[r] = fused.get(r, 0.0) + self.w_bm25 / (self.rrf_k + rank)
             best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
             rows = [r for r, _ in best]
             cos = np.asarray(self._index.vectors[np.asarray(rows, dtype=np.int64)]) @ q if rows else []
             out.append(self._hits([(r, float(c)) for r, c in zip(rows, cos)], "hybrid"))
         return out
+
+    def _query_languages(self, texts: Sequence[str], languages: Sequence[str] | None) -> list[str]:
+        """Each query's language: as given, else detected from its text."""
+        from claims.language import detect_language
+
+        given = list(languages) if languages else [""] * len(texts)
+        return [g if g and g != "und" else detect_language(t) for g, t in zip(given, texts)]
+
+    def _warm_langs(self) -> tuple[list[str], np.ndarray]:
+        if self._langs is None:
+            pos = self._index.position()
+            groups = np.empty(len(self._index), dtype=object)
+            groups[:] = ""
+            rows = self.store.con.execute("SELECT passage_id, coalesce(language, '') FROM passages").fetchall()
+            for pid, lang in rows:
+                i = pos.get(pid)
+                if i is not None:
+                    groups[i] = language_group(lang)
+            names, codes = np.unique(groups.astype(str), return_inverse=True) if len(groups) else ([], np.zeros(0))
+            self._langs = (list(names), codes.astype(np.int16))
+        return self._langs
+
+    def _foreign_rows(self, languages: Sequence[str]) -> list[np.ndarray | None] | None:
+        """Per query: a boolean mask of the index rows whose passage is in another known language than the
+        query's, or None (the query's language unknown, or no such passage). None for all: nothing to adjust."""
+        if not self.cross_lingual:
+            return None
+        names, codes = self._warm_langs()
+        masks = self._foreign_cache
+        out: list[np.ndarray | None] = []
+        for lang in languages:
+            g = language_group(lang)
+            if g not in masks:
+                other = np.asarray([n not in ("", g) for n in names], dtype=bool)
+                masks[g] = other[codes] if g and other.any() else None
+            out.append(masks[g])
+        return out if any(o is not None for o in out) else None
+
+    def _dense_order(self, prow: np.ndarray, srow: np.ndarray, other: np.ndarray | None) -> list[tuple[int, int]]:
+        """(row, position in prow) of the dense candidates, best first; passages in another language than the
+        query ranked with `cross_lingual` added to their cosine."""
+        keep = [j for j in range(len(prow)) if prow[j] >= 0 and np.isfinite(srow[j])]
+        if other is None:
+            return [(int(prow[j]), j) for j in keep]
+        adj = {j: float(srow[j]) + (self.cross_lingual if other[prow[j]] else 0.0) for j in keep}
+        return [(int(prow[j]), j) for j in sorted(keep, key=lambda j: (-adj[j], j))]
 
     def _lexical_rankings(self, texts, languages, mask) -> list[list[tuple[int, float]]]:
         """BM25 rankings as (vector-index row, score), filtered, best first."""

@@ -213,3 +213,49 @@ def test_real_e5_hybrid_crosses_languages_both_ways(tmp_path, e5, seed_dir):
         found = r.search(en, k=5, languages=["en", "en"])
         assert "P017" in [h.passage.external_id for h in found[0]]    # the Norwegian passages that say so
         assert "X02" in [h.passage.external_id for h in found[1]]
+
+
+@pytest.fixture
+def bilingual(tmp_path, hash_embedder):
+    rows = make_rows(80, seed=3)
+    for i, r in enumerate(rows):
+        r["language"] = "no" if i % 2 else "en"
+    st = Store(str(tmp_path / "b.duckdb"))
+    ingest_passages(st, write_rows(tmp_path / "b.jsonl", rows), hash_embedder)
+    yield st, {r["id"]: r["language"] for r in rows}
+    st.close()
+
+
+def test_passages_in_another_language_get_the_cross_lingual_allowance_and_no_bm25(bilingual, hash_embedder):
+    st, lang = bilingual
+    q = "abbas born norway gaza item7"
+    raw = Retriever(st, hash_embedder, mode="dense", candidates=200, cross_lingual=0.0).search([q], k=80)[0]
+    foreign = {h.passage.id for h in raw if lang[h.passage.external_id] == "en"}
+    adjusted = sorted(raw, key=lambda h: -(h.score + (0.05 if h.passage.id in foreign else 0.0)))
+    dense = Retriever(st, hash_embedder, mode="dense", candidates=200, cross_lingual=0.05)
+    got = dense.search([q], k=10, languages=["nb"])[0]
+    assert [h.passage.id for h in got] == [h.passage.id for h in adjusted[:10]]
+    assert [h.score for h in got] == pytest.approx([h.score for h in adjusted[:10]])   # scores stay cosines
+
+    lex = Retriever(st, hash_embedder, mode="bm25", candidates=200).search([q], k=80, languages=["nb"])[0]
+    fused = {}
+    for rank, h in enumerate(adjusted, 1):
+        fused[h.passage.id] = (2.0 if h.passage.id in foreign else 1.0) / (10 + rank)
+    for rank, h in enumerate(h for h in lex if h.passage.id not in foreign):
+        fused[h.passage.id] = fused.get(h.passage.id, 0) + 1.0 / (10 + rank + 1)
+    want = sorted(fused, key=lambda pid: -fused[pid])[:10]
+    hybrid = Retriever(st, hash_embedder, mode="hybrid", candidates=200, cross_lingual=0.05, rrf_k=10)
+    assert [h.passage.id for h in hybrid.search([q], k=10, languages=["nb"])[0]] == want
+
+
+def test_a_store_in_the_query_language_ranks_as_without_the_adjustment(store, hash_embedder):
+    st, rows = store                                   # every passage is English
+    q = "election ministry abbas item12"
+    for mode in ("dense", "hybrid"):
+        plain = Retriever(st, hash_embedder, mode=mode, cross_lingual=0.0).search([q], k=10, languages=["en"])[0]
+        got = Retriever(st, hash_embedder, mode=mode).search([q], k=10, languages=["en"])[0]
+        assert [h.passage.id for h in got] == [h.passage.id for h in plain]
+    # a Norwegian query against it: every passage is in another language, so BM25 is left out of the fusion
+    dense = Retriever(st, hash_embedder, mode="dense").search([q], k=10, languages=["nb"])[0]
+    hybrid = Retriever(st, hash_embedder, mode="hybrid").search([q], k=10, languages=["nb"])[0]
+    assert [h.passage.id for h in hybrid] == [h.passage.id for h in dense]
