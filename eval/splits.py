@@ -10,6 +10,10 @@ revisions; an AVeriTeC claim) lands on the same side:
 
 The key per data set: Climate-FEVER `claim_id`, VitaminC `case_id` (falls back to `unique_id`), AVeriTeC the
 claim's index in train.json. Change nothing here without re-measuring: published figures depend on it.
+
+    reserved(key)               # fold 1: kept from the verifier's training (every set, the train files of
+                                # SciFact and Check-COVID too, by claim id), so that the verdict aggregator
+                                # (verdicts/aggregate.py) is fitted on claims whose evidence the verifier never saw
 """
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ import hashlib
 
 FOLDS = 5
 HELD_OUT_FOLD = 0
+RESERVED_FOLD = 1
 
-__all__ = ["FOLDS", "HELD_OUT_FOLD", "fold", "held_out"]
+__all__ = ["FOLDS", "HELD_OUT_FOLD", "RESERVED_FOLD", "fold", "held_out", "reserved"]
 
 
 def fold(key: object, folds: int = FOLDS) -> int:
@@ -30,3 +35,9 @@ def fold(key: object, folds: int = FOLDS) -> int:
 def held_out(key: object, test_fold: int = HELD_OUT_FOLD, folds: int = FOLDS) -> bool:
     """True when the example belongs to the held-out fold (never trained on)."""
     return fold(key, folds) == test_fold
+
+
+def reserved(key: object) -> bool:
+    """True when the example belongs to the fold kept for fitting the verdict aggregator (never given to the
+    verifier's training; evaluation figures never use it either)."""
+    return fold(key) == RESERVED_FOLD

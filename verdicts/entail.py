@@ -170,6 +170,7 @@ class Verifier:
     name: str = "verifier"
     version: str = ""
     spec: str = ""
+    languages: tuple[str, ...] | None = None   # the languages it was trained on ("en", "no"); None: any
 
     def warm_up(self) -> None:  # pragma: no cover - overridden
         pass
@@ -393,6 +394,8 @@ class E5CrossVerifier(Verifier):
         self.name = self.config.get("name", "factcheck-verifier") + ("+int8" if quantize else "")
         self.version = self.config.get("version") or _file_sha(w_path)[:12]
         self.max_length = int(self.config.get("max_length", 128))
+        langs = self.config.get("languages")
+        self.languages = tuple(str(x) for x in langs) if langs else None
         self.threads = threads
         self._bottom: E5Bottom | None = None
         self._top = None

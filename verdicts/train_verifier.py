@@ -6,7 +6,8 @@ only, kept in memory as float16) and the top layers + head train on them for sev
 the first token and the mean of the top layer plus the mismatch signals (numbers, dates, negation).
 
 Data: a fixed mixture of the pair sets in eval/pairs.py (train side only: held-out examples by eval/splits.py and
-the dev files are never trained on), sampled with the seed. Metrics are measured on the held-out side of each set
+the dev files are never trained on, nor the reserved fold that the verdict aggregator is fitted on), sampled with
+the seed. Metrics are measured on the held-out side of each set
 and on the seed article's gold evidence across languages (Norwegian sentence vs English evidence and back).
 
 Determinism: same data, seed, options and thread count -> the same weights (CPU kernels are deterministic for a fixed
@@ -29,6 +30,7 @@ import numpy as np
 
 from claims.errors import InputError
 from eval.pairs import Pair, read_pairs, read_seed_pairs
+from eval.splits import reserved
 from verdicts.entail import (CONFIG_FILE, FEATURE_NAMES, FORMAT, STANCES, WEIGHTS_FILE, E5Bottom,
                              _batches, base_identity, build_top, ensure_base, features_matrix)
 
@@ -41,6 +43,7 @@ MIXTURE = {
 # held-out sets measured after training (set -> at most this many pairs, a fixed sample)
 EVAL_SETS = {"vitaminc_real": 500, "climate_fever": 200, "scifact_dev": 200, "checkcovid_dev": 207, "averitec": 150,
              "anli": 100}
+TRAINED_LANGUAGES = ("en",)   # every pair set in MIXTURE is English; decide() gives it only English pairs
 CARD_JSON = "verifier_card.json"
 CARD_MD = "MODEL_CARD.md"
 Progress = Callable[[str, int, int], None]
@@ -84,7 +87,7 @@ def _mix(data: Path, max_pairs: int, seed: int) -> tuple[list[Pair], dict[str, d
     rng = random.Random(seed)
     pools = {}
     for name in MIXTURE:
-        pool = [p for p in read_pairs(data, name) if not p.held_out]
+        pool = [p for p in read_pairs(data, name) if not p.held_out and not reserved(p.key)]
         rng.shuffle(pool)
         pools[name] = pool
     total = sum(MIXTURE.values())
@@ -349,7 +352,8 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None) -> Trai
     version = hashlib.sha256((out / WEIGHTS_FILE).read_bytes()).hexdigest()[:12]
     config = {
         "format": FORMAT, "name": f"factcheck-verifier-e5s-d{opts.depth}-top{opts.layers}", "version": version,
-        "stances": list(STANCES), "split": split, "top_layers": opts.layers, "depth": opts.depth,
+        "stances": list(STANCES), "languages": list(TRAINED_LANGUAGES), "split": split, "top_layers": opts.layers,
+        "depth": opts.depth,
         "max_length": opts.max_length, "head_hidden": 256, "bf16": opts.bf16,
         "features": list(FEATURE_NAMES) if opts.features else [],
         "base": base_identity(),
@@ -403,7 +407,8 @@ def model_card_markdown(card: dict) -> str:
         f"Stopped early by --max-minutes: {'yes (not reproducible)' if card['stopped_early_by_clock'] else 'no'}. "
         f"{card['pairs_trained']} pairs, {card['steps']} steps, mean loss of the last 100 steps "
         f"{card['final_loss_mean_last_100']}. Weights {card['weights_bytes'] / 1e6:.1f} MB.", "",
-        "## Training data (train side only; held-out by eval/splits.py and dev files never trained on)", "",
+        "## Training data (train side only: the held-out fold of eval/splits.py, the dev files and the fold "
+        "reserved for the verdict aggregator are never trained on)", "",
         "| set | pairs | of available | supports | refutes | neutral |", "|---|---:|---:|---:|---:|---:|",
     ]
     for name, s in card["data"].items():
