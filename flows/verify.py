@@ -62,6 +62,7 @@ class CheckContext:
     prior: object = "auto"          # earlier fact-checks first: "auto" (when the store holds any), a
                                     # sources.prior.PriorMatcher, or None (off)
     filters: object = None          # sources.retrieve.Filters: sources and dates evidence may come from
+    verifier: object = None         # verdicts.entail.Verifier read with the rules, or None (rules + similarity)
 
     def prior_matcher(self):
         """The PriorMatcher to use, resolving "auto" once against the store."""
@@ -103,7 +104,7 @@ def read_task(path: str) -> tuple[list[Article], list[str]]:
 def check_task(article: Article, ctx: CheckContext) -> ArticleResult:
     result = check_article(
         article, ctx.retriever, ctx.provenance, exclude_urls=ctx.exclude_urls, k=ctx.k, config=ctx.config,
-        reuse=ctx.reuse, prior=ctx.prior_matcher(), filters=ctx.filters,
+        reuse=ctx.reuse, prior=ctx.prior_matcher(), filters=ctx.filters, verifier=ctx.verifier,
     )
     save_article(ctx.store, ctx.provenance.run_id, article, result.claims, result.verdicts)
     return result
@@ -122,6 +123,7 @@ class WorkerSpec:
     prior: bool = True              # earlier fact-checks first, when the snapshot holds any
     filters: object = None          # sources.retrieve.Filters
     mode: str | None = None         # retrieval mode (None: sources.retrieve's default)
+    verifier: str = "none"          # verifier spec (verdicts.entail.get_verifier), loaded once per worker
 
 
 @dataclass
@@ -133,14 +135,17 @@ class Checked:
     seconds: float = 0.0
 
 
-_WORKER: dict[tuple, tuple[Retriever, CachingEmbedder, object]] = {}
+_WORKER: dict[tuple, tuple[Retriever, CachingEmbedder, object, object]] = {}
 
 
-def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder, object]:
-    """One read-only store, embedder, loaded retriever and prior matcher per worker process and snapshot."""
-    key = (spec.snapshot, spec.embedder, spec.mode, spec.prior)
+def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder, object, object]:
+    """One read-only store, embedder, loaded retriever, prior matcher and verifier per worker process and
+    snapshot."""
+    key = (spec.snapshot, spec.embedder, spec.mode, spec.prior, spec.verifier)
     if key not in _WORKER:
-        for old_key, (old, _, _) in list(_WORKER.items()):   # a new run's snapshot: let the old one go
+        from verdicts.entail import get_verifier
+
+        for old_key, (old, _, _, _) in list(_WORKER.items()):   # a new run's snapshot: let the old one go
             old.store.close()
             del _WORKER[old_key]
         from sources.prior import PriorMatcher
@@ -148,7 +153,8 @@ def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder, objec
         store = Store(spec.snapshot, read_only=True)
         emb = CachingEmbedder(get_embedder(spec.embedder), store)
         retriever = Retriever(store, emb, mode=spec.mode) if spec.mode else Retriever(store, emb)
-        _WORKER[key] = (retriever, emb, PriorMatcher.if_any(store, emb) if spec.prior else None)
+        _WORKER[key] = (retriever, emb, PriorMatcher.if_any(store, emb) if spec.prior else None,
+                        get_verifier(spec.verifier))
     return _WORKER[key]
 
 
@@ -163,11 +169,12 @@ def verify_task(article: Article, source: "CheckContext | WorkerSpec") -> Checke
     """Check one article without writing anything; the caller records the result."""
     started = time.perf_counter()
     if isinstance(source, WorkerSpec):
-        retriever, emb, prior = _worker_context(source)
+        retriever, emb, prior, verifier = _worker_context(source)
     else:
         retriever, emb, prior = source.retriever, source.retriever.embedder, source.prior_matcher()
+        verifier = source.verifier
     result = check_article(article, retriever, source.provenance, exclude_urls=source.exclude_urls, k=source.k,
-                           config=source.config, prior=prior, filters=source.filters)
+                           config=source.config, prior=prior, filters=source.filters, verifier=verifier)
     vectors = emb.take_pending() if isinstance(emb, CachingEmbedder) else []
     return Checked(result, vectors, time.perf_counter() - started)
 
@@ -309,30 +316,42 @@ def verify_articles(
     mode: str | None = None,
     prior: bool = True,
     filters: "Filters | None" = None,
+    verifier: str = "none",
 ) -> RunSummary:
     """Check every article in paths against the store at db; write report files to out_dir.
 
     mode: retrieval mode (None: $FACTCHECK_RETRIEVAL_MODE, else sources.retrieve.DEFAULT_MODE);
     prior: put earlier fact-checks of the same claim first when the store holds any;
-    filters: sources.retrieve.Filters (source allow / deny lists, date windows) for every article.
+    filters: sources.retrieve.Filters (source allow / deny lists, date windows) for every article;
+    verifier: a verifier spec (verdicts.entail: none, bundled, dir:PATH, hf:NAME) read with the rules.
     """
+    from verdicts.decide import verifier_info
+    from verdicts.entail import get_verifier
+
     logger = get_run_logger()
     emb = get_embedder(embedder)
     config = DecideConfig.load()
+    checker = get_verifier(verifier)
+    if checker is not None:
+        checker.warm_up()   # a missing model or torch fails here, before the run is recorded
     with Store(db) as store:
         retriever = Retriever(store, emb, mode=mode) if mode else Retriever(store, emb)
         models = [ModelInfo(emb.name, emb.version, "embedder")]
+        if checker is not None:
+            models.append(verifier_info(checker))
         run_id = store.begin_run(
             code_version=code_version(),
             models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
             rules_version=RULES_VERSION,
             params={"paths": list(paths), "k": k, "exclude_urls": list(exclude_urls), "embedder": embedder,
-                    "retrieval": retriever.mode, "prior": prior, "filters": filters_params(filters)},
+                    "retrieval": retriever.mode, "prior": prior, "filters": filters_params(filters),
+                    "verifier": verifier},
         )
         provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
                                 rules_version=RULES_VERSION)
         ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls),
-                           reuse=DecisionReuse(store, emb), prior="auto" if prior else None, filters=filters)
+                           reuse=DecisionReuse(store, emb), prior="auto" if prior else None, filters=filters,
+                           verifier=checker)
         summary = RunSummary(run_id=run_id, db=db)
         status = "failed"
         remote = runner_is_remote()
@@ -364,7 +383,7 @@ def verify_articles(
                 if remote and snapshot is None:
                     snapshot = snapshot_store(store, f"{db}.snapshots/{run_id}.duckdb")
                 source = (WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls), prior=prior,
-                                     filters=filters, mode=retriever.mode) if remote else ctx)
+                                     filters=filters, mode=retriever.mode, verifier=verifier) if remote else ctx)
                 run_batch(articles, source, record, remote=remote)
             status = "done"
         finally:

@@ -174,3 +174,13 @@ def test_stance_metrics_against_a_hand_count():
     assert m["per_stance"]["neutral"]["f1"] == 0.0
     assert m["macro_f1"] == round((0.5 + 2 / 3 + 0.0) / 3, 4)
     assert m["confusion"]["neutral"] == {"supports": 1, "refutes": 0, "neutral": 0}
+
+
+def test_the_training_mixture_never_takes_held_out_or_reserved_pairs(data):
+    from eval.splits import reserved
+    from verdicts.train_verifier import _mix
+
+    chosen, stats = _mix(data, 10_000, seed=0)
+    assert chosen and not any(p.held_out or reserved(p.key) for p in chosen)
+    every = [p for name in stats for p in read_pairs(data, name)]
+    assert any(reserved(p.key) and not p.held_out for p in every)   # the rule does leave some out

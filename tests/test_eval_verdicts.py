@@ -120,6 +120,19 @@ def test_held_out_fold_and_training_folds_do_not_overlap(name):
     everything = {c.id for c in load_set(name, DATA, "all").claims}
     assert held and train and not held & train and held | train == everything
     assert 0.15 < len(held) / len(everything) < 0.25
+    reserved = {c.id for c in load_set(name, DATA, "aggregate").claims}
+    assert reserved and reserved <= train and not reserved & held
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["scifact", "check-covid"])
+def test_the_aggregate_split_of_a_file_split_set_is_part_of_its_train_file(name):
+    from eval.splits import reserved
+
+    train = {c.id for c in load_set(name, DATA, "train").claims}
+    agg = {c.id for c in load_set(name, DATA, "aggregate").claims}
+    assert agg and agg < train and all(reserved(i) for i in agg)
+    assert not agg & {c.id for c in load_set(name, DATA, "dev").claims}
 
 
 @needs_data

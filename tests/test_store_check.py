@@ -122,3 +122,51 @@ def test_since_after_until_is_a_usage_error(tmp_path):
     proc = factcheck("check", str(tmp_path / "a.md"), "--db", str(tmp_path / "s.duckdb"), "--since", "2024-05-01",
                      "--until", "2024-01-01")
     assert proc.returncode == 2 and "--since 2024-05-01 is after --until 2024-01-01" in proc.stderr
+
+
+EN_ARTICLE = """---
+id: verifier-article
+title: Talks
+language: en
+published: 2024-04-30
+---
+
+Fatah and Hamas held unity talks in Beijing on Tuesday, the Chinese foreign ministry said.
+"""
+
+
+@pytest.mark.slow
+def test_check_with_the_bundled_verifier_records_it_and_lets_it_read_english_evidence(tmp_path):
+    pytest.importorskip("torch")
+    (tmp_path / "a.md").write_text(EN_ARTICLE, encoding="utf-8")
+    rows = [{"id": "P1", "text": "Fatah and Hamas held unity talks in Beijing on Tuesday, the Chinese foreign "
+                                 "ministry said.", "source_url": "https://a.example/1", "language": "en",
+             "published_date": "2024-04-30"},
+            {"id": "P2", "text": "The weather in Oslo was mild.", "source_url": "https://b.example/2",
+             "language": "en", "published_date": "2024-04-29"}]
+    (tmp_path / "p.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = str(tmp_path / "s.duckdb")
+    ok(factcheck("store", "ingest", str(tmp_path / "p.jsonl"), "--db", db, "--embedder", "hash"))
+    out = json.loads(ok(factcheck("check", str(tmp_path / "a.md"), "--db", db, "--embedder", "hash",
+                                  "--format", "json", "--verifier", "bundled")).stdout)
+    roles = {m["role"] for v in out["verdicts"] for m in v["provenance"]["models"]}
+    assert "verifier" in roles
+    read = [e for v in out["verdicts"] for e in v["evidence"] if e["explanation"].startswith("verifier:")
+            or e.get("rule")]
+    assert read, out["verdicts"]
+    con = duckdb.connect(db, read_only=True)
+    params = json.loads(con.execute("SELECT params FROM runs").fetchone()[0])
+    con.close()
+    assert params["verifier"] == "bundled"
+
+
+def test_an_unknown_verifier_is_refused_before_the_run(tmp_path):
+    (tmp_path / "a.md").write_text(EN_ARTICLE, encoding="utf-8")
+    db = str(tmp_path / "s.duckdb")
+    (tmp_path / "p.jsonl").write_text(json.dumps({"id": "P1", "text": "Talks in Beijing.", "language": "en"}) + "\n")
+    ok(factcheck("store", "ingest", str(tmp_path / "p.jsonl"), "--db", db, "--embedder", "hash"))
+    proc = factcheck("check", str(tmp_path / "a.md"), "--db", db, "--embedder", "hash", "--verifier", "nonsense")
+    assert proc.returncode != 0 and "unknown verifier 'nonsense'" in proc.stderr
+    con = duckdb.connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+    con.close()

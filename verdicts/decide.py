@@ -36,6 +36,7 @@ from pathlib import Path
 from claims.model import Claim
 from sources.model import Hit
 from verdicts import rules
+from verdicts.aggregate import feature_vector, load_aggregator
 from verdicts.model import Evidence, Label, ModelInfo, Provenance, Review, Stance, Verdict
 from verdicts.rules import RULES_VERSION, RuleResult
 
@@ -215,6 +216,12 @@ def verifier_info(verifier) -> ModelInfo:
     return ModelInfo(str(verifier.name), str(verifier.version), "verifier")
 
 
+def _lang(code: str) -> str:
+    """A language code as the verifier's card names it: "nb", "nn" and "no" are all Norwegian ("no")."""
+    code = (code or "").lower()
+    return _LANG_GROUPS.get(code, code[:2])
+
+
 def _cos(claim: Claim, hit: Hit, cfg: DecideConfig) -> float:
     return float(hit.score) + (cfg.cross_lingual_allowance if _cross_lingual(claim, hit) else 0.0)
 
@@ -252,6 +259,9 @@ def verifier_probabilities(verifier, claims: Sequence[Claim], hit_lists: Sequenc
 
     Only hits on topic enough to matter (cosine, with the cross-lingual allowance, at or above the lower of
     `verifier_min_similarity` and `rule_min_similarity`) are sent; the rows of the others are NaN.
+    A verifier that names the languages it was trained on (`Verifier.languages`) reads only claims and
+    passages in them: a claim in another language gets None (decide() then judges it without a verifier),
+    a passage in another language a NaN row.
     Long passages are cut to their sentences closest to the claim (`focus`).
     Returns one (len(hits), 3) float array per claim, aligned with the hits as given.
     """
@@ -259,11 +269,18 @@ def verifier_probabilities(verifier, claims: Sequence[Claim], hit_lists: Sequenc
 
     cfg = config or DecideConfig.load()
     gate = min(cfg.verifier_min_similarity, cfg.rule_min_similarity)
+    reads = getattr(verifier, "languages", None)
     where: list[tuple[int, int]] = []
     pairs_c: list[str] = []
     pairs_e: list[str] = []
+    skipped: set[int] = set()
     for ci, (claim, hits) in enumerate(zip(claims, hit_lists)):
+        if reads and _lang(claim.language) not in reads:
+            skipped.add(ci)
+            continue
         for hi, hit in enumerate(hits):
+            if reads and _lang(hit.passage.language) not in reads:
+                continue
             if _cos(claim, hit, cfg) >= gate:
                 where.append((ci, hi))
                 pairs_c.append(claim.text)
@@ -273,7 +290,7 @@ def verifier_probabilities(verifier, claims: Sequence[Claim], hit_lists: Sequenc
         probs = np.asarray(verifier.predict(pairs_c, pairs_e, batch_size=batch_size), dtype=float)
         for (ci, hi), row in zip(where, probs):
             out[ci][hi] = row
-    return out
+    return [None if ci in skipped else rows for ci, rows in enumerate(out)]
 
 
 def _verifier_item(hit: Hit, cos: float, vp: tuple[float, float, float]) -> _Item:
@@ -284,26 +301,8 @@ def _verifier_item(hit: Hit, cos: float, vp: tuple[float, float, float]) -> _Ite
                  f"(cosine {hit.score:.3f})", vp=vp)
 
 
-def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
-           config: DecideConfig | None = None, verifier=None, verifier_probs=None) -> Verdict:
-    """One verdict for one claim from its retrieved hits. Deterministic: same inputs, same verdict id.
-
-    `provenance` is used as given, except that an empty rules_version is set to RULES_VERSION, empty
-    store_load_ids are filled from the hits' load ids, and a verifier that is used is added to its models.
-
-    verifier: a verdicts.entail.Verifier (asked about the on-topic hits), or verifier_probs: its
-    (len(hits), 3) probabilities precomputed by `verifier_probabilities` (rows aligned with `hits`, NaN rows
-    not asked); with precomputed probabilities, name the verifier in provenance.models (role "verifier").
-    Without either, the similarity stance decides as before.
-    """
-    cfg = config or DecideConfig.load()
-    hits = list(hits)
-    if verifier is not None and verifier_probs is None:
-        verifier_probs = verifier_probabilities(verifier, [claim], [hits], cfg)[0]
-    if verifier is not None and not any(m.role == "verifier" for m in provenance.models):
-        provenance = dataclasses.replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
-    vmodel = next((m for m in provenance.models if m.role == "verifier"), None)
-    vkey = f"{vmodel.name}@{vmodel.version}" if vmodel else ""
+def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs) -> tuple[list[_Item], list[str]]:
+    """One item per hit: its rule result, else the verifier's stance (on-topic hits it read), else similarity."""
     use_verifier = verifier_probs is not None
     row_of = {id(h): i for i, h in enumerate(hits)}
     numeric = any(not q.is_year for q in claim.quantities)
@@ -334,6 +333,52 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         else:
             items.append(_similarity_item(hit, cos, cfg, capped))
     _supersede_counts(items, claim)
+    return items, rule_errors
+
+
+def _read(items: list[_Item]) -> list[_Item]:
+    """The on-topic hits the verifier read and no rule decided."""
+    return [it for it in items if not it.rule and it.vp is not None and it.stance is not Stance.UNRELATED]
+
+
+def _signals(items: list[_Item], claim: Claim):
+    """The aggregator's FEATURES of a claim from its items (verdicts/aggregate.py)."""
+    ruled = [it for it in items if it.rule and not it.superseded]
+    S = _noisy_or([it.score for it in ruled if it.stance is Stance.SUPPORTS])
+    R = _noisy_or([it.score for it in ruled if it.stance is Stance.REFUTES])
+    read = [(it.cos, it.vp) for it in _read(items)]
+    return feature_vector([it.cos for it in items], read, S, R, any(not q.is_year for q in claim.quantities))
+
+
+def claim_features(claim: Claim, hits: Sequence[Hit], *, verifier_probs, config: DecideConfig | None = None):
+    """The aggregator's feature vector of one claim, exactly as decide() computes it (for fitting)."""
+    items, _ = _items(claim, list(hits), config or DecideConfig.load(), verifier_probs)
+    return _signals(items, claim)
+
+
+def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
+           config: DecideConfig | None = None, verifier=None, verifier_probs=None) -> Verdict:
+    """One verdict for one claim from its retrieved hits. Deterministic: same inputs, same verdict id.
+
+    `provenance` is used as given, except that an empty rules_version is set to RULES_VERSION, empty
+    store_load_ids are filled from the hits' load ids, and a verifier that is used is added to its models.
+
+    verifier: a verdicts.entail.Verifier (asked about the on-topic hits), or verifier_probs: its
+    (len(hits), 3) probabilities precomputed by `verifier_probabilities` (rows aligned with `hits`, NaN rows
+    not asked); with precomputed probabilities, name the verifier in provenance.models (role "verifier").
+    Without either, the similarity stance decides as before.
+    """
+    cfg = config or DecideConfig.load()
+    hits = list(hits)
+    if verifier is not None and verifier_probs is None:
+        verifier_probs = verifier_probabilities(verifier, [claim], [hits], cfg)[0]
+    if verifier is not None and verifier_probs is not None and not any(m.role == "verifier"
+                                                                          for m in provenance.models):
+        provenance = dataclasses.replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
+    vmodel = next((m for m in provenance.models if m.role == "verifier"), None)
+    vkey = f"{vmodel.name}@{vmodel.version}" if vmodel else ""
+    use_verifier = verifier_probs is not None
+    items, rule_errors = _items(claim, hits, cfg, verifier_probs)
 
     reasons: list[str] = list(rule_errors)
     ruled = [it for it in items if it.rule and not it.superseded]
@@ -358,7 +403,11 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         label, conf = Label.SUPPORTED, S * (1 - 0.5 * R)
         decided_by = [it for it in ruled if it.stance is Stance.SUPPORTS]
     elif use_verifier:
-        label, conf, decided_by = _aggregate_verifier(items, relevant, best_cos, cfg, vkey)
+        agg = load_aggregator(vkey) if vkey else None
+        if agg is not None:
+            label, conf, decided_by = _aggregate_learned(agg, items, claim)
+        else:
+            label, conf, decided_by = _aggregate_verifier(items, relevant, best_cos, cfg, vkey)
         if ref:
             reasons.append("weak refutation signal: " + "; ".join(it.explanation for it in ruled
                                                                    if it.stance is Stance.REFUTES)[:300])
@@ -447,10 +496,25 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
                    provenance=prov, explanation=explanation)
 
 
+def _aggregate_learned(agg, items: list[_Item], claim: Claim) -> tuple[Label, float, list[_Item]]:
+    """Label and confidence from the fitted aggregator (verdicts/aggregate.py): the most probable label."""
+    probs = agg.proba(_signals(items, claim))
+    best = max(probs, key=lambda lab: probs[lab])
+    label = Label(best)
+    read = _read(items)
+    sides = {Label.SUPPORTED: (Stance.SUPPORTS,), Label.REFUTED: (Stance.REFUTES,),
+             Label.CONFLICTING: (Stance.SUPPORTS, Stance.REFUTES)}.get(label, ())
+    by = [it for it in read if it.stance in sides]
+    if not by and sides:   # the label rests on the signals together: show the hit that leans that way most
+        col = 0 if label is Label.SUPPORTED else 1
+        by = [max(read, key=lambda it: it.vp[col])] if read else []
+    return label, probs[best], by
+
+
 def _aggregate_verifier(items: list[_Item], relevant: list[_Item], best_cos: float | None, cfg: DecideConfig,
                         vkey: str) -> tuple[Label, float, list[_Item]]:
     """Label and calibrated confidence from the verifier's stances on the on-topic hits no rule decided."""
-    read = [it for it in items if not it.rule and it.vp is not None and it.stance is not Stance.UNRELATED]
+    read = _read(items)
     s = max((it.vp[0] for it in read), default=0.0)
     r = max((it.vp[1] for it in read), default=0.0)
     t = cfg.verifier_decisive
