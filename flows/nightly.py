@@ -184,8 +184,13 @@ def nightly(
     wait_s: float = 0.0,
     max_attempts: int = 3,
     progress: Progress | None = None,
+    verifier: str = "none",
 ) -> NightSummary:
-    """Verify what is new or changed in the inbox since the last successful night; report the night."""
+    """Verify what is new or changed in the inbox since the last successful night; report the night.
+    verifier: a verifier spec (verdicts.entail.get_verifier: none, bundled, dir:PATH, hf:NAME)."""
+    from verdicts.decide import verifier_info
+    from verdicts.entail import get_verifier
+
     logger = get_run_logger()
     emit = progress or (lambda event, details: None)
     inbox = [str(p) for p in ([inbox] if isinstance(inbox, str) else inbox)]
@@ -210,6 +215,10 @@ def nightly(
 
         t = time.perf_counter()
         models = [ModelInfo(emb.name, emb.version, "embedder")]
+        checker = get_verifier(verifier)
+        if checker is not None:
+            checker.warm_up()   # a missing model or torch fails here, before the night is recorded
+            models.append(verifier_info(checker))
         nightly_runs.recover_unfinished(store)      # we hold the lock: a 'running' night's process is gone
         unfinished = nightly_runs.unfinished_run(store)
         if unfinished and unfinished.inbox != nightly_runs.inbox_key(inbox):
@@ -241,12 +250,13 @@ def nightly(
                     models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
                     rules_version=RULES_VERSION,
                     params={"inbox": inbox, "sources": list(sources), "k": k, "exclude_urls": list(exclude_urls),
-                            "embedder": embedder, "task_runner": task_runner},
+                            "embedder": embedder, "task_runner": task_runner, "verifier": verifier},
                     inbox=inbox, task_runner=task_runner, plan=plan)
             summary = _verify_and_report(
                 store, run_id, resumed, articles, warnings, ingest, emb, retriever, config, models, db=db,
                 embedder=embedder, k=k, exclude_urls=exclude_urls, runner=runner, snapshot_dir=snapshot_dir,
-                emit=emit, logger=logger, durations=durations, t_start=t_start, t_plan=t)
+                emit=emit, logger=logger, durations=durations, t_start=t_start, t_plan=t,
+                verifier=(verifier, checker))
         except BaseException as exc:
             if run_id is not None:
                 _mark_unfinished(store, run_id, exc, logger)
@@ -277,8 +287,10 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
                        ingest, emb: CachingEmbedder, retriever: Retriever, config: DecideConfig,
                        models: list[ModelInfo], *, db: str, embedder: str, k: int, exclude_urls: Sequence[str],
                        runner, snapshot_dir: str | None, emit: Progress, logger, durations: dict[str, float],
-                       t_start: float, t_plan: float) -> NightSummary:
-    """Verify the run's pending articles (recording each as it completes), then report and finish it."""
+                       t_start: float, t_plan: float, verifier: tuple = ("none", None)) -> NightSummary:
+    """Verify the run's pending articles (recording each as it completes), then report and finish it.
+    verifier: (spec, loaded Verifier or None)."""
+    spec_name, checker = verifier
     t = t_plan
     with store.transaction() as con:      # query vectors computed while planning
         save_cached(con, emb.name, emb.take_pending())
@@ -326,14 +338,14 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
         if pending and runner is not None:
             # The workers' read-only copy: next to the store, or in a folder every worker machine mounts.
             snapshot = snapshot_store(store, Path(snapshot_dir or f"{db}.snapshots") / f"{run_id}.duckdb")
-            spec = WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls))
+            spec = WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls), verifier=spec_name)
             _RECORDERS[run_id] = record
             try:
                 verify_batch.with_options(task_runner=runner)(pending, spec, run_id)
             finally:
                 _RECORDERS.pop(run_id, None)
         elif pending:
-            ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls))
+            ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls), verifier=checker)
             run_batch(pending, ctx, record, remote=False, catch=(Exception,))
     finally:
         if snapshot:

