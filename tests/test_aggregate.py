@@ -132,3 +132,25 @@ def test_a_verifier_reads_only_the_languages_it_was_trained_on():
     rows = verifier_probabilities(v, [en], [[hit(sup, 0.90, "P1", "no"), hit("Fatah and Hamas met.", 0.9, "P2")]],
                                   CFG)[0]
     assert np.isnan(rows[0]).all() and not np.isnan(rows[1]).any()
+
+
+def test_a_label_against_every_verifier_reading_is_flagged_for_review(tmp_path, monkeypatch):
+    from verdicts.decide import VERIFIER_AGAINST
+
+    path = tmp_path / "aggregator.json"
+    n = len(FEATURES)
+    coef = np.zeros((4, n))
+    coef[0, FEATURES.index("max_ref")] = 5.0          # a perverse fit: more P(refutes), more SUPPORTED
+    agg = Aggregator("fake-verifier@agg-1", LABELS, FEATURES, np.zeros(n), np.ones(n), coef, np.zeros(4), {})
+    path.write_text(json.dumps(agg.to_json()))
+    monkeypatch.setattr(aggregate, "AGGREGATOR_PATH", path)
+    ref = "The talks were held in Cairo, not Beijing."
+    v = FakeVerifier({ref: (0.1, 0.8, 0.1)})
+    out = decide(claim("The talks between Fatah and Hamas took place in Beijing"), [hit(ref, 0.87)],
+                 provenance=PROV, config=CFG, verifier=v)
+    assert out.label is Label.SUPPORTED and out.review.needed
+    assert any(r.startswith(VERIFIER_AGAINST) and "refutes 0.80" in r for r in out.review.reasons)
+    sup = "Fatah and Hamas held talks in Beijing."
+    agreeing = decide(claim("The talks between Fatah and Hamas took place in Beijing"),
+                      [hit(sup, 0.87)], provenance=PROV, config=CFG, verifier=FakeVerifier({sup: (0.8, 0.1, 0.1)}))
+    assert not any(r.startswith(VERIFIER_AGAINST) for r in agreeing.review.reasons)

@@ -50,6 +50,7 @@ EXCLUSIVITY = "exclusivity not established"
 CONFLICT = "conflicting evidence"
 REFUTED_HIGH = "refuted with high confidence"
 DISAGREE = "exact check and verifier disagree"
+VERIFIER_AGAINST = "label goes against the verifier's reading"
 VERIFIER_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)   # column order of Verifier.predict
 SIMILARITY_GATED = ("exclusivity", "date")   # rules that rely on the passage being about the claim
 
@@ -406,6 +407,9 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         agg = load_aggregator(vkey) if vkey else None
         if agg is not None:
             label, conf, decided_by = _aggregate_learned(agg, items, claim)
+            against = _leans_against(label, _read(items))
+            if against:
+                reasons.append(against)
         else:
             label, conf, decided_by = _aggregate_verifier(items, relevant, best_cos, cfg, vkey)
         if ref:
@@ -509,6 +513,19 @@ def _aggregate_learned(agg, items: list[_Item], claim: Claim) -> tuple[Label, fl
         col = 0 if label is Label.SUPPORTED else 1
         by = [max(read, key=lambda it: it.vp[col])] if read else []
     return label, probs[best], by
+
+
+def _leans_against(label: Label, read: list[_Item]) -> str:
+    """A review reason when the aggregator's SUPPORTED / REFUTED goes against every hit the verifier read
+    (each leans the other way): the signals together outweighed what the reviewer sees in the evidence."""
+    if label not in (Label.SUPPORTED, Label.REFUTED) or not read:
+        return ""
+    mine, other = (0, 1) if label is Label.SUPPORTED else (1, 0)
+    if all(it.vp[other] > it.vp[mine] for it in read):
+        best = max(read, key=lambda it: it.vp[other])
+        word = "refutes" if label is Label.SUPPORTED else "supports"
+        return f"{VERIFIER_AGAINST}: verifier {word} {best.vp[other]:.2f} ({_label_of(best.hit)})"
+    return ""
 
 
 def _aggregate_verifier(items: list[_Item], relevant: list[_Item], best_cos: float | None, cfg: DecideConfig,
