@@ -666,6 +666,9 @@ def parse_quantities(text: str, language: str = "") -> list[Quantity]:
         return []
 
 
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![^\W\d_])", re.IGNORECASE)
+
+
 def _parse_quantities(text: str, lang: str) -> list[Quantity]:
     blocked = _blocked(text, lang)
     toks = [t for t in _tokens(text, lang) if not any(Span(t.start, t.end).overlaps(b) for b in blocked)]
@@ -719,6 +722,8 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
         if unit_after and not (unit and unit_after in ("year", "month", "week", "day")):
             unit = unit_after  # but "aged 87 years" / "USD 5 ... years" keep the prefix's unit
         end = end2 if (unit_after or scale != 1) else end
+        if unit == "" and scale == 1 and not tok.is_word and (om := _ORDINAL_AFTER.match(text, end)):
+            unit, end = "ordinal", om.end()   # "their 90th season": a rank, never a rounded figure
         paren_age = (
             unit == "" and comparator is Comparator.EQ and not tok.is_word and text[end : end + 1] == ")"
             and 0 < value <= 130 and value == value.to_integral_value()

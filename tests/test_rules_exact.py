@@ -206,3 +206,18 @@ def test_event_date_and_series_never_crash(text, published):
         for r in rules.check_all(c, passage(text + " Norway recognised it on 17 March 2007; 34,012 (19 April).",
                                             published)):
             assert 0.0 <= r.score <= 1.0 and r.explanation
+
+
+# ---------------------------------------------------------------- ordinals
+def test_an_ordinal_is_a_rank_not_a_rounded_figure():
+    qs = parse_quantities("It was their 90th season and the 2nd title; 90 people came.", "en")
+    assert [(q.value, q.unit, q.text) for q in qs] == [(90.0, "ordinal", "90th"), (2.0, "ordinal", "2nd"),
+                                                       (90.0, "", "90")]
+    c = read_claim("The 2010 Green Bay Packers season was their 90th season in the National Football League.",
+                   entities=["Green Bay Packers"])
+    other = rules.check(c, passage("The 2010 Green Bay Packers season was the 91st season in the National "
+                                   "Football League for the Packers."))
+    same = rules.check(c, passage("The 2010 Green Bay Packers season was the 90th season in the National "
+                                  "Football League for the Packers."))
+    assert other.stance is Stance.REFUTES and "rounding" not in other.explanation   # 90 is not "about 91"
+    assert same.stance is Stance.SUPPORTS

@@ -28,7 +28,7 @@ from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_da
 from sources.model import Passage
 from verdicts.model import Stance
 
-RULES_VERSION = "verdicts.rules.v2"   # v2: event dates, time series, scaled rounding, first vs only
+RULES_VERSION = "verdicts.rules.v3"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
 STRONG = 0.9          # the source's value lies inside (or outside) the claim's range outright
@@ -160,6 +160,8 @@ _SCALED = re.compile(r"(?<![\d.,])(\d+)(?:[.,](\d+))?\s*(?:millioner|millions?|m
 def _granularity(q: Quantity) -> float:
     """Rounding granularity of a stated value: 34,000 -> 1000; 34,535 -> 0 (exact); 4.5 -> 0.05;
     a scaled figure by its stated digits: "1,2 millioner" -> 50,000, "$18.5bn" -> 50 million, "3 millioner" -> 500,000."""
+    if q.unit == "ordinal":  # "the 91st season" is exactly the 91st
+        return 0.0
     scaled = _SCALED.search(q.text or "")
     if scaled and q.value:
         stated = float(scaled.group(1) + ("." + scaled.group(2) if scaled.group(2) else ""))
@@ -230,6 +232,8 @@ def _fmt_value(x: float) -> str:
 
 
 def _describe(q: Quantity) -> str:
+    if q.unit == "ordinal":   # as stated: "90th"
+        return _PHRASE[q.comparator].format(v=q.text.strip())
     unit = "%" if q.unit == "percent" else (f" {q.unit}" if q.unit and q.unit not in GENERIC_UNITS else "")
     if q.comparator is Comparator.BETWEEN and q.upper is not None:
         return f"between {_fmt_value(q.value)} and {_fmt_value(q.upper)}{unit}"
