@@ -29,6 +29,7 @@ import numpy as np
 from claims.errors import InputError, ModelError
 from sources.embed import Embedder, mixed_models_message
 from claims.model import Span
+from claims.normalise import normalise_language
 from sources.model import Hit, Passage
 from sources.store import Store
 
@@ -45,16 +46,13 @@ CANDIDATES = 100   # per ranking, before fusion
 # Cosine added, for ranking only, to a passage in another language than the query: the hand-set value of
 # verdicts' cross_lingual_allowance (DESIGN.md: translations score about 0.91; not tuned on the seed).
 CROSS_LINGUAL = 0.03
-_LANG_GROUPS = {"nb": "no", "nn": "no", "no": "no", "nob": "no", "nno": "no"}
 
 
 def language_group(code: str | None) -> str:
-    """A language code reduced to what matters for matching: Bokmål and Nynorsk are both "no"; else the
-    two-letter code ("en-GB" -> "en"); "" when unknown."""
-    code = (code or "").strip().lower()
-    if not code or code == "und":
-        return ""
-    return _LANG_GROUPS.get(code, code.split("-")[0][:2])
+    """A language code as claims.normalise reads it (Bokmål and Nynorsk are both "nb", "en-GB" is "en");
+    "" when unknown."""
+    group = normalise_language(code)
+    return "" if group == "und" else group
 
 
 def normalise_url(url: str) -> str:
@@ -366,10 +364,11 @@ class Retriever:
             groups = np.empty(len(self._index), dtype=object)
             groups[:] = ""
             rows = self.store.con.execute("SELECT passage_id, coalesce(language, '') FROM passages").fetchall()
+            group_of = {lang: language_group(lang) for lang in {lang for _, lang in rows}}
             for pid, lang in rows:
                 i = pos.get(pid)
                 if i is not None:
-                    groups[i] = language_group(lang)
+                    groups[i] = group_of[lang]
             names, codes = np.unique(groups.astype(str), return_inverse=True) if len(groups) else ([], np.zeros(0))
             self._langs = (list(names), codes.astype(np.int16))
         return self._langs

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claims.model import Claim
+from claims.normalise import normalise_language
 from sources.model import Hit
 from verdicts import rules
 from verdicts.aggregate import feature_vector, load_aggregator
@@ -217,12 +218,6 @@ def verifier_info(verifier) -> ModelInfo:
     return ModelInfo(str(verifier.name), str(verifier.version), "verifier")
 
 
-def _lang(code: str) -> str:
-    """A language code as the verifier's card names it: "nb", "nn" and "no" are all Norwegian ("no")."""
-    code = (code or "").lower()
-    return _LANG_GROUPS.get(code, code[:2])
-
-
 def _cos(claim: Claim, hit: Hit, cfg: DecideConfig) -> float:
     return float(hit.score) + (cfg.cross_lingual_allowance if _cross_lingual(claim, hit) else 0.0)
 
@@ -270,17 +265,18 @@ def verifier_probabilities(verifier, claims: Sequence[Claim], hit_lists: Sequenc
 
     cfg = config or DecideConfig.load()
     gate = min(cfg.verifier_min_similarity, cfg.rule_min_similarity)
-    reads = getattr(verifier, "languages", None)
+    langs = getattr(verifier, "languages", None)
+    reads = {normalise_language(x) for x in langs} if langs else None
     where: list[tuple[int, int]] = []
     pairs_c: list[str] = []
     pairs_e: list[str] = []
     skipped: set[int] = set()
     for ci, (claim, hits) in enumerate(zip(claims, hit_lists)):
-        if reads and _lang(claim.language) not in reads:
+        if reads and normalise_language(claim.language) not in reads:
             skipped.add(ci)
             continue
         for hi, hit in enumerate(hits):
-            if reads and _lang(hit.passage.language) not in reads:
+            if reads and normalise_language(hit.passage.language) not in reads:
                 continue
             if _cos(claim, hit, cfg) >= gate:
                 where.append((ci, hi))
