@@ -20,13 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from sources.embed import HashEmbedder
-from sources.ingest import ingest_passages
 from sources.store import Store
-from tests.test_nightly import make_inbox, normalise, rows, split_sources
+from tests.test_nightly import harness, make_inbox, normalise, rows, store_db  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,11 +86,9 @@ def duplicates(db: str) -> dict[str, int]:
 
 
 @pytest.mark.slow
-def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_path):
-    base, _ = split_sources(tmp_path)
-    db, ref_db = str(tmp_path / "store.duckdb"), str(tmp_path / "reference.duckdb")
-    with Store(db) as st:
-        ingest_passages(st, base, HashEmbedder())
+def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_path, store_db):
+    db, _ = store_db
+    ref_db = str(tmp_path / "reference.duckdb")
     shutil.copyfile(db, ref_db)
     inbox = make_inbox(tmp_path / "inbox", 6)
     paused = tmp_path / "paused"
@@ -150,23 +145,12 @@ def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_pat
     assert normalise((tmp_path / "out" / "night-report.md").read_text()) == normalise(ref_report)
 
 
-@pytest.fixture(scope="module")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=240):    # the default 30 s is too little on a busy machine
-        yield
-
-
 @pytest.mark.slow
-def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_path, monkeypatch):
+def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_path, store_db, monkeypatch):
     import flows.nightly as nightly_mod
     from verdicts.runs import history
 
-    base, _ = split_sources(tmp_path)
-    db = str(tmp_path / "store.duckdb")
-    with Store(db) as st:
-        ingest_passages(st, base, HashEmbedder())
+    db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 2)
     real_report = nightly_mod._report
 
@@ -195,13 +179,10 @@ def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_
 
 
 @pytest.mark.slow
-def test_a_failed_night_is_resumed_when_the_cause_is_gone(harness, tmp_path, monkeypatch):
+def test_a_failed_night_is_resumed_when_the_cause_is_gone(harness, tmp_path, store_db, monkeypatch):
     import flows.nightly as nightly_mod
 
-    base, _ = split_sources(tmp_path)
-    db = str(tmp_path / "store.duckdb")
-    with Store(db) as st:
-        ingest_passages(st, base, HashEmbedder())
+    db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 2)
     real_report = nightly_mod._report
     monkeypatch.setattr(nightly_mod, "_report", lambda *a, **kw: (_ for _ in ()).throw(OSError("disk full")))
