@@ -36,7 +36,8 @@ from claims.errors import FactcheckError, InputError
 from claims.model import Article
 from claims.read import FORMATS, read_articles
 from flows.ingest import IngestSummary, ingest_into
-from flows.verify import (CheckContext, Checked, WorkerSpec, make_task_runner, run_batch, snapshot_store)
+from flows.verify import (CheckContext, Checked, WorkerSpec, load_verifier, make_task_runner, run_batch,
+                          snapshot_store)
 from flows.version import code_version
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
@@ -188,9 +189,6 @@ def nightly(
 ) -> NightSummary:
     """Verify what is new or changed in the inbox since the last successful night; report the night.
     verifier: a verifier spec (verdicts.entail.get_verifier: none, bundled, dir:PATH, hf:NAME)."""
-    from verdicts.decide import verifier_info
-    from verdicts.entail import get_verifier
-
     logger = get_run_logger()
     emit = progress or (lambda event, details: None)
     inbox = [str(p) for p in ([inbox] if isinstance(inbox, str) else inbox)]
@@ -215,10 +213,9 @@ def nightly(
 
         t = time.perf_counter()
         models = [ModelInfo(emb.name, emb.version, "embedder")]
-        checker = get_verifier(verifier)
-        if checker is not None:
-            checker.warm_up()   # a missing model or torch fails here, before the night is recorded
-            models.append(verifier_info(checker))
+        checker, checker_info = load_verifier(verifier)   # fails here, before the night is recorded
+        if checker_info is not None:
+            models.append(checker_info)
         nightly_runs.recover_unfinished(store)      # we hold the lock: a 'running' night's process is gone
         unfinished = nightly_runs.unfinished_run(store)
         if unfinished and unfinished.inbox != nightly_runs.inbox_key(inbox):

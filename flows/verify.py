@@ -179,6 +179,19 @@ def verify_task(article: Article, source: "CheckContext | WorkerSpec") -> Checke
     return Checked(result, vectors, time.perf_counter() - started)
 
 
+def load_verifier(spec: str) -> tuple[object, ModelInfo | None]:
+    """The verifier for a spec (verdicts.entail.get_verifier), loaded now so that a missing model or torch
+    fails before a run is recorded, and its ModelInfo for the run's models; (None, None) for "none"."""
+    from verdicts.decide import verifier_info
+    from verdicts.entail import get_verifier
+
+    checker = get_verifier(spec)
+    if checker is None:
+        return None, None
+    checker.warm_up()
+    return checker, verifier_info(checker)
+
+
 RUNNERS = ("default", "dask", "ray")
 
 
@@ -325,20 +338,15 @@ def verify_articles(
     filters: sources.retrieve.Filters (source allow / deny lists, date windows) for every article;
     verifier: a verifier spec (verdicts.entail: none, bundled, dir:PATH, hf:NAME) read with the rules.
     """
-    from verdicts.decide import verifier_info
-    from verdicts.entail import get_verifier
-
     logger = get_run_logger()
     emb = get_embedder(embedder)
     config = DecideConfig.load()
-    checker = get_verifier(verifier)
-    if checker is not None:
-        checker.warm_up()   # a missing model or torch fails here, before the run is recorded
+    checker, checker_info = load_verifier(verifier)
     with Store(db) as store:
         retriever = Retriever(store, emb, mode=mode) if mode else Retriever(store, emb)
         models = [ModelInfo(emb.name, emb.version, "embedder")]
-        if checker is not None:
-            models.append(verifier_info(checker))
+        if checker_info is not None:
+            models.append(checker_info)
         run_id = store.begin_run(
             code_version=code_version(),
             models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
