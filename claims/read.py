@@ -53,6 +53,7 @@ _YAML = YAMLHandler()
 _ATX = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|\s)")
+_PARTIAL_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?(?:\s*$|\s+\(|\s*,)")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -415,3 +416,22 @@ def parse_date_value(value: object) -> dt.date | None:
         value, settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True}
     )
     return parsed.date() if parsed else None
+
+
+def parse_date_bounds(value: object) -> tuple[dt.date, dt.date] | None:
+    """A metadata date as the first and last day it may mean: a full date is one day; an ISO month ("2018-11")
+    or year ("2007", "2007 (spring)") spans its month or year. None when it names no date ("undated")."""
+    day = parse_date_value(value)
+    if day is not None:
+        return day, day
+    m = _PARTIAL_DATE.match(value) if isinstance(value, str) else None
+    if not m:
+        return None
+    year = int(m.group(1))
+    if m.group(2) is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = int(m.group(2))
+    if not 1 <= month <= 12:
+        return None
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, 1), nxt - dt.timedelta(days=1)

@@ -27,6 +27,27 @@ class Passage:
         if not self.id:
             object.__setattr__(self, "id", "p-" + content_hash(self.source_url, self.text))
 
+    @property
+    def published_bounds(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day the publication date may mean: one day when it is a date, the month or year
+        when the source gives only that ("2018-11"), None when undated."""
+        if self.published is not None:
+            return self.published, self.published
+        from claims.read import parse_date_bounds
+
+        return parse_date_bounds(self.published_raw)
+
+    @property
+    def published_label(self) -> str:
+        """The publication date as a reader sees it: "2024-04-30", "2018-11", or "undated"."""
+        if self.published is not None:
+            return self.published.isoformat()
+        bounds = self.published_bounds
+        if bounds is None:
+            return "undated"
+        first, last = bounds
+        return str(first.year) if (last - first).days > 31 else first.strftime("%Y-%m")
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:

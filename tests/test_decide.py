@@ -28,9 +28,9 @@ def qty(text, quote, value, comparator=Comparator.EQ, unit=""):
     return Quantity(value, Span(i, i + len(quote)), quote, unit, comparator)
 
 
-def hit(text, score, rank=1, published=ANCHOR, ext="P1", language="en", load="load-1"):
+def hit(text, score, rank=1, published=ANCHOR, ext="P1", language="en", load="load-1", raw=None):
     p = Passage(text, source_url=f"https://example.org/{ext}", source_title=f"Title {ext}", publisher="Pub",
-                published=published, published_raw=published.isoformat() if published else "undated",
+                published=published, published_raw=raw or (published.isoformat() if published else "undated"),
                 language=language, quote_type="verbatim", span=Span(10, 10 + len(text)), external_id=ext)
     return Hit(p, score, rank, "dense", load)
 
@@ -76,6 +76,19 @@ def test_refuted_age_is_flagged_for_review():
     assert v.review.needed and "refuted with high confidence" in v.review.reasons
     assert any(r.startswith("undated evidence") for r in v.review.reasons)
     assert "born 1935-11-15, so 88 on 2024-04-30" in v.explanation
+
+
+def test_a_source_dated_to_a_month_explains_before_an_undated_one():
+    hits = [hit("Mahmoud Abbas - Born: March 26, 1935; Birthplace: Safed.", 0.86, 1, None, "X01"),
+            hit("Abbas's birth date is often given as 26 March 1935, but his website says he was born on "
+                "15 November 1935.", 0.83, 2, None, "P056", raw="2018-11")]
+    v = decide(abbas(), hits, provenance=PROV)
+    assert v.label is Label.REFUTED
+    assert v.explanation.startswith("REFUTED: age: article says 87; born 1935-11-15, so 88 on 2024-04-30")
+    assert "(P056, Pub, 2018-11)" in v.explanation
+    assert "undated evidence: X01" in v.review.reasons          # the month-dated source is not called undated
+    month = next(e for e in v.evidence if e.passage_id == hits[1].passage.id)
+    assert month.published is None and month.published_raw == "2018-11"
 
 
 def test_conflicting_birth_dates():

@@ -250,3 +250,31 @@ def test_read_text_is_public_and_checks_encoding(tmp_path):
     with pytest.raises(InputError) as err:
         read_text(tmp_path / "nope.csv")
     assert err.value.code == "FC106"
+
+
+@pytest.mark.parametrize("value,bounds", [
+    ("2024-04-30", ("2024-04-30", "2024-04-30")),
+    ("2018-11", ("2018-11-01", "2018-11-30")),
+    ("2024-02", ("2024-02-01", "2024-02-29")),
+    ("2007-12", ("2007-12-01", "2007-12-31")),
+    ("2007", ("2007-01-01", "2007-12-31")),
+    ("2007 (spring; exact date not stored)", ("2007-01-01", "2007-12-31")),
+    ("undated (post-2021)", None),
+    ("2018-13", None),
+    ("", None),
+    (None, None),
+])
+def test_metadata_date_bounds_keep_month_and_year_precision(value, bounds):
+    from claims.read import parse_date_bounds
+
+    got = parse_date_bounds(value)
+    assert (None if got is None else tuple(d.isoformat() for d in got)) == bounds
+
+
+def test_passage_publication_label_says_what_the_source_gave():
+    from sources.model import Passage
+
+    assert Passage("t", published_raw="2018-11").published_label == "2018-11"
+    assert Passage("t", published_raw="2007 (spring)").published_label == "2007"
+    assert Passage("t", published_raw="undated (stale snapshot)").published_label == "undated"
+    assert Passage("t", published=dt.date(2024, 4, 30), published_raw="30 April 2024").published_label == "2024-04-30"

@@ -77,11 +77,28 @@ def test_age_needs_the_same_person():
     assert rules.check(abbas(), passage("Ismail Haniyeh (born 29 January 1962) is a Hamas leader.")) is None
 
 
-def test_passage_with_two_birth_dates_lists_both():
+def test_passage_that_corrects_a_birth_date_is_read_for_its_own_date():
     r = rules.check(abbas(), passage("Many sources give Abbas's birth date as 26 March 1935, but his website says "
                                      "he was born on 15 November 1935."))
     assert r.stance is Stance.REFUTES
+    assert r.explanation == ("article says 87; born 1935-11-15, so 88 on 2024-04-30 "
+                             "(the source sets this against 1935-03-26)")
+    # the set-aside date is not what the source asserts: it does not make 89 a reading of this source
+    assert rules.check(abbas(88), passage("Many sources give Abbas's birth date as 26 March 1935, but his website "
+                                          "says he was born on 15 November 1935.")).stance is Stance.SUPPORTS
+
+
+def test_passage_with_two_birth_dates_and_no_contrast_disagrees_with_itself():
+    r = rules.check(abbas(88), passage("Abbas: born 26 March 1935 (some records); born 15 November 1935 (others)."))
+    assert r.stance is Stance.NEUTRAL and "disagree" in r.explanation
     assert "1935-03-26" in r.explanation and "1935-11-15" in r.explanation
+
+
+def test_norwegian_contrast_word_marks_the_source_own_birth_date():
+    r = rules.check(abbas(), passage("Noen kilder oppgir at Abbas er født 26. mars 1935, men ifølge hans nettside "
+                                     "er han født 15. november 1935.", language="nb"))
+    assert r.stance is Stance.REFUTES and "born 1935-11-15, so 88" in r.explanation
+    assert "sets this against 1935-03-26" in r.explanation
 
 
 # ---------------------------------------------------------------- quantity

@@ -160,14 +160,19 @@ def _similarity_item(hit: Hit, cos: float, cfg: DecideConfig, capped: str) -> _I
 
 
 def _date_preference(it: _Item, anchor) -> tuple[int, int]:
-    """Smaller is better: dated on/before the claim and closest to it, then after it, then undated."""
-    d = it.hit.passage.published
-    if d is None:
+    """Smaller is better: dated on/before the claim and closest to it, then after it, then undated. A source
+    dated to a month or year only ("2018-11") counts by the day of that span closest to the claim."""
+    bounds = it.hit.passage.published_bounds
+    if bounds is None:
         return (2, 0)
+    first, last = bounds
     if anchor is None:
-        return (0, -d.toordinal())
-    gap = (anchor - d).days
-    return (0, gap) if gap >= 0 else (1, -gap)
+        return (0, -last.toordinal())
+    if last <= anchor:
+        return (0, (anchor - last).days)
+    if first <= anchor:
+        return (0, 0)
+    return (1, (first - anchor).days)
 
 
 def _supersede_counts(items: list[_Item], claim: Claim) -> None:
@@ -202,15 +207,14 @@ def _evidence(it: _Item) -> Evidence:
         passage_id=p.id, text=p.text, source_url=p.source_url, source_title=p.source_title, publisher=p.publisher,
         published=p.published, span=p.span, retrieval_score=float(it.hit.score), rank=it.hit.rank, stance=it.stance,
         stance_score=float(min(1.0, max(0.0, it.score))), rule=it.rule, explanation=it.explanation,
-        load_id=it.hit.load_id, language=p.language,
+        load_id=it.hit.load_id, language=p.language, published_raw="" if p.published else p.published_raw,
     )
 
 
 def _where(it: _Item) -> str:
     p = it.hit.passage
     who = p.publisher or p.source_title or p.source_url or "source"
-    when = p.published.isoformat() if p.published else "undated"
-    return f"{_label_of(it.hit)}, {who}, {when}"
+    return f"{_label_of(it.hit)}, {who}, {p.published_label}"
 
 
 def verifier_info(verifier) -> ModelInfo:
@@ -450,7 +454,7 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         reasons.append(NO_EVIDENCE)
     if claim.exclusive and not any(it.rule == "exclusivity" and it.stance is Stance.SUPPORTS for it in items):
         reasons.append(EXCLUSIVITY)
-    undated = [it for it in relevant if it.hit.passage.published is None
+    undated = [it for it in relevant if it.hit.passage.published_bounds is None
                and (it in decided_by or it.explanation.startswith("undated"))]
     if undated:
         reasons.append("undated evidence: " + ", ".join(sorted({_label_of(it.hit) for it in undated})))

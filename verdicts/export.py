@@ -74,6 +74,7 @@ def evidence_to_dict(e: Evidence) -> dict:
         "source_title": e.source_title,
         "publisher": e.publisher,
         "published": e.published.isoformat() if e.published else None,
+        "published_raw": e.published_raw or None,
         "passage": e.text,
         "passage_span": e.span.to_list() if e.span else None,
         "language": e.language,
@@ -174,7 +175,7 @@ def markdown_report(results: Sequence[tuple[Article, Sequence[Verdict]]], *, run
                 lines.append(f"{v.explanation}")
             lines.append("")
             for e in v.evidence:
-                date = e.published.isoformat() if e.published else "undated"
+                date = e.published.isoformat() if e.published else (e.published_raw or "undated")
                 why = f" {e.explanation}" if e.explanation else ""
                 lines.append(
                     f"- **{e.stance.value}** ({e.stance_score:.2f}, retrieval {e.retrieval_score:.3f}) "

@@ -43,6 +43,7 @@ class Evidence:
     explanation: str = ""             # one line a reviewer reads
     load_id: str = ""                 # the store load that wrote the passage row
     language: str = ""
+    published_raw: str = ""           # the date as the source gave it when not a full date ("2018-11", "undated")
 
 
 @dataclass(frozen=True, slots=True)

@@ -423,6 +423,27 @@ def _mentions_entity(claim: Claim, passage: Passage) -> bool:
     return bool(keys & pkeys)
 
 
+_CONTRAST = re.compile(r"(?<![\w])(?:but|however|whereas|although|though|yet|men|derimot|imidlertid|likevel)(?![\w])",
+                       re.I)
+
+
+def _source_own_dates(text: str, dates: list[DateMention]) -> tuple[list[DateMention], list[DateMention]]:
+    """Dates a passage gives for the same thing, split into the ones it asserts and the ones it sets aside:
+    "many sources give 26 March 1935, but his official website says 15 November 1935" asserts the date after
+    the last contrast word ("but", "however", "men", ...) that separates disagreeing dates. Without one, all
+    are asserted (the source itself disagrees)."""
+    if len({d.value for d in dates}) < 2:
+        return dates, []
+    cut = None
+    for a, b in zip(dates, dates[1:]):
+        if a.value != b.value and _CONTRAST.search(text[a.span.end: b.span.start]):
+            cut = b
+    if cut is None:
+        return dates, []
+    own = [d for d in dates if d.span.start >= cut.span.start]
+    return own, [d for d in dates if d.span.start < cut.span.start and d.value not in {o.value for o in own}]
+
+
 def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     ages = [q for q in claim.quantities if q.unit == "year_of_age"]
     if not ages or not _mentions_entity(claim, passage):
@@ -434,6 +455,7 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         if claim.anchor_date is None:
             return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "age",
                               f"article says {claimed}; source gives a birth date but the claim has no date to age it on")
+        births, set_aside = _source_own_dates(passage.text, births)
         found = []
         for b in births:
             if b.precision is Precision.DAY:
@@ -446,6 +468,8 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
             ages_txt = " or ".join(str(a) for a in sorted(possible))
             parts.append(f"born {born}, so {ages_txt} on {claim.anchor_date.isoformat()}")
         explanation = f"article says {claimed}; " + "; ".join(parts)
+        if set_aside:
+            explanation += " (the source sets this against " + ", ".join(_iso_at(b) for b in set_aside) + ")"
         fits = [claimed in possible for _, possible in found]
         exact = [len(possible) == 1 for _, possible in found]
         source = "; ".join(b.text for b, _ in found)
