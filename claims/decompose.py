@@ -21,6 +21,9 @@ Operations (each returns None when it does not apply; all are conservative patte
   president"), genitive roles ("Hamas-bevegelsens politiske leder Ismail Haniyeh" -> "Ismail
   Haniyeh er Hamas-bevegelsens politiske leder") and "Name, a/an/en/et NP," ("Square, a payment
   company," -> "Square is a payment company").
+* :func:`causal_split` / :func:`consequence` -- "A because B" -> A and B; "A resulterte noen måneder senere
+  i B" -> the effect "Det ble B noen måneder senere" beside the whole sentence (which states the cause),
+  "A førte til at C" / "A led to C" -> C.
 * :func:`distribute_list` -- a list of three or more names ("USA, EU og Israel ser ...") gives
   one claim per name; two names ("Fatah og Hamas ble enige") are left together (often reciprocal).
 """
@@ -32,7 +35,7 @@ from typing import Union
 
 from claims.model import Span
 
-__all__ = ["Piece", "reported_speech", "embedded_facts", "causal_split", "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions", "distribute_list", "piece_text"]
+__all__ = ["Piece", "reported_speech", "embedded_facts", "causal_split", "consequence", "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions", "distribute_list", "piece_text"]
 
 Part = Union[Span, str]
 
@@ -398,6 +401,39 @@ def causal_split(text: str, piece: Piece) -> list[Piece] | None:
     if left is None or right is None or len(text[right.start : right.end].split()) < 3:
         return None
     return [Piece(piece.parts[:-1] + (left,), piece.kind, piece.extra), Piece((right,), "cause")]
+
+
+_RESULT = re.compile(
+    r"\s(?P<verb>resulterte|resulterer|resulted|results|førte|fører|ledet|led|leads)\s+"
+    r"(?P<adv>(?:[\wæøå-]+\s+){0,3}?)(?P<prep>i|in|til|to)\s+(?P<b>\S.*)$", re.IGNORECASE)
+_RESULT_PREP = {"resulterte": "i", "resulterer": "i", "resulted": "in", "results": "in", "førte": "til",
+                "fører": "til", "ledet": "til", "led": "to", "leads": "to"}
+_THAT = re.compile(r"^(?:at|that)\s+", re.IGNORECASE)
+
+
+def consequence(text: str, piece: Piece, lang: str) -> Piece | None:
+    """"A resulterte [noen måneder senere] i B" -> the effect B as a claim of its own ("Det ble B noen måneder
+    senere"; "A førte til at C" -> C; English "A resulted in B" -> "There was B", "A led to C" with a clause
+    -> C). The whole sentence stays a claim too: it states the cause, which needs evidence of its own."""
+    last = piece.parts[-1]
+    if not isinstance(last, Span):
+        return None
+    s = text[last.start : last.end]
+    m = _RESULT.search(s)
+    if not m or m.start() < 8 or _RESULT_PREP[m.group("verb").lower()] != m.group("prep").lower():
+        return None
+    if m.group("adv").strip() and not m.group("verb").lower().startswith("result"):
+        return None   # "led the delegation to Oslo", "førte forhandlinger til ...": not a cause
+    b_start = last.start + m.start("b")
+    that = _THAT.match(m.group("b"))
+    effect = _trim(text, b_start + (that.end() if that else 0), last.end)
+    if effect is None or len(text[effect.start : effect.end].split()) < 2:
+        return None
+    if that:
+        return Piece((effect,), "effect")
+    adv = _trim(text, last.start + m.start("adv"), last.start + m.end("adv")) if m.group("adv").strip() else None
+    lead = "There was" if lang == "en" else "Det ble"
+    return Piece((lead, effect) + ((adv,) if adv is not None else ()), "effect")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Atomic claims from an article's sentences: rule-based and transparent ("claims.rules.v2").
+"""Atomic claims from an article's sentences: rule-based and transparent ("claims.rules.v3").
 
 Each non-heading sentence is split into clauses (:func:`split_clauses`: coordinated clauses and
 verb phrases, the shared subject prefixed), and each clause into atomic claims by
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 from claims.errors import InputError
 from claims.model import Claim, ClaimType, DateMention, Precision, Quantity, Sentence, Span
-from claims.decompose import Piece, appositions, contact_relatives, causal_split, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
-from claims.normalise import find_exclusivity, normalise_language, parse_dates, parse_quantities
+from claims.decompose import Piece, appositions, contact_relatives, causal_split, consequence, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
+from claims.normalise import causal_marker, find_exclusivity, normalise_language, parse_dates, parse_quantities
 from claims.resolve import Context, Mention, resolve
 
 __all__ = ["EXTRACTOR", "Clause", "extract_claims", "split_clauses", "find_entities", "classify",
@@ -43,7 +43,7 @@ __all__ = ["EXTRACTOR", "Clause", "extract_claims", "split_clauses", "find_entit
 
 RULES_CHECKWORTHY_THRESHOLD = 0.5   # the rule score from which a claim counts as check-worthy (decide's checkworthy_min)
 
-EXTRACTOR = "claims.rules.v2"
+EXTRACTOR = "claims.rules.v3"
 
 # --------------------------------------------------------------------------------------------
 # word lists
@@ -104,11 +104,6 @@ _QUOTE = re.compile(
     r"insisted)(?![\w])"
 )
 _DASH_QUOTE = re.compile(r"^\s*(?:[–—]|-\s|«|\"|“)")
-_CAUSAL = re.compile(
-    r"(?<![\w])(?:fordi|på grunn av|grunnet|som følge av|resulterte|resultert|førte til|fører til|"
-    r"skyldes|skyldtes|forårsaket|because|due to|as a result of|resulted in|results in|led to|"
-    r"leads to|caused|owing to)(?![\w])"
-)
 _SUPERLATIVE = re.compile(
     r"(?<![\w])(?:største|minste|høyeste|laveste|eldste|yngste|første|siste|beste|verste|flest|"
     r"færrest|lengste|korteste|dødeligste|mest|largest|biggest|smallest|highest|lowest|oldest|"
@@ -451,7 +446,7 @@ def classify(text: str, quantities: Sequence[Quantity], dates: Sequence[DateMent
         return ClaimType.NUMERIC
     if _QUOTE.search(low) or _DASH_QUOTE.match(text):
         return ClaimType.QUOTE
-    if _CAUSAL.search(low):
+    if causal_marker(low, language):
         return ClaimType.CAUSAL
     if (dates or any(q.is_year for q in quantities)) and _TEMPORAL.search(low):
         return ClaimType.TEMPORAL
@@ -739,6 +734,9 @@ def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
     split: list[Piece] = []
     for p in pieces:
         split.extend(causal_split(text, p) or [p])
+        effect = consequence(text, p, lang)
+        if effect is not None:
+            split.append(effect)
     for p in split:
         out.extend(distribute_list(text, p) or [p])
     return out

@@ -753,6 +753,44 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
 
 
 # --------------------------------------------------------------------------------------------
+# causation
+
+# Words that state a cause. They make a claim CAUSAL (claims.extract.classify), and a claim that one thing
+# caused another is not supported by a source that is merely about the same things: the source has to
+# state a cause too (verdicts.decide caps similarity).
+# Passages are tried in every listed language, so a Swedish or German source can state the cause.
+_CAUSAL = {
+    "nb": r"fordi|grunnet|(?:førte|fører|føre|ført|ledet|leder)(?: \w+){0,4} til|resulterte|resulterer|resultert"
+          r"|forårsaket|forårsaker|forårsake|skyldes|skyldtes|på grunn av|som følge av|som et resultat av"
+          r"|utløste|utløser|utløst|ga opphav til|fikk som følge",
+    "en": r"caused|causes|cause of|causing|(?:led|leads|lead|leading)(?: \w+){0,4} to|resulted|results in"
+          r"|resulting in|result of|because|owing to|triggered|triggers|sparked|sparks"
+          r"|touched off|touching off|brought about|gave rise to"
+          r"|due to(?! (?:be|take|start|begin|end|hold|meet|vote|arrive|open|close|return|appear)\b)",
+    "sv": r"ledde till|leder till|lett till|resulterade i|resulterar i|orsakade|orsakar|på grund av"
+          r"|till följd av|utlöste|utlöser",
+    "da": r"førte til|resulterede i|resulterer i|forårsagede|forårsager|på grund af|som følge af|udløste",
+    "de": r"führte zu|führt zu|verursachte|verursacht|wegen|aufgrund|infolge|auslöste|ausgelöst",
+}
+_CAUSAL_RE = {k: re.compile(rf"(?<![\w])(?:{v})(?![\w])", re.IGNORECASE) for k, v in _CAUSAL.items()}
+
+
+def causal_marker(text: str, language: str = "") -> str | None:
+    """The words that make text a statement of cause ("resulterte i", "led to", "because of"), else None.
+
+    With a language that has a list, only that list is tried; otherwise all of them."""
+    if not text:
+        return None
+    lang = normalise_language(language)
+    keys = [lang] if lang in _CAUSAL_RE else list(_CAUSAL_RE)
+    for k in keys:
+        m = _CAUSAL_RE[k].search(text)
+        if m:
+            return m.group(0)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
 # exclusivity and ages
 
 _EXCLUSIVE = {

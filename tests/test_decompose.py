@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims.decompose import (Piece, appositions, causal_split, distribute_list, embedded_facts, piece_text,
+from claims.decompose import (Piece, appositions, causal_split, consequence, distribute_list, embedded_facts, piece_text,
                               relative_clause, reported_speech)
 from claims.extract import extract_claims
 from claims.model import Precision, Sentence, Span
@@ -201,3 +202,19 @@ def test_english_subject_relative_with_an_irregular_verb_and_object_relative():
     assert piece_text(w, relative_clause(w, _whole(w))[1]) == "Jane Doe won the vote"
     o = "Acme launched the X1 phone, which the company sold in Europe."
     assert not piece_text(o, relative_clause(o, _whole(o))[1]).startswith("the X1 phone the company")
+
+
+@pytest.mark.parametrize("s,lang,effect", [
+    ("Frustrasjonen over å bli møtt med en kald skulder, samt over at USA rustet opp de Fatah-dominerte "
+     "sikkerhetsstyrkene, resulterte noen måneder senere i væpnet konflikt på Gazastripen.", "nb",
+     "Det ble væpnet konflikt på Gazastripen noen måneder senere"),
+    ("Protestene i hovedstaden førte til at regjeringen gikk av i mars.", "nb", "regjeringen gikk av i mars."),
+    ("The strike by the teachers led to the closure of 40 schools.", "en", "There was the closure of 40 schools."),
+    ("The long drought resulted in crop failures across the region.", "en", "There was crop failures across the region."),
+    ("The minister led the delegation to Oslo for talks.", "en", None),     # "led X to": not a cause
+    ("Statsministeren førte forhandlingene til en avtale.", "nb", None),
+    ("It resulted in.", "en", None),
+])
+def test_consequence_gives_the_effect_of_a_stated_cause_as_its_own_claim(s, lang, effect):
+    got = consequence(s, Piece((_whole(s),)), lang)
+    assert (None if got is None else piece_text(s, got)) == effect

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claims.model import Claim
-from claims.normalise import normalise_language
+from claims.normalise import causal_marker, normalise_language
 from sources.model import Hit
 from verdicts import rules
 from verdicts.aggregate import feature_vector, load_aggregator
@@ -311,6 +311,7 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
               else "does not state exclusivity" if claim.exclusive else "")
     if use_verifier:
         capped = "the verifier did not read it"   # similarity alone never supports when a verifier is used
+    cause = None if capped else causal_marker(claim.text, claim.language)
     items: list[_Item] = []
     rule_errors: list[str] = []
     for hit in sorted(hits, key=lambda h: (-h.score, h.rank, h.passage.id)):
@@ -331,6 +332,8 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
             items.append(_Item(hit, cos, rr.stance, rr.score, rr.rule, rr.explanation, rr, vp=vp))
         elif vp is not None and cos >= cfg.verifier_min_similarity:
             items.append(_verifier_item(hit, cos, vp))
+        elif cause and not causal_marker(hit.passage.text, hit.passage.language):
+            items.append(_similarity_item(hit, cos, cfg, f"the claim states a cause ('{cause}'), the source none"))
         else:
             items.append(_similarity_item(hit, cos, cfg, capped))
     _supersede_counts(items, claim)
