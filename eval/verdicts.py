@@ -546,15 +546,20 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
     glosses = [g.gloss for g in eset.claims]
     vv = np.asarray(emb.queries([v.claim.text for v in verdicts]), dtype=np.float32) if verdicts else None
     gv = np.asarray(emb.queries(glosses), dtype=np.float32) if all(glosses) and verdicts else None
-    uncovered = 0
-    for gi, g in enumerate(eset.claims):
+    overlapping: list[list[int]] = []
+    for g in eset.claims:
         start = article.text.find(g.text)
         idx: list[int] = []
         if start >= 0:
             gspan = Span(start, start + len(g.text))
             idx = [i for i, v in enumerate(verdicts) if v.claim.span.overlaps(gspan)]
+        overlapping.append(idx)
+    paired = _pair_by_cosine(overlapping, vv, gv) if gv is not None else {}
+    uncovered = 0
+    for gi, g in enumerate(eset.claims):
+        idx = overlapping[gi]
         if idx and gv is not None:
-            best_i = max(idx, key=lambda i: float(vv[i] @ gv[gi]))
+            best_i = paired[gi]
             best, conf = verdicts[best_i].label.value, verdicts[best_i].confidence
             by_v = _decided_by_verifier(verdicts[best_i])
         elif idx:
@@ -573,9 +578,27 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
         out.by_verifier.append(by_v)
     facts["gold_not_covered"] = uncovered
     facts["k"] = max(k, 8)
-    facts["matching"] = "closest overlapping claim to the gold English gloss (embedder cosine, query mode)" if gv is not None \
-        else "majority label of the overlapping claims"
+    facts["matching"] = ("overlapping claims paired one to one with the gold English glosses by descending "
+                         "embedder cosine (query mode); a gold claim left over takes its closest overlapping claim"
+                         if gv is not None else "majority label of the overlapping claims")
     return out, facts
+
+
+def _pair_by_cosine(overlapping: list[list[int]], vv, gv) -> dict[int, int]:
+    """Gold claim -> verdict index. Pairs are taken greedily by descending cosine, each verdict at most once,
+    so two gold claims of one sentence go to two different claims when the pipeline made them; a gold claim
+    with no free overlapping verdict left takes its closest one (the pipeline merged it with another)."""
+    cand = sorted(((float(vv[i] @ gv[gi]), gi, i) for gi, idx in enumerate(overlapping) for i in idx), reverse=True)
+    paired: dict[int, int] = {}
+    used: set[int] = set()
+    for _, gi, i in cand:
+        if gi not in paired and i not in used:
+            paired[gi] = i
+            used.add(i)
+    for gi, idx in enumerate(overlapping):
+        if idx and gi not in paired:
+            paired[gi] = max(idx, key=lambda i: float(vv[i] @ gv[gi]))
+    return paired
 
 
 def fit_options(ap, default_sets: Sequence[str], default_limit: int | None, write_help: str):

@@ -28,7 +28,7 @@ from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_da
 from sources.model import Passage
 from verdicts.model import Stance
 
-RULES_VERSION = "verdicts.rules.v3"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals
+RULES_VERSION = "verdicts.rules.v4"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
 STRONG = 0.9          # the source's value lies inside (or outside) the claim's range outright
