@@ -176,6 +176,34 @@ def test_undated_count_gets_a_low_score():
     assert r.stance is Stance.SUPPORTS and r.score < 0.5 and "undated" in r.explanation
 
 
+def _undated_claim(text, quote, value, comparator=Comparator.EQ):
+    return claim(text, quantities=[qty(text, quote, value, comparator)], anchor=None)
+
+
+def test_undated_source_restating_an_undated_claim_decides_the_figure():
+    c = _undated_claim("The film had 12 reviews on Rotten Tomatoes.", "12", 12)
+    r = rules.check(c, passage("On Rotten Tomatoes the film has a rating of 85%, based on 13 reviews.", published=None))
+    assert r.stance is Stance.REFUTES and r.score >= 0.5
+    assert "undated figure, undated claim, same statement" in r.explanation
+
+
+def test_undated_source_about_something_else_stays_weak_for_an_undated_claim():
+    # shares the figure's words ("sea levels", "feet") but not the statement: the figures may measure other things
+    c = _undated_claim("Sea levels dropped 400 feet during the ice ages, as ice piled up on land and the oceans shrank.",
+                       "400 feet", 400)
+    other = rules.check(c, passage("Sea levels around Miami have risen 250 feet since the city was founded on the "
+                                   "old shelf.", published=None))
+    assert other.stance is Stance.REFUTES and other.score < 0.5 and "same statement" not in other.explanation
+    same = rules.check(c, passage("Sea levels dropped 250 feet during the ice ages, as ice piled up on land.",
+                                  published=None))
+    assert same.stance is Stance.REFUTES and same.score >= 0.5
+
+
+def test_undated_source_against_a_dated_claim_stays_weak_even_when_it_restates_it():
+    r = rules.check(over_34000(), passage("Over 30,000 Palestinians have since been killed.", published=None))
+    assert r.stance is Stance.REFUTES and r.score < 0.5 and "undated figure" in r.explanation
+
+
 def test_percent_is_not_compared_with_a_count():
     text = "34,000 people were killed"
     c = claim(text, quantities=[qty(text, "34,000", 34000)])

@@ -28,7 +28,7 @@ from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_da
 from sources.model import Passage
 from verdicts.model import Stance
 
-RULES_VERSION = "verdicts.rules.v4"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates
+RULES_VERSION = "verdicts.rules.v4"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated undated figures
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
 STRONG = 0.9          # the source's value lies inside (or outside) the claim's range outright
@@ -48,7 +48,8 @@ ROUND_CAP = 0.10      # rounding tolerance of a round number, at most 10% of it
 COUNT_RATIO = 2.0     # compare counts only within a factor of 2 (guards "32 killed yesterday" vs "34,000 killed")
 
 # Evidence-date factors for counts (a count is valid at a date).
-UNDATED_FACTOR = 0.35
+UNDATED_FACTOR = 0.35      # the claim is dated, the source's figure is not: it may not have held then
+UNDATED_BOTH_FACTOR = 0.7  # neither is dated and the source restates the claim: as a dated figure would
 AFTER_FACTOR = 0.45
 STALE_AGE_DAYS = 400  # an age stated longer ago than this is stale
 
@@ -246,11 +247,25 @@ def _units_compatible(a: str, b: str) -> bool:
     return a in GENERIC_UNITS and b in GENERIC_UNITS
 
 
+RESTATES = 0.5   # share of the claim's content words a source must repeat to restate it
+
+
+def _restates(claim: Claim, passage: Passage) -> bool:
+    """The source says the same thing as the claim, with perhaps another figure: it repeats at least
+    RESTATES of the claim's content words."""
+    keys = _content_keys(claim.text)
+    return bool(keys) and len(keys & _content_keys(passage.text)) >= RESTATES * len(keys)
+
+
 def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = None) -> tuple[float, str]:
     """How much a count from this passage can say at the claim's date, and a note for the explanation.
 
     figure_date: the date the passage gives the figure itself ("34,535 on 30 April"); else its publication date."""
     when_date = figure_date or passage.published
+    if when_date is None and claim.anchor_date is None and _restates(claim, passage):
+        # neither side is dated and the source restates the claim: its figure is read as of the claim's
+        # time, as a dated figure against an undated claim is
+        return UNDATED_BOTH_FACTOR, "undated figure, undated claim, same statement"
     if when_date is None:
         return UNDATED_FACTOR, "undated figure"
     if claim.anchor_date is None:
