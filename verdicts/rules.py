@@ -260,8 +260,12 @@ def _restates(claim: Claim, passage: Passage) -> bool:
 def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = None) -> tuple[float, str]:
     """How much a count from this passage can say at the claim's date, and a note for the explanation.
 
-    figure_date: the date the passage gives the figure itself ("34,535 on 30 April"); else its publication date."""
+    figure_date: the date the passage gives the figure itself ("34,535 on 30 April"); else its publication date,
+    which may be a month or a year only ("2018-11": read as its first day, the furthest from a later claim)."""
     when_date = figure_date or passage.published
+    shown = when_date.isoformat() if when_date else ""
+    if when_date is None and passage.published_bounds is not None:
+        when_date, shown = passage.published_bounds[0], passage.published_label
     if when_date is None and claim.anchor_date is None and _restates(claim, passage):
         # neither side is dated and the source restates the claim: its figure is read as of the claim's
         # time, as a dated figure against an undated claim is
@@ -269,12 +273,12 @@ def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = N
     if when_date is None:
         return UNDATED_FACTOR, "undated figure"
     if claim.anchor_date is None:
-        return 0.7, f"on {when_date.isoformat()} (claim has no date)"
+        return 0.7, f"on {shown} (claim has no date)"
     gap = (claim.anchor_date - when_date).days
     if gap < 0:
-        return AFTER_FACTOR, f"on {when_date.isoformat()}, after the claim's {claim.anchor_date.isoformat()}"
+        return AFTER_FACTOR, f"on {shown}, after the claim's {claim.anchor_date.isoformat()}"
     factor = 1.0 if gap <= 7 else max(0.5, 1.0 - (gap - 7) / 120)
-    return factor, f"on {when_date.isoformat()}"
+    return factor, f"on {shown}"
 
 
 _FIGURE_BARRIER = re.compile(r"[;:]|\)\s*,|,\s+(?:and|og|while|mens|but|men)\s|\d[\d.,\s]*\s*(?:\(|,|;)")
