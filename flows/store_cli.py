@@ -312,16 +312,12 @@ def eval_matching(queries, qrels, claims_path, out, mode, db, embedder, rrf_k, w
       factcheck eval matching --queries $D/CT2022-Task2A-EN-Dev-Test_Queries.tsv \\
         --qrels $D/CT2022-Task2A-EN-Dev-Test_QRELs.tsv --claims $D/vclaims.jsonl --out report.json
     """
-    import hashlib
-
-    from eval.matching import evaluate_matching
+    from eval.matching import evaluate_matching, matching_store_path
     from sources.embed import get_embedder
 
     try:
         emb = get_embedder(embedder)
-        digest = hashlib.sha256(Path(claims_path).read_bytes()).hexdigest()[:12]
-        db = db or str(Path.home() / ".cache" / "factcheck" / f"eval-matching-{digest}-"
-                       f"{emb.name.replace('/', '_')}.duckdb")
+        db = db or matching_store_path(claims_path, emb)
         with _progress() as bar:
             t = bar.add_task("embedding verified claims", total=None)
             result = evaluate_matching(queries, qrels, claims_path, db=db, embedder=emb, mode=mode,

@@ -53,6 +53,9 @@ class PriorCheck:
         if not self.id:
             object.__setattr__(self, "id", "c-" + content_hash(self.url, self.claim_text))
 
+    # Bump when match_text changes: caches of embedded earlier checks (the matching eval's store) key on it.
+    MATCH_TEXT_VERSION = "claim+title/1"
+
     @property
     def match_text(self) -> str:
         """What is embedded and indexed: the claim, and the fact-check's title when it adds words."""

