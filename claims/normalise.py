@@ -779,12 +779,16 @@ def causal_marker(text: str, language: str = "") -> str | None:
     """The words that make text a statement of cause ("resulterte i", "led to", "because of"), else None.
 
     With a language that has a list, only that list is tried; otherwise all of them."""
+    return _first_marker(_CAUSAL_RE, text, language)
+
+
+def _first_marker(patterns: dict[str, re.Pattern], text: str, language: str) -> str | None:
+    """The first match of the language's pattern in text (of every language's, in turn, when it has none)."""
     if not text:
         return None
     lang = normalise_language(language)
-    keys = [lang] if lang in _CAUSAL_RE else list(_CAUSAL_RE)
-    for k in keys:
-        m = _CAUSAL_RE[k].search(text)
+    for k in [lang] if lang in patterns else list(patterns):
+        m = patterns[k].search(text)
         if m:
             return m.group(0)
     return None
@@ -809,16 +813,7 @@ def exclusivity_marker(text: str, language: str = "") -> str | None:
 
     "not only" / "ikke bare" / "ikke den eneste" do not count. Without a language both are tried.
     """
-    if not text:
-        return None
-    lang = normalise_language(language)
-    cleaned = _NOT_ONLY.sub(" ", text)
-    keys = [lang] if lang in _EXCLUSIVE_RE else list(_EXCLUSIVE_RE)
-    for k in keys:
-        m = _EXCLUSIVE_RE[k].search(cleaned)
-        if m:
-            return m.group(0)
-    return None
+    return _first_marker(_EXCLUSIVE_RE, _NOT_ONLY.sub(" ", text or ""), language)
 
 
 def find_exclusivity(text: str, language: str = "") -> bool:
