@@ -90,13 +90,14 @@ _LEADING_ADVERBIALS = _SUBORDINATORS | {"nå", "derfor", "likevel", "imidlertid"
 _OPINION = re.compile(
     r"(?<![\w])(?:høyst uklart|uklart|trolig|sannsynligvis|antakelig|kanskje|kan komme til|bør|burde|"
     r"mener|tror|etter min mening|ser ut til|later til|forventes|ventes å|neppe|"
-    r"i think|i believe|we believe|in my view|in my opinion|likely|unlikely|probably|should|"
+    r"i think|i believe|we believe|in my view|in my opinion|(?<!more )(?<!less )likely|unlikely|probably|should|"
     r"ought to|unclear|perhaps|maybe|seems to|appears to|is expected to|will probably)(?![\w])"
 )
 _INFERENCE = re.compile(r"(?<![\w])(?:tyder på|antyder|suggests? that|indicates? that)(?![\w])")
 _FINDING = re.compile(
     r"(?<![\w])(?:meningsmåling\w*|måling\w*|undersøkels\w*|studie\w*|rapport\w*|analyse\w*|tall|tallene|"
-    r"data|statistikk\w*|poll\w*|survey\w*|study|studies|report\w*|figures|statistics|research)(?![\w])"
+    r"data|statistikk\w*|bevis\w*|poll\w*|survey\w*|study|studies|report\w*|figures|statistics|research|"
+    r"evidence|trials?)(?![\w])"
 )
 _QUOTE = re.compile(
     r"(?<![\w])(?:sier|sa|uttalte|uttaler|ifølge|hevder|hevdet|understreker|understreket|forteller|"

@@ -319,15 +319,18 @@ def load_set(name: str, data: str | Path | None = None, split: str | None = None
 # ---------------------------------------------------------------- claims
 def claim_of_text(claim_id: str, text: str, language: str = "en", date: dt.date | None = None) -> Claim:
     """A data set's claim as the pipeline's Claim: one atomic claim spanning the whole text, with its numbers,
-    dates, exclusivity, type and check-worthiness read by the same code that reads article claims."""
-    from claims.extract import _claim
+    dates, named entities, exclusivity, type and check-worthiness read by the same code that reads article
+    claims."""
+    from claims.extract import _claim, find_entities
     from claims.model import Sentence
     from claims.normalise import normalise_language, parse_dates, parse_quantities
 
     lang = normalise_language(language) or "en"
-    sent = Sentence(Span(0, len(text)), text)
-    return _claim(f"eval:{claim_id}", text, Span(0, len(text)), sent, lang, date,
-                  tuple(parse_quantities(text, lang)), tuple(parse_dates(text, lang, date)), (), None)
+    whole = Span(0, len(text))
+    sent = Sentence(whole, text)
+    entities = tuple(dict.fromkeys(name for _, name in find_entities(text, whole)))
+    return _claim(f"eval:{claim_id}", text, whole, sent, lang, date,
+                  tuple(parse_quantities(text, lang)), tuple(parse_dates(text, lang, date)), entities, None)
 
 
 # ---------------------------------------------------------------- metrics
