@@ -19,6 +19,9 @@ calibration error (ECE, 10 equal-width confidence bins).
                    cosine computed as retrieval would); no store
     claims FILE    generic: JSONL `id`, `claim`, `label`, optional `language`, `date`, against a given store
 
+A data set's claim is read like an article's claim (claim_of_text) but always checked: the extractor's
+"checkable" gate picks sentences of an article to check, and these claims were picked already.
+
 Splits (eval/splits.py): SciFact and Check-COVID: dev = their dev file, train = their train file. Sets
 with one file (Climate-FEVER, VitaminC, AVeriTeC train): `heldout` (= `dev`) is fold 0 of eval.splits,
 `train` the other folds. `all` is everything. The verifier never trains on a held-out part.
@@ -329,8 +332,11 @@ def claim_of_text(claim_id: str, text: str, language: str = "en", date: dt.date 
     whole = Span(0, len(text))
     sent = Sentence(whole, text)
     entities = tuple(dict.fromkeys(name for _, name in find_entities(text, whole)))
-    return _claim(f"eval:{claim_id}", text, whole, sent, lang, date,
-                  tuple(parse_quantities(text, lang)), tuple(parse_dates(text, lang, date)), entities, None)
+    claim = _claim(f"eval:{claim_id}", text, whole, sent, lang, date,
+                   tuple(parse_quantities(text, lang)), tuple(parse_dates(text, lang, date)), entities, None)
+    # A claim handed in was chosen for checking: the extractor's "checkable" gate (opinion / hedge words, vague
+    # wording) decides which sentences of an article to check and is not a verdict on a chosen claim.
+    return dataclasses.replace(claim, checkable=True)
 
 
 # ---------------------------------------------------------------- metrics
