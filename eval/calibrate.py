@@ -1,7 +1,12 @@
-"""Fit the verifier's confidence calibration on the reserved fold only, and write it into thresholds.json.
+"""Fit confidence calibrations on the reserved fold only, and write them into thresholds.json.
 
     python -m eval.calibrate --verifier bundled [--sets climate-fever,scifact,check-covid,averitec,vitaminc]
                              [--limit 150] [--data ../shared/data] [--write]
+    python -m eval.calibrate --rules [--limit 1000] [--write]
+
+--rules: the same fit for the labels the exact rules decide (their combined strength is the raw score),
+written under "rule_calibration" and applied whatever the verifier; rules decide before any verifier, so
+it runs without one.
 
 For every set it runs the same harness as `factcheck eval verdicts` on the set's `aggregate` split (the fold of
 eval/splits.py reserved from the verifier's training; SciFact and Check-COVID: that fold of their train files),
@@ -68,17 +73,19 @@ def apply(cal: dict, labels: list[str], raw: list[float]) -> list[float]:
     return [float(1 / (1 + np.exp(-(cal[lab]["a"] * zi + cal[lab]["b"])))) for lab, zi in zip(labels, z)]
 
 
-def collect(names, verifier, *, data: Path, limit: int, work, embedder: str, k: int, progress=None):
-    """(labels, raw, correct, per-set sizes) of the verifier-decided verdicts on the aggregate splits."""
+def collect(names, verifier, *, data: Path, limit: int, work, embedder: str, k: int, progress=None,
+            basis: str = "verifier"):
+    """(labels, raw, correct, per-set sizes) of the verdicts of one basis ("verifier" or "rule") on the
+    aggregate splits, with uncalibrated confidences."""
     from verdicts.decide import DecideConfig
 
-    cfg = dataclasses.replace(DecideConfig.load(), verifier_calibration=())   # raw scores
+    cfg = dataclasses.replace(DecideConfig.load(), verifier_calibration=(), rule_calibration=())   # raw scores
     labels, raw, correct, sizes = [], [], [], {}
     for name in names:
         eset = load_set(name, data, "aggregate").limited(limit, shrink_store=True)
         out, _ = run_set(eset, verifier=verifier, config=cfg, work=work, embedder=embedder, k=k, progress=progress)
-        kept = [i for i, by in enumerate(out.by_verifier) if by]
-        sizes[name] = {"claims": len(out.gold), "verifier_decided": len(kept),
+        kept = [i for i, b in enumerate(out.basis) if b == basis]
+        sizes[name] = {"claims": len(out.gold), f"{basis}_decided": len(kept),
                        "accuracy_raw": round(sum(out.gold[i] == out.pred[i] for i in kept) / max(1, len(kept)), 4)}
         for i in kept:
             labels.append(out.pred[i])
@@ -90,28 +97,34 @@ def collect(names, verifier, *, data: Path, limit: int, work, embedder: str, k: 
 def main(argv: list[str] | None = None) -> int:
     ap = fit_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), DEFAULT_SETS, 150,
                      "write the fit into verdicts/thresholds.json")
+    ap.add_argument("--rules", action="store_true",
+                    help="calibrate the labels the exact rules decide (no verifier needed) instead of the verifier's")
     args = ap.parse_args(argv)
 
     from verdicts.entail import get_verifier
 
-    verifier = get_verifier(args.verifier)
-    if verifier is None:
+    verifier = None if args.rules else get_verifier(args.verifier)
+    if verifier is None and not args.rules:
         print("no verifier: nothing to calibrate (the similarity path has its own calibration)", file=sys.stderr)
         return 1
-    verifier.warm_up()
+    if verifier is not None:
+        verifier.warm_up()
     started = time.perf_counter()
 
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
+    basis = "rule" if args.rules else "verifier"
     labels, raw, correct, sizes = collect(names, verifier, data=Path(args.data), limit=args.limit, work=args.work,
-                                          embedder=args.embedder, k=args.k, progress=stderr_progress)
+                                          embedder=args.embedder, k=args.k, progress=stderr_progress, basis=basis)
     cal = fit(labels, raw, correct)
     before, _ = ece(raw, correct)
     after, table = ece(apply(cal, labels, raw), correct)
+    meaning = ("P(label right | raw) = 1/(1+exp(-(a*logit(raw)+b))); raw = " +
+               ("the rules' combined strength (noisy-or of the deciding rules, less half the other side)"
+                if args.rules else "max P(supports) for SUPPORTED, max P(refutes) for REFUTED, their min for "
+                                   "CONFLICTING, 1 - their max for NOT_ENOUGH_EVIDENCE"))
     result = {
-        "verifier": f"{verifier.name}@{verifier.version}",
         "labels": cal,
-        "meaning": "P(label right | raw) = 1/(1+exp(-(a*logit(raw)+b))); raw = max P(supports) for SUPPORTED, "
-                   "max P(refutes) for REFUTED, their min for CONFLICTING, 1 - their max for NOT_ENOUGH_EVIDENCE",
+        "meaning": meaning,
         "fitted_on": {"split": "aggregate (eval.splits reserved fold 1, never trained on by the verifier)",
                       "limit_per_set": args.limit, "sets": sizes, "verdicts": len(labels)},
         "ece_on_fit_data": {"raw": before, "calibrated": after, "reliability": table},
@@ -119,10 +132,12 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.date.today().isoformat(),
         "seconds": round(time.perf_counter() - started, 1),
     }
+    if verifier is not None:
+        result = {"verifier": f"{verifier.name}@{verifier.version}", **result}
     print(json.dumps(result, indent=2))
     if args.write:
         data = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
-        data["verifier_calibration"] = result
+        data["rule_calibration" if args.rules else "verifier_calibration"] = result
         THRESHOLDS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {THRESHOLDS}", file=sys.stderr)
     return 0

@@ -455,16 +455,8 @@ class Outcome:
     gold: list[str] = field(default_factory=list)
     pred: list[str] = field(default_factory=list)
     confidence: list[float] = field(default_factory=list)
-    by_verifier: list[bool] = field(default_factory=list)   # decided by the verifier (not a rule, not "not checkable")
+    basis: list[str] = field(default_factory=list)          # Verdict.basis: rule, verifier, similarity, ...
     features: list = field(default_factory=list)   # the aggregator's features per claim (run_set(features=True))
-
-
-def _decided_by_verifier(v) -> bool:
-    from verdicts.model import Stance
-
-    if not v.claim.checkable:
-        return False
-    return not any(e.rule and e.stance in (Stance.SUPPORTS, Stance.REFUTES) for e in v.evidence)
 
 
 def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | None = None,
@@ -525,7 +517,7 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
                 out.gold.append(ec.label)
                 out.pred.append(v.label.value)
                 out.confidence.append(v.confidence)
-                out.by_verifier.append(_decided_by_verifier(v))
+                out.basis.append(v.basis)
                 if features:
                     out.features.append(claim_features(c, h, verifier_probs=vp, config=cfg))
             if progress:
@@ -570,21 +562,21 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
         if idx and gv is not None:
             best_i = paired[gi]
             best, conf = verdicts[best_i].label.value, verdicts[best_i].confidence
-            by_v = _decided_by_verifier(verdicts[best_i])
+            basis = verdicts[best_i].basis
         elif idx:
             labels = [verdicts[i] for i in idx]
             counts = Counter(v.label.value for v in labels)
             best = max(counts, key=lambda lab: (counts[lab], max(v.confidence for v in labels if v.label.value == lab)))
             conf = sum(v.confidence for v in labels if v.label.value == best) / counts[best]
-            by_v = any(_decided_by_verifier(v) for v in labels if v.label.value == best)
+            basis = "majority"
         else:
             uncovered += 1
-            best, conf, by_v = "NOT_ENOUGH_EVIDENCE", 0.5, False
+            best, conf, basis = "NOT_ENOUGH_EVIDENCE", 0.5, "none"
         out.ids.append(g.id)
         out.gold.append(g.label)
         out.pred.append(best)
         out.confidence.append(conf)
-        out.by_verifier.append(by_v)
+        out.basis.append(basis)
     facts["gold_not_covered"] = uncovered
     facts["k"] = max(k, 8)
     facts["matching"] = ("overlapping claims paired one to one with the gold English glosses by descending "

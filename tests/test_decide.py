@@ -1,6 +1,7 @@
 """decide(): labels, confidence, review reasons and provenance, from constructed hits (no model loaded)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -198,3 +199,29 @@ def test_config_loads_from_a_given_path(tmp_path):
     v = decide(claim("The unity talks took place in Beijing"), [hit("Weather report.", 0.6)], provenance=PROV,
                config=cfg)
     assert v.evidence[0].stance is not Stance.UNRELATED
+
+
+def test_basis_says_what_decided_the_label():
+    age = decide(abbas(), [hit("Mahmoud Abbas (born 15 November 1935) is the Palestinian president.", 0.84)],
+                 provenance=PROV)
+    assert age.basis == "rule"
+    plain = claim("Hamas and Fatah met in Beijing to talk about unity")
+    assert decide(plain, [hit("Hamas and Fatah met in Beijing for unity talks.", 0.95)], provenance=PROV).basis \
+        == "similarity"
+    assert decide(plain, [], provenance=PROV).basis == "none"
+    opinion = claim("I think the talks will fail", checkable=False)
+    assert decide(opinion, [], provenance=PROV).basis == "not_checkable"
+
+
+def test_rule_decided_confidence_goes_through_the_fitted_rule_calibration(tmp_path):
+    data = json.loads(THRESHOLDS_PATH.read_text())
+    data["rule_calibration"] = {"labels": {"REFUTED": {"a": 0.0, "b": 0.0}}}     # P(right) = 0.5 whatever the rules
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(data))
+    cfg = DecideConfig.load(path)
+    hits = [hit("Mahmoud Abbas (born 15 November 1935) is the Palestinian president.", 0.84)]
+    v = decide(abbas(), hits, provenance=PROV, config=cfg)
+    assert v.label is Label.REFUTED and v.basis == "rule" and v.confidence == 0.5
+    raw = dataclasses.replace(cfg, rule_calibration=())
+    assert decide(abbas(), hits, provenance=PROV, config=raw).confidence >= 0.8      # the rule's own strength
+    assert cfg.rule_calibrated(Label.SUPPORTED, 0.63) == 0.63                        # a label without a fit: as is

@@ -77,6 +77,7 @@ class DecideConfig:
     verifier_decisive: float = 0.5      # max P(supports) / P(refutes) over hits that decides a side
     disagree_min: float = 0.6           # verifier probability of the opposite stance that flags a rule decision
     verifier_calibration: tuple = ()    # ((verifier "name@version", label, a, b), ...): P(right) = sigmoid(a*logit(raw)+b)
+    rule_calibration: tuple = ()        # ((label, a, b), ...): the same map for labels the exact rules decide
     source: str = ""                    # the file the values came from
 
     @classmethod
@@ -96,6 +97,10 @@ class DecideConfig:
             values["verifier_calibration"] = tuple(
                 (str(vc["verifier"]), str(label), float(ab["a"]), float(ab["b"]))
                 for label, ab in sorted(vc["labels"].items()))
+        rc = data.get("rule_calibration") or {}
+        if rc.get("labels"):
+            values["rule_calibration"] = tuple((str(label), float(ab["a"]), float(ab["b"]))
+                                               for label, ab in sorted(rc["labels"].items()))
         values["source"] = str(p)
         return cls(**values)
 
@@ -106,6 +111,15 @@ class DecideConfig:
                 r = min(1 - 1e-6, max(1e-6, raw))
                 return _sigmoid(a * math.log(r / (1 - r)) + b)
         return None
+
+    def rule_calibrated(self, label: Label, raw: float) -> float:
+        """P(label is right | the rules' combined strength), when fitted (python -m eval.calibrate --rules);
+        else the strength itself."""
+        for lab, a, b in self.rule_calibration:
+            if lab == label.value:
+                r = min(1 - 1e-6, max(1e-6, raw))
+                return _sigmoid(a * math.log(r / (1 - r)) + b)
+        return raw
 
     def p_relevant(self, cos: float) -> float:
         return _sigmoid(self.relevant_a * cos + self.relevant_b)
@@ -406,7 +420,11 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
     elif S >= cfg.decisive and has_strong_sup:
         label, conf = Label.SUPPORTED, S * (1 - 0.5 * R)
         decided_by = [it for it in ruled if it.stance is Stance.SUPPORTS]
+    if decided_by:
+        basis = "rule"
+        conf = cfg.rule_calibrated(label, conf)
     elif use_verifier:
+        basis = "verifier"
         agg = load_aggregator(vkey) if vkey else None
         if agg is not None:
             label, conf, decided_by = _aggregate_learned(agg, items, claim)
@@ -419,6 +437,7 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
             reasons.append("weak refutation signal: " + "; ".join(it.explanation for it in ruled
                                                                    if it.stance is Stance.REFUTES)[:300])
     else:
+        basis = "similarity"
         sim_sup = [it for it in items if not it.rule and it.stance is Stance.SUPPORTS]
         if sim_sup and not ref:
             top = max(sim_sup, key=lambda it: it.cos)
@@ -430,12 +449,13 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         else:
             label = Label.NOT_ENOUGH_EVIDENCE
             conf = 1.0 - cfg.p_relevant(best_cos) if best_cos is not None else cfg.max_confidence
+            basis = "similarity" if best_cos is not None else "none"
         if ref:
             reasons.append("weak refutation signal: " + "; ".join(it.explanation for it in ruled
                                                                    if it.stance is Stance.REFUTES)[:300])
 
     if not claim.checkable:
-        label, conf, decided_by = Label.NOT_ENOUGH_EVIDENCE, cfg.not_checkable_confidence, []
+        label, conf, decided_by, basis = Label.NOT_ENOUGH_EVIDENCE, cfg.not_checkable_confidence, [], "not_checkable"
         reasons.insert(0, NOT_CHECKABLE)
     conf = round(min(cfg.max_confidence, max(1.0 - cfg.max_confidence, conf)), 4)
 
@@ -500,7 +520,7 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
 
     return Verdict(claim=claim, label=label, confidence=conf, evidence=evidence,
                    review=Review(needed=needed, reasons=tuple(dict.fromkeys(reasons))),
-                   provenance=prov, explanation=explanation)
+                   provenance=prov, explanation=explanation, basis=basis)
 
 
 def _aggregate_learned(agg, items: list[_Item], claim: Claim) -> tuple[Label, float, list[_Item]]:

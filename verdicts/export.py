@@ -99,6 +99,7 @@ def verdict_to_dict(v: Verdict, article: Article | None = None, line: int | None
         ),
         "label": v.label.value,
         "confidence": round(v.confidence, 4),
+        "basis": v.basis,
         "review": {"needed": v.review.needed, "reasons": list(v.review.reasons)},
         "explanation": v.explanation,
         "evidence": [evidence_to_dict(e) for e in v.evidence],

@@ -80,6 +80,7 @@ class Verdict:
     provenance: Provenance
     explanation: str = ""
     id: str = ""
+    basis: str = ""                    # what decided the label: rule, verifier, similarity, not_checkable, none
 
     def __post_init__(self):
         if not 0.0 <= self.confidence <= 1.0:

@@ -250,14 +250,19 @@ def _units_compatible(a: str, b: str) -> bool:
 RESTATES = 0.5   # share of the claim's content words a source must repeat to restate it
 
 
-def _restates(claim: Claim, passage: Passage) -> bool:
-    """The source says the same thing as the claim, with perhaps another figure: it repeats at least
-    RESTATES of the claim's content words."""
+def _restates(claim: Claim, passage: Passage, at: Span | None = None) -> bool:
+    """The source says the same thing as the claim, with perhaps another figure: the source's sentence that
+    holds the figure (at), or the whole passage without one, repeats at least RESTATES of the claim's content
+    words. A sentence, not the passage: a long abstract holds half of any claim's words about its topic."""
     keys = _content_keys(claim.text)
-    return bool(keys) and len(keys & _content_keys(passage.text)) >= RESTATES * len(keys)
+    text = passage.text
+    if at is not None:
+        text = next((t for t, o in _sentences(passage.text) if o <= at.start < o + len(t)), passage.text)
+    return bool(keys) and len(keys & _content_keys(text)) >= RESTATES * len(keys)
 
 
-def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = None) -> tuple[float, str]:
+def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = None,
+                 at: Span | None = None) -> tuple[float, str]:
     """How much a count from this passage can say at the claim's date, and a note for the explanation.
 
     figure_date: the date the passage gives the figure itself ("34,535 on 30 April"); else its publication date,
@@ -266,7 +271,7 @@ def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = N
     shown = when_date.isoformat() if when_date else ""
     if when_date is None and passage.published_bounds is not None:
         when_date, shown = passage.published_bounds[0], passage.published_label
-    if when_date is None and claim.anchor_date is None and _restates(claim, passage):
+    if when_date is None and claim.anchor_date is None and _restates(claim, passage, at):
         # neither side is dated and the source restates the claim: its figure is read as of the claim's
         # time, as a dated figure against an undated claim is
         return UNDATED_BOTH_FACTOR, "undated figure, undated claim, same statement"
@@ -397,7 +402,7 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     _, cq, pq, shared = best
     claim_iv, strict = _interval(cq), _interval(pq)
     reported = (pq.value, pq.value, True, True)
-    factor, when = _date_factor(claim, passage, when_of[pq.span])
+    factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
     concepts = shared & set(_CONCEPTS.values())
     about = "/".join(sorted(concepts or shared))
     head = f"claim says {_describe(cq)} ({about}); source says {_describe(pq)} {when}"
