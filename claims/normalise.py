@@ -144,7 +144,7 @@ def _scale_re(lang: str) -> list[tuple[re.Pattern[str], int]]:
 
 
 _SCALES = {lang: _scale_re(lang) for lang in ("nb", "en", "")}
-_ATTACHED_SCALE = re.compile(r"^(bn|mn|m|k)(?![\w])")  # "$18.5bn", "$5m" (only with a currency)
+_ATTACHED_SCALE = re.compile(r"^(bn|mn|m|k|B|M|K)(?![\w])")  # "$18.5bn", "$5m", "$10M" (only with a currency)
 
 
 _DETERMINER_BEFORE = re.compile(
@@ -638,7 +638,7 @@ def _suffix(text: str, end: int, lang: str, has_currency: bool) -> tuple[int, in
     else:
         m = _ATTACHED_SCALE.match(rest)
         if m and (has_currency or m.group(1) == "bn"):
-            scale = {"bn": 10**9, "mn": 10**6, "m": 10**6, "k": 10**3}[m.group(1)]
+            scale = {"bn": 10**9, "B": 10**9, "mn": 10**6, "m": 10**6, "M": 10**6, "k": 10**3, "K": 10**3}[m.group(1)]
             end += m.end()
     rest = text[end : end + 60]
     if m := _PERCENT_AFTER.match(rest):
@@ -724,6 +724,9 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
         end = end2 if (unit_after or scale != 1) else end
         if unit == "" and scale == 1 and not tok.is_word and (om := _ORDINAL_AFTER.match(text, end)):
             unit, end = "ordinal", om.end()   # "their 90th season": a rank, never a rounded figure
+        if not tok.is_word and text[end : end + 1].isalpha() and re.fullmatch(r"\d{1,4}", tok.raw):
+            continue   # a short bare number glued to letters that are no unit, scale or ordinal: a name or
+            #            code ("5G", "3D", "4x4"); "62,241fans" stays a figure with a missing space
         paren_age = (
             unit == "" and comparator is Comparator.EQ and not tok.is_word and text[end : end + 1] == ")"
             and 0 < value <= 130 and value == value.to_integral_value()

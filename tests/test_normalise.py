@@ -296,3 +296,15 @@ def test_month_of_last_or_this_year(text, lang, anchor, value, mention):
 def test_editorial_brackets_around_a_year(text, value, mention):
     ds = [d for d in parse_dates(text, "en", None) if d.precision is Precision.DAY]
     assert [(d.value, d.text) for d in ds] == [(value, mention)]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Those most susceptible to the radiation from 5G technology are children.", []),
+    ("The 3D printer and the 4x4 cars", []),
+    ("It costs 5GBP and weighs 10kg", [(5.0, "GBP"), (10.0, "kg")]),
+    ("a $10M deal, a $2B loss and a $5K prize", [(1e7, "USD"), (2e9, "USD"), (5e3, "USD")]),
+    ("their 90th season", [(90.0, "ordinal")]),
+    ("The biggest attendance was 62,241fans in 2014", [(62241.0, ""), (2014.0, "")]),
+])
+def test_numbers_glued_to_letters_count_only_as_units_scales_or_ordinals(text, want):
+    assert [(q.value, q.unit) for q in parse_quantities(text, "en")] == want
