@@ -7,8 +7,8 @@ evidence for every claim, decides every verdict with `verdicts.decide` (the same
 and reports accuracy, macro-F1, per-label precision / recall / F1, the confusion matrix and the expected
 calibration error (ECE, 10 equal-width confidence bins).
 
-    seed           the seed article checked end to end (claims extracted from the article); a gold claim's
-                   prediction is the majority label of the verdicts whose span overlaps its sentence
+    seed           the seed article checked end to end (claims extracted from the article); gold claims and
+                   the verdicts overlapping their sentence are paired one to one by gloss cosine
     climate-fever  claims against its 5,240 unique evidence sentences; DISPUTED -> CONFLICTING
     scifact        claims against the corpus abstracts (default: the abstracts the split's claims cite,
                    SciFact's "cited abstracts" setting; `scifact_corpus="full"` for all 5,183)
