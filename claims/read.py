@@ -424,6 +424,12 @@ def parse_date_bounds(value: object) -> tuple[dt.date, dt.date] | None:
     day = parse_date_value(value)
     if day is not None:
         return day, day
+    return partial_date_bounds(value)
+
+
+def partial_date_bounds(value: object) -> tuple[dt.date, dt.date] | None:
+    """The month or year an ISO-style partial date ("2018-11", "2007 (spring)") spans; a pattern only, no
+    dateparser, for values already known not to be a full date."""
     m = _PARTIAL_DATE.match(value) if isinstance(value, str) else None
     if not m:
         return None

@@ -33,9 +33,9 @@ class Passage:
         when the source gives only that ("2018-11"), None when undated."""
         if self.published is not None:
             return self.published, self.published
-        from claims.read import parse_date_bounds
+        from claims.read import partial_date_bounds   # published_raw was already read as a full date at ingest
 
-        return parse_date_bounds(self.published_raw)
+        return partial_date_bounds(self.published_raw)
 
     @property
     def published_label(self) -> str:
