@@ -51,29 +51,57 @@ class RetrievalSet:
 
 
 def _jsonl(path: str | Path) -> list[dict]:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"no file at {path}. Give the data set's file with its option (see --help).", code="FC106")
-    return read_jsonl(path)
+    return read_jsonl(_need_file(Path(path)))
 
 
 # -- adapters -------------------------------------------------------------------------------------
-def seed_set(gold: str | Path | None = None, passages: str | Path | None = None, *, query: str = "source") -> RetrievalSet:
+def seed_set(gold: str | Path | None = None, passages: str | Path | None = None, *, query: str = "source",
+             embedder=None) -> RetrievalSet:
     """The seed gold claims against the seed passages. query="source" uses the Norwegian sentence
-    the claim comes from (what the pipeline sees), "en" the English normalised claim."""
+    the claim comes from, "en" the English normalised claim, "claims" what the pipeline queries with: the
+    claim it extracts from the article (article.md beside the gold file), paired with the gold claim as the
+    verdict evaluation pairs them (eval.seed.pair_gold_claims, which needs the embedder). A gold claim the
+    pipeline made no claim for keeps an empty query, which finds nothing."""
     from sources.ingest import read_passages
 
     gold = Path(gold or DATA / "seed" / "claims.gold.jsonl")
     passages = Path(passages or gold.parent / "passages.jsonl")
     stored, _ = read_passages(passages)
+    records = _jsonl(gold)
+    if query == "claims":            # paired over all gold claims, as the verdict evaluation pairs them
+        texts, langs = _pipeline_queries(gold.parent / "article.md", records, embedder)
+    else:
+        texts = [rec["claim_en"] if query == "en" else rec.get("source_span_no") or rec["claim_en"] for rec in records]
+        langs = ["en" if query == "en" else ""] * len(records)
     queries = []
-    for rec in _jsonl(gold):
+    for rec, text, lang in zip(records, texts, langs):
         ids = frozenset(str(e["passage_id"]) for e in rec.get("evidence", []) if e.get("passage_id"))
-        if not ids:
-            continue
-        text = rec["claim_en"] if query == "en" else rec.get("source_span_no") or rec["claim_en"]
-        queries.append(RetrievalQuery(str(rec["id"]), text, ids, "en" if query == "en" else ""))
+        if ids:
+            queries.append(RetrievalQuery(str(rec["id"]), text, ids, lang))
     return RetrievalSet("seed", str(passages), tuple(stored), tuple(queries))
+
+
+def _pipeline_queries(article_path: Path, records: list[dict], embedder) -> tuple[list[str], list[str]]:
+    from claims.read import read_articles
+    from eval.seed import pair_gold_claims
+    from verdicts.pipeline import claims_of
+
+    if embedder is None:
+        raise InputError("the seed's claims query pairs gold claims with the pipeline's claims by embedding; "
+                         "give an embedder.", code="FC210")
+    article = read_articles(_need_file(article_path))[0]
+    claims = claims_of(article)
+    _, paired = pair_gold_claims(article.text, [r.get("source_span_no") or "" for r in records],
+                                 [r.get("claim_en") or "" for r in records], claims, embedder)
+    texts = [claims[paired[i]].text if i in paired else "" for i in range(len(records))]
+    langs = [claims[paired[i]].language if i in paired else "" for i in range(len(records))]
+    return texts, langs
+
+
+def _need_file(path: Path) -> Path:
+    if not path.exists():
+        raise InputError(f"no file at {path}. Give the data set's file with its option (see --help).", code="FC106")
+    return path
 
 
 def scifact_set(claims: str | Path | None = None, corpus: str | Path | None = None) -> RetrievalSet:
@@ -134,7 +162,8 @@ def select_split(rset: RetrievalSet, split: str = "all") -> RetrievalSet:
 
 def load_set(name: str, **paths) -> RetrievalSet:
     if name == "seed":
-        return seed_set(paths.get("gold"), paths.get("corpus"), query=paths.get("query") or "source")
+        return seed_set(paths.get("gold"), paths.get("corpus"), query=paths.get("query") or "source",
+                        embedder=paths.get("embedder"))
     if name == "scifact":
         return scifact_set(paths.get("gold"), paths.get("corpus"))
     if name == "climate-fever":
@@ -212,7 +241,11 @@ def evaluate_retrieval(
     texts = [q.text for q in rset.queries]
     started = time.perf_counter()
     for i in range(0, len(texts), batch):
-        for hits in search(texts[i : i + batch], kmax * 2):
+        chunk = texts[i : i + batch]
+        asked = [t for t in chunk if t]          # an empty query (a gold claim with no pipeline claim) finds nothing
+        found = iter(search(asked, kmax * 2) if asked else [])
+        for t in chunk:
+            hits = next(found) if t else []
             ranked.append(_dedupe([h.passage.external_id or h.passage.id for h in hits])[:kmax])
         if progress:
             progress(min(i + batch, len(texts)), len(texts))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Sequence
 
 from claims.errors import InputError
 from claims.model import Span
@@ -35,6 +36,42 @@ def read_jsonl(path: str | Path) -> list[dict]:
                 raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}). Fix or remove that line.",
                                  code="FC104") from exc
     return rows
+
+
+def pair_gold_claims(article_text: str, sentences: Sequence[str], glosses: Sequence[str],
+                     claims: Sequence, embedder) -> tuple[list[list[int]], dict[int, int]]:
+    """Which produced claims stand for each gold claim of the seed: (for each gold claim the indices of the
+    produced claims whose span overlaps its source sentence, gold index -> the one produced claim paired with
+    it). Pairs are taken greedily by descending e5 cosine (query mode, cross-lingual) between the produced
+    claim and the gold claim's English gloss, each produced claim at most once, so two gold claims of one
+    sentence go to two different claims when the pipeline made them; a gold claim with no free overlapping
+    claim left takes its closest one (the pipeline merged it with another). Without glosses, or without
+    produced claims, nothing is paired (the caller falls back to the overlapping ones)."""
+    import numpy as np
+
+    overlapping: list[list[int]] = []
+    for sentence in sentences:
+        start = article_text.find(sentence)
+        idx: list[int] = []
+        if start >= 0:
+            gspan = Span(start, start + len(sentence))
+            idx = [i for i, c in enumerate(claims) if c.span.overlaps(gspan)]
+        overlapping.append(idx)
+    if not claims or not all(glosses):
+        return overlapping, {}
+    vv = np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32)
+    gv = np.asarray(embedder.queries(list(glosses)), dtype=np.float32)
+    cand = sorted(((float(vv[i] @ gv[gi]), gi, i) for gi, idx in enumerate(overlapping) for i in idx), reverse=True)
+    paired: dict[int, int] = {}
+    used: set[int] = set()
+    for _, gi, i in cand:
+        if gi not in paired and i not in used:
+            paired[gi] = i
+            used.add(i)
+    for gi, idx in enumerate(overlapping):
+        if idx and gi not in paired:
+            paired[gi] = max(idx, key=lambda i: float(vv[i] @ gv[gi]))
+    return overlapping, paired
 
 
 def evaluate_seed(gold_path: str | Path, verdicts_path: str | Path, article_path: str | Path) -> dict:

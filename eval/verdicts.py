@@ -41,7 +41,7 @@ from typing import Callable, Sequence
 
 from claims.errors import FactcheckError
 from claims.model import Claim, Span
-from eval.seed import read_jsonl
+from eval.seed import pair_gold_claims, read_jsonl
 from eval.splits import held_out, reserved
 from sources.model import Hit, Passage
 from verdicts.model import Label
@@ -533,9 +533,8 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
     """The article checked end to end. A gold claim is matched to one verdict among those whose claim span
     overlaps its source sentence (a sentence often holds several claims): the one whose claim is closest to
     the gold claim's English gloss by e5 cosine (query mode, cross-lingual); without a gloss, the majority
-    label. A gold claim that no verdict overlaps counts as NOT_ENOUGH_EVIDENCE (confidence 0.5)."""
-    import numpy as np
-
+    label (eval.seed.pair_gold_claims). A gold claim that no verdict overlaps counts as NOT_ENOUGH_EVIDENCE
+    (confidence 0.5)."""
     from claims.read import read_articles
     from verdicts.pipeline import check_article
 
@@ -543,23 +542,13 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
     result = check_article(article, retriever, prov, k=max(k, 8), config=cfg, verifier=verifier)
     verdicts = list(result.verdicts)
     facts["produced_claims"] = len(verdicts)
-    emb = retriever.embedder
     glosses = [g.gloss for g in eset.claims]
-    vv = np.asarray(emb.queries([v.claim.text for v in verdicts]), dtype=np.float32) if verdicts else None
-    gv = np.asarray(emb.queries(glosses), dtype=np.float32) if all(glosses) and verdicts else None
-    overlapping: list[list[int]] = []
-    for g in eset.claims:
-        start = article.text.find(g.text)
-        idx: list[int] = []
-        if start >= 0:
-            gspan = Span(start, start + len(g.text))
-            idx = [i for i, v in enumerate(verdicts) if v.claim.span.overlaps(gspan)]
-        overlapping.append(idx)
-    paired = _pair_by_cosine(overlapping, vv, gv) if gv is not None else {}
+    overlapping, paired = pair_gold_claims(article.text, [g.text for g in eset.claims], glosses,
+                                           [v.claim for v in verdicts], retriever.embedder)
     uncovered = 0
     for gi, g in enumerate(eset.claims):
         idx = overlapping[gi]
-        if idx and gv is not None:
+        if idx and paired:
             best_i = paired[gi]
             best, conf = verdicts[best_i].label.value, verdicts[best_i].confidence
             basis = verdicts[best_i].basis
@@ -581,25 +570,8 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
     facts["k"] = max(k, 8)
     facts["matching"] = ("overlapping claims paired one to one with the gold English glosses by descending "
                          "embedder cosine (query mode); a gold claim left over takes its closest overlapping claim"
-                         if gv is not None else "majority label of the overlapping claims")
+                         if paired else "majority label of the overlapping claims")
     return out, facts
-
-
-def _pair_by_cosine(overlapping: list[list[int]], vv, gv) -> dict[int, int]:
-    """Gold claim -> verdict index. Pairs are taken greedily by descending cosine, each verdict at most once,
-    so two gold claims of one sentence go to two different claims when the pipeline made them; a gold claim
-    with no free overlapping verdict left takes its closest one (the pipeline merged it with another)."""
-    cand = sorted(((float(vv[i] @ gv[gi]), gi, i) for gi, idx in enumerate(overlapping) for i in idx), reverse=True)
-    paired: dict[int, int] = {}
-    used: set[int] = set()
-    for _, gi, i in cand:
-        if gi not in paired and i not in used:
-            paired[gi] = i
-            used.add(i)
-    for gi, idx in enumerate(overlapping):
-        if idx and gi not in paired:
-            paired[gi] = max(idx, key=lambda i: float(vv[i] @ gv[gi]))
-    return paired
 
 
 def fit_options(ap, default_sets: Sequence[str], default_limit: int | None, write_help: str):

@@ -203,8 +203,9 @@ def store_index(db, embedder, rebuild, threshold) -> None:
                    "climate-fever: climate-fever.jsonl). Default: the file in ../shared/data.")
 @click.option("--corpus", type=click.Path(dir_okay=False),
               help="The passages (seed: passages.jsonl; scifact: corpus.jsonl). Default: beside --gold.")
-@click.option("--query", type=click.Choice(["source", "en"]), default="source", show_default=True,
-              help="seed: query with the article's Norwegian sentence (source) or the English claim.")
+@click.option("--query", type=click.Choice(["source", "en", "claims"]), default="source", show_default=True,
+              help="seed: query with the article's Norwegian sentence (source), the English gold claim (en), or "
+                   "the claim the pipeline extracts from the article, paired with the gold claim (claims).")
 @click.option("--mode", "modes", multiple=True, type=click.Choice(["dense", "bm25", "hybrid"]),
               help="Retrieval mode(s) to measure (repeatable; default: all three).")
 @click.option("--db", type=click.Path(dir_okay=False),
@@ -221,6 +222,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
     \b
     Examples:
       factcheck eval retrieval --set seed
+      factcheck eval retrieval --set seed --query claims     # the claims the pipeline extracts
       factcheck eval retrieval --set scifact --gold ../shared/data/scifact/claims_dev.jsonl
       factcheck eval retrieval --set climate-fever --mode hybrid --out cf.json
     """
@@ -232,7 +234,8 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
 
     fusion = {k: v for k, v in (("rrf_k", rrf_k), ("w_bm25", w_bm25)) if v is not None}
     try:
-        full = load_set(set_name, gold=gold, corpus=corpus, query=query)
+        emb = get_embedder(embedder) if set_name == "seed" and query == "claims" else None
+        full = load_set(set_name, gold=gold, corpus=corpus, query=query, embedder=emb)
         rset = select_split(full, split)
         if tuple(modes) == ("bm25",) and not db:      # BM25 alone needs no store and no embedding
             from eval.retrieval import lexical_search
@@ -247,7 +250,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
                 Path(out).write_text(text + "\n", encoding="utf-8")
             click.echo(text)
             return
-        emb = get_embedder(embedder)
+        emb = emb or get_embedder(embedder)
         db = db or str(Path.home() / ".cache" / "factcheck" / f"eval-{set_name}-{full.fingerprint()}-"
                        f"{emb.name.replace('/', '_')}.duckdb")
         results = []

@@ -158,3 +158,54 @@ def test_matching_store_is_keyed_by_file_embedder_and_match_text_recipe(tmp_path
     assert matching_store_path(f, e5) != first
     f.write_text('{"vclaim_id": "v1", "vclaim": "Another claim.", "title": "T"}\n')
     assert matching_store_path(f, e5) not in (first,)
+
+
+def test_pairing_gives_each_gold_claim_its_own_overlapping_claim(hash_embedder):
+    from types import SimpleNamespace
+
+    from claims.model import Span
+    from eval.seed import pair_gold_claims
+
+    text = "Abbas is 88 and rules Gaza. Rain fell."
+    first = text.index("Abbas")
+    claims = [SimpleNamespace(text="Abbas is 88", span=Span(first, first + 11)),
+              SimpleNamespace(text="Abbas rules Gaza", span=Span(first + 16, first + 26))]
+    sentence = "Abbas is 88 and rules Gaza."
+    overlapping, paired = pair_gold_claims(text, [sentence, sentence, "Rain fell.", "Not there."],
+                                           ["Abbas rules Gaza", "Abbas is 88", "It rained", "x"], claims, hash_embedder)
+    assert overlapping == [[0, 1], [0, 1], [], []]
+    assert paired == {0: 1, 1: 0}                       # one to one, by the glosses
+    assert pair_gold_claims(text, [sentence], [""], claims, hash_embedder)[1] == {}   # no gloss: no pairing
+
+
+def test_an_empty_query_finds_nothing_and_counts_as_a_miss():
+    from eval.retrieval import RetrievalSet, evaluate_retrieval
+    from sources.model import Hit, Passage
+
+    p = Passage(text="t", external_id="x")
+    rset = RetrievalSet("s", "f", (p,), (RetrievalQuery("1", "q", frozenset({"x"})),
+                                         RetrievalQuery("2", "", frozenset({"x"}))))
+    asked = []
+
+    def search(texts, k):
+        asked.extend(texts)
+        return [[Hit(passage=p, score=1.0, rank=1, method="dense")] for _ in texts]
+
+    res = evaluate_retrieval(rset, search)
+    assert asked == ["q"] and res["recall@5"] == 0.5
+
+
+@pytest.mark.slow
+def test_seed_claims_query_is_what_the_pipeline_extracts(seed_dir, e5):
+    gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
+    if not gold.exists():
+        pytest.skip("shared seed gold not present")
+    source = seed_set(gold, seed_dir / "passages.jsonl")
+    s = seed_set(gold, seed_dir / "passages.jsonl", query="claims", embedder=e5)
+    assert [q.id for q in s.queries] == [q.id for q in source.queries]
+    article = (gold.parent / "article.md").read_text(encoding="utf-8")
+    asked = [q for q in s.queries if q.text]
+    assert len(asked) >= 30 and all(q.language for q in asked)
+    # each query is a claim taken from the article's sentence, not the sentence itself
+    assert sum(q.text != src.text for q, src in zip(s.queries, source.queries) if q.text) >= 10
+    assert all(q.text.split()[0].strip(",.").lower() in article.lower() for q in asked)
