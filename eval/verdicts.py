@@ -602,8 +602,8 @@ def evaluate(eset: EvalSet, *, verifier=None, per_claim: bool = False, **kwargs)
     report["gold_labels"] = dict(Counter(out.gold))
     report["seconds"] = round(time.perf_counter() - started, 1)
     if per_claim:
-        report["claims"] = [{"id": i, "gold": g, "label": p, "confidence": c}
-                            for i, g, p, c in zip(out.ids, out.gold, out.pred, out.confidence)]
+        report["claims"] = [{"id": i, "gold": g, "label": p, "confidence": c, "basis": b}
+                            for i, g, p, c, b in zip(out.ids, out.gold, out.pred, out.confidence, out.basis)]
     return report
 
 

