@@ -1,12 +1,14 @@
 """Fit the verdict aggregator (verdicts/aggregate.py) for one verifier, on the reserved fold only.
 
-    python -m eval.fit_aggregator --verifier bundled [--sets climate-fever,scifact,check-covid,averitec]
-                                  [--limit 400] [--data ../shared/data] [--write]
+    python -m eval.fit_aggregator --verifier bundled [--sets climate-fever,scifact,check-covid,averitec,vitaminc]
+                                  [--limit 1000] [--data ../shared/data] [--write]
 
 For every set it runs the same harness as `factcheck eval verdicts` (store built from the set's own evidence,
 claims retrieved, the verifier reading the on-topic hits) on the set's `aggregate` split: fold 1 of
 eval/splits.py, which the verifier's training never reads (SciFact and Check-COVID: fold 1 of their train
-files by claim id) and no evaluation figure uses. Each claim gives the aggregator's FEATURES and its gold label;
+files by claim id) and no evaluation figure uses; at most --limit claims a set (file order), which caps only
+VitaminC's large fold (its claims come with their own evidence, the pairs setting of `factcheck eval verdicts`).
+Each claim gives the aggregator's FEATURES and its gold label;
 a multinomial logistic regression (scikit-learn) is fitted with every set weighted equally. It prints the
 5-fold cross-validated accuracy per set on the fit data (claims grouped by set), and with --write saves the
 weights into verdicts/aggregator.json, keyed to the verifier's name@version (decide() uses it for that verifier
@@ -26,7 +28,10 @@ import numpy as np
 from eval.verdicts import fit_options, load_set, run_set, stderr_progress
 from verdicts.aggregate import AGGREGATOR_PATH, FEATURES, LABELS, Aggregator
 
-DEFAULT_SETS = ("climate-fever", "scifact", "check-covid", "averitec")
+# VitaminC joined on 2026-11-29: without it the aggregator had seen only retrieved evidence and read gold
+# evidence that it could not place as NOT_ENOUGH_EVIDENCE (docs/verdicts.md, "Aggregator fit").
+DEFAULT_SETS = ("climate-fever", "scifact", "check-covid", "averitec", "vitaminc")
+DEFAULT_LIMIT = 1000
 C = 1.0   # inverse regularisation strength of the logistic regression (scikit-learn's default)
 
 
@@ -95,7 +100,7 @@ def cross_validate(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = fit_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), DEFAULT_SETS, None,
+    ap = fit_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), DEFAULT_SETS, DEFAULT_LIMIT,
                      "write the fit into verdicts/aggregator.json")
     ap.add_argument("--out", default=str(AGGREGATOR_PATH), help="where --write puts it")
     args = ap.parse_args(argv)

@@ -154,3 +154,22 @@ def test_a_label_against_every_verifier_reading_is_flagged_for_review(tmp_path, 
     agreeing = decide(claim("The talks between Fatah and Hamas took place in Beijing"),
                       [hit(sup, 0.87)], provenance=PROV, config=CFG, verifier=FakeVerifier({sup: (0.8, 0.1, 0.1)}))
     assert not any(r.startswith(VERIFIER_AGAINST) for r in agreeing.review.reasons)
+
+
+def test_gate_tuning_cross_validates_and_keeps_the_rules_labels():
+    from eval.tune_gate import cross_validated_accuracy
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(200):
+        label = ("SUPPORTED", "REFUTED")[i % 2]
+        x = rng.normal(0, 0.3, len(FEATURES))
+        x[FEATURES.index("max_sup")] += 1.0 if label == "SUPPORTED" else 0.0
+        x[FEATURES.index("max_ref")] += 1.0 if label == "REFUTED" else 0.0
+        rule = i % 10 == 0                       # a rule decided, wrongly: its label is kept, not the aggregator's
+        rows.append(("a" if i < 100 else "b", x, label, "CONFLICTING" if rule else "", "rule" if rule else "verifier"))
+    acc = cross_validated_accuracy(rows, {"a", "b"})
+    assert 0.85 <= acc["a"] <= 0.9 and 0.85 <= acc["b"] <= 0.9     # separable, less the 10 % rule claims
+    assert acc["mean"] == round((acc["a"] + acc["b"]) / 2, 3)
+    only_a = cross_validated_accuracy(rows, {"a"})                   # b predicted by a fit on a alone
+    assert set(only_a) == {"a", "b", "mean"}
