@@ -91,8 +91,11 @@ def _pipeline_queries(article_path: Path, records: list[dict], embedder) -> tupl
                          "give an embedder.", code="FC210")
     article = read_articles(_need_file(article_path))[0]
     claims = claims_of(article)
-    _, paired = pair_gold_claims(article.text, [r.get("source_span_no") or "" for r in records],
-                                 [r.get("claim_en") or "" for r in records], claims, embedder)
+    overlapping, paired = pair_gold_claims(article.text, [r.get("source_span_no") or "" for r in records],
+                                           [r.get("claim_en") or "" for r in records], claims, embedder)
+    for i, idx in enumerate(overlapping):     # gold without English glosses: the sentence's first claim
+        if idx and i not in paired:
+            paired[i] = idx[0]
     texts = [claims[paired[i]].text if i in paired else "" for i in range(len(records))]
     langs = [claims[paired[i]].language if i in paired else "" for i in range(len(records))]
     return texts, langs
