@@ -237,6 +237,25 @@ def test_exclusive_claim_without_stated_exclusivity_is_neutral():
     assert r.explanation == "claim says only/alone; this source does not state exclusivity"
 
 
+def test_exclusivity_said_about_something_else_is_neutral():
+    c = claim(NORWAY, exclusive=True, entities=["Norway"])
+    r = rules.check(c, passage("The first talks were held in Oslo. Norway recognised the Palestinian unity "
+                               "government. Only the EU waited."))
+    assert r.stance is Stance.NEUTRAL and "about something else" in r.explanation
+    nameless = claim("Lockdown measures alone reduced infections in households", exclusive=True)
+    assert rules.check(nameless, passage("Stealth transmission plays only a minor role.")).stance is Stance.NEUTRAL
+    r = rules.check(nameless, passage("Households saw fewer infections. Lockdown measures alone reduced "
+                                      "infections in households, the study found."))
+    assert r.stance is Stance.SUPPORTS                         # no names: the sentence restates the claim
+
+
+def test_norwegian_claim_finds_exclusivity_about_its_participant_in_english():
+    c = claim("Norge var alene i Vesten om å anerkjenne samlingsregjeringen", exclusive=True, entities=["Norge"],
+              language="nb")
+    r = rules.check(c, passage("Norway, the only Western country to normalise ties, said it would resume aid."))
+    assert r.stance is Stance.SUPPORTS
+
+
 def test_non_exclusive_claim_gets_no_exclusivity_rule():
     c = claim("Norway recognised the unity government", entities=["Norway"])
     assert rules.check(c, passage("Norway was the only Western country to recognise it.")) is None

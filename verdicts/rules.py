@@ -28,7 +28,7 @@ from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_da
 from sources.model import Passage
 from verdicts.model import Stance
 
-RULES_VERSION = "verdicts.rules.v4"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated undated figures
+RULES_VERSION = "verdicts.rules.v5"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated undated figures; v5: exclusivity said about the claim
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
 STRONG = 0.9          # the source's value lies inside (or outside) the claim's range outright
@@ -555,16 +555,38 @@ def exclusivity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if denied and ckind == "only" and (not claim.entities or _names_match(_names_in(claim), passage.text)):
         return RuleResult(Stance.REFUTES, EXCLUSIVE_SUPPORT, "exclusivity",
                           f"{says}; this source says {denied.group(0)!r}", source_value=denied.group(0))
-    marker = exclusivity_marker(passage.text, passage.language)
+    marker = _exclusivity_about(claim, passage)
     if marker and (ckind == "first" or _exclusive_kind(marker) == "only"):
         return RuleResult(Stance.SUPPORTS, EXCLUSIVE_SUPPORT, "exclusivity",
                           f"{says}; this source also states exclusivity ({marker!r})", source_value=marker)
+    elsewhere = None if marker else exclusivity_marker(passage.text, passage.language)
+    if elsewhere:
+        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
+                          f"{says}; this source says {elsewhere!r} about something else", source_value=elsewhere)
     if marker:
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
                           f"{says}; this source says {marker!r}, which does not establish that no other did",
                           source_value=marker)
     return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
                       f"{says}; this source does not state exclusivity")
+
+
+def _exclusivity_about(claim: Claim, passage: Passage) -> str | None:
+    """The exclusivity word of the passage's first sentence that states it about the claim: the sentence
+    names one of the claim's participants (with English exonyms) or, for a claim without names, repeats at
+    least RESTATES of its content words. An "only" or "first" elsewhere in the passage is about something else
+    ("The first cases ...", "plays only a minor role")."""
+    names = _names_in(claim)
+    keys = _content_keys(claim.text)
+    for sentence, _ in _sentences(passage.text):
+        marker = exclusivity_marker(sentence, passage.language)
+        if not marker:
+            continue
+        if names and _names_match(names, sentence):
+            return marker
+        if not names and keys and len(keys & _content_keys(sentence)) >= RESTATES * len(keys):
+            return marker
+    return None
 
 
 def _same_at(a: DateMention, b: DateMention, precision: Precision) -> bool:
