@@ -77,14 +77,16 @@ def fit(X: np.ndarray, y: list[str], sets: list[str], verifier_key: str, info: d
     return Aggregator(verifier_key, LABELS, FEATURES, mean, scale, coef, intercept, info)
 
 
-def cross_validate(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5) -> dict:
-    """Accuracy per set when each fifth of the fit data is predicted by a fit on the other four fifths."""
+def cross_validated_predictions(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5,
+                                fit_sets=None) -> list[str]:
+    """Each claim's label from an aggregator fitted without its fifth of the fit data (on the claims of
+    fit_sets only, when given); "" for a claim whose fold could not be fitted."""
     from eval.splits import fold
 
     pred = [""] * len(y)
     part = [fold(f"aggregate-cv:{s}:{i}", folds) for i, s in enumerate(sets)]
     for f in range(folds):
-        train = [i for i in range(len(y)) if part[i] != f]
+        train = [i for i in range(len(y)) if part[i] != f and (fit_sets is None or sets[i] in fit_sets)]
         test = [i for i in range(len(y)) if part[i] == f]
         if not test or len({y[i] for i in train}) < 2:
             continue
@@ -92,6 +94,12 @@ def cross_validate(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5)
         for i in test:
             p = agg.proba(X[i])
             pred[i] = max(p, key=lambda lab: p[lab])
+    return pred
+
+
+def cross_validate(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5) -> dict:
+    """Accuracy per set when each fifth of the fit data is predicted by a fit on the other four fifths."""
+    pred = cross_validated_predictions(X, y, sets, folds)
     out = {}
     for s in dict.fromkeys(sets):
         idx = [i for i in range(len(y)) if sets[i] == s]

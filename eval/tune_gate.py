@@ -4,7 +4,7 @@
 
 For each gate value every set's `aggregate` split (eval/splits.py fold 1; at most --limit claims a set) is run
 as `factcheck eval verdicts` runs it, with the gate set to that value, and the aggregator is refitted in 5-fold
-cross-validation on those claims (eval.fit_aggregator.fit, folds as eval.fit_aggregator.cross_validate). A
+cross-validation on those claims (eval.fit_aggregator.cross_validated_predictions). A
 claim an exact rule decides keeps the rule's label. Prints end-to-end accuracy per set and the mean, for the
 aggregator fitted on all the sets and on the sets without VitaminC (whose claims come with their own
 evidence). Nothing is written: put the chosen value in verdicts/thresholds.json and refit the aggregator
@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, fit
-from eval.splits import fold
+from eval.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, cross_validated_predictions
 from eval.verdicts import DATA, load_set, run_set
 
 
@@ -39,19 +38,11 @@ def collect(gate: float, verifier, names, *, data: Path, limit: int, k: int = 5)
 
 def cross_validated_accuracy(rows: list[tuple], fit_sets, folds: int = 5) -> dict[str, float]:
     """Per set: the rule's label where a rule decided, else the label of an aggregator fitted (on fit_sets'
-    rows) without the claim's fifth."""
+    rows) without the claim's fifth (eval.fit_aggregator.cross_validated_predictions)."""
     X = np.asarray([r[1] for r in rows], dtype=np.float64)
     y = [r[2] for r in rows]
     sets = [r[0] for r in rows]
-    part = [fold(f"aggregate-cv:{s}:{i}", folds) for i, s in enumerate(sets)]
-    pred = [""] * len(y)
-    for f in range(folds):
-        train = [i for i in range(len(y)) if part[i] != f and sets[i] in fit_sets]
-        agg = fit(X[train], [y[i] for i in train], [sets[i] for i in train], "", {})
-        for i in range(len(y)):
-            if part[i] == f:
-                p = agg.proba(X[i])
-                pred[i] = max(p, key=lambda lab: p[lab])
+    pred = cross_validated_predictions(X, y, sets, folds, fit_sets=fit_sets)
     out = {}
     for s in dict.fromkeys(sets):
         idx = [i for i in range(len(y)) if sets[i] == s]
