@@ -47,6 +47,8 @@ class RetrievalSet:
         h = hashlib.sha256()
         for p in self.passages:
             h.update(p.id.encode())
+            if p.context:                # a titled store is another store (stores without context keep their name)
+                h.update(("\0" + p.context).encode())
         return h.hexdigest()[:12]
 
 
@@ -144,6 +146,15 @@ def climate_fever_set(path: str | Path | None = None, *, gold: str = "labelled")
         if ids:
             queries.append(RetrievalQuery(str(rec["claim_id"]), rec["claim"], frozenset(ids), "en"))
     return RetrievalSet("climate-fever", str(path), tuple(by_text.values()), tuple(queries))
+
+
+def titled(rset: RetrievalSet) -> RetrievalSet:
+    """The set with each passage read after its source title, as `store ingest --title-context` stores it."""
+    from dataclasses import replace
+
+    from sources.ingest import with_title_context
+
+    return replace(rset, passages=tuple(with_title_context(p) for p in rset.passages))
 
 
 SPLITS = ("all", "tune", "held-out")
@@ -272,7 +283,7 @@ def lexical_search(rset: RetrievalSet):
 
     passages = {p.id: p for p in rset.passages}
     ordered = list(passages.values())
-    index = LexicalIndex.from_texts([p.id for p in ordered], [p.text for p in ordered], [p.language for p in ordered])
+    index = LexicalIndex.from_texts([p.id for p in ordered], [p.indexed_text for p in ordered], [p.language for p in ordered])
     langs = {q.text: q.language for q in rset.queries}
 
     def search(texts, k):

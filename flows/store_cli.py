@@ -57,7 +57,11 @@ def _progress():
 @click.option("--replace", is_flag=True,
               help="Passage files: retire the passages an earlier version of the same file held and this one "
                    "does not (documents and facts always replace their earlier versions).")
-def store_ingest(files, db, embedder, strict, kind, replace) -> None:
+@click.option("--title-context", is_flag=True,
+              help="Passages and documents: embed and index each passage after its source title (for sentences "
+                   "of titled articles, e.g. an encyclopedia, that do not name their subject). The stored text "
+                   "and ids do not change; passages already stored keep their vectors.")
+def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> None:
     """Load reference material into the store, embedding each passage once.
 
     \b
@@ -76,6 +80,7 @@ def store_ingest(files, db, embedder, strict, kind, replace) -> None:
     Examples:
       factcheck store ingest data/seed/passages.jsonl --db store.duckdb
       factcheck store ingest reports/*.md factchecks.jsonld facts.csv --db store.duckdb
+      factcheck store ingest wiki-sentences.jsonl --title-context --db store.duckdb
     """
     from sources.embed import get_embedder
     from sources.ingest import ingest_file
@@ -89,7 +94,7 @@ def store_ingest(files, db, embedder, strict, kind, replace) -> None:
                 with _progress() as bar:
                     task_id = bar.add_task(f"embedding {Path(path).name}", total=None)
                     result = ingest_file(
-                        st, path, emb, kind=kind, strict=strict, replace=replace,
+                        st, path, emb, kind=kind, strict=strict, replace=replace, title_context=title_context,
                         progress=lambda done, total: bar.update(task_id, completed=done, total=total))
                 report = result.report
                 for row in report.rejected:
@@ -216,7 +221,11 @@ def store_index(db, embedder, rebuild, threshold) -> None:
               help="Which queries (eval/splits.py by query id): tune = folds 1-4, held-out = fold 0.")
 @click.option("--rrf-k", type=int, default=None, help="Hybrid fusion: k of 1/(k + rank) (default: the tuned one).")
 @click.option("--w-bm25", type=float, default=None, help="Hybrid fusion: weight of the BM25 ranking (default: tuned).")
-def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, split, rrf_k, w_bm25) -> None:
+@click.option("--title-context", is_flag=True,
+              help="Build the store as `store ingest --title-context` would: each passage embedded and indexed "
+                   "after its source title (a separate cached store).")
+def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, split, rrf_k, w_bm25,
+                   title_context) -> None:
     """Recall@k and MRR of gold evidence passages (any gold passage in the top k).
 
     \b
@@ -225,10 +234,11 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
       factcheck eval retrieval --set seed --query claims     # the claims the pipeline extracts
       factcheck eval retrieval --set scifact --gold ../shared/data/scifact/claims_dev.jsonl
       factcheck eval retrieval --set climate-fever --mode hybrid --out cf.json
+      factcheck eval retrieval --set climate-fever --title-context --split held-out
     """
     import numpy as np
 
-    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path
+    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path, titled
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
 
@@ -236,12 +246,15 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
     try:
         emb = get_embedder(embedder) if set_name == "seed" and query == "claims" else None
         full = load_set(set_name, gold=gold, corpus=corpus, query=query, embedder=emb)
+        if title_context:
+            full = titled(full)
         rset = select_split(full, split)
         if tuple(modes) == ("bm25",) and not db:      # BM25 alone needs no store and no embedding
             from eval.retrieval import lexical_search
 
             res = evaluate_retrieval(rset, lexical_search(rset), batch=256)
-            res.update({"mode": "bm25", "query": query if set_name == "seed" else "claim", "index": "bm25 (no store)"})
+            res.update({"mode": "bm25", "query": query if set_name == "seed" else "claim", "index": "bm25 (no store)",
+                        "title_context": title_context})
             _err(f"{set_name} bm25: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
                  f"MRR {res.get('mrr')} over {res['queries']} queries")
             report = {"set": set_name, "results": [res]}
@@ -274,7 +287,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
                     np.stack([qv[x] for x in ts]), k=k, texts=ts,
                     languages=[langs[x] or "" for x in ts] if all(langs[x] for x in ts) else None), batch=256)
                 res.update({"mode": mode, "query": query if set_name == "seed" else "claim",
-                            "index": retriever.index_kind, "split": split})
+                            "index": retriever.index_kind, "split": split, "title_context": title_context})
                 if mode == "hybrid":
                     res.update({"rrf_k": retriever.rrf_k, "w_bm25": retriever.w_bm25})
                 _err(f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "

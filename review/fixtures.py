@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sources.store import Store, now
+from sources.store import PASSAGE_COLUMNS, Store, now
 
 
 def check_into_store(store: Store, article_paths, embedder, *, reuse=None, k: int = 8) -> str:
@@ -87,14 +87,14 @@ def synthetic_flagged(store: Store, n: int, *, claims_per_article: int = 20, pas
         passages.append((f"p-bench-{p:05d}", None, f"Officials counted {1000 + p + 7} people in the district. "
                          "The count was published on 30 April 2024.", "en", f"https://source.example/{p}",
                          f"Source {p}", "source.example", None, None, None, None, None, None, "bench",
-                         "load-bench", created))
+                         "load-bench", created, None))
     with store.transaction() as con:
         con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
         con.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
         con.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", verdicts)
         con.executemany("INSERT INTO evidence_links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", links)
         con.executemany(
-            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({', '.join('?' * 17)}) ON CONFLICT DO NOTHING",
             passages)
     store.finish_run(run_id)
     return run_id

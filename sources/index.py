@@ -24,6 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from claims.errors import StoreError
+from sources.model import indexed_text
 from sources.store import EMBED_DIM, Store
 
 EXACT_MAX = 50_000          # above this many passages, search an approximate (faiss) index
@@ -366,8 +367,8 @@ class LexicalIndex:
                 pass
         started = time.perf_counter()
         res = store.con.execute(
-            "SELECT passage_id, text, coalesce(language, '') FROM passages ORDER BY passage_id").fetchall()
-        index = cls.from_texts([r[0] for r in res], [r[1] for r in res], [r[2] for r in res])
+            "SELECT passage_id, text, coalesce(language, ''), context FROM passages ORDER BY passage_id").fetchall()
+        index = cls.from_texts([r[0] for r in res], [indexed_text(r[1], r[3]) for r in res], [r[2] for r in res])
         model, ids = index.bm25, index.ids
         index.fingerprint, index.build_seconds = fp, time.perf_counter() - started
         if save and lex is not None and len(ids) > 2_000:

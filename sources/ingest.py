@@ -68,6 +68,7 @@ def passage_from_record(rec: dict) -> Passage:
         language=str(rec.get("language") or ""),
         quote_type=str(rec.get("quote_type") or ""),
         external_id=str(rec.get("id") or ""),
+        context=str(rec.get("context") or "").strip(),
     )
 
 
@@ -111,6 +112,7 @@ def ingest_passages(
     *,
     strict: bool = False,
     progress: Progress | None = None,
+    title_context: bool = False,
 ) -> IngestReport:
     """Embed and store the passages in path that the store does not hold yet."""
     path = Path(path)
@@ -118,7 +120,7 @@ def ingest_passages(
     return load_passages(
         store, passages, embedder, source_path=str(path),
         source_hash=hashlib.sha256(path.read_bytes()).hexdigest(), rejected=rejected, strict=strict,
-        progress=progress,
+        progress=progress, title_context=title_context,
     )
 
 
@@ -152,6 +154,17 @@ def embed_texts(embedder: Embedder, texts: list[str], progress: Progress | None 
     return np.concatenate(chunks)
 
 
+def with_title_context(p: Passage) -> Passage:
+    """The passage read under its source title, unless it has a context already or no title (or its
+    text begins with the title, as a title-and-abstract passage does)."""
+    from dataclasses import replace
+
+    title = p.source_title.strip()
+    if p.context or not title or p.text.startswith(title):
+        return p
+    return replace(p, context=title)
+
+
 def load_passages(
     store: Store,
     passages: list[Passage],
@@ -164,8 +177,13 @@ def load_passages(
     kind: str = "passages",
     progress: Progress | None = None,
     on_load=None,
+    title_context: bool = False,
 ) -> IngestReport:
     """Embed and store the passages the store does not hold yet, in one transaction.
+
+    title_context: each passage is embedded and indexed after its source title (`Passage.context`), for
+    sentences of titled articles that do not name their subject; its text and id stay as they are, so a
+    passage already stored keeps the vector it was stored with.
 
     on_load(load_id), when given, runs inside the transaction after the rows are written (for
     format-specific bookkeeping such as documents and their history).
@@ -176,13 +194,15 @@ def load_passages(
             f"{source_path}: no passages in the file. Each line needs a JSON object with 'text'.", code="FC101"
         )
     check_embed_model(store, embedder)
+    if title_context:
+        passages = [with_title_context(p) for p in passages]
     unique: dict[str, Passage] = {}
     for p in passages:
         unique.setdefault(p.id, p)
     existing = store.existing_passage_ids(list(unique))
     new = [p for pid, p in unique.items() if pid not in existing]
     skipped = len(passages) - len(new)
-    vectors = embed_texts(embedder, [p.text for p in new], progress)
+    vectors = embed_texts(embedder, [p.indexed_text for p in new], progress)
     with store.transaction():
         load_id = store.begin_load(kind, source_path, source_hash, embedder.name)
         store.insert_passages(new, vectors, embedder.name, load_id)
@@ -291,8 +311,8 @@ def document_passages(path: str | Path) -> tuple[list[Passage], dict]:
     return passages, info
 
 
-def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progress: Progress | None = None
-                    ) -> LoadResult:
+def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progress: Progress | None = None,
+                    title_context: bool = False) -> LoadResult:
     """Load a document as passages. The same version again adds nothing; a new version replaces the
     passages the old one held and this one does not (they move to retired_passages)."""
     from sources.store import now
@@ -328,14 +348,15 @@ def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progr
              [p.id for p in passages], info["text"], load_id, now()])
 
     report = load_passages(store, passages, embedder, source_path=str(path), source_hash=info["version_hash"],
-                           kind="document", progress=progress, on_load=on_load)
+                           kind="document", progress=progress, on_load=on_load, title_context=title_context)
     return LoadResult("document", report, retired=holder.get("retired", 0))
 
 
 def ingest_file(store: Store, path: str | Path, embedder: Embedder, *, kind: str = "auto", strict: bool = False,
-                replace: bool = False, progress: Progress | None = None) -> LoadResult:
+                replace: bool = False, progress: Progress | None = None, title_context: bool = False) -> LoadResult:
     """Load one file of any supported kind. replace (passage files): passages that earlier versions
-    of the same file held and this one does not are retired (documents and facts always replace)."""
+    of the same file held and this one does not are retired (documents and facts always replace).
+    title_context (passages and documents): see load_passages."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} not found. Check the path.", code="FC106")
@@ -344,13 +365,14 @@ def ingest_file(store: Store, path: str | Path, embedder: Embedder, *, kind: str
     kind = detect_kind(path) if kind == "auto" else kind
     ensure_store_tables(store)
     if kind == "passages":
-        report = ingest_passages(store, path, embedder, strict=strict, progress=progress)
+        report = ingest_passages(store, path, embedder, strict=strict, progress=progress,
+                                 title_context=title_context)
         retired = 0
         if replace:
             retired = retire_missing_from_file(store, path, report.load_id)
         return LoadResult(kind, report, retired=retired)
     if kind == "document":
-        return ingest_document(store, path, embedder, progress=progress)
+        return ingest_document(store, path, embedder, progress=progress, title_context=title_context)
     if kind == "facts":
         from sources.facts import ingest_facts
 
@@ -445,6 +467,7 @@ def store_summary(store: Store) -> dict:
         "languages": dict(s.languages), "embed_models": list(s.embed_models), "loads": s.loads,
         "runs": s.runs, "verdicts": s.verdicts,
     }
+    out["with_context"] = one("SELECT count(*) FROM passages WHERE context IS NOT NULL")   # --title-context
     out["publishers"] = dict(store.con.execute(
         "SELECT coalesce(publisher, '?'), count(*) FROM passages GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10").fetchall())
     lo, hi, undated = store.con.execute(

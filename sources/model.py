@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from claims.model import Span, content_hash
 
 
+def indexed_text(text: str, context: str | None) -> str:
+    """A passage's text as retrieval embeds and indexes it: after its context, when it has one."""
+    return f"{context}: {text}" if context else text
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A piece of reference text with its provenance. The id is a hash of its content and source."""
@@ -22,10 +27,17 @@ class Passage:
     span: Span | None = None         # where the text sits in its source document, when known
     external_id: str = ""            # the id the file gave it ("P001")
     id: str = ""
+    context: str = ""                # read with the text when embedding and indexing (e.g. its article's title)
 
     def __post_init__(self):
         if not self.id:
             object.__setattr__(self, "id", "p-" + content_hash(self.source_url, self.text))
+
+    @property
+    def indexed_text(self) -> str:
+        """What retrieval embeds and indexes: the text, after its context when it has one. A sentence of an
+        encyclopedia article ("It is the largest ...") is found by what its title says it is about."""
+        return indexed_text(self.text, self.context)
 
     @property
     def published_bounds(self) -> tuple[dt.date, dt.date] | None:

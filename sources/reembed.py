@@ -16,6 +16,7 @@ import numpy as np
 
 from claims.errors import StoreError
 from sources.embed import Embedder
+from sources.model import indexed_text
 from sources.store import EMBED_DIM, Store
 
 Progress = Callable[[int, int], None]
@@ -36,7 +37,7 @@ def reembed_store(store: Store, embedder: Embedder, *, batch: int = 64, progress
         raise StoreError(f"{store.path} is open read-only; re-embedding writes to it.", code="FC320")
     previous = tuple(m for m in store.embed_models() if m != embedder.name)
     rows = store.con.execute(
-        "SELECT passage_id, text FROM passages WHERE embed_model IS DISTINCT FROM ? ORDER BY passage_id",
+        "SELECT passage_id, text, context FROM passages WHERE embed_model IS DISTINCT FROM ? ORDER BY passage_id",
         [embedder.name],
     ).fetchall()
     unchanged = store.con.execute(
@@ -45,7 +46,7 @@ def reembed_store(store: Store, embedder: Embedder, *, batch: int = 64, progress
     ids = [r[0] for r in rows]
     chunks = []
     for i in range(0, len(rows), batch):
-        chunks.append(np.asarray(embedder.passages([r[1] for r in rows[i : i + batch]]), dtype=np.float32))
+        chunks.append(np.asarray(embedder.passages([indexed_text(r[1], r[2]) for r in rows[i : i + batch]]), dtype=np.float32))
         if progress:
             progress(min(i + batch, len(rows)), len(rows))
     vectors = np.concatenate(chunks) if chunks else np.zeros((0, EMBED_DIM), np.float32)

@@ -28,10 +28,9 @@ import numpy as np
 
 from claims.errors import InputError, ModelError
 from sources.embed import Embedder, mixed_models_message
-from claims.model import Span
 from claims.normalise import normalise_language
-from sources.model import Hit, Passage
-from sources.store import Store
+from sources.model import Hit
+from sources.store import PASSAGE_READ, Store, passage_from_row
 
 MODES = ("dense", "bm25", "hybrid")
 # The mode `Retriever(store, embedder)` and `factcheck check` use unless told otherwise
@@ -424,19 +423,12 @@ class Retriever:
         ids = [self._index.ids[r] for r, _ in scored]
         if not ids:
             return []
-        cols = ("SELECT passage_id, external_id, text, language, source_url, source_title, publisher, published, "
-                "published_raw, quote_type, span_start, span_end, load_id FROM passages WHERE passage_id IN ")
+        cols = f"SELECT {PASSAGE_READ} FROM passages WHERE passage_id IN "
         if all(_SAFE_ID.match(i) for i in ids):      # literal keys let DuckDB use the primary-key index
             rows = self.store.con.execute(cols + "(" + ", ".join(f"'{i}'" for i in ids) + ")").fetchall()
         else:
             rows = self.store.con.execute(cols + "(" + ", ".join("?" * len(ids)) + ")", ids).fetchall()
-        found = {}
-        for r in rows:
-            span = Span(r[10], r[11]) if r[10] is not None and r[11] is not None else None
-            found[r[0]] = (Passage(
-                text=r[2], source_url=r[4] or "", source_title=r[5] or "", publisher=r[6] or "", published=r[7],
-                published_raw=r[8] or "", language=r[3] or "", quote_type=r[9] or "", span=span,
-                external_id=r[1] or "", id=r[0]), r[12])
+        found = {r[0]: passage_from_row(r) for r in rows}
         out = []
         for pid, (_, score) in zip(ids, scored):
             if pid in found:

@@ -22,6 +22,20 @@ from claims.model import Span
 from sources.model import Hit, Passage
 
 EMBED_DIM = 384
+PASSAGE_COLUMNS = ("passage_id, external_id, text, language, source_url, source_title, publisher, published, "
+                   "published_raw, quote_type, span_start, span_end, embedding, embed_model, load_id, created_at, "
+                   "context")
+
+PASSAGE_READ = ("passage_id, external_id, text, language, source_url, source_title, publisher, published, "
+                "published_raw, quote_type, span_start, span_end, load_id, context")
+
+
+def passage_from_row(r) -> tuple[Passage, str]:
+    """(the Passage, the load id that wrote it) from a row selected as PASSAGE_READ."""
+    span = Span(r[10], r[11]) if r[10] is not None and r[11] is not None else None
+    return Passage(text=r[2], source_url=r[4] or "", source_title=r[5] or "", publisher=r[6] or "",
+                   published=r[7], published_raw=r[8] or "", language=r[3] or "", quote_type=r[9] or "",
+                   span=span, external_id=r[1] or "", id=r[0], context=r[13] or ""), r[12]
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -209,13 +223,13 @@ class Store:
                 p.id, p.external_id or None, p.text, p.language or None, p.source_url or None,
                 p.source_title or None, p.publisher or None, p.published, p.published_raw or None,
                 p.quote_type or None, p.span.start if p.span else None, p.span.end if p.span else None,
-                vec.astype(np.float32).tolist(), embed_model, load_id, created,
+                vec.astype(np.float32).tolist(), embed_model, load_id, created, p.context or None,
             )
             for p, vec in zip(passages, vectors)
         ]
         if rows:
             self.con.executemany(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({', '.join('?' * 17)})", rows
             )
 
     def passage_vectors(self, embed_model: str) -> tuple[list[str], np.ndarray]:
@@ -234,21 +248,9 @@ class Store:
         if not ids:
             return {}
         rows = self.con.execute(
-            "SELECT passage_id, external_id, text, language, source_url, source_title, publisher, published, "
-            "published_raw, quote_type, span_start, span_end, load_id FROM passages "
-            "WHERE passage_id IN (SELECT unnest(?))",
-            [list(ids)],
+            f"SELECT {PASSAGE_READ} FROM passages WHERE passage_id IN (SELECT unnest(?))", [list(ids)]
         ).fetchall()
-        out = {}
-        for r in rows:
-            span = Span(r[10], r[11]) if r[10] is not None and r[11] is not None else None
-            p = Passage(
-                text=r[2], source_url=r[4] or "", source_title=r[5] or "", publisher=r[6] or "",
-                published=r[7], published_raw=r[8] or "", language=r[3] or "", quote_type=r[9] or "",
-                span=span, external_id=r[1] or "", id=r[0],
-            )
-            out[r[0]] = (p, r[12])
-        return out
+        return {r[0]: passage_from_row(r) for r in rows}
 
     def hits(self, scored: Iterable[tuple[str, float]], method: str = "dense") -> list[Hit]:
         """Turn (passage_id, score) pairs, best first, into Hits with their passages."""
