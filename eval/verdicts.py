@@ -90,9 +90,17 @@ class EvalSet:
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()
-        for p in sorted({p.id for p in self.passages}):
-            h.update(p.encode())
+        for pid, context in sorted({(p.id, p.context) for p in self.passages}):
+            h.update(pid.encode())
+            if context:                  # a titled store is another store (stores without context keep their name)
+                h.update(("\0" + context).encode())
         return h.hexdigest()[:12]
+
+    def titled(self) -> "EvalSet":
+        """The set with each store passage read after its source title (`store ingest --title-context`)."""
+        from sources.ingest import with_title_context
+
+        return dataclasses.replace(self, passages=tuple(with_title_context(p) for p in self.passages))
 
     def limited(self, n: int | None, *, shrink_store: bool = False) -> "EvalSet":
         """The first n claims (file order). The store keeps only the evidence of those claims where the store is
@@ -406,16 +414,21 @@ def store_path(eset: EvalSet, work: str | Path, embedder_spec: str) -> Path:
 
 def build_store(eset: EvalSet, db: str | Path, embedder, progress: Progress | None = None):
     """The store of the set's passages (reused when db already holds them: ingest is idempotent)."""
+    from claims.errors import FactcheckError
     from sources.ingest import load_passages
     from sources.store import Store
 
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     want = {p.id for p in eset.passages}
     if Path(db).exists():   # complete already: open it read-only, so that several evaluations can share it
-        ro = Store(str(db), read_only=True)
-        if len(ro.existing_passage_ids(list(want))) == len(want):
-            return ro
-        ro.close()
+        try:
+            ro = Store(str(db), read_only=True)
+        except FactcheckError:          # locked by a writer, or its schema needs migrating (the open below does)
+            ro = None
+        if ro is not None:
+            if len(ro.existing_passage_ids(list(want))) == len(want):
+                return ro
+            ro.close()
     store = Store(str(db))
     have = store.existing_passage_ids(list(want))
     if len(have) < len(want):

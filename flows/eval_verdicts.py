@@ -56,9 +56,12 @@ def _progress():
 @click.option("--scifact-corpus", type=click.Choice(["cited", "full"]), default="cited", show_default=True,
               help="SciFact store: the abstracts the split cites, or all 5,183.")
 @click.option("--per-claim", is_flag=True, help="Add every claim's gold, label and confidence to --out.")
+@click.option("--title-context", is_flag=True,
+              help="Build the data set's store as `store ingest --title-context` would (passages embedded and "
+                   "indexed after their source title; a separate cached store).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
 def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embedder, k, limit, work_dir,
-                  scifact_corpus, per_claim, out_path) -> None:
+                  scifact_corpus, per_claim, title_context, out_path) -> None:
     """Score verdicts end to end: evidence retrieved from a store, labels against gold.
 
     Prints accuracy, macro-F1, per-label precision / recall / F1, the confusion matrix and the
@@ -84,6 +87,8 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
             options = {"corpus": scifact_corpus} if dataset == "scifact" else {}
             eset = load_set(dataset, data_dir, split, **options)
         eset = eset.limited(limit)
+        if title_context:
+            eset = eset.titled()
         verifier = None
         if verifier_spec and verifier_spec.strip().lower() != "none":
             try:
@@ -102,7 +107,8 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     report["options"] = {"dataset": dataset, "claims": claims_path, "db": db, "split": eset.split,
-                         "verifier": verifier_spec, "embedder": embedder, "k": k, "limit": limit}
+                         "verifier": verifier_spec, "embedder": embedder, "k": k, "limit": limit,
+                         "title_context": title_context}
     click.echo(format_report(report))
     if out_path:
         Path(out_path).parent.mkdir(parents=True, exist_ok=True)

@@ -149,3 +149,27 @@ def test_cli_end_to_end_on_a_real_data_set(tmp_path):
     assert report["store_passages"] == 347
     assert sum(sum(row.values()) for row in report["confusion"].values()) == 6
     assert list(Path(tmp_path / "work").glob("check-covid-*.duckdb"))
+
+
+def test_a_cached_eval_store_of_an_older_schema_is_migrated_not_refused(tmp_path, hash_embedder):
+    """The harness's own cached stores (~/.cache/factcheck/eval) outlive upgrades: an older one is
+    migrated and reused, with nothing re-embedded."""
+    from eval.verdicts import EvalClaim, EvalSet, build_store
+    from sources.model import Passage
+    from sources.store import SCHEMA_VERSION, Store
+
+    eset = EvalSet("t", "all", "src", (EvalClaim("c1", "Polar bears hunt seals.", "SUPPORTED"),),
+                   (Passage(text="Polar bears hunt seals on the sea ice.", source_url="https://example.org/a"),))
+    db = tmp_path / "t.duckdb"
+    build_store(eset, db, hash_embedder).close()
+    with Store(str(db)) as st:                      # as a store of schema v7 was
+        st.con.execute("ALTER TABLE passages DROP COLUMN context")
+        st.con.execute("DELETE FROM schema_version WHERE version = 8")
+        loads = st.con.execute("SELECT count(*) FROM loads").fetchone()[0]
+    store = build_store(eset, db, hash_embedder)
+    try:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.con.execute("SELECT count(*) FROM loads").fetchone()[0] == loads
+        assert store.con.execute("SELECT count(*) FROM passages").fetchone()[0] == 1
+    finally:
+        store.close()
