@@ -39,8 +39,9 @@ def load_vclaims(store, claims_path: str | Path, embedder, progress=None) -> lis
     from sources.prior import ingest_prior_checks, read_checkthat_vclaims
 
     checks, rejected = read_checkthat_vclaims(claims_path)
-    have = store.con.execute("SELECT count(*) FROM prior_checks WHERE source_format = 'checkthat'").fetchone()[0]
-    if have < len({c.id for c in checks}):
+    have, unfilled = store.con.execute("SELECT count(*), count(*) FILTER (WHERE summary IS NULL) FROM prior_checks "
+                                       "WHERE source_format = 'checkthat'").fetchone()
+    if have < len({c.id for c in checks}) or unfilled:      # unfilled: stored before schema v8 (no summary yet)
         digest = hashlib.sha256(Path(claims_path).read_bytes()).hexdigest()
         ingest_prior_checks(store, checks, embedder, source_path=str(claims_path), source_hash=digest,
                             rejected=rejected, progress=progress)

@@ -230,6 +230,7 @@ def ensure_store_tables(store: Store) -> None:
 
         sql = (resources.files("sources") / "migrations" / "004_store.sql").read_text(encoding="utf-8")
         store.con.execute(sql)
+        store.con.execute("ALTER TABLE prior_checks ADD COLUMN IF NOT EXISTS summary VARCHAR")   # as v8 adds it
 
 
 def detect_kind(path: str | Path) -> str:

@@ -45,6 +45,7 @@ class PriorCheck:
     external_id: str = ""
     source_format: str = ""
     id: str = ""
+    summary: str = ""                # the fact-check's standfirst; indexed for BM25 (bm25_text), not embedded
     score: float = 0.0               # cosine with the claim asked about (when found by a search)
     rank: int = 0
     load_id: str = ""
@@ -62,6 +63,16 @@ class PriorCheck:
         if self.title and self.title.strip().lower() not in self.claim_text.lower():
             return f"{self.claim_text} {self.title}"
         return self.claim_text
+
+    @property
+    def bm25_text(self) -> str:
+        """What BM25 indexes: the match text and the summary (it restates the claim in other words; in the
+        embedded text it did not help, docs/store.md)."""
+        return bm25_text(self.match_text, self.summary)
+
+
+def bm25_text(match_text: str, summary: str | None) -> str:
+    return f"{match_text} {summary}" if summary and summary.strip().lower() not in match_text.lower() else match_text
 
 
 # -- ratings ------------------------------------------------------------------------------------
@@ -166,6 +177,7 @@ def check_from_claimreview(cr: dict) -> PriorCheck:
         review_date=parse_date_value(str(cr.get("datePublished") or "")[:10]),
         language=str(lang),
         title=str(cr.get("name") or cr.get("headline") or ""),
+        summary=str(cr.get("description") or "").strip() if isinstance(cr.get("description"), str) else "",
         source_format="claimreview",
     )
 
@@ -276,6 +288,7 @@ def read_checkthat_vclaims(path: str | Path) -> tuple[list[PriorCheck], list[Rej
             continue
         good.append(PriorCheck(
             claim_text=text, title=str(rec.get("title") or ""), external_id=str(rec.get("vclaim_id") or ""),
+            summary=str(rec.get("subtitle") or "").strip(),
             review_date=parse_date_value(str(rec.get("date") or "")) if rec.get("date") else None,
             claimant=str(rec.get("author") or ""), source_format="checkthat", language="en",
             url=f"snopes:{rec.get('vclaim_id')}",
@@ -310,14 +323,15 @@ def insert_prior_checks(store: Store, checks: Sequence[PriorCheck], vectors: np.
     rows = [
         (c.id, c.claim_text, c.rating or None, c.label or None, c.url or None, c.publisher or None,
          c.claimant or None, c.claim_date, c.review_date, c.language or None, c.title or None,
-         c.external_id or None, c.source_format or None, v.astype(np.float32).tolist(), embed_model, load_id, created)
+         c.external_id or None, c.source_format or None, v.astype(np.float32).tolist(), embed_model, load_id, created,
+         c.summary)
         for c, v in zip(checks, vectors)
     ]
     if rows:
         store.con.executemany(
             "INSERT INTO prior_checks (check_id, claim_text, rating, label, url, publisher, claimant, claim_date, "
-            "review_date, language, title, external_id, source_format, embedding, embed_model, load_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "review_date, language, title, external_id, source_format, embedding, embed_model, load_id, created_at, "
+            "summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, source_path: str, source_hash: str,
@@ -348,9 +362,13 @@ def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, sou
             if progress:
                 progress(min(i + 64, len(texts)), len(texts))
         vecs = np.concatenate(chunks)
+    unfilled = [(c.summary, cid) for cid, c in unique.items() if cid in have]
     with store.transaction():
         load_id = store.begin_load("prior_checks", source_path, source_hash, embedder.name)
         insert_prior_checks(store, new, vecs, embedder.name, load_id)
+        if unfilled:     # checks stored before schema v8 get their summary; nothing else about them changes
+            store.con.executemany("UPDATE prior_checks SET summary = ? WHERE check_id = ? AND summary IS NULL",
+                                  unfilled)
         store.finish_load(load_id, added=len(new), skipped=len(checks) - len(new), rejected=len(rejected))
     return IngestReport(path=source_path, load_id=load_id, embed_model=embedder.name, added=len(new),
                         skipped=len(checks) - len(new), rejected=tuple(rejected))
@@ -381,10 +399,10 @@ class PriorMatcher:
             return
         res = self.store.con.execute(
             "SELECT check_id, claim_text, rating, label, url, publisher, claimant, claim_date, review_date, "
-            "language, title, external_id, source_format, load_id, embedding FROM prior_checks "
+            "language, title, external_id, source_format, load_id, summary, embedding FROM prior_checks "
             "WHERE embed_model = ? ORDER BY check_id", [self.embedder.name]).fetchall()
-        self._rows = [r[:14] for r in res]
-        self._matrix = (np.asarray([r[14] for r in res], dtype=np.float32) if res
+        self._rows = [r[:15] for r in res]
+        self._matrix = (np.asarray([r[15] for r in res], dtype=np.float32) if res
                         else np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32))
         if self.mode != "dense" and res:
             import bm25s
@@ -396,8 +414,8 @@ class PriorMatcher:
 
     @staticmethod
     def _text(r) -> str:
-        title = r[10] or ""
-        return f"{r[1]} {title}" if title and title.strip().lower() not in r[1].lower() else r[1]
+        """A stored row's PriorCheck.bm25_text."""
+        return PriorCheck(claim_text=r[1], title=r[10] or "", summary=r[14] or "", id=r[0]).bm25_text
 
     def __len__(self) -> int:
         self.warm_up()
@@ -466,7 +484,8 @@ class PriorMatcher:
         return PriorCheck(
             claim_text=r[1], rating=r[2] or "", label=r[3] or "", url=r[4] or "", publisher=r[5] or "",
             claimant=r[6] or "", claim_date=r[7], review_date=r[8], language=r[9] or "", title=r[10] or "",
-            external_id=r[11] or "", source_format=r[12] or "", id=r[0], load_id=r[13] or "", score=score, rank=rank)
+            external_id=r[11] or "", source_format=r[12] or "", id=r[0], load_id=r[13] or "", score=score, rank=rank,
+            summary=r[14] or "")
 
 
 def find_prior_checks(store: Store, claim_texts: Sequence[str], embedder, *, k: int = 3,
