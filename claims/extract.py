@@ -1,4 +1,4 @@
-"""Atomic claims from an article's sentences: rule-based and transparent ("claims.rules.v3").
+"""Atomic claims from an article's sentences: rule-based and transparent ("claims.rules.v4").
 
 Each non-heading sentence is split into clauses (:func:`split_clauses`: coordinated clauses and
 verb phrases, the shared subject prefixed), and each clause into atomic claims by
@@ -43,7 +43,7 @@ __all__ = ["EXTRACTOR", "Clause", "extract_claims", "split_clauses", "find_entit
 
 RULES_CHECKWORTHY_THRESHOLD = 0.5   # the rule score from which a claim counts as check-worthy (decide's checkworthy_min)
 
-EXTRACTOR = "claims.rules.v3"
+EXTRACTOR = "claims.rules.v4"
 
 # --------------------------------------------------------------------------------------------
 # word lists
@@ -682,6 +682,25 @@ def _contact_antecedent(text: str, sent: Sentence, piece: Piece, entities, ctx: 
     return max(cands, key=lambda c: c[0])[1] if cands else None
 
 
+def _with_contact_groups(text: str, piece: Piece, bare: str, contact_de: dict) -> tuple[str, tuple[Span, ...]]:
+    """A piece's text with each contact relative's "de" inside it replaced by the group it was resolved to
+    ("regjeringen de dannet" -> "regjeringen Hamas dannet"), and the groups' spans; unchanged when none is."""
+    used: list[Span] = []
+    for de, group in contact_de.items():
+        if not any(sp.contains(de) for sp in piece.spans):
+            continue
+        # the words around "de" identify it in the piece's text (the same words may not stand anywhere else)
+        left = re.search(r"[\w-]+\s+$", text[:de.start])
+        right = re.match(r"\s+[\w-]+", text[de.end:])
+        if not left or not right:
+            continue
+        phrase = left.group() + text[de.start:de.end] + right.group()
+        if bare.count(phrase) == 1:
+            bare = bare.replace(phrase, left.group() + group.text + right.group())
+            used.append(group.span)
+    return bare, tuple(used)
+
+
 def _main_verb_end(text: str, span: Span, lang: str) -> int | None:
     words = _words(text[span.start : span.end])
     fi = _finite_index([w.group() for w in words], lang)
@@ -802,17 +821,24 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
             if cl.subject and cl.subject_span is None:
                 base = Piece((cl.subject, cl.span), "clause")
             base = _cut_ages(base, age_phrases, text)
-            for piece in _decompose(text, base, lang):
-                raw = piece_text(text, piece)
-                bare = _DISCOURSE.sub("", raw)  # "However, X" -> "X"
+            pieces = _decompose(text, base, lang)
+            contact_de: dict[Span, Mention] = {}     # a contact relative's "de" -> the group it stands for
+            for piece in pieces:
                 if piece.kind == "contact":  # "... regjeringen de dannet": "de" is the nearest group named before
                     group = _contact_antecedent(text, sent, piece, entities, ctx, lang)
+                    if group is not None:
+                        contact_de[piece.spans[0]] = group
+            for piece in pieces:
+                raw = piece_text(text, piece)
+                bare = _DISCOURSE.sub("", raw)  # "However, X" -> "X"
+                if piece.kind == "contact":
+                    group = contact_de.get(piece.spans[0])
                     if group is None:
                         continue
                     bare = group.text + bare[2:]
                     used_group: tuple[Span, ...] = (group.span,)
-                else:
-                    used_group = ()
+                else:   # the clause that holds it says the same: "nektet å anerkjenne regjeringen Hamas dannet"
+                    bare, used_group = _with_contact_groups(text, piece, bare, contact_de)
                 ctext, used = resolve(bare[:1].upper() + bare[1:] if bare != raw else bare, ctx, lang)
                 used = used + used_group
                 if not ctext or ctext in seen or len(_words(ctext)) < 2:

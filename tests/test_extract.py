@@ -57,7 +57,7 @@ def test_every_span_is_exact_and_metadata_is_set(seed):
         added = {"er", "is", "var", "was", "i", "in", "år", "years", "old", "det", "ble", "there"}
         for w in re.findall(r"[^\W\d_]+|\d+", c.text.lower()):
             assert w in drawn or w in added, (w, c.text)
-        assert c.extractor == EXTRACTOR == "claims.rules.v3"
+        assert c.extractor == EXTRACTOR == "claims.rules.v4"
         assert c.anchor_date == PUBLISHED and c.language == "nb"
         assert 0.0 <= c.checkworthy <= 1.0
         for m in (*c.quantities, *c.dates):
@@ -195,6 +195,19 @@ def test_quotes_dates_and_entities(seed):
     assert "Ismail Haniyeh" in cs[2].entities
 
 
+def test_a_contact_relatives_group_is_named_in_the_clause_that_holds_it_too():
+    body = ("Venstre vant valget i kommunen i 2023. Høyre kritiserte likevel Venstre og nektet å støtte "
+            "budsjettet de presenterte i fjor.")
+    texts = {c.text: c for c in extract_claims("t", body, _sentences(body), language="nb", published=PUBLISHED)}
+    assert "Venstre presenterte budsjettet i fjor" in texts                       # the relative, as before
+    held = texts["Høyre nektet å støtte budsjettet Venstre presenterte i fjor."]   # not "... budsjettet de ..."
+    assert any(body[sp.start:sp.end] == "Venstre" for sp in held.sources)
+    # no group to stand for "de": the clause is left as it is
+    body2 = "Høyre nektet å støtte budsjettet de presenterte i fjor."
+    texts2 = [c.text for c in extract_claims("t", body2, _sentences(body2), language="nb", published=PUBLISHED)]
+    assert "Høyre nektet å støtte budsjettet de presenterte i fjor." in texts2
+
+
 def test_vp_coordination_gets_the_subject(seed):
     body, _, claims = seed
     cs = _claims_in(claims, "USA, EU og Israel", body)
@@ -204,15 +217,17 @@ def test_vp_coordination_gets_the_subject(seed):
         "EU ser imidlertid på Hamas som en terroristorganisasjon",
         "Israel ser imidlertid på Hamas som en terroristorganisasjon",
         "Hamas dannet regjeringen",  # the contact relative "regjeringen de dannet", "de" = "gruppen" = Hamas
-        "USA nektet å anerkjenne regjeringen de dannet.",
-        "EU nektet å anerkjenne regjeringen de dannet.",
-        "Israel nektet å anerkjenne regjeringen de dannet.",
+        "USA nektet å anerkjenne regjeringen Hamas dannet.",   # the clause holding it says so too
+        "EU nektet å anerkjenne regjeringen Hamas dannet.",
+        "Israel nektet å anerkjenne regjeringen Hamas dannet.",
     ]
     assert all(c.type is ClaimType.ENTITY_ATTRIBUTE for c in cs[:3])
     hamas = body.index("Hamas vant valget")
     assert Span(hamas, hamas + 5) in cs[0].sources  # the claim links to the antecedent of "gruppen"
-    assert body[cs[5].sources[0].start : cs[5].sources[0].end] == "EU"
-    assert cs[5].entities == ("EU",)
+    # the clause's sources: its own words, and the mention of Hamas that "de" (via "gruppen") stands for
+    assert [body[sp.start:sp.end] for sp in cs[5].sources] == ["Hamas", "EU", "nektet å anerkjenne regjeringen de dannet."]
+    assert cs[5].sources[0] == Span(hamas, hamas + 5)
+    assert cs[5].entities == ("EU", "Hamas")
 
 
 def _doc(sentences: list[str], headings: frozenset[str] = frozenset()) -> tuple[str, list[Sentence]]:
