@@ -42,10 +42,11 @@ def pair_gold_claims(article_text: str, sentences: Sequence[str], glosses: Seque
                      claims: Sequence, embedder) -> tuple[list[list[int]], dict[int, int]]:
     """Which produced claims stand for each gold claim of the seed: (for each gold claim the indices of the
     produced claims whose span overlaps its source sentence, gold index -> the one produced claim paired with
-    it). Pairs are taken greedily by descending e5 cosine (query mode, cross-lingual) between the produced
-    claim and the gold claim's English gloss, each produced claim at most once, so two gold claims of one
-    sentence go to two different claims when the pipeline made them; a gold claim with no free overlapping
-    claim left takes its closest one (the pipeline merged it with another). Without glosses, or without
+    it). The pairs are the one-to-one assignment with the largest total e5 cosine (query mode, cross-lingual)
+    between produced claims and the gold claims' English glosses, among claims overlapping the gold claim's
+    sentence (as many gold claims paired as can be), so two gold claims of one sentence go to two different
+    claims when the pipeline made them; a gold claim with no free overlapping claim left takes its closest
+    one (the pipeline merged it with another). Without glosses, or without
     produced claims, nothing is paired (the caller falls back to the overlapping ones)."""
     import numpy as np
 
@@ -59,15 +60,17 @@ def pair_gold_claims(article_text: str, sentences: Sequence[str], glosses: Seque
         overlapping.append(idx)
     if not claims or not all(glosses):
         return overlapping, {}
+    from scipy.optimize import linear_sum_assignment
+
     vv = np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32)
     gv = np.asarray(embedder.queries(list(glosses)), dtype=np.float32)
-    cand = sorted(((float(vv[i] @ gv[gi]), gi, i) for gi, idx in enumerate(overlapping) for i in idx), reverse=True)
-    paired: dict[int, int] = {}
-    used: set[int] = set()
-    for _, gi, i in cand:
-        if gi not in paired and i not in used:
-            paired[gi] = i
-            used.add(i)
+    # one to one, the pairing with the largest total cosine (pairs outside a gold claim's sentence not allowed)
+    allowed = np.zeros((len(glosses), len(claims)), dtype=bool)
+    for gi, idx in enumerate(overlapping):
+        allowed[gi, idx] = True
+    weight = np.where(allowed, 1.0 + gv @ vv.T, 0.0)      # any allowed pair outweighs leaving a gold claim out
+    paired: dict[int, int] = {int(gi): int(i) for gi, i in zip(*linear_sum_assignment(weight, maximize=True))
+                              if allowed[gi, i]}
     for gi, idx in enumerate(overlapping):
         if idx and gi not in paired:
             paired[gi] = max(idx, key=lambda i: float(vv[i] @ gv[gi]))

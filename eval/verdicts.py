@@ -544,8 +544,8 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
 
 def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: dict):
     """The article checked end to end. A gold claim is matched to one verdict among those whose claim span
-    overlaps its source sentence (a sentence often holds several claims): the one whose claim is closest to
-    the gold claim's English gloss by e5 cosine (query mode, cross-lingual); without a gloss, the majority
+    overlaps its source sentence (a sentence often holds several claims), one to one, by e5 cosine (query mode,
+    cross-lingual) to the gold claims' English glosses (the pairing with the largest total); without a gloss, the majority
     label (eval.seed.pair_gold_claims). A gold claim that no verdict overlaps counts as NOT_ENOUGH_EVIDENCE
     (confidence 0.5)."""
     from claims.read import read_articles
@@ -581,8 +581,9 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
         out.basis.append(basis)
     facts["gold_not_covered"] = uncovered
     facts["k"] = max(k, 8)
-    facts["matching"] = ("overlapping claims paired one to one with the gold English glosses by descending "
-                         "embedder cosine (query mode); a gold claim left over takes its closest overlapping claim"
+    facts["matching"] = ("overlapping claims paired one to one with the gold English glosses, the pairing with "
+                         "the largest total embedder cosine (query mode); a gold claim left over takes its closest "
+                         "overlapping claim"
                          if paired else "majority label of the overlapping claims")
     return out, facts
 

@@ -178,6 +178,27 @@ def test_pairing_gives_each_gold_claim_its_own_overlapping_claim(hash_embedder):
     assert pair_gold_claims(text, [sentence], [""], claims, hash_embedder)[1] == {}   # no gloss: no pairing
 
 
+def test_pairing_maximises_the_total_similarity_not_the_first_best_pair():
+    """Greedy pairing would give claim X to gold B (0.95, the best single pair) and leave gold A with Y (0.5);
+    the assignment with the largest total gives A X and B Y (0.9 + 0.8)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from claims.model import Span
+    from eval.seed import pair_gold_claims
+
+    vectors = {"gloss A": [1.0, 0.0], "gloss B": [0.0, 1.0], "claim X": [0.9, 0.95], "claim Y": [0.5, 0.8]}
+    emb = SimpleNamespace(queries=lambda texts: np.asarray([vectors[t] for t in texts], dtype=np.float32))
+    text = "One sentence with two claims in it."
+    claims = [SimpleNamespace(text="claim X", span=Span(0, 12)), SimpleNamespace(text="claim Y", span=Span(13, 35))]
+    _, paired = pair_gold_claims(text, [text, text], ["gloss A", "gloss B"], claims, emb)
+    assert paired == {0: 0, 1: 1}
+    # three gold claims, two claims: the one left over takes its closest claim
+    _, paired = pair_gold_claims(text, [text, text, text], ["gloss A", "gloss B", "gloss B"], claims, emb)
+    assert sorted(paired) == [0, 1, 2] and len({paired[0], paired[1], paired[2]}) == 2
+
+
 def test_an_empty_query_finds_nothing_and_counts_as_a_miss():
     from eval.retrieval import RetrievalSet, evaluate_retrieval
     from sources.model import Hit, Passage
