@@ -153,6 +153,26 @@ def test_train_cli_end_to_end_and_reproducible(data, tmp_path):
     assert sha[0] == sha[1], "same data, seed and threads must give the same weights"
 
 
+def test_training_on_pairs_given_by_the_caller(data, tmp_path):
+    """A caller's own pairs (e.g. relevance pairs for a reranker probe): trained on exactly those, no held-out
+    stance measurement, and the card says where the pairs came from."""
+    from eval.pairs import Pair
+    from verdicts.entail import get_verifier
+    from verdicts.train_verifier import TrainOptions, train_verifier
+
+    pairs = [Pair(f"claim {i} about polar bears", f"passage {i} " + ("about polar bears" if i % 2 else "on tax law"),
+                  "supports" if i % 2 else "neutral", "probe", str(i), False) for i in range(24)]
+    res = train_verifier(TrainOptions(data=str(data), out=str(tmp_path / "rel"), max_pairs=20, epochs=1, depth=3,
+                                      layers=1, seed=1), pairs=pairs)
+    card = res.card
+    assert card["pairs_trained"] == 20 and card["held_out"] == {} and card["cross_lingual_seed"] == {}
+    assert card["data"] == {"probe": {"pairs": 20, "available": 20, "stances": {"supports": 10, "refutes": 0,
+                                                                                "neutral": 10}}}
+    assert card["trained_on"].startswith("pairs given by the caller")
+    assert "pairs given by the caller" in (tmp_path / "rel" / "MODEL_CARD.md").read_text()
+    assert get_verifier(f"dir:{tmp_path / 'rel'}").predict(["a claim"], ["a passage"]).shape == (1, 3)
+
+
 def test_train_cli_reports_errors_in_one_line(tmp_path):
     from flows.cli import cli
 

@@ -245,10 +245,29 @@ def _predict_with(bottom: E5Bottom, top, opts: TrainOptions, claims: list[str], 
     return out
 
 
-def train_verifier(opts: TrainOptions, progress: Progress | None = None) -> TrainResult:
-    """Train, measure on the held-out pairs, and write the artifact + model card into opts.out."""
+def pair_stats(pairs: Sequence[Pair], available: dict[str, int] | None = None) -> dict[str, dict]:
+    """Per source set: pairs, how many were available, and the stance counts (the model card's data table)."""
+    out: dict[str, dict] = {}
+    for p in pairs:
+        s = out.setdefault(p.source, {"pairs": 0, "available": (available or {}).get(p.source, 0),
+                                      "stances": {st: 0 for st in STANCES}})
+        s["pairs"] += 1
+        s["stances"][p.stance] += 1
+    for s in out.values():
+        s["available"] = s["available"] or s["pairs"]
+    return out
+
+
+def train_verifier(opts: TrainOptions, progress: Progress | None = None,
+                   pairs: Sequence[Pair] | None = None) -> TrainResult:
+    """Train, measure on the held-out pairs, and write the artifact + model card into opts.out.
+
+    pairs: train on these (the first opts.max_pairs) instead of the shared data's mixture, e.g. relevance pairs
+    for a reranker probe (eval.rerank_probe); the held-out stance measurement is then skipped (the caller
+    measures what the pairs are for) and the card says so."""
     data, out = Path(opts.data), Path(opts.out)
-    if not data.is_dir():
+    custom = pairs is not None
+    if not custom and not data.is_dir():
         raise TrainError(f"no data folder at {data}. Give the shared data sets with --data (e.g. ../shared/data).",
                          code="FC736")
     if not 1 <= opts.layers < opts.depth <= 12:
@@ -267,7 +286,11 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None) -> Trai
     random.seed(opts.seed)
     np.random.seed(opts.seed)
 
-    pairs, data_stats = _mix(data, opts.max_pairs, opts.seed, opts.exclude)
+    if custom:
+        pairs = list(pairs)[: opts.max_pairs]
+        data_stats = pair_stats(pairs)
+    else:
+        pairs, data_stats = _mix(data, opts.max_pairs, opts.seed, opts.exclude)
     if not pairs:
         raise TrainError(f"no training pairs found under {data}.", code="FC736")
     split = opts.depth - opts.layers
@@ -337,7 +360,7 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None) -> Trai
 
     # measure on the held-out side
     metrics = {}
-    evals = eval_pairs(data, opts.eval_scale)
+    evals = {} if custom else eval_pairs(data, opts.eval_scale)
     n_eval = sum(len(v) for v in evals.values())
     done = 0
     for name, ps in evals.items():
@@ -346,7 +369,7 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None) -> Trai
         done += len(ps)
         if progress:
             progress("measure", done, n_eval)
-    xling = cross_lingual(data, lambda c, e: _predict_with(bottom, top, opts, c, e))
+    xling = {} if custom else cross_lingual(data, lambda c, e: _predict_with(bottom, top, opts, c, e))
     elapsed = time.monotonic() - t0
 
     # write the artifact
@@ -376,6 +399,8 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None) -> Trai
         "pairs_trained": len(keep), "steps": step, "final_loss_mean_last_100": round(float(np.mean(losses[-100:])), 4)
         if losses else None,
         "data": data_stats, "held_out": metrics, "cross_lingual_seed": xling,
+        "trained_on": "pairs given by the caller (held-out stance metrics not measured)" if custom
+        else "the shared data's mixture",
         "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
                     "torch_threads": opts.threads, "torch": torch.__version__},
         "weights_bytes": (out / WEIGHTS_FILE).stat().st_size,
@@ -414,7 +439,8 @@ def model_card_markdown(card: dict) -> str:
         f"{card['pairs_trained']} pairs, {card['steps']} steps, mean loss of the last 100 steps "
         f"{card['final_loss_mean_last_100']}. Weights {card['weights_bytes'] / 1e6:.1f} MB.", "",
         "## Training data (train side only: the held-out fold of eval/splits.py, the dev files and the fold "
-        "reserved for the verdict aggregator are never trained on)", "",
+        "reserved for the verdict aggregator are never trained on)" if not card.get("trained_on", "").startswith("pairs")
+        else f"## Training data: {card['trained_on']}", "",
         "| set | pairs | of available | supports | refutes | neutral |", "|---|---:|---:|---:|---:|---:|",
     ]
     for name, s in card["data"].items():
