@@ -66,7 +66,7 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
 
     \b
     Accepts:
-      passages   .jsonl / .csv with 'text' (and id, source_url, source_title, published_date, language)
+      passages   .jsonl / .csv with 'text' (and id, source_url, source_title, published_date, language, context)
       documents  .md (front matter), .html, .txt: cut into passages that keep their spans
       fact-checks  ClaimReview JSON-LD (.json, .jsonld, .jsonl, .html), the AVeriTeC pool (.json),
                    CheckThat verified claims (.jsonl with vclaim)
