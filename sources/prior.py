@@ -362,11 +362,15 @@ def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, sou
             if progress:
                 progress(min(i + 64, len(texts)), len(texts))
         vecs = np.concatenate(chunks)
-    unfilled = [(c.summary, cid) for cid, c in unique.items() if cid in have]
+    # checks stored before schema v8 have no summary yet (NULL): only those are updated
+    unset = {r[0] for r in store.con.execute(
+        "SELECT check_id FROM prior_checks WHERE summary IS NULL AND check_id IN (SELECT unnest(?))",
+        [sorted(have)]).fetchall()} if have else set()
+    unfilled = [(unique[cid].summary, cid) for cid in sorted(unset)]
     with store.transaction():
         load_id = store.begin_load("prior_checks", source_path, source_hash, embedder.name)
         insert_prior_checks(store, new, vecs, embedder.name, load_id)
-        if unfilled:     # checks stored before schema v8 get their summary; nothing else about them changes
+        if unfilled:     # nothing else about those checks changes
             store.con.executemany("UPDATE prior_checks SET summary = ? WHERE check_id = ? AND summary IS NULL",
                                   unfilled)
         store.finish_load(load_id, added=len(new), skipped=len(checks) - len(new), rejected=len(rejected))
