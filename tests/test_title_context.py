@@ -73,6 +73,9 @@ def test_a_rows_own_context_is_used_and_wins_over_the_title(tmp_path, hash_embed
         _, _, context, vec = stored(st)["S1"]
     assert context == "Ursus maritimus"
     assert np.allclose(vec, hash_embedder.passages(["Ursus maritimus: " + ROWS[0]["text"]])[0], atol=1e-6)
+    with Store(str(tmp_path / "noflag.duckdb")) as st:      # a row's context needs no flag (nightly loads)
+        ingest_passages(st, tmp_path / "p.jsonl", hash_embedder)
+        assert stored(st)["S1"][2] == "Ursus maritimus"
 
 
 def test_with_title_context_leaves_passages_that_already_start_with_their_title():
