@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -43,7 +44,6 @@ def rerank(n: int, rel: np.ndarray, how) -> list[int]:
 def relevance_model(out: str, queries, hits, text_of: dict[str, str]) -> str:
     """Train the relevance reranker into out unless it is there (see the module's docstring)."""
     import random
-    from pathlib import Path
 
     from eval.pairs import Pair
     from verdicts.train_verifier import TrainOptions, train_verifier
@@ -74,8 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--relevance-model", metavar="DIR",
                     help="rerank with a relevance model trained into DIR (climate-fever only; see above)")
     args = ap.parse_args(argv)
-
-    from pathlib import Path
 
     from eval.retrieval import titled
     from sources.embed import get_embedder

@@ -46,9 +46,7 @@ class RetrievalSet:
     def fingerprint(self) -> str:
         h = hashlib.sha256()
         for p in self.passages:
-            h.update(p.id.encode())
-            if p.context:                # a titled store is another store (stores without context keep their name)
-                h.update(("\0" + p.context).encode())
+            h.update(p.store_key.encode())   # a titled store is another store; stores without context keep their name
         return h.hexdigest()[:12]
 
 
@@ -223,22 +221,35 @@ def store_path(rset: RetrievalSet, embedder) -> str:
                f"{embedder.name.replace('/', '_')}.duckdb")
 
 
+def open_if_complete(db: str | Path, is_complete: Callable) -> "Store | None":
+    """An evaluation's cached store opened read-only (so that several evaluations can read it at once) when
+    is_complete(store) says it holds everything; None when it is missing or incomplete, or cannot be opened
+    read-only (locked by a writer, or its schema needs migrating: the caller's writable open migrates it)."""
+    from claims.errors import FactcheckError
+    from sources.store import Store
+
+    if not Path(db).exists():
+        return None
+    try:
+        ro = Store(str(db), read_only=True)
+    except FactcheckError:
+        return None
+    if is_complete(ro):
+        return ro
+    ro.close()
+    return None
+
+
 def build_store(rset: RetrievalSet, db: str, embedder, progress: Callable[[int, int], None] | None = None):
     """A store holding the set's passages (reused when db already holds them: ingest is idempotent).
     A complete store is opened read-only, so that several evaluations can read it at once."""
-    from claims.errors import FactcheckError
     from sources.ingest import load_passages
     from sources.store import Store
 
-    if Path(db).exists():
-        try:
-            ro = Store(db, read_only=True)
-        except FactcheckError:          # locked by a writer, or its schema needs migrating
-            ro = None
-        if ro is not None:
-            if ro.con.execute("SELECT count(*) FROM passages").fetchone()[0] >= len({p.id for p in rset.passages}):
-                return ro
-            ro.close()
+    n = len({p.id for p in rset.passages})
+    ro = open_if_complete(db, lambda st: st.con.execute("SELECT count(*) FROM passages").fetchone()[0] >= n)
+    if ro is not None:
+        return ro
     store = Store(db)
     have = store.con.execute("SELECT count(*) FROM passages").fetchone()[0]
     if have < len({p.id for p in rset.passages}):

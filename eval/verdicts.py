@@ -90,10 +90,8 @@ class EvalSet:
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()
-        for pid, context in sorted({(p.id, p.context) for p in self.passages}):
-            h.update(pid.encode())
-            if context:                  # a titled store is another store (stores without context keep their name)
-                h.update(("\0" + context).encode())
+        for key in sorted({p.store_key for p in self.passages}):   # (titled: another store; else the same name)
+            h.update(key.encode())
         return h.hexdigest()[:12]
 
     def titled(self) -> "EvalSet":
@@ -414,21 +412,15 @@ def store_path(eset: EvalSet, work: str | Path, embedder_spec: str) -> Path:
 
 def build_store(eset: EvalSet, db: str | Path, embedder, progress: Progress | None = None):
     """The store of the set's passages (reused when db already holds them: ingest is idempotent)."""
-    from claims.errors import FactcheckError
+    from eval.retrieval import open_if_complete
     from sources.ingest import load_passages
     from sources.store import Store
 
     Path(db).parent.mkdir(parents=True, exist_ok=True)
     want = {p.id for p in eset.passages}
-    if Path(db).exists():   # complete already: open it read-only, so that several evaluations can share it
-        try:
-            ro = Store(str(db), read_only=True)
-        except FactcheckError:          # locked by a writer, or its schema needs migrating (the open below does)
-            ro = None
-        if ro is not None:
-            if len(ro.existing_passage_ids(list(want))) == len(want):
-                return ro
-            ro.close()
+    ro = open_if_complete(db, lambda st: len(st.existing_passage_ids(list(want))) == len(want))
+    if ro is not None:
+        return ro
     store = Store(str(db))
     have = store.existing_passage_ids(list(want))
     if len(have) < len(want):

@@ -40,6 +40,12 @@ class Passage:
         return indexed_text(self.text, self.context)
 
     @property
+    def store_key(self) -> str:
+        """The passage as retrieval holds it: its id, and its context when it has one (the same text under
+        a title is embedded differently). Caches of built stores key on it."""
+        return self.id + ("\0" + self.context if self.context else "")
+
+    @property
     def published_bounds(self) -> tuple[dt.date, dt.date] | None:
         """The first and last day the publication date may mean: one day when it is a date, the month or year
         when the source gives only that ("2018-11"), None when undated."""
