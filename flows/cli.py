@@ -315,7 +315,7 @@ def eval_seed(gold, verdicts_path, article) -> None:
 # so `factcheck --help` stays fast. Add one line per module here.
 def _register_commands() -> None:
     from flows.eval_claims import eval_claims; eval_group.add_command(eval_claims)  # noqa: E702
-    from flows.eval_verdicts import eval_verdicts; eval_group.add_command(eval_verdicts)  # noqa: E702
+    from flows.eval_verdicts import eval_articles, eval_verdicts; eval_group.add_command(eval_verdicts); eval_group.add_command(eval_articles)  # noqa: E501,E702
     from flows.gate import corrections, gate; cli.add_command(gate); cli.add_command(corrections)  # noqa: E702
     from flows.nightly_cli import nightly_cmd, nightly_history_cmd, serve_nightly_cmd; [cli.add_command(c) for c in (nightly_cmd, serve_nightly_cmd, nightly_history_cmd)]  # noqa: E501,E702
     from flows.models import models, reembed; cli.add_command(models); store.add_command(reembed)  # noqa: E702

