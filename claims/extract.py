@@ -192,7 +192,8 @@ def _is_quote(s: str, lang: str) -> bool:
     )
 
 
-_SPLIT = re.compile(r",\s+(?P<conj>og|men|and|but|while|whereas|mens)\s+|;\s+|,\s+", re.IGNORECASE)
+_SPLIT = re.compile(r",\s+(?P<conj>og|men|and|but|while|whereas|mens)\s+|;\s+|,\s+|\s(?P<bare>og|and)\s+",
+                    re.IGNORECASE)
 _VP_JOIN = re.compile(r"\s(?:og|and)\s+(?P<verb>[^\W\d_][\w'-]*)(?:\s+(?P<next>\w+))?", re.IGNORECASE)
 
 
@@ -206,6 +207,9 @@ def _split_ok(left: str, right_piece: str, kind: str, lang: str) -> bool:
         return False
     if _verbish(rw[0], lang):  # ", and served ...": a verb phrase sharing the subject (see _split_vp)
         return False
+    if kind == "bare":  # "A endte på 9.400 og B var 5.800": two figures, each with its own subject and verb
+        fi = _finite_index(rw[:5], lang)
+        return _has_numeral(left) and _has_numeral(right_piece) and fi is not None and 0 < fi <= 3
     if kind == "comma":  # asyndetic: "X er drept, store deler er bombet"
         if rw[0].lower() in _LEADING_ADVERBIALS:
             return False
@@ -229,8 +233,9 @@ def _verbish(word: str, lang: str) -> bool:
 def split_clauses(sentence: Sentence, language: str = "") -> list[Clause]:
     """Clauses of a sentence that state independent things (conservative; spans into the article).
 
-    Splits at ", og" / ", men" / ", and" / ", but" / "; " and at a bare comma when both sides have
-    their own finite verb (the right side not starting with a relative or subordinating word), and
+    Splits at ", og" / ", men" / ", and" / ", but" / "; ", at a bare "og" / "and" between two clauses that
+    each state a figure ("A endte på 9.400 og B var 5.800": one claim per figure), and at a bare comma when
+    both sides have their own finite verb (the right side not starting with a relative or subordinating word), and
     splits a coordinated verb phrase ("X har sittet ... og har siden nektet ...") prefixing the
     subject to the second claim's text. Quotes ("– ...", "..., sier X") are never split.
     """
@@ -246,7 +251,8 @@ def split_clauses(sentence: Sentence, language: str = "") -> list[Clause]:
         if m.start() < seg_start:
             continue
         nxt = next((c.start() for c in cands[n + 1 :] if c.start() > m.end()), len(s))
-        kind = "comma" if (m.group().startswith(",") and not m.group("conj")) else "conj"
+        kind = "bare" if m.group("bare") else (
+            "comma" if (m.group().startswith(",") and not m.group("conj")) else "conj")
         if _split_ok(s[seg_start : m.start()], s[m.end() : nxt], kind, lang):
             pieces.append((seg_start, m.start()))
             seg_start = m.end()

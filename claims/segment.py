@@ -57,6 +57,9 @@ _BULLET = re.compile(r"^[ \t]*[-*+•][ \t]+")
 _QUOTE_DASH = re.compile(r"^[ \t]*[–—][ \t]+")
 _FINAL_PUNCT = ".!?…:;,\"'»”’)]"
 _ORDINAL_END = re.compile(r"(?:^|[\s(])\d{1,2}\.$")
+# A sentence that ends in a number written with a thousands point or a decimal comma ("var 5.800. Innvandringen
+# ..."): syntok reads the final point as part of the number. Such a number is never an ordinal.
+_NUMBER_END = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+\.(?=\s+[\"«“]?[A-ZÆØÅ])|(?<![\w.,])\d+,\d+\.(?=\s+[\"«“]?[A-ZÆØÅ])")
 _FIRST_WORD = re.compile(r"\w+", re.UNICODE)
 
 _MAX_HEADING_WORDS = 12
@@ -75,6 +78,10 @@ def split_sentences(text: str, language: str = "") -> list[Sentence]:
         if heading is not None:
             sentences.append(_sentence(text, heading, paragraph, is_heading=True))
             continue
+        sub = _subhead_line(text, bstart, bend)
+        if sub is not None:      # a subhead set directly above its paragraph, with no blank line between
+            sentences.append(_sentence(text, sub, paragraph, is_heading=True))
+            bstart, bend = _strip(text, sub.end, bend)
         for ustart, uend in _units(text, bstart, bend):
             for span in _split_unit(text, ustart, uend):
                 sentences.append(_sentence(text, span, paragraph))
@@ -141,6 +148,24 @@ def _heading_span(text: str, start: int, end: int) -> Span | None:
     return Span(start, end)
 
 
+_SUBHEAD_MAX_WORDS = 8
+
+
+def _subhead_line(text: str, start: int, end: int) -> Span | None:
+    """The block's first line when it is a short title-like line ("16 cd-ar og ny bok") above a line that opens a
+    sentence with a capital: a subhead the page put on the line before its paragraph."""
+    nl = text.find("\n", start, end)
+    if nl == -1:
+        return None
+    first = text[start:nl].rstrip()
+    rest = text[nl + 1:end].lstrip()
+    if not first or not rest or not (rest[0].isupper() or rest[0] in "«\"“"):
+        return None
+    if len(first.split()) > _SUBHEAD_MAX_WORDS or _heading_span(text, start, start + len(first)) is None:
+        return None
+    return Span(start, start + len(first))
+
+
 def _units(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Split a block at lines that open a list item or a quote; drop bullet markup."""
     unit_start = start
@@ -157,7 +182,8 @@ def _units(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _syntok_starts(piece: str) -> list[int]:
-    """Offsets in piece where syntok starts a sentence (always includes 0)."""
+    """Offsets in piece where syntok starts a sentence (always includes 0), plus the breaks after a number
+    with a thousands point or decimal comma that syntok misses (_NUMBER_END)."""
     starts = [0]
     try:
         for paragraph in syntok_segmenter.analyze(piece):
@@ -168,7 +194,11 @@ def _syntok_starts(piece: str) -> list[int]:
                         starts.append(offset)
     except Exception:  # syntok is a heuristic; never let it sink an article
         return [0]
-    return starts
+    for m in _NUMBER_END.finditer(piece):
+        nxt = m.end() + len(piece[m.end():]) - len(piece[m.end():].lstrip())
+        if 0 < nxt < len(piece):
+            starts.append(nxt)
+    return sorted(set(starts))
 
 
 def _split_unit(text: str, start: int, end: int) -> list[Span]:

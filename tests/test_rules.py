@@ -207,10 +207,14 @@ def test_undated_source_against_a_dated_claim_stays_weak_even_when_it_restates_i
 def test_count_from_a_source_dated_to_a_month_is_dated_by_that_month():
     p = Passage("At least 30,000 people have been killed.", source_url="https://example.org/x", published_raw="2024-02")
     r = rules.check(over_34000(), p)
-    assert r.stance is Stance.REFUTES and "on 2024-02" in r.explanation and "undated" not in r.explanation
-    # read from 1 February, 89 days before the claim's 30 April: an old figure (x 0.5), not an undated one (x 0.35)
+    # February 2024 ends 60 days before the claim's 30 April: an older figure, which cannot refute a later count
+    assert r.stance is Stance.NEUTRAL and "on 2024-02" in r.explanation and "an older figure" in r.explanation
+    recent = Passage(p.text, source_url=p.source_url, published_raw="2024-04")
+    r = rules.check(over_34000(), recent)
+    assert r.stance is Stance.REFUTES and "on 2024-04" in r.explanation and "undated" not in r.explanation
+    # read from 1 April, 29 days before the claim's 30 April: an old figure (x 0.82), not an undated one (x 0.35)
     undated = rules.check(over_34000(), Passage(p.text, source_url=p.source_url))
-    assert r.score == pytest.approx(undated.score / 0.35 * 0.5)
+    assert r.score == pytest.approx(undated.score / 0.35 * (1 - (29 - 7) / 120), abs=1e-3)
 
 
 def test_percent_is_not_compared_with_a_count():

@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from claims.frames import comparable, frame_of, measure_of
 from claims.model import Claim, Comparator, DateMention, Precision, Quantity, Span
 from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_dates, parse_quantities
 from sources.model import Passage
@@ -66,6 +67,7 @@ class RuleResult:
     explanation: str             # one line a reviewer reads
     source_value: str = ""       # the passage text the rule read ("at least 34,535", "born 15 November 1935")
     evidence_date: dt.date | None = None  # the date the source value holds at (for ordering counts)
+    corrected: bool = False      # the source states its figure as a correction (it supersedes the first release)
 
     def __post_init__(self):
         if not 0.0 <= self.score <= 1.0:
@@ -109,6 +111,9 @@ def _key(word: str) -> str | None:
         return None
     if w in _CONCEPTS:
         return _CONCEPTS[w]
+    measure = measure_of(w)
+    if measure:        # a statistic named alike across languages and compounds ("prisveksten" / "inflation")
+        return f"m:{measure}"
     return w[:5]   # crude stem: also matches cognates (palestinere / Palestinians)
 
 
@@ -366,7 +371,15 @@ def _series_preference(when: dt.date | None, anchor: dt.date | None) -> float:
 
 
 # ---------------------------------------------------------------- rules
+def _frame(text: str, q: Quantity):
+    return frame_of(text, q.span, percent=q.unit == "percent")
+
+
 def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
+    """The claim's figure against the passage's figure that measures the same thing: the units agree, the
+    words around both share what is counted (dates and generic words do not count), and their frames agree
+    (claims.frames: basis, change or level, forecast or outcome; a figure a correction replaced is not read).
+    A figure dated after the claim that does not speak to the claim's time supports, never refutes."""
     claim_qs = [q for q in claim.quantities if not q.is_year and q.unit != "year_of_age"]
     if not claim_qs:
         return None
@@ -378,34 +391,45 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
     when_of = {pq.span: _figure_date(passage.text, pq, pdates) for pq in passage_qs}
     pwin = _series_windows(passage.text, passage_qs)
+    pframes = {pq.span: _frame(passage.text, pq) for pq in passage_qs}
     best: tuple | None = None
+    unaligned: str = ""
     for cq in claim_qs:
         span = _locate(claim, cq)
         ckeys = _window(claim.text, span) if span else claim_keys_all
+        cframe = _frame(claim.text, Quantity(cq.value, span, cq.text, cq.unit)) if span else None
         for pq in passage_qs:
-            if not _units_compatible(cq.unit, pq.unit):
+            if not _units_compatible(cq.unit, pq.unit) or pframes[pq.span].superseded:
                 continue
             if cq.value and pq.value:
                 ratio = max(abs(cq.value), abs(pq.value)) / max(min(abs(cq.value), abs(pq.value)), 1e-9)
                 if ratio > COUNT_RATIO and cq.unit != "percent":
                     continue
-            shared = (ckeys & pwin[pq.span]) - _GENERIC
+            shared = (ckeys & pwin[pq.span]) - _GENERIC - _DATE_KEYS
             if not shared:
+                continue
+            why = comparable(cframe, pframes[pq.span]) if cframe is not None else ""
+            if why:
+                unaligned = unaligned or f"claim's {_describe(cq)} and source's {_describe(pq)} measure different " \
+                                         f"things ({why})"
                 continue
             # a time series ("34,012 on 19 April, 34,535 on 30 April"): the figure valid at the claim's date
             # outranks a closer value; without figure dates this is the closest value
             rank = (len(shared), _series_preference(when_of[pq.span], claim.anchor_date), -abs(pq.value - cq.value))
             if best is None or rank > best[0]:
-                best = (rank, cq, pq, shared)
+                best = (rank, cq, pq, shared, cframe)
     if best is None:
+        if unaligned:
+            return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity", f"frames do not align: {unaligned}")
         return None
-    _, cq, pq, shared = best
+    _, cq, pq, shared, cframe = best
     claim_iv, strict = _interval(cq), _interval(pq)
     reported = (pq.value, pq.value, True, True)
     factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
     concepts = shared & set(_CONCEPTS.values())
-    about = "/".join(sorted(concepts or shared))
-    head = f"claim says {_describe(cq)} ({about}); source says {_describe(pq)} {when}"
+    about = "/".join(sorted(k.removeprefix("m:") for k in (concepts or shared)))
+    frame = cframe.describe() if cframe is not None else ""
+    head = f"claim says {_describe(cq)} ({about}{'; ' + frame if frame else ''}); source says {_describe(pq)} {when}"
     if _contains(claim_iv, strict):
         stance, score, tail = Stance.SUPPORTS, STRONG, "within the claim's range"
     elif _disjoint(claim_iv, strict):
@@ -418,10 +442,39 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
                           f"{head}: overlaps the claim's range but does not decide it",
                           source_value=pq.text, evidence_date=when_of[pq.span] or passage.published)
+    if stance is Stance.REFUTES and (other := _other_time(claim, passage, when_of[pq.span])):
+        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
+                          f"{head}: {other}, not one for the claim's time", source_value=pq.text,
+                          evidence_date=when_of[pq.span] or passage.published)
     if cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
         tail += f" (rounding tolerance ±{_fmt_value(_granularity(cq))})"
+    if pframes[pq.span].corrected:
+        tail += " (the source's corrected figure)"
     return RuleResult(stance, round(score * factor, 4), "quantity", f"{head}: {tail}",
-                      source_value=pq.text, evidence_date=when_of[pq.span] or passage.published)
+                      source_value=pq.text, evidence_date=when_of[pq.span] or passage.published,
+                      corrected=pframes[pq.span].corrected)
+
+
+TIME_GRACE_DAYS = 45   # a source this far from the claim's date may still report the claim's period
+
+
+def _other_time(claim: Claim, passage: Passage, figure_date: dt.date | None) -> str:
+    """Why the source's figure is from another time than the claim's ("" when it is not): dated (the figure, or
+    else the passage, at the end of its span nearest the claim) more than TIME_GRACE_DAYS after or before the
+    claim's date. Such a figure cannot refute the claim: a later page's figure for a later period, or a stale one."""
+    if claim.anchor_date is None:
+        return ""
+    if figure_date is not None:
+        first = last = figure_date
+    elif (bounds := passage.published_bounds) is not None:
+        first, last = bounds
+    else:
+        return ""
+    if (first - claim.anchor_date).days > TIME_GRACE_DAYS:
+        return "a later figure"
+    if (claim.anchor_date - last).days > TIME_GRACE_DAYS:
+        return "an older figure"
+    return ""
 
 
 _BIRTH_BEFORE = re.compile(
@@ -529,6 +582,105 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                           source_value=sq.text, evidence_date=passage.published)
     return RuleResult(Stance.REFUTES, AGE_STATED, "age", explanation, source_value=sq.text,
                       evidence_date=passage.published)
+
+
+_BORN_CLAIM = re.compile(r"(?:\bborn\b|\bb\.|\bfødt\b|\bfødd\b|\bf\.)[^.;()\n]{0,20}$", re.I)
+BIRTH_STATED = 0.85   # a source states the birth date or year of the person the claim names
+BIRTH_FROM_AGE = 0.7  # a source gives the person's age on its (day- or month-precise) publication date
+
+
+def _claim_birth(claim: Claim) -> DateMention | None:
+    """The birth date a claim states ("Født 16. juli 1931", "Aasmund Nordstoga (fødd 1968)", "born in 1941")."""
+    for d in claim.dates:
+        at = _locate_date(claim, d)
+        if at is not None and _BORN_CLAIM.search(claim.text[max(0, at - 30): at]):
+            return d
+    return None
+
+
+def _name_groups(claim: Claim) -> list[set[str]]:
+    """Each named entity of the claim as the set of its word keys ("Odd Nordstoga" -> {odd, nords})."""
+    groups = []
+    for name in claim.entities:
+        keys = {w.lower()[:5] for w in _WORD.findall(name) if w[:1].isupper() and w.lower() not in _STOP}
+        if keys:
+            groups.append(keys)
+    return groups
+
+
+def _about_person(groups: list[set[str]], sentence: str) -> bool:
+    """The sentence names one of the claim's entities in full (every word of the name: "Odd Nordstoga" is not
+    "Aasmund Nordstoga")."""
+    keys = {w.lower()[:5] for w in _WORD.findall(sentence) if w[:1].isupper()}
+    return any(g <= keys for g in groups)
+
+
+def _clause_at(sentence: str, at: int, reach: int = 100) -> str:
+    """The stretch of a sentence around offset `at` that a name must share with a birth date or an age to be its
+    subject: not across a semicolon, colon or dash, at most `reach` characters either side ("Born on December 10,
+    1972, ...; his brother, Aasmund Nordstoga, ..." does not date Aasmund's birth)."""
+    lo, hi = max(0, at - reach), min(len(sentence), at + reach)
+    left, right = sentence[lo:at], sentence[at:hi]
+    cut = max((m.end() for m in re.finditer(r"[;:]|\s[–—]\s", left)), default=0)
+    stop = re.search(r"[;:]|\s[–—]\s", right)
+    return left[cut:] + (right[:stop.start()] if stop else right)
+
+
+def _born_between(age: int, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The birth days of someone aged `age` on some day between first and last."""
+    def years_back(day: dt.date, n: int) -> dt.date:
+        try:
+            return day.replace(year=day.year - n)
+        except ValueError:                    # 29 February
+            return day.replace(year=day.year - n, day=28)
+    return years_back(last, age + 1) + dt.timedelta(days=1), years_back(first, age)
+
+
+def birth_rule(claim: Claim, passage: Passage) -> RuleResult | None:
+    """A stated birth date or year against the source's: a birth date of the same person ("f. 1941", "born in
+    1941"), or an age the source gives on its publication date ("Aasmund Nordstoga (56)" on 2020-09-08: born
+    1963-09-09 .. 1964-09-08). Only sentences that name the claim's person (or place, for a fact box line
+    without a name) in full count. Disjoint -> REFUTES; the source's span inside the claim's -> SUPPORTS."""
+    born = _claim_birth(claim)
+    groups = _name_groups(claim)
+    if born is None or not groups:
+        return None
+    claim_iv = (born.value, born.last)
+    found: list[tuple[tuple[dt.date, dt.date], str, float, dt.date | None]] = []
+    pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
+    sentences = _sentences(passage.text)
+    bounds = passage.published_bounds
+    dated = bounds is not None and (bounds[1] - bounds[0]).days <= 31
+    for text, off in sentences:
+        if not _about_person(groups, text):
+            continue
+        for d in pdates:
+            if off <= d.span.start < off + len(text) and _about_person(groups, _clause_at(text, d.span.start - off)) \
+                    and _BIRTH_BEFORE.search(passage.text[max(off, d.span.start - 40): d.span.start]):
+                found.append(((d.value, d.last), f"born {_iso_at(d)}", BIRTH_STATED, None))
+        if not dated:
+            continue
+        for q in parse_quantities(text, passage.language):
+            if q.unit == "year_of_age" and _about_person(groups, _clause_at(text, q.span.start)):
+                iv = _born_between(int(q.value), *bounds)
+                found.append((iv, f"{_fmt_value(q.value)} years old on {passage.published_label}, so born "
+                                  f"{iv[0].isoformat()} .. {iv[1].isoformat()}", BIRTH_FROM_AGE, bounds[0]))
+    if not found:
+        return None
+    head = f"claim says born {_iso_at(born)}"
+    refuting = [f for f in found if f[0][1] < claim_iv[0] or claim_iv[1] < f[0][0]]
+    if refuting:
+        iv, why, score, when = max(refuting, key=lambda f: f[2])
+        return RuleResult(Stance.REFUTES, score, "birth", f"{head}; source: {why}: not the same birth date",
+                          source_value=why, evidence_date=when)
+    inside = [f for f in found if claim_iv[0] <= f[0][0] and f[0][1] <= claim_iv[1]]
+    if inside:
+        iv, why, score, when = max(inside, key=lambda f: f[2])
+        return RuleResult(Stance.SUPPORTS, score, "birth", f"{head}; source: {why}: consistent",
+                          source_value=why, evidence_date=when)
+    iv, why, _, when = found[0]
+    return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "birth", f"{head}; source: {why}: overlaps, does not decide it",
+                      source_value=why, evidence_date=when)
 
 
 _FIRST_WORDS = re.compile(r"(?<![\w])(?:first|første|først|never before|aldri før|for the first time|første gang)(?![\w])",
@@ -909,11 +1061,11 @@ def _sentences(text: str) -> list[tuple[str, int]]:
     return [(t, o) for t, o in out if t.strip()]
 
 
-RULES = (age_rule, quantity_rule, date_rule, event_date_rule, exclusivity_rule)
+RULES = (age_rule, birth_rule, quantity_rule, date_rule, event_date_rule, exclusivity_rule)
 
 
 def check_all(claim: Claim, passage: Passage) -> list[RuleResult]:
-    """Every rule's result for this claim and passage, in rule order (age, quantity, date, event date,
+    """Every rule's result for this claim and passage, in rule order (age, birth, quantity, date, event date,
     exclusivity)."""
     return [r for rule in RULES if (r := rule(claim, passage)) is not None]
 

@@ -1,0 +1,204 @@
+"""What a stated quantity measures: its frame, read from the words around it (Bokmål, Nynorsk, English).
+
+    frame = frame_of(text, quantity.span)
+    frame.basis      "yoy" (12-month / from the same month a year earlier), "mom" (from the month before),
+                     "ytd" (so far this year), or "" when the text does not say
+    frame.change     True for a change ("9 600 flere", "økte med 3 prosent", "prisveksten ... på 3,3 prosent"),
+                     False for a level (a count without change words next to it, "prosent av arbeidsstyrken",
+                     "andelen"), None for a percentage that says neither
+    frame.periods    the months and quarters its sentence names ("m10", "q3")
+    frame.kind       "forecast" ("anslo", "ventet", "expected", "forecast") or "outcome"
+    frame.corrected  the figure is stated as a correction ("korrigert", "revised", "corrected")
+    frame.superseded the figure is stated as the one a correction replaced ("tidligere publisert 3,3 prosent",
+                     "previously reported", "opprinnelig")
+
+Two figures measure the same thing only when their frames agree (`comparable`): a 12-month rate is not a
+month-on-month change, a change is not a level, a forecast is not an outcome, October is not November. Where a text does not state a basis,
+nothing is assumed. The words are one table per language below; they name kinds of measures, not any article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.model import Span
+
+_W = r"(?<![\w])(?:{})(?![\w])"
+
+
+def _words(*alts: str) -> re.Pattern[str]:
+    return re.compile(_W.format("|".join(alts)), re.IGNORECASE)
+
+
+# One table of words per frame, Bokmål / Nynorsk / English together (kinds of measure, not topics).
+BASIS_WORDS = {
+    "yoy": _words(r"tolvmåneders\w*", r"12-måneders\w*", r"tolv måneder", r"samme måned i fjor", r"same månad i fjor",
+                  r"samme tid i fjor", r"same tid i fjor", r"på årsbasis", r"årsvekst\w*", r"year[- ]on[- ]year",
+                  r"12-month", r"twelve-month", r"from a year earlier", r"a year earlier", r"annual rate",
+                  r"y/y", r"yoy"),
+    "mom": _words(r"på månedsbasis", r"på månadsbasis", r"fra måneden før", r"frå månaden før",
+                  r"sammenlignet med måneden før", r"månedsvekst\w*", r"month[- ]on[- ]month",
+                  r"from the previous month", r"from the month before", r"m/m",
+                  r"fra (?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)"
+                  r" til (?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)",
+                  r"frå (?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)"
+                  r" til (?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)",
+                  r"from (?:january|february|march|april|may|june|july|august|september|october|november|december)"
+                  r" to (?:january|february|march|april|may|june|july|august|september|october|november|december)"),
+    "ytd": _words(r"hittil i år", r"så langt i år", r"til no i år", r"so far this year", r"year to date",
+                  r"year-to-date", r"ytd"),
+}
+_CHANGE_BEFORE = re.compile(
+    r"(?:(?<![\w])(?:økte|økt|øker|auka|aukar|steg|stiger|falt|faller|gikk\s+(?:ned|opp)|gjekk\s+(?:ned|opp)|rose|rises|"
+    r"fell|falls|increased|decreased|grew|dropped|climbed|declined|went\s+(?:up|down))(?:\s+[\w,.-]+){0,5}?\s+(?:med|by)"
+    r"|(?<![\w])(?:\w*økning\w*|auke\w*|nedgang\w*|oppgang\w*|\w*vekst\w*|increase|decrease|rise|growth|fall|"
+    r"drop|inflasjon\w*|\w*inflasjon\w*|inflation)(?:\s+[\w,.-]+){0,6}?)\s*(?:på|of|at|was|var|er|is|til|to)?\s*"
+    r"(?:[\w,.-]+\s+){0,2}$", re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"^\s*(?:%|prosent|per cent|percent|prosentpoeng|percentage points?)?\s*"
+                           r"(?:\w+\s+)?(?:flere|fleire|færre|more|fewer|høyere|lavere|høgare|lågare|higher|lower|"
+                           r"mer enn|mindre enn|up|down|opp|ned)(?![\w])", re.IGNORECASE)
+_MONTHS = {m: i for i, names in enumerate((
+    "januar january jan", "februar february feb", "mars march mar", "april apr", "mai", "juni june jun",
+    "juli july jul", "august aug", "september sept sep", "oktober october okt oct", "november nov",
+    "desember december des dec"), 1) for m in names.split()}
+_MONTH_RX = re.compile(r"(?<![\w])(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"|May)(?![\w])",
+                       re.IGNORECASE)
+_ORDINAL_Q = {"første": 1, "fyrste": 1, "first": 1, "andre": 2, "second": 2, "tredje": 3, "third": 3,
+              "fjerde": 4, "fourth": 4}
+_QUARTER_RX = re.compile(r"(?<![\w])(?:([1-4])\.\s*|(første|fyrste|andre|tredje|fjerde|first|second|third|"
+                         r"fourth)\s+)(?:kvartal|quarter)|(?<![\w])Q([1-4])(?![\w])", re.IGNORECASE)
+
+
+def _periods(around: str) -> frozenset[str]:
+    """Months ("m10") and quarters ("q3") a figure's sentence names; "may" counts only as "May"."""
+    out = set()
+    for m in _MONTH_RX.finditer(around):
+        word = m.group(1)
+        if word.lower() == "may" and word != "May":
+            continue
+        if word.lower() in ("mar", "jun", "jul", "aug", "des") and not word[:1].isupper():
+            continue
+        out.add(f"m{_MONTHS.get(word.lower(), 5)}")
+    for m in _QUARTER_RX.finditer(around):
+        q = m.group(1) or m.group(3) or _ORDINAL_Q[m.group(2).lower()]
+        out.add(f"q{q}")
+    return frozenset(out)
+
+
+LEVEL_WORDS = _words(r"prosent av", r"per cent of", r"percent of", r"% of", r"andel\w*", r"delen", r"utgjør",
+                     r"utgjorde", r"utgjer", r"share of", r"rate of", r"nivå\w*", r"level")
+FORECAST_WORDS = _words(r"ansl\w*", r"ventet", r"venta", r"venter", r"forvent\w*", r"prognose\w*", r"spådde",
+                        r"spår", r"expected", r"expects", r"forecast\w*", r"projected", r"projection\w*",
+                        r"predicted", r"estimated to")
+CORRECTED_WORDS = _words(r"korrigert\w*", r"korrigering\w*", r"rettet", r"revidert\w*", r"nedjustert\w*",
+                         r"oppjustert\w*", r"corrected", r"correction", r"revised", r"revision")
+SUPERSEDED_BEFORE = re.compile(
+    r"(?:tidligere publisert|tidlegare publisert|opprinnelig(?: publisert| oppgitt)?|først oppgitt|"
+    r"previously (?:published|reported)|originally (?:published|reported)|initially reported|ned fra|opp fra|"
+    r"down from|up from|revised from|mot tidligere)\s*(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+# Measures of official statistics named alike across languages and inflections (a word -> the measure it names).
+MEASURES = tuple((re.compile(rx, re.IGNORECASE), name) for rx, name in (
+    (r"(?:tolvmåneders|årlig|samlet|total)?(?:pris)?vekst(?:en)?|prisstigning\w*|inflasjon\w*|inflation|"
+     r"konsumpris\w*|kpi|cpi|consumer prices?|totalinflasjon\w*|kjerneinflasjon\w*|core inflation", "inflation"),
+    (r"(?:arbeids)?ledighet\w*|(?:arbeids)?ledige|unemploy\w*|jobless\w*|bruttoledighet\w*", "unemployment"),
+    (r"nettoinnvandring\w*|nettoinnflytting\w*|net migration|net immigration", "net_migration"),
+    (r"innvandr\w*|immigra\w*", "immigration"),
+    (r"utvandr\w*|emigra\w*", "emigration"),
+    (r"fødselsoversk\w*|birth surplus|excess of births|natural increase", "birth_surplus"),
+    (r"folketall\w*|folketal\w*|folkemengde?\w*|befolkning\w*|population", "population"),
+    (r"fødte|fødde|births?|født|fødd", "births"),
+    (r"døde|døydde|deaths?|dødsfall", "deaths"),
+))
+
+
+def measure_of(word: str) -> str | None:
+    """The measure a word names ("prisveksten", "tolvmånedersvekst", "inflation" -> "inflation"), else None."""
+    for rx, name in MEASURES:
+        if rx.fullmatch(word):
+            return name
+    return None
+
+
+_BREAK = re.compile(r"(?<!\d)[.;!?]\s|\n")   # not after a digit: "i 3. kvartal", "16. juli"
+WINDOW = 90   # characters either side of the figure, within its sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    basis: str = ""
+    change: bool | None = False
+    kind: str = "outcome"
+    corrected: bool = False
+    superseded: bool = False
+    periods: frozenset = frozenset()   # months and quarters the figure's sentence names ("m10", "q3")
+
+    def describe(self) -> str:
+        """The frame in a few words for an explanation ("12-month, outcome")."""
+        parts = [{"yoy": "12-month", "mom": "month-on-month", "ytd": "year-to-date"}.get(self.basis, "")]
+        parts.append({True: "change", False: "level", None: ""}[self.change])
+        parts.append(self.kind)
+        return ", ".join(p for p in parts if p)
+
+
+def _sentence_around(text: str, span: Span) -> tuple[str, int]:
+    lo = max(0, span.start - WINDOW)
+    hi = min(len(text), span.end + WINDOW)
+    left = text[lo:span.start]
+    cut = max((m.end() for m in _BREAK.finditer(left)), default=0)
+    right = text[span.end:hi]
+    stop = _BREAK.search(right)
+    return left[cut:] + text[span.start:span.end] + (right[:stop.start()] if stop else right), lo + cut
+
+
+def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
+    """The frame of the figure at `span` in `text`, read from its sentence (at most WINDOW characters either
+    side). Example: frame_of("Matvareprisene steg med 0,6 prosent fra måneden før.", Span(24, 35)) ->
+    Frame(basis="mom", change=True, kind="outcome"). percent: the figure is a percentage (a level or a rate of
+    change; a count without change words is a level)."""
+    around, offset = _sentence_around(text, span)
+    basis = next((name for name, rx in BASIS_WORDS.items() if rx.search(around)), "")
+    before = text[max(0, span.start - 40):span.start]
+    start = span.start - offset
+    near_before = around[max(0, start - 70):start]
+    near_after = around[start + (span.end - span.start):][:30]
+    change: bool | None = bool(_CHANGE_BEFORE.search(near_before) or _CHANGE_AFTER.search(near_after))
+    if percent and not change:
+        change = False if LEVEL_WORDS.search(around) else None
+    return Frame(
+        basis=basis,
+        change=change,
+        kind="forecast" if FORECAST_WORDS.search(around) else "outcome",
+        corrected=bool(CORRECTED_WORDS.search(around)),
+        superseded=bool(SUPERSEDED_BEFORE.search(before)),
+        periods=_periods(around),
+    )
+
+
+def comparable(a: Frame, b: Frame) -> str:
+    """Why two figures do not measure the same thing ("" when their frames agree): both bases stated and
+    different, a change against a level, a forecast against an outcome."""
+    if a.basis and b.basis and a.basis != b.basis:
+        return f"{a.describe()} against {b.describe()}"
+    if a.change is not None and b.change is not None and a.change != b.change:
+        return f"a {'change' if a.change else 'level'} against a {'change' if b.change else 'level'}"
+    if a.kind != b.kind:
+        return f"a {a.kind} against an {b.kind}" if b.kind == "outcome" else f"an {a.kind} against a {b.kind}"
+    if _disjoint_periods(a.periods, b.periods):
+        return f"{_show(a.periods)} against {_show(b.periods)}"
+    return ""
+
+
+def _disjoint_periods(a: frozenset, b: frozenset) -> bool:
+    """Both name months (or both quarters) and share none."""
+    for kind in "mq":
+        x, y = {p for p in a if p[0] == kind}, {p for p in b if p[0] == kind}
+        if x and y and not x & y:
+            return True
+    return False
+
+
+def _show(periods: frozenset) -> str:
+    names = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
+    return "/".join(names[int(p[1:])] if p[0] == "m" else f"Q{p[1:]}" for p in sorted(periods))

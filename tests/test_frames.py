@@ -1,0 +1,166 @@
+"""Quantity frames (claims.frames) and the checks that use them: what a figure measures decides what it may be
+compared with. Sentences are made up for the tests; none comes from an article of the data sets."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from claims.extract import split_clauses
+from claims.frames import comparable, frame_of, measure_of
+from claims.model import Span
+from claims.normalise import parse_dates, parse_quantities
+from claims.segment import split_sentences
+from sources.model import Passage
+from verdicts import rules
+from verdicts.model import Stance
+from tests.test_rules import claim
+
+DAY = dt.date(2031, 5, 12)
+
+
+def frame(text: str, figure: str, percent: bool = False):
+    i = text.index(figure)
+    return frame_of(text, Span(i, i + len(figure)), percent)
+
+
+@pytest.mark.parametrize("text,figure,basis", [
+    ("Lønnsveksten endte på 4,1 prosent målt mot samme måned i fjor.", "4,1", "yoy"),
+    ("Tolvmånedersveksten i KPI var 2,2 prosent.", "2,2", "yoy"),
+    ("Wages rose 4.1% year on year.", "4.1", "yoy"),
+    ("Strømprisen steg med 8 prosent fra måneden før.", "8", "mom"),
+    ("Husleiene steg 0,4 prosent frå mars til april.", "0,4", "mom"),
+    ("Hittil i år er det solgt 41.200 elbiler.", "41.200", "ytd"),
+    ("Det ble solgt 41.200 elbiler.", "41.200", ""),
+])
+def test_basis_is_read_in_every_language(text, figure, basis):
+    assert frame(text, figure, percent="%" in text or "prosent" in text).basis == basis
+
+
+def test_change_level_and_forecast():
+    assert frame("Det er 2.400 flere arbeidsledige enn i fjor.", "2.400").change is True
+    assert frame("Folketallet økte med 7.000 i andre kvartal.", "7.000").change is True
+    assert frame("Antallet har økt til 11.300 personer.", "11.300").change is False     # "økt til": a level
+    assert frame("Ledige utgjør 3,1 prosent av arbeidsstyrken.", "3,1", True).change is False
+    assert frame("Ledigheten i fylket var 3,1 prosent.", "3,1", True).change is None
+    assert frame("Sentralbanken anslo at renten ville bli 4,5 prosent.", "4,5", True).kind == "forecast"
+    assert frame("Renten ble 4,5 prosent.", "4,5", True).kind == "outcome"
+
+
+def test_periods_and_corrections():
+    assert frame("Prisveksten var 2,9 prosent i mars.", "2,9", True).periods == {"m3"}
+    assert frame("I 2. kvartal økte eksporten med 900.", "900").periods == {"q2"}
+    assert frame("It may rise 3% next year.", "3%", True).periods == frozenset()     # "may" is no month
+    text = "Korrigert vekst for mars er 2,7 prosent, mot tidligere publisert 2,9 prosent."
+    fixed, old = frame(text, "2,7", True), frame(text, "2,9 prosent.", True)
+    assert fixed.corrected and not fixed.superseded and old.superseded
+
+
+def test_comparable_names_what_differs():
+    yoy = frame("Prisveksten var 2,9 prosent målt mot samme måned i fjor, i mars.", "2,9", True)
+    mom = frame("Matprisene steg med 0,4 prosent fra måneden før, i mars.", "0,4", True)
+    april = frame("Prisveksten var 2,9 prosent målt mot samme måned i fjor, i april.", "2,9", True)
+    assert "12-month" in comparable(yoy, mom) and "month-on-month" in comparable(yoy, mom)
+    assert "March against April" == comparable(yoy, april)
+    assert comparable(yoy, yoy) == ""
+    change = frame("Det er 2.400 flere ledige.", "2.400")
+    level = frame("Det er 2.400 ledige.", "2.400")
+    assert comparable(change, level) == "a change against a level"
+
+
+def test_measures_named_alike_across_languages_and_compounds():
+    assert measure_of("prisveksten") == measure_of("tolvmånedersvekst") == measure_of("inflation") == "inflation"
+    assert measure_of("Nettoinnvandringa") == measure_of("nettoinnvandringen") == "net_migration"
+    assert measure_of("utvandringen") != measure_of("innvandringen")
+    assert measure_of("tomatene") is None
+
+
+# ---------------------------------------------------------------- the quantity rule with frames
+def figure_claim(text: str, anchor=DAY, language="nb"):
+    return claim(text, quantities=parse_quantities(text, language), language=language, anchor=anchor)
+
+
+def test_a_month_on_month_figure_does_not_refute_a_12_month_rate():
+    c = figure_claim("Prisveksten i Norge var 2,9 prosent i april, målt mot samme måned i fjor.")
+    p = Passage("Matvareprisene steg med 0,5 prosent i april sammenlignet med måneden før.",
+                source_url="https://stat.example/a", published=DAY, language="no")
+    r = rules.check(c, p)
+    assert r is None or r.stance is not Stance.REFUTES
+
+
+def test_a_correction_refutes_the_first_release_it_replaced():
+    c = figure_claim("Prisveksten i Norge var 2,9 prosent i april, målt mot samme måned i fjor.")
+    p = Passage("Korrigert tolvmånedersvekst for april er 2,6 prosent, mot tidligere publisert 2,9 prosent.",
+                source_url="https://stat.example/fix", published=DAY, language="no")
+    r = rules.check(c, p)
+    assert r.stance is Stance.REFUTES and r.corrected and "corrected figure" in r.explanation
+    assert "12-month" in r.explanation                            # the explanation names the frame that matched
+
+
+def test_a_later_or_stale_figure_does_not_refute():
+    c = figure_claim("Hittil i år er det født 31.500 barn i landet.")
+    later = Passage("I fjor ble det født 44.100 barn i landet.", source_url="https://stat.example/l",
+                    published=DAY + dt.timedelta(days=400), language="no")
+    r = rules.check(c, later)
+    assert r is None or r.stance is not Stance.REFUTES
+    same_time = Passage("Hittil i år er det født 35.900 barn i landet.", source_url="https://stat.example/s",
+                        published=DAY, language="no")
+    assert rules.check(c, same_time).stance is Stance.REFUTES
+
+
+def test_forecast_and_outcome_are_not_compared():
+    c = figure_claim("Sentralbanken anslo at prisveksten ville bli 2,1 prosent.")
+    p = Passage("Prisveksten ble 3,0 prosent.", source_url="https://stat.example/o", published=DAY, language="no")
+    r = rules.check(c, p)
+    assert r is None or (r.stance is Stance.NEUTRAL and "forecast" in r.explanation)
+
+
+# ---------------------------------------------------------------- birth dates
+def birth_claim(text: str, entities, anchor=DAY):
+    return claim(text, dates=parse_dates(text, "nb", anchor), entities=entities, language="nb", anchor=anchor)
+
+
+def test_a_stated_birth_year_is_refuted_by_the_sources_year():
+    c = birth_claim("Kari Holm (født 1952) har skrevet elleve bøker.", ["Kari Holm"])
+    p = Passage("Kari Holm (f. 1957) er en norsk forfatter.", source_url="https://bok.example/k", language="no")
+    r = rules.check(c, p)
+    assert r.stance is Stance.REFUTES and r.rule == "birth" and "1957" in r.explanation
+    same = Passage("Kari Holm (f. 1952) er en norsk forfatter.", source_url="https://bok.example/k2", language="no")
+    assert rules.check(c, same).stance is Stance.SUPPORTS
+
+
+def test_a_dated_age_dates_the_birth():
+    c = birth_claim("Per Lunde (fødd 1970) har gitt ut fem plater.", ["Per Lunde"])
+    p = Passage("Per Lunde (61) spelar på festivalen i år.", source_url="https://fest.example/p",
+                published=dt.date(2029, 6, 1), language="no")
+    r = rules.check(c, p)                      # 61 on 2029-06-01: born 1967-06-02 .. 1968-06-01
+    assert r.stance is Stance.REFUTES and "61 years old" in r.explanation
+
+
+def test_another_persons_birth_in_the_same_sentence_does_not_count():
+    c = birth_claim("Per Lunde (fødd 1970) har gitt ut fem plater.", ["Per Lunde"])
+    p = Passage("Born on 3 March 1975 in Bergen, she is a singer; her cousin, Per Lunde, is a drummer.",
+                source_url="https://bio.example/x", language="en")
+    r = rules.check(c, p)
+    assert r is None or r.rule != "birth"
+
+
+# ---------------------------------------------------------------- sentences and atomic figures
+def test_a_sentence_ending_in_a_thousands_figure_is_split():
+    text = "Eksporten endte på 4.700 og importen var 3.900. Handelsbalansen ble dermed positiv."
+    assert [s.text for s in split_sentences(text, "nb")] == [
+        "Eksporten endte på 4.700 og importen var 3.900.", "Handelsbalansen ble dermed positiv."]
+
+
+def test_a_subhead_above_its_paragraph_is_its_own_heading():
+    text = "Innledning her.\n\nTo nye bøker\nKari Holm har skrevet to bøker i år."
+    out = split_sentences(text, "nb")
+    assert [(s.text, s.is_heading) for s in out][1:] == [("To nye bøker", True),
+                                                         ("Kari Holm har skrevet to bøker i år.", False)]
+
+
+def test_two_figures_joined_by_og_are_two_claims():
+    sent = split_sentences("Eksporten endte på 4.700 og importen var 3.900.", "nb")[0]
+    assert [c.text for c in split_clauses(sent, "nb")] == ["Eksporten endte på 4.700", "importen var 3.900."]
+    between = split_sentences("Mellom 10 og 20 prosent var borte.", "nb")[0]
+    assert len(split_clauses(between, "nb")) == 1
