@@ -164,3 +164,27 @@ def test_two_figures_joined_by_og_are_two_claims():
     assert [c.text for c in split_clauses(sent, "nb")] == ["Eksporten endte på 4.700", "importen var 3.900."]
     between = split_sentences("Mellom 10 og 20 prosent var borte.", "nb")[0]
     assert len(split_clauses(between, "nb")) == 1
+
+
+def test_a_short_claim_cut_from_its_sentence_is_also_searched_with_the_sentence():
+    from verdicts.pipeline import _with_context_hits
+    from sources.model import Hit
+
+    def hit(pid):
+        return Hit(Passage(f"text {pid}", source_url=f"https://x.example/{pid}"), 0.9, 1, "dense")
+
+    class Retriever:
+        asked = []
+
+        def search(self, texts, **kw):
+            self.asked.extend(texts)
+            return [[hit("own"), hit("ctx1"), hit("ctx2")] for _ in texts]
+
+    short = claim("B var 5.800.")
+    whole = claim("A endte på 9.400 og B var 5.800.")
+    r = Retriever()
+    out = _with_context_hits([short, whole], ["A endte på 9.400 og B var 5.800.", "A endte på 9.400 og B var 5.800."],
+                             [[hit("own")], [hit("own")]], r, k=8, exclude_urls=(), filters=None, languages=None)
+    assert r.asked == ["A endte på 9.400 og B var 5.800."]                  # only the short claim's sentence
+    assert [h.passage.text for h in out[0]] == ["text own", "text ctx1", "text ctx2"]   # its own hits first
+    assert len(out[1]) == 1

@@ -31,6 +31,25 @@ def claims_of(article: Article) -> list[Claim]:
     )
 
 
+CONTEXT_HITS = 4            # passages a short claim's sentence may add to the claim's own hits
+SHORT_CLAIM = 0.6           # a claim shorter than this share of its sentence is searched with the sentence too
+
+
+def _with_context_hits(claims, contexts, hit_lists, retriever, *, k, exclude_urls, filters, languages):
+    short = [i for i, (c, ctx) in enumerate(zip(claims, contexts))
+             if ctx and ctx.strip() != c.text.strip() and len(c.text) < SHORT_CLAIM * len(ctx)]
+    if not short:
+        return hit_lists
+    extra = retriever.search([contexts[i] for i in short], k=k, exclude_urls=exclude_urls, filters=filters,
+                             languages=[languages[i] for i in short] if languages else None)
+    out = list(hit_lists)
+    for i, more in zip(short, extra):
+        seen = {h.passage.id for h in out[i]}
+        added = [h for h in more if h.passage.id not in seen][:CONTEXT_HITS]
+        out[i] = list(out[i]) + added
+    return out
+
+
 def verify_claims(
     claims: Sequence[Claim],
     retriever: Retriever,
@@ -42,11 +61,14 @@ def verify_claims(
     filters=None,
     vectors=None,
     verifier=None,
+    contexts: Sequence[str] | None = None,
 ) -> list[Verdict]:
     """One verdict per claim; the evidence rows' load ids are added to each verdict's provenance.
 
     filters (sources.retrieve.Filters): what evidence may be used (sources, dates); vectors: the
-    claims' query vectors when the caller already has them."""
+    claims' query vectors when the caller already has them; contexts: each claim's sentence, so that a short
+    claim cut from a longer sentence ("fødselsoverskuddet var 5.800") is also searched with the sentence that
+    says what it is about (up to CONTEXT_HITS more passages, after the claim's own)."""
     if not claims:
         return []
     texts = [c.text for c in claims]
@@ -56,6 +78,9 @@ def verify_claims(
     else:
         hit_lists = retriever.search_vectors(vectors, k=k, exclude_urls=exclude_urls, filters=filters, texts=texts,
                                              languages=langs)
+    if contexts is not None:
+        hit_lists = _with_context_hits(claims, contexts, hit_lists, retriever, k=k, exclude_urls=exclude_urls,
+                                       filters=filters, languages=langs)
     probs = [None] * len(claims)
     if verifier is not None:   # one batched predict call for every on-topic hit of every claim
         from verdicts.decide import verifier_info, verifier_probabilities
@@ -101,8 +126,9 @@ def check_article(
             warnings += (f"{article.path or article.id}: no publication date, so the date window relative to "
                          "it was not applied",)
     qv = retriever.embedder.queries([c.text for c in claims]) if prior is not None and claims else None
+    contexts = [article.text[c.sentence_span.start:c.sentence_span.end] if c.sentence_span else "" for c in claims]
     verdicts = verify_claims(claims, retriever, provenance, exclude_urls=excluded, k=k, config=config,
-                             filters=filters, vectors=qv, verifier=verifier)
+                             filters=filters, vectors=qv, verifier=verifier, contexts=contexts)
     # -- earlier fact-checks (sources.prior.PriorMatcher): shown first, as such; optional --
     if prior is not None and verdicts:
         verdicts = with_prior_checks(verdicts, prior, vectors=qv)

@@ -29,7 +29,7 @@ from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_da
 from sources.model import Passage
 from verdicts.model import Stance
 
-RULES_VERSION = "verdicts.rules.v5"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated undated figures; v5: exclusivity said about the claim
+RULES_VERSION = "verdicts.rules.v6"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated undated figures; v5: exclusivity said about the claim; v6: quantity frames, corrections, other-time figures, birth dates
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
 STRONG = 0.9          # the source's value lies inside (or outside) the claim's range outright
@@ -314,6 +314,35 @@ def _figure_date(text: str, q: Quantity, dates: list[DateMention]) -> dt.date | 
     return best[1].value if best else None
 
 
+_TABLE_QUARTER = re.compile(r"(?<![\w])([1-4])\.\s*(?:kvartal|quarter)|(?<![\w])(first|second|third|fourth)\s+quarter|"
+                            r"(?<![\w])(?:(første|fyrste|andre|tredje|fjerde)\s+kvartal)", re.I)
+_Q_WORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "første": 1, "fyrste": 1, "andre": 2, "tredje": 3,
+           "fjerde": 4}
+
+
+def _table_date(text: str, q: Quantity) -> dt.date | None:
+    """The period a figure in a flattened table holds for: "Header: | 3. kvartal 2015 | 3. kvartal 2014 | ...;
+    Row 6 591 | 5 832 | 759" puts 5 832 in the 2014 column. The column's year (and quarter) gives the last day
+    of that period; None when the figure is not in such a table or its column names no year."""
+    colon = text.find(":")
+    if colon < 0 or "|" not in text[:colon] or q.span.start < colon:
+        return None
+    header = text[:colon].split("|")
+    row_start = max(text.rfind(";", 0, q.span.start), colon) + 1
+    column = text[row_start:q.span.start].count("|")
+    if column >= len(header):
+        return None
+    cell = header[column]
+    year = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", cell)
+    if not year:
+        return None
+    quarter = _TABLE_QUARTER.search(cell)
+    if quarter:
+        n = int(quarter.group(1)) if quarter.group(1) else _Q_WORD[(quarter.group(2) or quarter.group(3)).lower()]
+        return dt.date(int(year.group(1)) + (n == 4), 1 if n == 4 else 3 * n + 1, 1) - dt.timedelta(days=1)
+    return dt.date(int(year.group(1)), 12, 31)
+
+
 _SERIES_WORDS = {"on", "by", "to", "til", "and", "og", "then", "deretter", "from", "fra", "i", "in", "per", "den",
                  "the", "as", "of", "av"}
 
@@ -389,7 +418,8 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         return None
     claim_keys_all = _content_keys(claim.text)
     pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
-    when_of = {pq.span: _figure_date(passage.text, pq, pdates) for pq in passage_qs}
+    table_of = {pq.span: _table_date(passage.text, pq) for pq in passage_qs}
+    when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in passage_qs}
     pwin = _series_windows(passage.text, passage_qs)
     pframes = {pq.span: _frame(passage.text, pq) for pq in passage_qs}
     best: tuple | None = None
@@ -442,7 +472,9 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
                           f"{head}: overlaps the claim's range but does not decide it",
                           source_value=pq.text, evidence_date=when_of[pq.span] or passage.published)
-    if stance is Stance.REFUTES and (other := _other_time(claim, passage, when_of[pq.span])):
+    # a figure the text itself dates to another time decides nothing; one dated only by its page cannot refute
+    if (stance is Stance.REFUTES or table_of[pq.span] is not None) and \
+            (other := _other_time(claim, passage, when_of[pq.span])):
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
                           f"{head}: {other}, not one for the claim's time", source_value=pq.text,
                           evidence_date=when_of[pq.span] or passage.published)
