@@ -35,7 +35,7 @@ from typing import Union
 
 from claims.model import Span
 
-__all__ = ["Piece", "reported_speech", "embedded_facts", "causal_split", "consequence", "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions", "distribute_list", "piece_text"]
+__all__ = ["Piece", "birth_parenthetical", "reported_speech", "embedded_facts", "causal_split", "consequence", "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions", "distribute_list", "piece_text"]
 
 Part = Union[Span, str]
 
@@ -379,6 +379,29 @@ def appositions(text: str, span: Span, language: str = "") -> list[Piece]:
         out.append(Piece((Span(a + m.start("name"), a + m.end("name")), cop,
                           Span(a + m.start("np"), a + m.end("np"))), "apposition"))
     return out
+
+
+_BIRTH_PAREN = re.compile(
+    r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3})\s*\(\s*(?P<born>(?:født|fødd|born|f\.|b\.)\s+"
+    r"[^()]{4,24}?)\s*\)")
+
+
+def birth_parenthetical(text: str, span: Span, language: str = "") -> tuple[Piece, Piece] | None:
+    """"Name (fødd 1968) har gitt ut ..." -> the clause without the parenthesis, and "Name er fødd 1968": two facts,
+    each checked on its own (a wrong birth year does not make the rest of the clause wrong)."""
+    s = text[span.start:span.end]
+    m = _BIRTH_PAREN.search(s)
+    if m is None:
+        return None
+    a = span.start
+    name = Span(a + m.start("name"), a + m.end("name"))
+    before = _trim(text, span.start, a + m.end("name"))
+    after = _trim(text, a + m.end(), span.end)
+    if before is None or after is None:
+        return None
+    born = Piece((name, "is" if language == "en" else "er", Span(a + m.start("born"), a + m.end("born"))),
+                 "apposition")
+    return Piece((before, after), "clause"), born
 
 
 # ----------------------------------------------------------------------------------------------

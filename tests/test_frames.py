@@ -188,3 +188,13 @@ def test_a_short_claim_cut_from_its_sentence_is_also_searched_with_the_sentence(
     assert r.asked == ["A endte på 9.400 og B var 5.800."]                  # only the short claim's sentence
     assert [h.passage.text for h in out[0]] == ["text own", "text ctx1", "text ctx2"]   # its own hits first
     assert len(out[1]) == 1
+
+
+def test_a_birth_year_in_brackets_is_a_claim_of_its_own():
+    from claims.decompose import birth_parenthetical, piece_text
+
+    text = "Kari Holm (født 1952) har skrevet elleve bøker."
+    main, born = birth_parenthetical(text, Span(0, len(text)), "nb")
+    assert piece_text(text, main) == "Kari Holm har skrevet elleve bøker."
+    assert piece_text(text, born) == "Kari Holm er født 1952"
+    assert birth_parenthetical("Kari Holm (SV) har skrevet bøker.", Span(0, 33), "nb") is None
