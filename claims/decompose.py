@@ -35,7 +35,7 @@ from typing import Union
 
 from claims.model import Span
 
-__all__ = ["Piece", "birth_parenthetical", "reported_speech", "embedded_facts", "causal_split", "consequence", "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions", "distribute_list", "piece_text"]
+__all__ = ["Piece", "birth_parenthetical", "birth_place", "reported_speech", "embedded_facts", "causal_split", "consequence", "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions", "distribute_list", "piece_text"]
 
 Part = Union[Span, str]
 
@@ -402,6 +402,23 @@ def birth_parenthetical(text: str, span: Span, language: str = "") -> tuple[Piec
     born = Piece((name, "is" if language == "en" else "er", Span(a + m.start("born"), a + m.end("born"))),
                  "apposition")
     return Piece((before, after), "clause"), born
+
+
+_BIRTH_PLACE = re.compile(
+    r"(?<![\w])(?P<verb>[Ff]ødt|[Ff]ødd|[Bb]orn)\s+(?P<date>(?:(?:den|on)\s+)?[^,;()]{0,25}?\d{4})"
+    r"\s+(?P<place>(?:i|in|på)\s+[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,2})")
+
+
+def birth_place(text: str, span: Span) -> Piece | None:
+    """"Født 16. juli 1931 i Sandefjord" / "X ble født 3. mai 1950 i Bergen" -> the birthplace as a fact of its own
+    ("Født i Sandefjord"), beside the whole clause (which the birth date is checked on, with the place that names
+    whose birth it is when no person is named)."""
+    s = text[span.start:span.end]
+    m = _BIRTH_PLACE.search(s)
+    if m is None:
+        return None
+    a = span.start
+    return Piece((Span(span.start, a + m.end("verb")), Span(a + m.start("place"), a + m.end("place"))), "apposition")
 
 
 # ----------------------------------------------------------------------------------------------

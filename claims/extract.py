@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from claims.errors import InputError
 from claims.model import Claim, ClaimType, DateMention, Precision, Quantity, Sentence, Span
-from claims.decompose import Piece, birth_parenthetical, appositions, contact_relatives, causal_split, consequence, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
+from claims.decompose import Piece, birth_parenthetical, birth_place, appositions, contact_relatives, causal_split, consequence, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
 from claims.normalise import causal_marker, find_exclusivity, normalise_language, parse_dates, parse_quantities
 from claims.resolve import Context, Mention, resolve
 
@@ -762,6 +762,10 @@ def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
         born = birth_parenthetical(text, main.parts[0], lang)
         if born is not None:
             pieces = [dataclasses.replace(born[0], extra=main.extra, kind=main.kind), born[1], *pieces[1:]]
+        else:
+            where = birth_place(text, main.parts[0])
+            if where is not None:
+                pieces = [main, where, *pieces[1:]]
     split: list[Piece] = []
     for p in pieces:
         split.extend(causal_split(text, p) or [p])

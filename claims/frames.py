@@ -7,6 +7,7 @@
                      False for a level (a count without change words next to it, "prosent av arbeidsstyrken",
                      "andelen"), None for a percentage that says neither
     frame.periods    the months and quarters its sentence names ("m10", "q3")
+    frame.direction  a change's sign: +1 ("flere", "økte", "rose"), -1 ("færre", "falt", "fell"), 0 unsaid
     frame.kind       "forecast" ("anslo", "ventet", "expected", "forecast") or "outcome"
     frame.corrected  the figure is stated as a correction ("korrigert", "revised", "corrected")
     frame.superseded the figure is stated as the one a correction replaced ("tidligere publisert 3,3 prosent",
@@ -85,6 +86,10 @@ def _periods(around: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_UP = re.compile(r"(?<![\w])(?:flere|fleire|økte|økt|øker|auka|aukar|auke\w*|økning\w*|steg|stiger|oppgang\w*|opp|"
+                 r"høyere|høgare|mer|more|higher|rose|rises|increase[ds]?|grew|up|climbed)(?![\w])", re.IGNORECASE)
+_DOWN = re.compile(r"(?<![\w])(?:færre|falt|faller|fall|nedgang\w*|ned|lavere|lågare|mindre|fewer|lower|fell|"
+                   r"falls|decrease[ds]?|dropped|declined|down|less)(?![\w])", re.IGNORECASE)
 LEVEL_WORDS = _words(r"prosent av", r"per cent of", r"percent of", r"% of", r"andel\w*", r"delen", r"utgjør",
                      r"utgjorde", r"utgjer", r"share of", r"rate of", r"nivå\w*", r"level")
 FORECAST_WORDS = _words(r"ansl\w*", r"ventet", r"venta", r"venter", r"forvent\w*", r"prognose\w*", r"spådde",
@@ -132,6 +137,7 @@ class Frame:
     corrected: bool = False
     superseded: bool = False
     periods: frozenset = frozenset()   # months and quarters the figure's sentence names ("m10", "q3")
+    direction: int = 0                 # a change's sign: +1 up ("flere", "økte"), -1 down ("færre", "falt"), 0 unsaid
 
     def describe(self) -> str:
         """The frame in a few words for an explanation ("12-month, outcome")."""
@@ -165,6 +171,11 @@ def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
     change: bool | None = bool(_CHANGE_BEFORE.search(near_before) or _CHANGE_AFTER.search(near_after))
     if percent and not change:
         change = False if LEVEL_WORDS.search(around) else None
+    direction = 0
+    if change:
+        near = near_before[-40:] + " " + near_after
+        up, down = bool(_UP.search(near)), bool(_DOWN.search(near))
+        direction = 1 if up and not down else -1 if down and not up else 0
     return Frame(
         basis=basis,
         change=change,
@@ -172,6 +183,7 @@ def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
         corrected=bool(CORRECTED_WORDS.search(around)),
         superseded=bool(SUPERSEDED_BEFORE.search(before)),
         periods=_periods(around),
+        direction=direction,
     )
 
 
@@ -180,6 +192,8 @@ def comparable(a: Frame, b: Frame) -> str:
     different, a change against a level, a forecast against an outcome."""
     if a.basis and b.basis and a.basis != b.basis:
         return f"{a.describe()} against {b.describe()}"
+    if a.direction and b.direction and a.direction != b.direction:
+        return "a rise against a fall" if a.direction > 0 else "a fall against a rise"
     if a.change is not None and b.change is not None and a.change != b.change:
         return f"a {'change' if a.change else 'level'} against a {'change' if b.change else 'level'}"
     if a.kind != b.kind:

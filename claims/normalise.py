@@ -226,7 +226,9 @@ _COMPARATORS: dict[Comparator, list[str]] = {
         "over", r"mer enn", r"flere enn", r"i overkant av", r"drøyt", r"vel", r"more than",
         r"upwards of", r"in excess of", r"greater than", r"above", r"higher than", r"nearly over",
     ],
-    Comparator.GE: [r"minst", r"at least", r"no fewer than", r"no less than", r"ikke færre enn"],
+    Comparator.GE: [r"minst", r"at least", r"no fewer than", r"no less than", r"ikke færre enn", r"passerte",
+                    r"har passert", r"passert", r"passerer", r"passed", r"has passed", r"topped", r"surpassed",
+                    r"exceeded", r"oversteg", r"har oversteget"],
     Comparator.LT: [
         "under", r"færre enn", r"mindre enn", r"i underkant av", r"fewer than", r"less than",
         r"below", r"lower than",
@@ -242,7 +244,8 @@ _COMPARATORS: dict[Comparator, list[str]] = {
     ],
     Comparator.NEARLY: [
         r"nesten", r"snart", r"nærmere", r"bortimot", r"opp mot", r"knapt", r"nearly", r"almost",
-        r"close to", r"just under", r"just shy of",
+        r"close to", r"just under", r"just shy of", r"nærmer seg", r"nærmar seg", r"nærma seg",
+        r"approaching", r"approaches",
     ],
     Comparator.BETWEEN: [r"mellom", r"between", r"fra", r"from"],
 }

@@ -198,3 +198,44 @@ def test_a_birth_year_in_brackets_is_a_claim_of_its_own():
     assert piece_text(text, main) == "Kari Holm har skrevet elleve bøker."
     assert piece_text(text, born) == "Kari Holm er født 1952"
     assert birth_parenthetical("Kari Holm (SV) har skrevet bøker.", Span(0, 33), "nb") is None
+
+
+def test_a_rise_is_not_compared_with_a_fall():
+    up = frame("Det er 1 900 flere helt ledige enn i oktober.", "1 900")
+    down = frame("Det er nå 1 300 færre delvis ledige enn ved utgangen av oktober.", "1 300")
+    assert (up.direction, down.direction) == (1, -1)
+    assert comparable(up, down) == "a rise against a fall"
+    assert frame("Folketallet økte med 7.000.", "7.000").direction == 1
+    assert frame("Det ble solgt 7.000 biler.", "7.000").direction == 0
+
+
+def test_tolerance_follows_the_wording():
+    def verdict(claim_text, source_text, published=DAY):
+        c = figure_claim(claim_text)
+        return rules.check(c, Passage(source_text, source_url="https://x.example/q", published=published,
+                                      language="no"))
+
+    # "over 500" is what a journalist writes when the count passed 500
+    assert verdict("Over 500 hytter er solgt i kommunen.", "Kommunen har passert 500 solgte hytter.").stance \
+        is Stance.SUPPORTS
+    # "drøyt 2,4 millioner" allows what rounds to 2.4 million
+    assert verdict("Drøyt 2,4 millioner reiste med toget.", "I alt 2 381 000 reiste med toget.").stance \
+        is Stance.SUPPORTS
+    # a share price on the same day moves within its daily range; a day later it is a different quote
+    assert verdict("Aksjen i Fjordlaks endte på 24,37 kroner.", "Fjordlaks-aksjen stengte på 24,41 kroner.").stance \
+        is Stance.SUPPORTS
+    far = verdict("Aksjen i Fjordlaks endte på 24,37 kroner.", "Fjordlaks-aksjen stengte på 26,10 kroner.")
+    assert far.stance is Stance.REFUTES
+    # "nærmer seg 500" (497) is nearly
+    assert verdict("Antallet smittede nærmer seg 500 i fylket.", "Antallet smittede i fylket er 497.").stance \
+        is Stance.SUPPORTS
+
+
+def test_a_birthplace_beside_a_birth_date_is_a_claim_of_its_own():
+    from claims.decompose import birth_place, piece_text
+
+    text = "Født 3. mai 1950 i Bergen."
+    assert piece_text(text, birth_place(text, Span(0, len(text)))) == "Født i Bergen"
+    text = "Kari Holm ble født 3. mai 1950 i Bergen."
+    assert piece_text(text, birth_place(text, Span(0, len(text)))) == "Kari Holm ble født i Bergen"
+    assert birth_place("Født i Bergen.", Span(0, 14)) is None

@@ -18,6 +18,7 @@ that is undated, stale, or dated after the claim. They are not calibrated on dat
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -189,15 +190,26 @@ def _granularity(q: Quantity) -> float:
     return min(g, ROUND_CAP * abs(q.value))
 
 
+_SOFT_ABOVE = re.compile(r"^(?:drøyt|vel|i overkant av|just over|slightly over|a little over)\b", re.IGNORECASE)
+MARKET_TOL = 0.015   # a price, rate or index quoted on the same day moves within about this much in a day
+_MARKET = re.compile(r"(?<![\w])(?:\w*aksje\w*|\w*kurs\w*|børs\w*|\w*indeks\w*|index|share price|shares|stock|"
+                     r"stocks|valuta\w*|exchange rate|oljepris\w*|brent|oil price|traded at|closed at|"
+                     r"stengte på)(?![\w])", re.IGNORECASE)
+
+
 def _interval(q: Quantity) -> Interval:
+    """The values a stated figure allows. "over 500" allows 500 itself (a count that "passed 500" is over 500 as a
+    journalist writes it); "drøyt 2,4 millioner" (just over) allows what rounds to 2.4 million."""
     v, inf = q.value, math.inf
     c = q.comparator
     if c is Comparator.GT:
-        return (v, inf, False, False)
+        if _SOFT_ABOVE.match(q.text or ""):
+            return (v - _granularity(dataclasses.replace(q, comparator=Comparator.EQ)), inf, True, False)
+        return (v, inf, True, False)
     if c is Comparator.GE:
         return (v, inf, True, False)
     if c is Comparator.LT:
-        return (-inf, v, False, False)
+        return (-inf, v, False, True)
     if c is Comparator.LE:
         return (-inf, v, False, True)
     if c is Comparator.APPROX:
@@ -454,6 +466,10 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         return None
     _, cq, pq, shared, cframe = best
     claim_iv, strict = _interval(cq), _interval(pq)
+    market = _market_day(claim, passage, cq, when_of[pq.span])
+    if market:   # a quote that moves during the day: compare within its daily range
+        claim_iv = (claim_iv[0] - MARKET_TOL * abs(cq.value), claim_iv[1] + MARKET_TOL * abs(cq.value),
+                    True, True)
     reported = (pq.value, pq.value, True, True)
     factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
     concepts = shared & set(_CONCEPTS.values())
@@ -478,13 +494,27 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
                           f"{head}: {other}, not one for the claim's time", source_value=pq.text,
                           evidence_date=when_of[pq.span] or passage.published)
-    if cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
+    if market and stance is Stance.SUPPORTS and pq.value != cq.value:
+        tail += f" (a market quote of the same day: ±{MARKET_TOL:.1%})"
+    elif cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
         tail += f" (rounding tolerance ±{_fmt_value(_granularity(cq))})"
     if pframes[pq.span].corrected:
         tail += " (the source's corrected figure)"
     return RuleResult(stance, round(score * factor, 4), "quantity", f"{head}: {tail}",
                       source_value=pq.text, evidence_date=when_of[pq.span] or passage.published,
                       corrected=pframes[pq.span].corrected)
+
+
+def _market_day(claim: Claim, passage: Passage, cq: Quantity, figure_date: dt.date | None) -> bool:
+    """The claim quotes a market value (a share price, an index, an exchange rate or an oil price: the words around
+    it say so; a sum of money is not one) and the source's figure is of the same day (or the day before: "closed
+    yesterday at")."""
+    span = _locate(claim, cq)
+    around = claim.text[max(0, span.start - 80): span.end + 40] if span else claim.text
+    if not _MARKET.search(around) or claim.anchor_date is None:
+        return False
+    when = figure_date or passage.published
+    return when is not None and 0 <= (claim.anchor_date - when).days <= 1
 
 
 TIME_GRACE_DAYS = 45   # a source this far from the claim's date may still report the claim's period
