@@ -239,3 +239,17 @@ def test_a_birthplace_beside_a_birth_date_is_a_claim_of_its_own():
     text = "Kari Holm ble født 3. mai 1950 i Bergen."
     assert piece_text(text, birth_place(text, Span(0, len(text)))) == "Kari Holm ble født i Bergen"
     assert birth_place("Født i Bergen.", Span(0, 14)) is None
+
+
+def test_a_bound_on_a_birth_date_is_not_read_as_the_date():
+    c = birth_claim("Kari Holm was born after 1987.", ["Kari Holm"])
+    p = Passage("Kari Holm (born 9 January 1988) is a singer.", source_url="https://bio.example/k", language="en")
+    r = rules.check(c, p)
+    assert r is None or r.rule != "birth"
+
+
+def test_more_than_n_is_refuted_by_exactly_n():
+    c = claim("The band has released more than six studio albums.",
+              quantities=parse_quantities("The band has released more than six studio albums.", "en"))
+    p = Passage("The band has released six studio albums.", source_url="https://x.example/b", language="en")
+    assert rules.check(c, p).stance is Stance.REFUTES

@@ -198,18 +198,17 @@ _MARKET = re.compile(r"(?<![\w])(?:\w*aksje\w*|\w*kurs\w*|børs\w*|\w*indeks\w*|
 
 
 def _interval(q: Quantity) -> Interval:
-    """The values a stated figure allows. "over 500" allows 500 itself (a count that "passed 500" is over 500 as a
-    journalist writes it); "drøyt 2,4 millioner" (just over) allows what rounds to 2.4 million."""
+    """The values a stated figure allows. "drøyt 2,4 millioner" (just over) allows what rounds to 2.4 million."""
     v, inf = q.value, math.inf
     c = q.comparator
     if c is Comparator.GT:
         if _SOFT_ABOVE.match(q.text or ""):
             return (v - _granularity(dataclasses.replace(q, comparator=Comparator.EQ)), inf, True, False)
-        return (v, inf, True, False)
+        return (v, inf, False, False)
     if c is Comparator.GE:
         return (v, inf, True, False)
     if c is Comparator.LT:
-        return (-inf, v, False, True)
+        return (-inf, v, False, False)
     if c is Comparator.LE:
         return (-inf, v, False, True)
     if c is Comparator.APPROX:
@@ -480,6 +479,9 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         stance, score, tail = Stance.SUPPORTS, STRONG, "within the claim's range"
     elif _disjoint(claim_iv, strict):
         stance, score, tail = Stance.REFUTES, STRONG, "outside the claim's range"
+    elif cq.comparator in (Comparator.GT, Comparator.GE) and pq.comparator in (Comparator.GT, Comparator.GE) and \
+            pq.value >= cq.value:   # "over 500" against "passed 500" / "at least 500": as a journalist writes it
+        stance, score, tail = Stance.SUPPORTS, REPORTED, f"the source's {_describe(pq)} is the claim's bound"
     elif pq.comparator is not Comparator.EQ and _contains(claim_iv, reported):
         stance, score, tail = Stance.SUPPORTS, REPORTED, f"the reported {_fmt_value(pq.value)} is within the claim's range"
     elif pq.comparator is not Comparator.EQ and _disjoint(claim_iv, reported):
@@ -651,11 +653,19 @@ BIRTH_STATED = 0.85   # a source states the birth date or year of the person the
 BIRTH_FROM_AGE = 0.7  # a source gives the person's age on its (day- or month-precise) publication date
 
 
+_BORN_BOUND = re.compile(r"(?<![\w])(?:after|before|since|until|between|around|about|circa|etter|før|mellom|rundt|"
+                         r"omkring|ca\.?)(?![\w])", re.IGNORECASE)
+
+
 def _claim_birth(claim: Claim) -> DateMention | None:
-    """The birth date a claim states ("Født 16. juli 1931", "Aasmund Nordstoga (fødd 1968)", "born in 1941")."""
+    """The birth date a claim states ("Født 16. juli 1931", "Aasmund Nordstoga (fødd 1968)", "born in 1941"); not
+    a bound ("born after 1987"), which this rule does not read."""
     for d in claim.dates:
         at = _locate_date(claim, d)
-        if at is not None and _BORN_CLAIM.search(claim.text[max(0, at - 30): at]):
+        if at is None:
+            continue
+        m = _BORN_CLAIM.search(claim.text[max(0, at - 30): at])
+        if m and not _BORN_BOUND.search(m.group(0)):
             return d
     return None
 
