@@ -20,6 +20,9 @@ Sets (the name is `Pair.source`):
   `held_out(index in train.json)`.
 - ``seed``: the seed article's gold evidence items (stance supports / refutes; "qualifies" is skipped), read with
   `read_seed_pairs` for the cross-lingual check (Norwegian sentence vs English evidence and the other way round).
+- Norwegian and Danish (eval/pairs_nordic.py, NORDIC_SETS): ``danfever_train``, ``danfever_dev``, ``danfever_mt``
+  (DanFEVER), ``norwegian_ud`` (pairs made by rule from Universal Dependencies sentences) and ``articles`` (the real
+  articles' and the seed's gold evidence, for measuring only).
 """
 from __future__ import annotations
 
@@ -174,7 +177,11 @@ def read_pairs(data: str | Path, name: str) -> Iterator[Pair]:
         return _checkcovid(data, name.split("_")[1])
     if name == "averitec":
         return _averitec(data)
-    raise PairDataError(f"unknown pair set {name!r}. Known: {', '.join(SETS)}.", code="FC737")
+    from eval.pairs_nordic import NORDIC_SETS, read_nordic_pairs
+
+    if name in NORDIC_SETS:
+        return read_nordic_pairs(data, name)
+    raise PairDataError(f"unknown pair set {name!r}. Known: {', '.join(SETS + NORDIC_SETS)}.", code="FC737")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +192,12 @@ class SeedPair:
     evidence: str        # the gold evidence passage
     evidence_language: str
     stance: str          # supports / refutes
+    case: str = "seed"   # the case folder (articles/NAME or seed)
 
 
 def read_seed_pairs(data: str | Path) -> list[SeedPair]:
-    """The seed article's gold evidence items with a supports / refutes stance."""
-    out = []
-    for r in _jsonl(Path(data) / "seed" / "claims.gold.jsonl"):
-        for e in r.get("evidence", []):
-            if e.get("stance") in ("supports", "refutes") and e.get("quote"):
-                out.append(SeedPair(r["id"], r["source_span_no"], r["claim_en"], e["quote"],
-                                    e.get("language", ""), e["stance"]))
-    return out
+    """The seed article's gold evidence items with a supports / refutes stance (every case folder's:
+    eval.pairs_nordic.read_gold_evidence / article_pairs)."""
+    from eval.pairs_nordic import read_gold_evidence
+
+    return read_gold_evidence(Path(data) / "seed", "seed")
