@@ -187,6 +187,25 @@ def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
     )
 
 
+def measures_near(text: str, span: Span) -> list[str]:
+    """The statistics the figure's sentence names ("inflation", "unemployment"), nearest first."""
+    around, offset = _sentence_around(text, span)
+    found = []
+    for m in sorted(re.finditer(r"[^\W\d_]+", around), key=lambda m: abs(offset + m.start() - span.start)):
+        name = measure_of(m.group())
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def frame_dict(text: str, span: Span, percent: bool = False) -> dict:
+    """A figure's frame as JSON-ready fields (what `factcheck check --format jsonl` writes with each quantity)."""
+    f = frame_of(text, span, percent)
+    return {"measure": measures_near(text, span), "basis": f.basis or None, "change": f.change,
+            "direction": f.direction or None, "kind": f.kind, "periods": sorted(f.periods),
+            "corrected": f.corrected}
+
+
 def comparable(a: Frame, b: Frame) -> str:
     """Why two figures do not measure the same thing ("" when their frames agree): both bases stated and
     different, a change against a level, a forecast against an outcome."""

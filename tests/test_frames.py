@@ -253,3 +253,13 @@ def test_more_than_n_is_refuted_by_exactly_n():
               quantities=parse_quantities("The band has released more than six studio albums.", "en"))
     p = Passage("The band has released six studio albums.", source_url="https://x.example/b", language="en")
     assert rules.check(c, p).stance is Stance.REFUTES
+
+
+def test_each_exported_quantity_carries_its_frame():
+    from verdicts.export import _quantity
+
+    text = "Prisveksten i Norge havnet på 3,3 prosent i oktober, målt mot samme måned i fjor."
+    q = parse_quantities(text, "nb")[0]
+    out = _quantity(q, text)
+    assert out["frame"] == {"measure": ["inflation"], "basis": "yoy", "change": True, "direction": None,
+                            "kind": "outcome", "periods": ["m10"], "corrected": False}

@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from typing import Iterable, Sequence
 
+from claims.frames import frame_dict
 from claims.model import Article, Claim, DateMention, Quantity, Span
 from verdicts.model import Evidence, Label, Verdict
 
@@ -45,7 +46,7 @@ def claim_to_dict(claim: Claim) -> dict:
         "checkworthy": round(claim.checkworthy, 4),
         "checkable": claim.checkable,
         "exclusive": claim.exclusive,
-        "quantities": [_quantity(q) for q in claim.quantities],
+        "quantities": [_quantity(q, claim.text) for q in claim.quantities],
         "dates": [_date(d) for d in claim.dates],
         "entities": list(claim.entities),
         "anchor_date": claim.anchor_date.isoformat() if claim.anchor_date else None,
@@ -55,11 +56,17 @@ def claim_to_dict(claim: Claim) -> dict:
     }
 
 
-def _quantity(q: Quantity) -> dict:
-    return {
+def _quantity(q: Quantity, claim_text: str = "") -> dict:
+    out = {
         "value": q.value, "upper": q.upper, "unit": q.unit, "comparator": q.comparator.value,
         "text": q.text, "span": q.span.to_list(), "is_year": q.is_year,
     }
+    at = q.span if claim_text[q.span.start:q.span.end] == q.text else None
+    if at is None and q.text and (i := claim_text.find(q.text)) >= 0:
+        at = Span(i, i + len(q.text))
+    if at is not None and not q.is_year:     # what the figure measures, as far as its sentence says (claims.frames)
+        out["frame"] = frame_dict(claim_text, at, percent=q.unit == "percent")
+    return out
 
 
 def _date(d: DateMention) -> dict:
