@@ -4,17 +4,20 @@
     frame.basis      "yoy" (12-month / from the same month a year earlier), "mom" (from the month before),
                      "ytd" (so far this year), or "" when the text does not say
     frame.change     True for a change ("9 600 flere", "økte med 3 prosent", "prisveksten ... på 3,3 prosent"),
-                     False for a level (a count without change words next to it, "prosent av arbeidsstyrken",
-                     "andelen"), None for a percentage that says neither
+                     False for a level the words name ("økt til", "prosent av arbeidsstyrken", "andelen", "totalt"),
+                     None for a figure that says neither
     frame.periods    the months and quarters its sentence names ("m10", "q3")
     frame.direction  a change's sign: +1 ("flere", "økte", "rose"), -1 ("færre", "falt", "fell"), 0 unsaid
+    frame.part       the figure is for a part named just before it ("innen reiseliv og transport ... med henholdsvis
+                     6 300", "blant dem 14.500 barn", "of whom 40"), not the whole
     frame.kind       "forecast" ("anslo", "ventet", "expected", "forecast") or "outcome"
     frame.corrected  the figure is stated as a correction ("korrigert", "revised", "corrected")
     frame.superseded the figure is stated as the one a correction replaced ("tidligere publisert 3,3 prosent",
                      "previously reported", "opprinnelig")
 
 Two figures measure the same thing only when their frames agree (`comparable`): a 12-month rate is not a
-month-on-month change, a change is not a level, a forecast is not an outcome, October is not November. Where a text does not state a basis,
+month-on-month change, a change is not a level, a rise is not a fall, a forecast is not an outcome, a part is not
+the whole, October is not November. Where a text does not state a basis,
 nothing is assumed. The words are one table per language below; they name kinds of measures, not any article.
 """
 from __future__ import annotations
@@ -55,7 +58,10 @@ _CHANGE_BEFORE = re.compile(
     r"|(?<![\w])(?:\w*økning\w*|auke\w*|nedgang\w*|oppgang\w*|\w*vekst\w*|increase|decrease|rise|growth|fall|"
     r"drop|inflasjon\w*|\w*inflasjon\w*|inflation)(?:\s+[\w,.-]+){0,6}?)\s*(?:på|of|at|was|var|er|is|til|to)?\s*"
     r"(?:[\w,.-]+\s+){0,2}$", re.IGNORECASE)
+_PART_BEFORE = re.compile(r"(?<![\w])(?:henholdsvis|respectively|innen|innanfor|blant|among|within|hvorav|herav|"
+                          r"av dem|of them|of whom|of which)(?![\w])", re.IGNORECASE)
 _CHANGE_AFTER = re.compile(r"^\s*(?:%|prosent|per cent|percent|prosentpoeng|percentage points?)?\s*"
+                           r"(?:(?:og|and|eller|or|,)\s*[\d][\d.,\s]*(?:%|prosent|per cent)?\s*)?"
                            r"(?:\w+\s+)?(?:flere|fleire|færre|more|fewer|høyere|lavere|høgare|lågare|higher|lower|"
                            r"mer enn|mindre enn|up|down|opp|ned)(?![\w])", re.IGNORECASE)
 _MONTHS = {m: i for i, names in enumerate((
@@ -91,7 +97,9 @@ _UP = re.compile(r"(?<![\w])(?:flere|fleire|økte|økt|øker|auka|aukar|auke\w*|
 _DOWN = re.compile(r"(?<![\w])(?:færre|falt|faller|fall|nedgang\w*|ned|lavere|lågare|mindre|fewer|lower|fell|"
                    r"falls|decrease[ds]?|dropped|declined|down|less)(?![\w])", re.IGNORECASE)
 LEVEL_WORDS = _words(r"prosent av", r"per cent of", r"percent of", r"% of", r"andel\w*", r"delen", r"utgjør",
-                     r"utgjorde", r"utgjer", r"share of", r"rate of", r"nivå\w*", r"level")
+                     r"utgjorde", r"utgjer", r"share of", r"rate of", r"nivå\w*", r"level", r"økt til", r"auka til",
+                     r"steget til", r"rose to", r"increased to", r"grew to", r"totalt", r"i alt", r"in total",
+                     r"a total of", r"har nå", r"now has", r"reached")
 FORECAST_WORDS = _words(r"ansl\w*", r"ventet", r"venta", r"venter", r"forvent\w*", r"prognose\w*", r"spådde",
                         r"spår", r"expected", r"expects", r"forecast\w*", r"projected", r"projection\w*",
                         r"predicted", r"estimated to")
@@ -138,6 +146,8 @@ class Frame:
     superseded: bool = False
     periods: frozenset = frozenset()   # months and quarters the figure's sentence names ("m10", "q3")
     direction: int = 0                 # a change's sign: +1 up ("flere", "økte"), -1 down ("færre", "falt"), 0 unsaid
+    part: bool = False                 # the figure is for a part named before it ("innen reiseliv ... henholdsvis
+                                       # 6 300", "blant dem 14.500 barn"), not for the whole
 
     def describe(self) -> str:
         """The frame in a few words for an explanation ("12-month, outcome")."""
@@ -169,7 +179,7 @@ def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
     near_before = around[max(0, start - 70):start]
     near_after = around[start + (span.end - span.start):][:30]
     change: bool | None = bool(_CHANGE_BEFORE.search(near_before) or _CHANGE_AFTER.search(near_after))
-    if percent and not change:
+    if not change:   # a level only where the words say so; a bare figure may be either
         change = False if LEVEL_WORDS.search(around) else None
     direction = 0
     if change:
@@ -184,6 +194,7 @@ def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
         superseded=bool(SUPERSEDED_BEFORE.search(before)),
         periods=_periods(around),
         direction=direction,
+        part=bool(_PART_BEFORE.search(near_before)),
     )
 
 
@@ -217,6 +228,8 @@ def comparable(a: Frame, b: Frame) -> str:
         return f"a {'change' if a.change else 'level'} against a {'change' if b.change else 'level'}"
     if a.kind != b.kind:
         return f"a {a.kind} against an {b.kind}" if b.kind == "outcome" else f"an {a.kind} against a {b.kind}"
+    if a.part != b.part:
+        return "a part against a whole" if a.part else "a whole against a part"
     if _disjoint_periods(a.periods, b.periods):
         return f"{_show(a.periods)} against {_show(b.periods)}"
     return ""

@@ -64,8 +64,10 @@ def test_comparable_names_what_differs():
     assert "March against April" == comparable(yoy, april)
     assert comparable(yoy, yoy) == ""
     change = frame("Det er 2.400 flere ledige.", "2.400")
-    level = frame("Det er 2.400 ledige.", "2.400")
+    level = frame("Det er totalt 2.400 ledige.", "2.400")
     assert comparable(change, level) == "a change against a level"
+    assert frame("Det er 2.400 ledige.", "2.400").change is None          # a bare figure may be either
+    assert comparable(change, frame("Det er 2.400 ledige.", "2.400")) == ""
 
 
 def test_measures_named_alike_across_languages_and_compounds():
@@ -263,3 +265,12 @@ def test_each_exported_quantity_carries_its_frame():
     out = _quantity(q, text)
     assert out["frame"] == {"measure": ["inflation"], "basis": "yoy", "change": True, "direction": None,
                             "kind": "outcome", "periods": ["m10"], "corrected": False}
+
+
+def test_a_part_is_not_compared_with_the_whole():
+    part = frame("Økningen er størst innen bygg og anlegg, med henholdsvis 2 100 og 800 flere ledige.", "2 100")
+    assert part.part and part.change and part.direction == 1
+    whole = frame("Det er 5 400 flere ledige enn i fjor.", "5 400")
+    assert not whole.part and comparable(part, whole) == "a part against a whole"
+    assert frame("Over 3.000 er drept, blant dem 1.200 barn.", "1.200").part
+    assert not frame("Over 3.000 er drept, blant dem 1.200 barn.", "3.000").part
