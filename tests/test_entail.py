@@ -184,3 +184,15 @@ def test_int8_variant_is_named_apart_from_the_shipped_one(bundled):
     b = v.predict(claims, evidence)
     assert b.shape == (3, 3)
     np.testing.assert_allclose(b.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_bf16_is_used_in_training_only_where_the_cpu_has_it():
+    pytest.importorskip("torch", reason="needs torch: pip install torch==2.13.0 && pip install -e '.[hf]'")
+    from click.testing import CliRunner
+
+    from flows.cli import cli
+    from verdicts.entail import bf16_native
+
+    assert isinstance(bf16_native(), bool)
+    out = CliRunner().invoke(cli, ["train", "verifier", "--help"]).output
+    assert "--bf16 / --no-bf16" in out and "natively" in out

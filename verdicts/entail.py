@@ -45,7 +45,7 @@ SPEC_HELP = ("'bundled' (the verifier shipped in verdicts/verifier/), 'dir:PATH'
              "local HF cache); or 'none'")
 
 __all__ = ["STANCES", "Verifier", "E5CrossVerifier", "HFVerifier", "VerifierError", "get_verifier",
-           "mismatch_features", "FEATURE_NAMES", "SPEC_HELP"]
+           "mismatch_features", "FEATURE_NAMES", "SPEC_HELP", "bf16_native"]
 
 
 class VerifierError(ModelError):
@@ -207,6 +207,17 @@ def _torch():
             code="FC734",
         ) from exc
     return torch
+
+
+def bf16_native() -> bool:
+    """Whether this CPU computes bfloat16 natively (oneDNN's check: AVX-512 BF16 or AMX). Without it, bfloat16
+    autocast is emulated and about 3x slower than float32 (an AVX2 CPU here: 1.17 s against 0.40 s for one e5-sized
+    layer on 32 pairs of 128 tokens)."""
+    torch = _torch()
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except Exception:   # an older or newer torch without the check: only AVX-512 capable CPUs may have it
+        return "AVX512" in str(getattr(torch.backends.cpu, "get_cpu_capability", lambda: "")())
 
 
 def _offline_env() -> None:
