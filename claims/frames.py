@@ -9,7 +9,8 @@
     frame.periods    the months and quarters its sentence names ("m10", "q3")
     frame.direction  a change's sign: +1 ("flere", "økte", "rose"), -1 ("færre", "falt", "fell"), 0 unsaid
     frame.part       the figure is for a part named just before it ("innen reiseliv og transport ... med henholdsvis
-                     6 300", "blant dem 14.500 barn", "of whom 40"), not the whole
+                     6 300", "blant dem 14.500 barn", "of whom 40", the top of a ranking: "kommer reiseliv på topp,
+                     med 11,2 prosent"), not the whole
     frame.kind       "forecast" ("anslo", "ventet", "expected", "forecast") or "outcome"
     frame.corrected  the figure is stated as a correction ("korrigert", "revised", "corrected")
     frame.superseded the figure is stated as the one a correction replaced ("tidligere publisert 3,3 prosent",
@@ -59,7 +60,8 @@ _CHANGE_BEFORE = re.compile(
     r"drop|inflasjon\w*|\w*inflasjon\w*|inflation)(?:\s+[\w,.-]+){0,6}?)\s*(?:på|of|at|was|var|er|is|til|to)?\s*"
     r"(?:[\w,.-]+\s+){0,2}$", re.IGNORECASE)
 _PART_BEFORE = re.compile(r"(?<![\w])(?:henholdsvis|respectively|innen|innanfor|blant|among|within|hvorav|herav|"
-                          r"av dem|of them|of whom|of which)(?![\w])", re.IGNORECASE)
+                          r"av dem|of them|of whom|of which|på topp|på toppen|høyest\w*|høgast\w*|lavest\w*|"
+                          r"lågast\w*|størst\w*|flest|highest|lowest|largest|at the top)(?![\w])", re.IGNORECASE)
 _CHANGE_AFTER = re.compile(r"^\s*(?:%|prosent|per cent|percent|prosentpoeng|percentage points?)?\s*"
                            r"(?:(?:og|and|eller|or|,)\s*[\d][\d.,\s]*(?:%|prosent|per cent)?\s*)?"
                            r"(?:\w+\s+)?(?:flere|fleire|færre|more|fewer|høyere|lavere|høgare|lågare|higher|lower|"
@@ -114,7 +116,9 @@ SUPERSEDED_BEFORE = re.compile(
 MEASURES = tuple((re.compile(rx, re.IGNORECASE), name) for rx, name in (
     (r"(?:tolvmåneders|årlig|samlet|total)?(?:pris)?vekst(?:en)?|prisstigning\w*|inflasjon\w*|inflation|"
      r"konsumpris\w*|kpi|cpi|consumer prices?|totalinflasjon\w*|kjerneinflasjon\w*|core inflation", "inflation"),
-    (r"(?:arbeids)?ledighet\w*|(?:arbeids)?ledige|unemploy\w*|jobless\w*|bruttoledighet\w*", "unemployment"),
+    (r"bruttoledighet\w*|bruttoarbeidsløys\w*|gross unemployment", "gross_unemployment"),
+    (r"(?:arbeids)?ledighet\w*|(?:arbeids)?ledige|arbeidslause|arbeidsløyse\w*|unemploy\w*|jobless\w*",
+     "unemployment"),
     (r"nettoinnvandring\w*|nettoinnflytting\w*|net migration|net immigration", "net_migration"),
     (r"innvandr\w*|immigra\w*", "immigration"),
     (r"utvandr\w*|emigra\w*", "emigration"),

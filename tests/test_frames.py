@@ -274,3 +274,19 @@ def test_a_part_is_not_compared_with_the_whole():
     assert not whole.part and comparable(part, whole) == "a part against a whole"
     assert frame("Over 3.000 er drept, blant dem 1.200 barn.", "1.200").part
     assert not frame("Over 3.000 er drept, blant dem 1.200 barn.", "3.000").part
+
+
+def test_the_top_of_a_ranking_is_a_part():
+    assert frame("Målt i andelen ledige kommer bygg og anlegg på topp, med 8,1 prosent.", "8,1", True).part
+    assert frame("Høyest var andelen i Finnmark, 4,2 prosent.", "4,2", True).part
+
+
+def test_the_base_of_a_share_is_not_what_it_measures():
+    c = figure_claim("Bruttoledigheten var på 90.000 personer, eller 3,1 prosent av arbeidsstyrken.")
+    other = Passage("I alt 150.000 var helt eller delvis ledige, noe som utgjør 5,2 prosent av arbeidsstyrken.",
+                    source_url="https://nav.example/a", published=DAY, language="no")
+    r = rules.check(c, other)
+    assert r is None or r.stance is not Stance.REFUTES
+    same = Passage("Bruttoledigheten er på 90 000 personer, eller 3,1 prosent av arbeidsstyrken.",
+                   source_url="https://nav.example/b", published=DAY, language="no")
+    assert rules.check(c, same).stance is Stance.SUPPORTS

@@ -82,6 +82,7 @@ these those than then there their they he she his her we our you your who whom w
 before since during into over under about around more less least most at not no nor so such also said says say
 og i på til for fra av med som er var har hadde blitt blir ble det den de der en et ei å at om men eller enn siden
 mens etter før over under rundt minst mer flere nesten ifølge sier sa så seg sin sitt sine hans hennes deres vi dere
+noe noko utgjør utgjorde utgjer tilsvarende tilsvarer viser dette denne disse registrert registrerte totalt
 """.split())
 # General, cross-language concepts for what a count counts (not tied to any article).
 _CONCEPTS = {
@@ -100,6 +101,7 @@ _CONCEPTS = {
     "votes": "votes", "stemmer": "votes", "seats": "seats", "mandater": "seats", "seter": "seats",
 }
 _GENERIC = {"people", "children", "women"}
+_CONCEPT_NAMES = set(_CONCEPTS.values()) - _GENERIC
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.U)
 _BREAK = re.compile(r"[.;:!?\n]\s|,\s|\s[–—-]\s|\(|\)")
 
@@ -411,6 +413,26 @@ def _series_preference(when: dt.date | None, anchor: dt.date | None) -> float:
 
 
 # ---------------------------------------------------------------- rules
+_BASE = re.compile(r"(?:prosent|per cent|percent|%|andel|share)\s+(?:av|of)\s+((?:\w+\s*){1,3})", re.IGNORECASE)
+
+
+def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
+    """What a figure counts: the words around it less the base of a share ("4,4 prosent av arbeidsstyrken": the
+    labour force is what it is a share of, not what it measures); where those name no statistic, the first one its
+    sentence names ("Bruttoledigheten, ..., var på 124.000 personer, eller 4,4 prosent av arbeidsstyrken")."""
+    after = text[span.end: span.end + 60]
+    m = _BASE.match(after.lstrip()) or _BASE.search(text[span.start: span.end + 60])
+    base = _content_keys(m.group(1)) if m else set()
+    keys = keys - base
+    if not any(k.startswith("m:") or k in _CONCEPT_NAMES for k in keys):
+        sentence = next((t[: max(0, span.start - o)] for t, o in _sentences(text) if o <= span.start < o + len(t)),
+                        "")
+        first = next((measure_of(w) for w in _WORD.findall(sentence) if measure_of(w)), None)
+        if first:
+            keys = keys | {f"m:{first}"}
+    return keys
+
+
 def _frame(text: str, q: Quantity):
     return frame_of(text, q.span, percent=q.unit == "percent")
 
@@ -431,13 +453,13 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
     table_of = {pq.span: _table_date(passage.text, pq) for pq in passage_qs}
     when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in passage_qs}
-    pwin = _series_windows(passage.text, passage_qs)
+    pwin = {sp: _measure_keys(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, passage_qs).items()}
     pframes = {pq.span: _frame(passage.text, pq) for pq in passage_qs}
     best: tuple | None = None
     unaligned: str = ""
     for cq in claim_qs:
         span = _locate(claim, cq)
-        ckeys = _window(claim.text, span) if span else claim_keys_all
+        ckeys = _measure_keys(claim.text, span, _window(claim.text, span)) if span else claim_keys_all
         cframe = _frame(claim.text, Quantity(cq.value, span, cq.text, cq.unit)) if span else None
         for pq in passage_qs:
             if not _units_compatible(cq.unit, pq.unit) or pframes[pq.span].superseded:
