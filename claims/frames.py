@@ -99,7 +99,7 @@ _UP = re.compile(r"(?<![\w])(?:flere|fleire|økte|økt|øker|auka|aukar|auke\w*|
 _DOWN = re.compile(r"(?<![\w])(?:færre|falt|faller|fall|nedgang\w*|ned|lavere|lågare|mindre|fewer|lower|fell|"
                    r"falls|decrease[ds]?|dropped|declined|down|less)(?![\w])", re.IGNORECASE)
 LEVEL_WORDS = _words(r"prosent av", r"per cent of", r"percent of", r"% of", r"andel\w*", r"delen", r"utgjør",
-                     r"utgjorde", r"utgjer", r"share of", r"rate of", r"nivå\w*", r"level", r"økt til", r"auka til",
+                     r"utgjorde", r"utgjer", r"share of", r"rate of", r"økt til", r"auka til",
                      r"steget til", r"rose to", r"increased to", r"grew to", r"totalt", r"i alt", r"in total",
                      r"a total of", r"har nå", r"now has", r"reached")
 FORECAST_WORDS = _words(r"ansl\w*", r"ventet", r"venta", r"venter", r"forvent\w*", r"prognose\w*", r"spådde",

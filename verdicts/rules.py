@@ -413,7 +413,11 @@ def _series_preference(when: dt.date | None, anchor: dt.date | None) -> float:
 
 
 # ---------------------------------------------------------------- rules
-_BASE = re.compile(r"(?:prosent|per cent|percent|%|andel|share)\s+(?:av|of)\s+((?:\w+\s*){1,3})", re.IGNORECASE)
+# Denominators a share is commonly taken of: "4,4 prosent av arbeidsstyrken" measures the unemployed, not the labour
+# force. Other bases ("50 % of the global sickle cell burden") say what is measured and stay.
+_BASE = re.compile(r"(?:prosent|per cent|percent|%|andel|share)\s+(?:av|of)\s+(?:the\s+|its\s+|their\s+|hele\s+)?"
+                   r"(arbeidsstyrk\w*|labou?r force|workforce|befolkning\w*|population|innbygger\w*|inhabitants|"
+                   r"bnp|gdp|budsjett\w*|budget|folketall\w*)", re.IGNORECASE)
 
 
 def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
