@@ -60,11 +60,7 @@ def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, dept
       factcheck train verifier --data ../shared/data --out /tmp/v-nordic --nordic
       FACTCHECK_VERIFIER=dir:/tmp/v factcheck check article.md --db store.duckdb
     """
-    from verdicts.entail import bf16_native
     from verdicts.train_verifier import TrainOptions, train_verifier
-
-    if bf16 is None:
-        bf16 = bf16_native()
 
     bars: dict = {}
 
@@ -89,7 +85,8 @@ def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, dept
         parts.extend(f"--exclude {shlex.quote(x)}" for x in exclude)
         if nordic:
             parts.append("--nordic")
-        parts.append("--bf16" if bf16 else "--no-bf16")
+        if bf16 is not None:
+            parts.append("--bf16" if bf16 else "--no-bf16")
         command = "factcheck train verifier " + " ".join(parts)
     opts = TrainOptions(data=data, out=out, max_pairs=max_pairs, epochs=epochs, layers=layers, depth=depth, seed=seed,
                         max_minutes=max_minutes, max_length=max_length, threads=threads, eval_scale=eval_scale,

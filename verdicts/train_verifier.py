@@ -19,6 +19,8 @@ after), which is not reproducible: the card says when it did and how many pairs 
 """
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import hashlib
 import json
@@ -79,7 +81,8 @@ class TrainOptions:
     threads: int = 2
     eval_scale: float = 1.0          # share of EVAL_SETS' sizes to measure (tests use a small one)
     features: bool = True
-    bf16: bool = True                # bfloat16 autocast (2x faster on CPUs with AVX-512 BF16; same at inference)
+    bf16: bool | None = None         # bfloat16 autocast; None: where the CPU has it natively (verdicts.entail.bf16_native;
+                                     # emulated bf16 is ~3x slower than float32). The artifact records the choice.
     command: str = ""
     exclude: tuple[str, ...] = ()    # MIXTURE sets left out of training (for a cross-validation on one of them)
     nordic: bool = False             # also mix NORDIC_MIXTURE and measure NORDIC_EVAL_SETS
@@ -289,6 +292,10 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
     pairs: train on these (the first opts.max_pairs) instead of the shared data's mixture, e.g. relevance pairs
     for a reranker probe (eval.rerank_probe); the held-out stance measurement is then skipped (the caller
     measures what the pairs are for) and the card says so."""
+    if opts.bf16 is None:
+        from verdicts.entail import bf16_native
+
+        opts = dataclasses.replace(opts, bf16=bf16_native())
     data, out = Path(opts.data), Path(opts.out)
     custom = pairs is not None
     if not custom and not data.is_dir():
