@@ -290,3 +290,18 @@ def test_the_base_of_a_share_is_not_what_it_measures():
     same = Passage("Bruttoledigheten er på 90 000 personer, eller 3,1 prosent av arbeidsstyrken.",
                    source_url="https://nav.example/b", published=DAY, language="no")
     assert rules.check(c, same).stance is Stance.SUPPORTS
+
+
+def test_a_correction_outranks_the_pages_that_repeat_the_first_release():
+    from sources.model import Hit
+    from verdicts.decide import decide
+    from verdicts.model import Label, Provenance
+
+    c = figure_claim("Prisveksten i Norge var 2,9 prosent i april, målt mot samme måned i fjor.")
+    first = [Passage(f"Tolvmånedersveksten i KPI var 2,9 prosent i april, melder byrå {i}.",
+                     source_url=f"https://news{i}.example/kpi", published=DAY, language="no") for i in range(2)]
+    fix = Passage("Korrigert tolvmånedersvekst for april er 2,6 prosent, mot tidligere publisert 2,9 prosent.",
+                  source_url="https://stat.example/fix", published=DAY + dt.timedelta(days=3), language="no")
+    hits = [Hit(p, 0.9, i + 1, "dense") for i, p in enumerate([*first, fix])]
+    v = decide(c, hits, provenance=Provenance(run_id="t", code_version="t"))
+    assert v.label is Label.REFUTED and "corrected figure" in v.explanation

@@ -191,13 +191,23 @@ def _date_preference(it: _Item, anchor) -> tuple[int, int]:
 
 def _supersede_counts(items: list[_Item], claim: Claim) -> None:
     """A count is valid at a date: keep the figure dated on/before the claim and closest to it; drop older or
-    later figures that disagree with it from the aggregation (they stay as evidence, marked)."""
+    later figures that disagree with it from the aggregation (they stay as evidence, marked). A figure its source
+    states as a correction is kept over all others (the first release it replaced is repeated by many pages)."""
     counted = [it for it in items if it.rule == "quantity" and it.stance in (Stance.SUPPORTS, Stance.REFUTES)]
     if len(counted) < 2:
         return
     def key(it: _Item):
         return _date_preference(it, claim.anchor_date)
 
+    corrections = [it for it in counted if it.result is not None and it.result.corrected]
+    if corrections:   # a stated correction replaces the first release, whatever the dates of the pages repeating it
+        best = max(corrections, key=lambda it: it.score)
+        for it in counted:
+            if it.stance is not best.stance:
+                it.superseded = True
+                it.score = round(it.score * 0.5, 4)
+                it.explanation += f" (superseded by the correction in {_label_of(best.hit)})"
+        return
     best = min(counted, key=lambda it: (key(it), -it.score))
     bk = key(best)
     for it in counted:

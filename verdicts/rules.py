@@ -68,7 +68,7 @@ class RuleResult:
     explanation: str             # one line a reviewer reads
     source_value: str = ""       # the passage text the rule read ("at least 34,535", "born 15 November 1935")
     evidence_date: dt.date | None = None  # the date the source value holds at (for ordering counts)
-    corrected: bool = False      # the source states its figure as a correction (it supersedes the first release)
+    corrected: bool = False      # the source states its figure as a correction (decide: it outranks other figures)
 
     def __post_init__(self):
         if not 0.0 <= self.score <= 1.0:
@@ -444,8 +444,9 @@ def _frame(text: str, q: Quantity):
 def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     """The claim's figure against the passage's figure that measures the same thing: the units agree, the
     words around both share what is counted (dates and generic words do not count), and their frames agree
-    (claims.frames: basis, change or level, forecast or outcome; a figure a correction replaced is not read).
-    A figure dated after the claim that does not speak to the claim's time supports, never refutes."""
+    (claims.frames: basis, change or level, direction, part or whole, forecast or outcome, months; a figure a
+    correction replaced is not read). A figure dated more than TIME_GRACE_DAYS from the claim's date cannot refute
+    it; one the text itself dates to another time (a table column) decides nothing."""
     claim_qs = [q for q in claim.quantities if not q.is_year and q.unit != "year_of_age"]
     if not claim_qs:
         return None
@@ -497,6 +498,8 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                     True, True)
     reported = (pq.value, pq.value, True, True)
     factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
+    if pframes[pq.span].corrected:   # a correction speaks to the period it corrects, however late it came
+        factor = 1.0
     concepts = shared & set(_CONCEPTS.values())
     about = "/".join(sorted(k.removeprefix("m:") for k in (concepts or shared)))
     frame = cframe.describe() if cframe is not None else ""
