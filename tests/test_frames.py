@@ -182,14 +182,17 @@ def test_a_short_claim_cut_from_its_sentence_is_also_searched_with_the_sentence(
             self.asked.extend(texts)
             return [[hit("own"), hit("ctx1"), hit("ctx2")] for _ in texts]
 
-    short = claim("B var 5.800.")
-    whole = claim("A endte på 9.400 og B var 5.800.")
+    sentence = "A endte på 9.400 og B ble i år da 5.800, med C og D."
+    short = figure_claim("B var 5.800.")
+    short2 = figure_claim("A endte på 9.400")
+    words = claim("C og D.")                                               # short, but no figure
+    whole = figure_claim(sentence)
     r = Retriever()
-    out = _with_context_hits([short, whole], ["A endte på 9.400 og B var 5.800.", "A endte på 9.400 og B var 5.800."],
-                             [[hit("own")], [hit("own")]], r, k=8, exclude_urls=(), filters=None, languages=None)
-    assert r.asked == ["A endte på 9.400 og B var 5.800."]                  # only the short claim's sentence
+    out = _with_context_hits([short, short2, words, whole], [sentence] * 4,
+                             [[hit("own")]] * 4, r, k=8, exclude_urls=(), filters=None, languages=None)
+    assert r.asked == [sentence]                  # only the short figure claims' sentence, embedded once
     assert [h.passage.text for h in out[0]] == ["text own", "text ctx1", "text ctx2"]   # its own hits first
-    assert len(out[1]) == 1
+    assert len(out[1]) == 3 and len(out[2]) == 1 and len(out[3]) == 1
 
 
 def test_a_birth_year_in_brackets_is_a_claim_of_its_own():

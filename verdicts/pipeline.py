@@ -36,16 +36,23 @@ SHORT_CLAIM = 0.6           # a claim shorter than this share of its sentence is
 
 
 def _with_context_hits(claims, contexts, hit_lists, retriever, *, k, exclude_urls, filters, languages):
+    """A short claim that states a figure or a date ("fødselsoverskuddet var 5.800", cut from "Nettoinnvandringen
+    endte på 9.400 og fødselsoverskuddet var 5.800.") is also searched with its whole sentence, which says what the
+    figure is about; each distinct sentence is embedded once."""
     short = [i for i, (c, ctx) in enumerate(zip(claims, contexts))
-             if ctx and ctx.strip() != c.text.strip() and len(c.text) < SHORT_CLAIM * len(ctx)]
+             if ctx and ctx.strip() != c.text.strip() and len(c.text) < SHORT_CLAIM * len(ctx)
+             and (c.quantities or c.dates)]
     if not short:
         return hit_lists
-    extra = retriever.search([contexts[i] for i in short], k=k, exclude_urls=exclude_urls, filters=filters,
-                             languages=[languages[i] for i in short] if languages else None)
+    distinct = list(dict.fromkeys(contexts[i] for i in short))
+    lang_of = {contexts[i]: languages[i] for i in short} if languages else {}
+    found = retriever.search(distinct, k=k, exclude_urls=exclude_urls, filters=filters,
+                             languages=[lang_of[t] for t in distinct] if languages else None)
+    extra = dict(zip(distinct, found))
     out = list(hit_lists)
-    for i, more in zip(short, extra):
+    for i in short:
         seen = {h.passage.id for h in out[i]}
-        added = [h for h in more if h.passage.id not in seen][:CONTEXT_HITS]
+        added = [h for h in extra[contexts[i]] if h.passage.id not in seen][:CONTEXT_HITS]
         out[i] = list(out[i]) + added
     return out
 
@@ -67,8 +74,8 @@ def verify_claims(
 
     filters (sources.retrieve.Filters): what evidence may be used (sources, dates); vectors: the
     claims' query vectors when the caller already has them; contexts: each claim's sentence, so that a short
-    claim cut from a longer sentence ("fødselsoverskuddet var 5.800") is also searched with the sentence that
-    says what it is about (up to CONTEXT_HITS more passages, after the claim's own)."""
+    claim that states a figure or a date, cut from a longer sentence ("fødselsoverskuddet var 5.800"), is also searched with
+    the sentence that says what it is about (up to CONTEXT_HITS more passages, after the claim's own)."""
     if not claims:
         return []
     texts = [c.text for c in claims]
