@@ -74,8 +74,8 @@ def verify_claims(
 
     filters (sources.retrieve.Filters): what evidence may be used (sources, dates); vectors: the
     claims' query vectors when the caller already has them; contexts: each claim's sentence, so that a short
-    claim that states a figure or a date, cut from a longer sentence ("fødselsoverskuddet var 5.800"), is also searched with
-    the sentence that says what it is about (up to CONTEXT_HITS more passages, after the claim's own)."""
+    claim that states a figure or a date, cut from a longer sentence ("fødselsoverskuddet var 5.800"), is also
+    searched with the sentence that says what it is about (up to CONTEXT_HITS more passages, after its own)."""
     if not claims:
         return []
     texts = [c.text for c in claims]
