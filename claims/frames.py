@@ -23,6 +23,7 @@ nothing is assumed. The words are one table per language below; they name kinds 
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -129,6 +130,7 @@ MEASURES = tuple((re.compile(rx, re.IGNORECASE), name) for rx, name in (
 ))
 
 
+@functools.lru_cache(maxsize=65536)
 def measure_of(word: str) -> str | None:
     """The measure a word names ("prisveksten", "tolvmånedersvekst", "inflation" -> "inflation"), else None."""
     for rx, name in MEASURES:
@@ -174,8 +176,8 @@ def _sentence_around(text: str, span: Span) -> tuple[str, int]:
 def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
     """The frame of the figure at `span` in `text`, read from its sentence (at most WINDOW characters either
     side). Example: frame_of("Matvareprisene steg med 0,6 prosent fra måneden før.", Span(24, 35)) ->
-    Frame(basis="mom", change=True, kind="outcome"). percent: the figure is a percentage (a level or a rate of
-    change; a count without change words is a level)."""
+    Frame(basis="mom", change=True, kind="outcome"). percent: the figure is a percentage (accepted for callers;
+    percentages and counts are read alike)."""
     around, offset = _sentence_around(text, span)
     basis = next((name for name, rx in BASIS_WORDS.items() if rx.search(around)), "")
     before = text[max(0, span.start - 40):span.start]
