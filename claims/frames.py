@@ -27,7 +27,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from claims.model import Span
+from claims.model import Quantity, Span
 
 _W = r"(?<![\w])(?:{})(?![\w])"
 
@@ -173,11 +173,10 @@ def _sentence_around(text: str, span: Span) -> tuple[str, int]:
     return left[cut:] + text[span.start:span.end] + (right[:stop.start()] if stop else right), lo + cut
 
 
-def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
+def frame_of(text: str, span: Span) -> Frame:
     """The frame of the figure at `span` in `text`, read from its sentence (at most WINDOW characters either
     side). Example: frame_of("Matvareprisene steg med 0,6 prosent fra måneden før.", Span(24, 35)) ->
-    Frame(basis="mom", change=True, kind="outcome"). percent: the figure is a percentage (accepted for callers;
-    percentages and counts are read alike)."""
+    Frame(basis="mom", change=True, kind="outcome"). Percentages and counts are read alike."""
     around, offset = _sentence_around(text, span)
     basis = next((name for name, rx in BASIS_WORDS.items() if rx.search(around)), "")
     before = text[max(0, span.start - 40):span.start]
@@ -204,6 +203,15 @@ def frame_of(text: str, span: Span, percent: bool = False) -> Frame:
     )
 
 
+def locate(text: str, q: Quantity) -> Span | None:
+    """Where a quantity stands in `text`: its own span when that covers its text there, else the first place its
+    text occurs (a claim rewritten from its sentence), else None."""
+    if q.span.end <= len(text) and text[q.span.start:q.span.end] == q.text:
+        return q.span
+    i = text.find(q.text) if q.text else -1
+    return Span(i, i + len(q.text)) if i >= 0 else None
+
+
 def measures_near(text: str, span: Span) -> list[str]:
     """The statistics the figure's sentence names ("inflation", "unemployment"), nearest first."""
     around, offset = _sentence_around(text, span)
@@ -215,9 +223,9 @@ def measures_near(text: str, span: Span) -> list[str]:
     return found
 
 
-def frame_dict(text: str, span: Span, percent: bool = False) -> dict:
+def frame_dict(text: str, span: Span) -> dict:
     """A figure's frame as JSON-ready fields (what `factcheck check --format jsonl` writes with each quantity)."""
-    f = frame_of(text, span, percent)
+    f = frame_of(text, span)
     return {"measure": measures_near(text, span), "basis": f.basis or None, "change": f.change,
             "direction": f.direction or None, "kind": f.kind, "periods": sorted(f.periods),
             "corrected": f.corrected}

@@ -19,9 +19,9 @@ from tests.test_rules import claim
 DAY = dt.date(2031, 5, 12)
 
 
-def frame(text: str, figure: str, percent: bool = False):
+def frame(text: str, figure: str):
     i = text.index(figure)
-    return frame_of(text, Span(i, i + len(figure)), percent)
+    return frame_of(text, Span(i, i + len(figure)))
 
 
 @pytest.mark.parametrize("text,figure,basis", [
@@ -34,32 +34,32 @@ def frame(text: str, figure: str, percent: bool = False):
     ("Det ble solgt 41.200 elbiler.", "41.200", ""),
 ])
 def test_basis_is_read_in_every_language(text, figure, basis):
-    assert frame(text, figure, percent="%" in text or "prosent" in text).basis == basis
+    assert frame(text, figure).basis == basis
 
 
 def test_change_level_and_forecast():
     assert frame("Det er 2.400 flere arbeidsledige enn i fjor.", "2.400").change is True
     assert frame("Folketallet økte med 7.000 i andre kvartal.", "7.000").change is True
     assert frame("Antallet har økt til 11.300 personer.", "11.300").change is False     # "økt til": a level
-    assert frame("Ledige utgjør 3,1 prosent av arbeidsstyrken.", "3,1", True).change is False
-    assert frame("Ledigheten i fylket var 3,1 prosent.", "3,1", True).change is None
-    assert frame("Sentralbanken anslo at renten ville bli 4,5 prosent.", "4,5", True).kind == "forecast"
-    assert frame("Renten ble 4,5 prosent.", "4,5", True).kind == "outcome"
+    assert frame("Ledige utgjør 3,1 prosent av arbeidsstyrken.", "3,1").change is False
+    assert frame("Ledigheten i fylket var 3,1 prosent.", "3,1").change is None
+    assert frame("Sentralbanken anslo at renten ville bli 4,5 prosent.", "4,5").kind == "forecast"
+    assert frame("Renten ble 4,5 prosent.", "4,5").kind == "outcome"
 
 
 def test_periods_and_corrections():
-    assert frame("Prisveksten var 2,9 prosent i mars.", "2,9", True).periods == {"m3"}
+    assert frame("Prisveksten var 2,9 prosent i mars.", "2,9").periods == {"m3"}
     assert frame("I 2. kvartal økte eksporten med 900.", "900").periods == {"q2"}
-    assert frame("It may rise 3% next year.", "3%", True).periods == frozenset()     # "may" is no month
+    assert frame("It may rise 3% next year.", "3%").periods == frozenset()     # "may" is no month
     text = "Korrigert vekst for mars er 2,7 prosent, mot tidligere publisert 2,9 prosent."
-    fixed, old = frame(text, "2,7", True), frame(text, "2,9 prosent.", True)
+    fixed, old = frame(text, "2,7"), frame(text, "2,9 prosent.")
     assert fixed.corrected and not fixed.superseded and old.superseded
 
 
 def test_comparable_names_what_differs():
-    yoy = frame("Prisveksten var 2,9 prosent målt mot samme måned i fjor, i mars.", "2,9", True)
-    mom = frame("Matprisene steg med 0,4 prosent fra måneden før, i mars.", "0,4", True)
-    april = frame("Prisveksten var 2,9 prosent målt mot samme måned i fjor, i april.", "2,9", True)
+    yoy = frame("Prisveksten var 2,9 prosent målt mot samme måned i fjor, i mars.", "2,9")
+    mom = frame("Matprisene steg med 0,4 prosent fra måneden før, i mars.", "0,4")
+    april = frame("Prisveksten var 2,9 prosent målt mot samme måned i fjor, i april.", "2,9")
     assert "12-month" in comparable(yoy, mom) and "month-on-month" in comparable(yoy, mom)
     assert "March against April" == comparable(yoy, april)
     assert comparable(yoy, yoy) == ""
@@ -280,8 +280,8 @@ def test_a_part_is_not_compared_with_the_whole():
 
 
 def test_the_top_of_a_ranking_is_a_part():
-    assert frame("Målt i andelen ledige kommer bygg og anlegg på topp, med 8,1 prosent.", "8,1", True).part
-    assert frame("Høyest var andelen i Finnmark, 4,2 prosent.", "4,2", True).part
+    assert frame("Målt i andelen ledige kommer bygg og anlegg på topp, med 8,1 prosent.", "8,1").part
+    assert frame("Høyest var andelen i Finnmark, 4,2 prosent.", "4,2").part
 
 
 def test_the_base_of_a_share_is_not_what_it_measures():

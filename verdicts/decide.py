@@ -199,23 +199,24 @@ def _supersede_counts(items: list[_Item], claim: Claim) -> None:
     def key(it: _Item):
         return _date_preference(it, claim.anchor_date)
 
+    def supersede(it: _Item, by: str) -> None:
+        it.superseded = True
+        it.score = round(it.score * 0.5, 4)
+        it.explanation += f" (superseded by {by})"
+
     corrections = [it for it in counted if it.result is not None and it.result.corrected]
     if corrections:   # a stated correction replaces the first release, whatever the dates of the pages repeating it
         best = max(corrections, key=lambda it: it.score)
         for it in counted:
             if it.stance is not best.stance:
-                it.superseded = True
-                it.score = round(it.score * 0.5, 4)
-                it.explanation += f" (superseded by the correction in {_label_of(best.hit)})"
+                supersede(it, f"the correction in {_label_of(best.hit)}")
         return
     best = min(counted, key=lambda it: (key(it), -it.score))
     bk = key(best)
     for it in counted:
         k = key(it)
         if it.stance is not best.stance and (k[0] != bk[0] or k[1] > bk[1] + 3):
-            it.superseded = True
-            it.score = round(it.score * 0.5, 4)
-            it.explanation += f" (superseded by the closer-dated figure in {_label_of(best.hit)})"
+            supersede(it, f"the closer-dated figure in {_label_of(best.hit)}")
 
 
 def _noisy_or(scores: list[float]) -> float:

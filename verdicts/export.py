@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from typing import Iterable, Sequence
 
-from claims.frames import frame_dict
+from claims.frames import frame_dict, locate
 from claims.model import Article, Claim, DateMention, Quantity, Span
 from verdicts.model import Evidence, Label, Verdict
 
@@ -61,11 +61,9 @@ def _quantity(q: Quantity, claim_text: str = "") -> dict:
         "value": q.value, "upper": q.upper, "unit": q.unit, "comparator": q.comparator.value,
         "text": q.text, "span": q.span.to_list(), "is_year": q.is_year,
     }
-    at = q.span if claim_text[q.span.start:q.span.end] == q.text else None
-    if at is None and q.text and (i := claim_text.find(q.text)) >= 0:
-        at = Span(i, i + len(q.text))
+    at = locate(claim_text, q)
     if at is not None and not q.is_year:     # what the figure measures, as far as its sentence says (claims.frames)
-        out["frame"] = frame_dict(claim_text, at, percent=q.unit == "percent")
+        out["frame"] = frame_dict(claim_text, at)
     return out
 
 

@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from claims.frames import comparable, frame_of, measure_of
+from claims.frames import comparable, frame_of, locate, measure_of
 from claims.model import Claim, Comparator, DateMention, Precision, Quantity, Span
 from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_dates, parse_quantities
 from sources.model import Passage
@@ -145,10 +145,7 @@ def _content_keys(text: str) -> set[str]:
 
 
 def _locate(claim: Claim, q: Quantity) -> Span | None:
-    if q.span.end <= len(claim.text) and claim.text[q.span.start: q.span.end] == q.text:
-        return q.span
-    i = claim.text.find(q.text) if q.text else -1
-    return Span(i, i + len(q.text)) if i >= 0 else None
+    return locate(claim.text, q)
 
 
 # ---------------------------------------------------------------- intervals
@@ -437,10 +434,6 @@ def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
     return keys
 
 
-def _frame(text: str, q: Quantity):
-    return frame_of(text, q.span, percent=q.unit == "percent")
-
-
 def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     """The claim's figure against the passage's figure that measures the same thing: the units agree, the
     words around both share what is counted (dates and generic words do not count), and their frames agree
@@ -459,13 +452,13 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     table_of = {pq.span: _table_date(passage.text, pq) for pq in passage_qs}
     when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in passage_qs}
     pwin = {sp: _measure_keys(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, passage_qs).items()}
-    pframes = {pq.span: _frame(passage.text, pq) for pq in passage_qs}
+    pframes = {pq.span: frame_of(passage.text, pq.span) for pq in passage_qs}
     best: tuple | None = None
     unaligned: str = ""
     for cq in claim_qs:
         span = _locate(claim, cq)
         ckeys = _measure_keys(claim.text, span, _window(claim.text, span)) if span else claim_keys_all
-        cframe = _frame(claim.text, Quantity(cq.value, span, cq.text, cq.unit)) if span else None
+        cframe = frame_of(claim.text, span) if span else None
         for pq in passage_qs:
             if not _units_compatible(cq.unit, pq.unit) or pframes[pq.span].superseded:
                 continue

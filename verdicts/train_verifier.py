@@ -20,7 +20,6 @@ after), which is not reproducible: the card says when it did and how many pairs 
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import hashlib
 import json
