@@ -163,7 +163,8 @@ class Frame:
         return ", ".join(p for p in parts if p)
 
 
-def _sentence_around(text: str, span: Span) -> tuple[str, int]:
+def sentence_around(text: str, span: Span) -> tuple[str, int]:
+    """The figure's sentence, at most WINDOW characters either side of it, and the offset where that starts."""
     lo = max(0, span.start - WINDOW)
     hi = min(len(text), span.end + WINDOW)
     left = text[lo:span.start]
@@ -177,7 +178,7 @@ def frame_of(text: str, span: Span) -> Frame:
     """The frame of the figure at `span` in `text`, read from its sentence (at most WINDOW characters either
     side). Example: frame_of("Matvareprisene steg med 0,6 prosent fra måneden før.", Span(24, 35)) ->
     Frame(basis="mom", change=True, kind="outcome"). Percentages and counts are read alike."""
-    around, offset = _sentence_around(text, span)
+    around, offset = sentence_around(text, span)
     basis = next((name for name, rx in BASIS_WORDS.items() if rx.search(around)), "")
     before = text[max(0, span.start - 40):span.start]
     start = span.start - offset
@@ -214,7 +215,7 @@ def locate(text: str, q: Quantity) -> Span | None:
 
 def measures_near(text: str, span: Span) -> list[str]:
     """The statistics the figure's sentence names ("inflation", "unemployment"), nearest first."""
-    around, offset = _sentence_around(text, span)
+    around, offset = sentence_around(text, span)
     found = []
     for m in sorted(re.finditer(r"[^\W\d_]+", around), key=lambda m: abs(offset + m.start() - span.start)):
         name = measure_of(m.group())

@@ -356,6 +356,22 @@ _RELATIVE: list[tuple[re.Pattern[str], str]] = [
 _WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5, "søndag": 6,
              "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
              "sunday": 6}
+# a weekday with the day of the month written as one ("fredag 14.", "fredag 14, mars", "Friday 14th"), not a count
+_WEEKDAY_DAY = re.compile(r"\s+(?:den\s+|the\s+)?(\d{1,2})(?:\.|,|st|nd|rd|th)(?![\d\w])")
+
+
+def _weekday_on_day(weekday: int, day: int, anchor: dt.date, reach: int = 200) -> dt.date | None:
+    """The date nearest `anchor` (the earlier on a tie, within `reach` days) that falls on `weekday` and is the
+    `day`th of its month ("fredag 14" in a page of 24 March 2025 -> Friday 14 March 2025)."""
+    if not 1 <= day <= 31:
+        return None
+    for gap in range(reach + 1):
+        for when in (anchor - dt.timedelta(days=gap), anchor + dt.timedelta(days=gap)):
+            if when.day == day and when.weekday() == weekday:
+                return when
+    return None
+
+
 _WEEKDAY_RE = re.compile(rf"(?<![\w-])({_alt(list(_WEEKDAYS))})(?![\w-])", re.IGNORECASE)
 
 
@@ -553,7 +569,15 @@ def parse_dates(text: str, language: str = "", anchor: dt.date | None = None) ->
                 if name.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                     "sunday") and not name[0].isupper():
                     continue
-                back = (anchor.weekday() - _WEEKDAYS[name.lower()]) % 7
+                wd = _WEEKDAYS[name.lower()]
+                day = _WEEKDAY_DAY.match(text, m.end())
+                if day and not any(c.span.start < day.end() and m.end() < c.span.end for _, c in cands) \
+                        and (when := _weekday_on_day(wd, int(day.group(1)), anchor)):
+                    # "fredag 14" (a month unread: "fredag 14, mars"): the Friday that is a 14th, nearest the anchor
+                    cands.append((prio + 1, DateMention(when, Precision.DAY, Span(m.start(), day.end()),
+                                                        text[m.start():day.end()])))
+                    continue
+                back = (anchor.weekday() - wd) % 7
                 cands.append((prio + 1, DateMention(anchor - dt.timedelta(days=back), Precision.DAY,
                                                     Span(m.start(), m.end()), name)))
         if lang and lang not in ("nb", "en"):

@@ -308,3 +308,57 @@ def test_a_correction_outranks_the_pages_that_repeat_the_first_release():
     hits = [Hit(p, 0.9, i + 1, "dense") for i, p in enumerate([*first, fix])]
     v = decide(c, hits, provenance=Provenance(run_id="t", code_version="t"))
     assert v.label is Label.REFUTED and "corrected figure" in v.explanation
+
+
+# ---------------------------------------------------------------- parts of a listed sum, qualifiers, ages, weekdays
+def test_a_figure_counting_a_list_is_not_compared_with_one_of_its_items():
+    c = figure_claim("I mars var 84.200 helt ledige, delvis ledige og permitterte registrert, tilsvarende "
+                     "3,1 prosent av arbeidsstyrken.")
+    one_item = Passage("51 300 personer var registrert som helt ledige i mars, noe som utgjør 1,9 prosent av "
+                       "arbeidsstyrken.", source_url="https://stat.example/l1", published=DAY, language="no")
+    r = rules.check(c, one_item)
+    assert r is not None and r.stance is Stance.NEUTRAL and "sum of the categories" in r.explanation
+    whole = Passage("I mars var 79 600 helt ledige, delvis ledige og permitterte registrert.",
+                    source_url="https://stat.example/l2", published=DAY, language="no")
+    assert rules.check(c, whole).stance is Stance.REFUTES         # the same list, another figure
+
+
+def test_fully_and_partly_are_different_measures():
+    c = figure_claim("I mars var 51.300 personer helt ledige.")
+    p = Passage("I tillegg var 22 100 personer delvis ledige i mars.", source_url="https://stat.example/d",
+                published=DAY, language="no")
+    r = rules.check(c, p)
+    assert r is None or r.stance is not Stance.REFUTES
+
+
+def test_where_in_a_period_is_not_what_a_figure_counts():
+    c = figure_claim("Det er 2.400 flere enn ved utgangen av mars.")
+    p = Passage("Ved utgangen av april var det 3 100 flere permitterte enn ved utgangen av mars.",
+                source_url="https://stat.example/u", published=DAY, language="no")
+    r = rules.check(c, p)
+    assert r is None or r.stance is not Stance.REFUTES
+
+
+def age_claim(text: str, age: int, entities):
+    return claim(text, quantities=[q for q in parse_quantities(text, "nb") if q.unit == "year_of_age"],
+                 entities=entities, language="nb", anchor=DAY)
+
+
+def test_an_unnamed_persons_age_is_not_the_named_persons():
+    c = age_claim("62 år gamle Ola Berg ble såret i ulykken.", 62, ["Ola Berg"])
+    other = Passage("En 35 år gammel mann er siktet etter ulykken der Ola Berg ble såret.",
+                    source_url="https://news.example/a", published=DAY, language="no")
+    r = rules.check(c, other)
+    assert r is None or r.rule != "age"
+    own = Passage("Berg, 64 år gammel, ble fløyet til sykehus.", source_url="https://news.example/b",
+                  published=DAY, language="no")
+    assert rules.check(c, own).stance is Stance.REFUTES           # the surname alone names him
+
+
+def test_a_weekday_with_its_day_of_the_month_is_that_date():
+    anchor = dt.date(2031, 5, 12)                                   # a Monday
+    [d] = parse_dates("Han døde fredag 2, mai, 80 år gammel.", language="nb", anchor=anchor)
+    assert d.value == dt.date(2031, 5, 2) and d.value.weekday() == 4
+    [d] = parse_dates("Han døde fredag kveld.", language="nb", anchor=anchor)
+    assert d.value == dt.date(2031, 5, 9)
+    assert [x.value for x in parse_dates("fredag 3 personer", language="nb", anchor=anchor)] == [dt.date(2031, 5, 9)]

@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from claims.frames import comparable, frame_of, locate, measure_of
+from claims.frames import comparable, frame_of, locate, measure_of, sentence_around
 from claims.model import Claim, Comparator, DateMention, Precision, Quantity, Span
 from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_dates, parse_quantities
 from sources.model import Passage
@@ -359,7 +359,9 @@ _SERIES_WORDS = {"on", "by", "to", "til", "and", "og", "then", "deretter", "from
 
 _DATE_KEYS = {w[:5] for w in ("january february march april may june july august september october november december "
                               "januar februar mars mai juni juli oktober desember monday tuesday wednesday thursday "
-                              "friday saturday sunday mandag tirsdag onsdag torsdag fredag lørdag søndag").split()}
+                              "friday saturday sunday mandag tirsdag onsdag torsdag fredag lørdag søndag "
+                              # where in a period, not what is counted ("ved utgangen av oktober", "at the end of")
+                              "utgangen utgangen slutten starten begynnelsen enden end beginning start ved").split()}
 
 
 def _series_gap(gap: str) -> bool:
@@ -434,6 +436,89 @@ def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
     return keys
 
 
+_LIST_JOIN = {"og", "and", "eller", "or", "samt"}
+_LIST_END = {"var", "er", "ble", "blir", "har", "hadde", "som", "hos", "ved", "i", "på", "til", "fra", "med", "for",
+             "registrert", "registrerte", "was", "were", "is", "are", "has", "had", "who", "which", "at", "in", "with",
+             "from", "registered"}
+
+
+# Qualifiers that split one measure into parts that exclude each other (keys as `_key` makes them): "helt ledige"
+# are not "delvis ledige", full-time is not part-time.
+_OPPOSED = (({"helt", "fully"}, {"delvi", "partl", "parti"}), ({"helti", "full-"}, {"delti", "part-"}))
+
+
+def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
+    """One side's words name one qualifier of a pair and the other's only the opposite one."""
+    return any((a & x and b & y and not b & x) or (a & y and b & x and not b & y) for x, y in _OPPOSED)
+
+
+def _counted_list(text: str, span: Span) -> list[set[str]]:
+    """The categories a figure counts when a list of them follows it ("196.300 helt ledige, delvis ledige og
+    arbeidssøkere på tiltak"): each item's distinguishing keys (its words the other items lack). [] when no list of
+    two or more items (at most four words each, the last joined by og / and / eller / or) follows, or when an item
+    has no word of its own."""
+    after = re.split(r"[.;:!?()\n\d]", text[span.end: span.end + 120])[0]
+    items: list[list[str]] = [[]]
+    joined = False
+    for tok in re.findall(r"[^\W\d_]+|,", after):
+        low = tok.lower()
+        if tok == "," or low in _LIST_JOIN:
+            if not items[-1]:
+                return []
+            joined = joined or low in _LIST_JOIN
+            items.append([])
+        elif low in _LIST_END and len(items) > 1 and items[-1]:   # "arbeidssøkere på tiltak registrert hos NAV"
+            if low in ("på", "i", "til", "for", "med") and len(items[-1]) < 2:
+                items[-1].append(tok)   # "arbeidssøkere på tiltak": a preposition inside the item
+                continue
+            break
+        elif low in _LIST_END:
+            break
+        else:
+            items[-1].append(tok)
+            if len(items[-1]) > 4:
+                return []
+    items = [i for i in items if i]
+    if not joined or len(items) < 2:
+        return []
+    keys = [_content_keys(" ".join(i)) for i in items]
+    own = [k - set().union(*(o for j, o in enumerate(keys) if j != n)) for n, k in enumerate(keys)]
+    return own if all(own) else []
+
+
+_RESTATED = re.compile(r"(?:tilsvarende|tilsvarar|tilsvarer|svarende til|equivalent to|equal to|eller|or|noe som utgjør|"
+                       r"som utgjør|som utgjer|which is|utgjør|utgjer)\s*$", re.IGNORECASE)
+
+
+def _lists_of(text: str, spans: list[Span]) -> dict[Span, list[set[str]]]:
+    """Per figure (at its span), the categories it counts (`_counted_list`); a figure restating the one before it
+    ("196.300 helt ledige, delvis ledige og arbeidssøkere på tiltak, tilsvarende 6,9 prosent av arbeidsstyrken")
+    counts its list."""
+    out: dict[Span, list[set[str]]] = {}
+    prev: Span | None = None
+    for sp in sorted(spans, key=lambda sp: sp.start):
+        listed = _counted_list(text, sp)
+        if not listed and prev is not None and out[prev] and sp.start - prev.end <= 150 and \
+                _RESTATED.search(text[max(prev.end, sp.start - 30): sp.start]) and \
+                not re.search(r"[.;!?]\s", text[prev.end: sp.start]):
+            listed = out[prev]
+        out[sp] = listed
+        prev = sp
+    return out
+
+
+def _list_part(listed: list[set[str]], other_text: str, other: Span) -> bool:
+    """The other figure's sentence names some but not all of the categories a figure's list counts: it counts a
+    part of that sum ("109 000 personer var registrert som helt ledige" against "196.300 helt ledige, delvis ledige
+    og arbeidssøkere på tiltak")."""
+    if not listed:
+        return False
+    around, _ = sentence_around(other_text, other)
+    keys = _content_keys(around)
+    named = sum(bool(own & keys) for own in listed)
+    return 0 < named < len(listed)
+
+
 def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     """The claim's figure against the passage's figure that measures the same thing: the units agree, the
     words around both share what is counted (dates and generic words do not count), and their frames agree
@@ -453,12 +538,15 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in passage_qs}
     pwin = {sp: _measure_keys(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, passage_qs).items()}
     pframes = {pq.span: frame_of(passage.text, pq.span) for pq in passage_qs}
+    plists = _lists_of(passage.text, [pq.span for pq in passage_qs])
+    clists = _lists_of(claim.text, [s for q in claim_qs if (s := _locate(claim, q))])
     best: tuple | None = None
     unaligned: str = ""
     for cq in claim_qs:
         span = _locate(claim, cq)
         ckeys = _measure_keys(claim.text, span, _window(claim.text, span)) if span else claim_keys_all
         cframe = frame_of(claim.text, span) if span else None
+        clist = clists.get(span, []) if span else []
         for pq in passage_qs:
             if not _units_compatible(cq.unit, pq.unit) or pframes[pq.span].superseded:
                 continue
@@ -467,9 +555,12 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                 if ratio > COUNT_RATIO and cq.unit != "percent":
                     continue
             shared = (ckeys & pwin[pq.span]) - _GENERIC - _DATE_KEYS
-            if not shared:
+            if not shared or _opposed_qualifier(ckeys, pwin[pq.span]):
                 continue
             why = comparable(cframe, pframes[pq.span]) if cframe is not None else ""
+            if not why and (_list_part(clist, passage.text, pq.span) or
+                            (span and _list_part(plists[pq.span], claim.text, span))):
+                why = "a part against a sum of the categories listed"
             if why:
                 unaligned = unaligned or f"claim's {_describe(cq)} and source's {_describe(pq)} measure different " \
                                          f"things ({why})"
@@ -643,7 +734,8 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
             return RuleResult(Stance.REFUTES, STRONG, "age", explanation, source_value=source)
         return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "age",
                           explanation + " (the source gives birth dates that disagree)", source_value=source)
-    stated = [q for q in parse_quantities(passage.text, passage.language) if q.unit == "year_of_age"]
+    stated = [q for q in parse_quantities(passage.text, passage.language)
+              if q.unit == "year_of_age" and _age_of_same(claim, ages[0], passage.text, q)]
     if not stated:
         return None
     sq = stated[0]
@@ -668,6 +760,28 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                           source_value=sq.text, evidence_date=passage.published)
     return RuleResult(Stance.REFUTES, AGE_STATED, "age", explanation, source_value=sq.text,
                       evidence_date=passage.published)
+
+
+# An age that describes someone unnamed ("en 41 år gammel mann", "a 41-year-old man") is not a named person's.
+_AGE_OF_NOUN = re.compile(r"^\s*(?:år\s+)?(?:gammel|gamle|gammal|gamal|old)?\s*(?:mann|mannen|menn|kvinne|kvinnen|"
+                          r"kvinner|gutt|gutten|jente|jenta|person|personen|sjåfør|mistenkt\w*|gjerningsm\w*|man|woman|"
+                          r"men|women|boy|girl|person|driver|suspect|gunman|shooter)(?![\w])", re.IGNORECASE)
+
+
+def _age_of_same(claim: Claim, claimed: Quantity, text: str, q: Quantity) -> bool:
+    """The source's age `q` is of the one the claim's age is of: both describe an unnamed person ("en 41 år
+    gammel mann") or neither does, and for a named person the clause around the source's age names them (any word
+    of a name the claim gives: "Abe, 67," counts for "Shinzo Abe er 67 år")."""
+    at = locate(claim.text, claimed)
+    claim_noun = bool(at and _AGE_OF_NOUN.match(claim.text[at.end:at.end + 30]))
+    if claim_noun != bool(_AGE_OF_NOUN.match(text[q.span.end:q.span.end + 30])):
+        return False
+    groups = _name_groups(claim)
+    if claim_noun or not groups:
+        return True
+    sentence, off = next(((t, o) for t, o in _sentences(text) if o <= q.span.start < o + len(t)), (text, 0))
+    keys = {w.lower()[:5] for w in _WORD.findall(_clause_at(sentence, q.span.start - off)) if w[:1].isupper()}
+    return any(g & keys for g in groups)
 
 
 _BORN_CLAIM = re.compile(r"(?:\bborn\b|\bb\.|\bfødt\b|\bfødd\b|\bf\.)[^.;()\n]{0,20}$", re.I)
