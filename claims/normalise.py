@@ -41,7 +41,8 @@ Dates (:func:`parse_dates`)
     ``in May`` (latest such month), ``i dag``/``today``, ``i går``/``yesterday``,
     ``i forgårs``, ``i morgen``/``tomorrow``, ``forrige måned``/``last month``, ``denne måneden``
     /``this month``, ``i fjor``/``last year``, ``i år``/``this year``, weekdays (``tirsdag``,
-    ``on Tuesday``: the latest on or before the anchor). Other languages fall back to dateparser.
+    ``on Tuesday``: the latest on or before the anchor; with a day of the month written as one, ``fredag 14.``,
+    ``fredag 14, mars``, ``Friday 14th``: the nearest such Friday the 14th). Other languages fall back to dateparser.
 """
 from __future__ import annotations
 
