@@ -143,13 +143,18 @@ def store_migrate(db: str) -> None:
                    "evidence only, others are judged as with none), dir:PATH, hf:NAME. See docs/verdicts.md.")
 @click.option("--drop-undated", is_flag=True,
               help="With a date limit, also drop evidence without a publication date (kept by default).")
+@click.option("--prefect/--direct", "use_prefect", default=False, show_default=True, envvar="FACTCHECK_PREFECT",
+              show_envvar=True,
+              help="Run as the Prefect flow verify_articles (its runs show in Prefect's UI; a temporary local "
+                   "server starts unless PREFECT_API_URL names one) instead of directly in this process (the "
+                   "default: seconds faster). Both record the run in the store and give the same verdicts.")
 def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, allow_sources, deny_sources, since,
-          until, window_days, after_days, drop_undated, verifier) -> None:
+          until, window_days, after_days, drop_undated, verifier, use_prefect) -> None:
     """Check articles (.md with front matter, .txt, .html, .jsonl) against the store.
 
-    Runs the Prefect flow `verify_articles` (a temporary local Prefect server, no network), stores
-    runs, claims, verdicts and evidence links in the DuckDB file, and prints the verdicts. Earlier
-    fact-checks of a claim come first; evidence may be limited by source and by date.
+    Stores runs, claims, verdicts and evidence links in the DuckDB file and prints the verdicts.
+    Earlier fact-checks of a claim come first; evidence may be limited by source and by date. Runs in
+    this process; --prefect runs the same steps as the Prefect flow `verify_articles` (no network).
 
     \b
     Examples:
@@ -158,6 +163,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
       factcheck check article.md --db store.duckdb --out report/
       factcheck check article.md --db store.duckdb --window-days 365 --after-days 0 --deny-source example.com
       factcheck check article.md --db store.duckdb --verifier bundled
+      factcheck check article.md --db store.duckdb --prefect
     """
     from sources.retrieve import Filters
     from sources.store import Store
@@ -186,7 +192,6 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     except FactcheckError as exc:
         _fail(exc)
 
-    from flows.verify import verify_articles
     from verdicts.export import markdown_report, to_jsonl, verdict_rows
 
     started = time.perf_counter()
@@ -195,10 +200,18 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     def progress(result) -> None:
         _err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
 
+    options = dict(out_dir=out_dir, embedder=embedder, k=k, exclude_urls=list(exclude_urls), on_article=progress,
+                   mode=mode, prior=prior, filters=filters, verifier=verifier)
     try:
-        summary = verify_articles(list(articles), db, out_dir=out_dir, embedder=embedder, k=k,
-                                  exclude_urls=list(exclude_urls), on_article=progress, mode=mode, prior=prior,
-                                  filters=filters, verifier=verifier)
+        if use_prefect:
+            from flows.verify import verify_articles
+
+            summary = verify_articles(list(articles), db, **options)
+        else:
+            from review.reuse import DecisionReuse
+            from verdicts.batch import check_files
+
+            summary = check_files(list(articles), db, **options, reuse=DecisionReuse)
     except FactcheckError as exc:
         _fail(exc)
     for w in summary.warnings:
@@ -251,7 +264,9 @@ def _print_table(summary) -> None:
 def demo(ctx, work_dir: str, embedder: str) -> None:
     """Build a store from the bundled seed passages and check the seed article.
 
-    Uses ../shared/data/seed when present, else the copy bundled in data/seed.
+    Uses ../shared/data/seed when present, else the copy bundled in data/seed. The check runs as the
+    Prefect flow verify_articles in Prefect's local mode (a temporary server, no network), as a
+    scheduled run would; `factcheck check` runs the same steps directly unless given --prefect.
 
     \b
     Example:
@@ -266,7 +281,7 @@ def demo(ctx, work_dir: str, embedder: str) -> None:
 
     ctx.invoke(store_ingest, files=(str(seed / "passages.jsonl"),), db=db, embedder=embedder, strict=False)
     ctx.invoke(check, articles=(str(seed / "article.md"),), db=db, embedder=embedder, fmt="table",
-               out_dir=str(work), k=8, exclude_urls=())
+               out_dir=str(work), k=8, exclude_urls=(), use_prefect=True)
 
 
 def _seed_dir() -> Path:

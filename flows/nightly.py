@@ -36,14 +36,14 @@ from claims.errors import FactcheckError, InputError
 from claims.model import Article
 from claims.read import FORMATS, read_articles
 from flows.ingest import IngestSummary, ingest_into
-from flows.verify import (CheckContext, Checked, WorkerSpec, load_verifier, make_task_runner, run_batch,
-                          snapshot_store)
+from flows.verify import make_task_runner, run_batch
 from flows.version import code_version
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Retriever
 from sources.store import Store
 from verdicts import runs as nightly_runs
+from verdicts.batch import CheckContext, Checked, WorkerSpec, load_verifier, snapshot_store
 from verdicts.changes import diff_verdicts, evidence_changed, load_verdicts, night_report, top_k_ids
 from verdicts.decide import RULES_VERSION, DecideConfig
 from verdicts.model import ModelInfo, Provenance

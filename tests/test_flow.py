@@ -41,7 +41,6 @@ def test_flow_checks_articles_records_rows_and_survives_a_bad_article(harness, t
 @pytest.mark.slow
 def test_rewriting_an_article_in_the_same_run_does_not_duplicate(harness, tmp_path, seed_dir):
     from claims.read import read_articles
-    from flows.verify import check_task, CheckContext
     from sources.retrieve import Retriever
     from verdicts.decide import DecideConfig
     from verdicts.model import Provenance

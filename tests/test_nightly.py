@@ -164,7 +164,7 @@ def test_retired_evidence_triggers_reverification(harness, tmp_path):
 @pytest.mark.slow
 def test_one_failing_article_is_reported_and_retried_next_night(harness, tmp_path, store_db, monkeypatch):
     import verdicts.pipeline
-    from flows import verify
+    from verdicts import batch as verify
     from flows.nightly import nightly
 
     db, _ = store_db
