@@ -192,7 +192,19 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     except FactcheckError as exc:
         _fail(exc)
 
+    from claims.read import read_articles
     from verdicts.export import markdown_report, to_jsonl, verdict_rows
+
+    problems = []   # read each file first (cheap; the run reads it again from a cache): when none can be
+    for path in articles:   # checked, say why in one line each and record no run
+        try:
+            read_articles(path)
+        except FactcheckError as exc:
+            problems.append(exc)
+    if len(problems) == len(articles):
+        for exc in problems:
+            _err(f"error: {exc}")
+        sys.exit(1)
 
     started = time.perf_counter()
     _err(f"checking {len(articles)} file(s) against {db} ...")

@@ -13,7 +13,8 @@ Steps (the work lives in the library; this module only orders it):
    process died: we hold the lock) is first marked 'interrupted'; a night that raised was marked
    'failed' with its error; after `max_attempts` attempts a night is given up (marked 'failed')
    and a new one starts (verdicts.runs).
-5. Verify the pending articles (`verify_task`, one task per article) on the default, Dask or Ray
+5. Verify the pending articles (one task per 20 articles in this process, or one `verify_task` per article
+   on a Dask or Ray runner) on the default, Dask or Ray
    task runner; this process is the one writer, and each article's rows and its `done` mark go in
    one transaction.
 6. Report from the stored rows: counts by label, flagged claims by priority, verdicts changed since

@@ -51,6 +51,24 @@ verify_task = task(
     retry_condition_fn=retry_if_transient,
 )(verify_one)
 
+BATCH_ARTICLES = 20   # articles per task in-process: each Prefect task run costs CPU in state and event traffic
+
+
+@task(
+    name="verify-articles",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    retry_condition_fn=retry_if_transient,
+)
+def verify_many_task(articles: list[Article], source: "CheckContext | WorkerSpec",
+                     catch: tuple[type[BaseException], ...] = (FactcheckError,)) -> list[tuple]:
+    """Check a batch of articles in this process: (article, Checked or None, the error in `catch` or None) each;
+    an error outside `catch` fails the task."""
+    outcomes: list[tuple] = []
+    run_in_process(articles, source, lambda a, c, e: outcomes.append((a, c, e)), catch=catch)
+    return outcomes
+
 
 RUNNERS = ("default", "dask", "ray")
 
@@ -109,12 +127,16 @@ def run_batch(
 ) -> None:
     """Run verify_task over articles and hand each outcome to on_done, in the calling (writer) process.
 
-    In-process, tasks run one after another on the loaded retriever; remote, they are submitted to
-    the flow's task runner and recorded as they complete. An error in `catch` is handed to on_done
-    (the article is reported, the rest finish); any other error propagates.
+    In-process, one task checks each BATCH_ARTICLES articles on the loaded retriever, and they are recorded when
+    their batch is done; remote, one task per article is submitted to the flow's task runner and recorded as it
+    completes. An error in `catch` is handed to on_done (the article is reported, the rest finish); any other
+    error propagates.
     """
     if not remote:
-        run_in_process(articles, source, on_done, verify=verify_task, catch=catch)
+        articles = list(articles)
+        for i in range(0, len(articles), BATCH_ARTICLES):
+            for outcome in verify_many_task(articles[i:i + BATCH_ARTICLES], source, catch):
+                on_done(*outcome)
         return
     from prefect.futures import as_completed
 

@@ -34,6 +34,7 @@ from verdicts.pipeline import ArticleResult, check_article
 from verdicts.record import save_article
 
 _LOG = logging.getLogger("factcheck")
+_LOG.addHandler(logging.NullHandler())   # the caller reports failures (the CLI prints each once)
 
 
 @dataclass
