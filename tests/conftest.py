@@ -1,11 +1,63 @@
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+# Every process the tests start inherits this mark, so the end of the session can find any left running (a
+# Prefect temporary server whose parent was killed is reparented and would otherwise live on unseen).
+if not os.environ.get("FACTCHECK_TEST_SESSION", "").startswith(f"tests-{os.getpid()}-"):   # once per session
+    os.environ["FACTCHECK_TEST_SESSION"] = f"tests-{os.getpid()}-{time.time_ns()}"
+_SESSION_MARK = "FACTCHECK_TEST_SESSION=" + os.environ["FACTCHECK_TEST_SESSION"]
+
+
+def _left_running() -> list[tuple[int, str]]:
+    """Processes still running that this session started (by the environment mark), as (pid, command line)."""
+    mark, found = _SESSION_MARK.encode(), []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if mark not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":   # exited, not yet reaped
+                continue
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        found.append((int(proc.name), cmd))
+    return found
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No process outlives the suite: what the tests started and left running fails the run, named, and is
+    stopped. (Linux only: it reads /proc.)"""
+    if not Path("/proc/self/environ").exists():
+        return
+    deadline = time.monotonic() + 15          # a server shutting down at its parent's exit gets a moment
+    while (left := _left_running()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if not left:
+        return
+    for pid, _ in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"{len(left)} process(es) started by the tests were still running after them (now stopped):"]
+    lines += [f"  pid {pid}: {cmd[:200]}" for pid, cmd in left]
+    if reporter is not None:
+        reporter.write_line("")
+        reporter.write_line("\n".join(lines), red=True)
+    else:
+        print("\n".join(lines), file=sys.stderr)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "seed"

@@ -97,16 +97,20 @@ def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_pat
     reference = subprocess.Popen([sys.executable, "-m", "flows.cli", *nightly_args(inbox, ref_db, tmp_path / "ref")],
                                  cwd=ROOT, env=cli_env(tmp_path / "home-ref"), text=True,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # In a session of its own, so that the kill takes its Prefect temporary server with it (as a machine crash
+    # would); killing only the run would leave that server running after the tests.
     killed = subprocess.Popen([sys.executable, "-c", KILLABLE, *nightly_args(inbox, db, tmp_path / "out")],
                               cwd=ROOT, env=cli_env(tmp_path / "home-1", PAUSE_AT="3", PAUSED=str(paused)),
-                              text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         wait_for(paused, killed, timeout_s=240)
-        killed.send_signal(signal.SIGKILL)
+        os.killpg(killed.pid, signal.SIGKILL)
         killed.wait(timeout=30)
     finally:
-        if killed.poll() is None:
-            killed.kill()
+        try:
+            os.killpg(killed.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     assert killed.returncode == -signal.SIGKILL
     half_done = paused.read_text()
 
