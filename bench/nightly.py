@@ -128,7 +128,7 @@ def edit_share(inbox: Path, share: float) -> int:
 def night_library(inbox: Path, db: str) -> dict:
     """The nightly's library calls, without Prefect (see flows/nightly.py for the flow's order)."""
     from flows.nightly import _decision_reuse, _report, inbox_files, plan_articles
-    from flows.version import code_version
+    from claims.version import code_version
     from claims.read import read_articles
     from dataclasses import replace
     from sources.embed import get_embedder

@@ -467,7 +467,7 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
     """Retrieve, decide and collect per-claim outcomes. Returns (outcome, facts about the run).
     features: also keep each claim's aggregator features (verdicts.decide.claim_features), for fitting.
     details: an article's set also keeps, per gold claim, the paired claim's text and the verdict's explanation."""
-    from flows.version import code_version
+    from claims.version import code_version
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
     from sources.store import Store

@@ -52,7 +52,7 @@ embedder_option = click.option(
 
 
 def _version() -> str:
-    from flows.version import code_version
+    from claims.version import code_version
 
     return code_version()
 

@@ -189,7 +189,7 @@ def _relative(path: str, root: Path) -> str:
 
 def _run(files, policy, db_path: str, embedder_name: str, root: Path):
     """Open the store, load the corrections, check the files; record the run when the policy asks."""
-    from flows.version import code_version
+    from claims.version import code_version
     from review.reuse import DecisionReuse
     from sources.corrections import list_corrections, merge_corrections, read_corrections_file
     from sources.embed import get_embedder

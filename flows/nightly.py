@@ -38,7 +38,7 @@ from claims.model import Article
 from claims.read import FORMATS, read_articles
 from flows.ingest import IngestSummary, ingest_into
 from flows.verify import make_task_runner, run_batch
-from flows.version import code_version
+from claims.version import code_version
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Retriever

@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Sequence
 from claims.errors import FactcheckError
 from claims.model import Article
 from claims.read import read_articles
+from claims.version import code_version
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder
 from sources.retrieve import Filters, Retriever
@@ -245,8 +246,6 @@ def check_files(
     read / batch / remote: how files are read and articles checked (the Prefect flow passes its tasks and a
     runner that may fan out to worker processes; by default, in this process); engine: recorded with the run.
     """
-    from flows.version import code_version
-
     log = logger or _LOG
     batch = batch or (lambda articles, source, on_done, remote=False: run_in_process(articles, source, on_done))
     emb = get_embedder(embedder)

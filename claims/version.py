@@ -1,4 +1,5 @@
-"""The code version recorded with every run: package version plus git commit when available."""
+"""The code version recorded with every run: package version plus git commit when available (the base package,
+so that every layer may record it)."""
 from __future__ import annotations
 
 import functools
