@@ -127,7 +127,7 @@ def edit_share(inbox: Path, share: float) -> int:
 
 def night_library(inbox: Path, db: str) -> dict:
     """The nightly's library calls, without Prefect (see flows/nightly.py for the flow's order)."""
-    from flows.nightly import _decision_reuse, _report, inbox_files, plan_articles
+    from flows.nightly import decision_reuse, night_summary, inbox_files, plan_articles
     from claims.version import code_version
     from claims.read import read_articles
     from dataclasses import replace
@@ -153,7 +153,7 @@ def night_library(inbox: Path, db: str) -> dict:
                                     rules_version=RULES_VERSION, params={}, inbox=[str(inbox)],
                                     task_runner="none", plan=plan)
         prov = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION)
-        reuse = _decision_reuse(store, emb)
+        reuse = decision_reuse(store, emb)
         pending = {p.article_id for p in plan if p.status == "pending"}
         claims = 0
         for a in articles:
@@ -171,7 +171,7 @@ def night_library(inbox: Path, db: str) -> dict:
 
             save_article(store, run_id, a, result.claims, result.verdicts, also=also)
             claims += len(result.claims)
-        summary = _report(store, run_id, False)
+        summary = night_summary(store, run_id, False)
         runs.finish_nightly(store, run_id, status="done", label_counts=summary.label_counts, claims=claims,
                             verdicts_changed=summary.changed, durations={}, report=summary.report)
     return {"verified": len(pending), "claims": claims, "wall_inside": time.perf_counter() - t0}

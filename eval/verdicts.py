@@ -322,22 +322,10 @@ def load_set(name: str, data: str | Path | None = None, split: str | None = None
 
 # ---------------------------------------------------------------- claims
 def claim_of_text(claim_id: str, text: str, language: str = "en", date: dt.date | None = None) -> Claim:
-    """A data set's claim as the pipeline's Claim: one atomic claim spanning the whole text, with its numbers,
-    dates, named entities, exclusivity, type and check-worthiness read by the same code that reads article
-    claims."""
-    from claims.extract import _claim, find_entities
-    from claims.model import Sentence
-    from claims.normalise import normalise_language, parse_dates, parse_quantities
+    """A data set's claim as the pipeline's Claim (claims.extract.whole_text_claim), id "eval:<claim_id>"."""
+    from claims.extract import whole_text_claim
 
-    lang = normalise_language(language) or "en"
-    whole = Span(0, len(text))
-    sent = Sentence(whole, text)
-    entities = tuple(dict.fromkeys(name for _, name in find_entities(text, whole)))
-    claim = _claim(f"eval:{claim_id}", text, whole, sent, lang, date,
-                   tuple(parse_quantities(text, lang)), tuple(parse_dates(text, lang, date)), entities, None)
-    # A claim handed in was chosen for checking: the extractor's "checkable" gate (opinion / hedge words, vague
-    # wording) decides which sentences of an article to check and is not a verdict on a chosen claim.
-    return dataclasses.replace(claim, checkable=True)
+    return whole_text_claim(f"eval:{claim_id}", text, language, date)
 
 
 # ---------------------------------------------------------------- metrics

@@ -304,7 +304,7 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
                             rules_version=RULES_VERSION)
     compute = write = 0.0
     done = 0
-    reuse = _decision_reuse(store, emb)
+    reuse = decision_reuse(store, emb)
 
     def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
         nonlocal compute, write, done
@@ -351,7 +351,7 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
     durations.update(verify=time.perf_counter() - t, verify_compute=compute, verify_write=write)
 
     t = time.perf_counter()
-    summary = _report(store, run_id, resumed)
+    summary = night_summary(store, run_id, resumed)
     summary.warnings, summary.ingest = warnings, ingest
     durations["report"] = time.perf_counter() - t
     durations["flow_total"] = time.perf_counter() - t_start
@@ -362,7 +362,7 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
     return summary
 
 
-def _decision_reuse(store: Store, emb):
+def decision_reuse(store: Store, emb):
     """Reviewers' decisions applied to later runs (review.reuse), when that part is installed."""
     try:
         from review.reuse import DecisionReuse
@@ -371,7 +371,7 @@ def _decision_reuse(store: Store, emb):
     return DecisionReuse(store, emb)
 
 
-def _report(store: Store, run_id: str, resumed: bool) -> NightSummary:
+def night_summary(store: Store, run_id: str, resumed: bool) -> NightSummary:
     """Build the night's report from the stored rows only (so a resumed night reports the same)."""
     con = store.con
     rows = con.execute(

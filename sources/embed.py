@@ -124,7 +124,7 @@ def _offline_env() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-def _dir_fingerprint(path: Path) -> str:
+def dir_fingerprint(path: Path) -> str:
     """A short hash of a model directory's configuration files and weight file sizes (cheap)."""
     h = hashlib.sha256()
     for f in sorted(path.rglob("*")):
@@ -181,7 +181,7 @@ class SentenceTransformerEmbedder:
                     "(with config.json and modules.json or a transformers model). Give the directory.",
                     code="FC316",
                 )
-            return local.resolve(), _dir_fingerprint(local)
+            return local.resolve(), dir_fingerprint(local)
         if self.model.count("/") > 1 or not re.fullmatch(r"[\w.\-]+(/[\w.\-]+)?", self.model):
             raise ModelError(
                 f"no model directory at {self.model}. Give an existing directory, or a hub name "

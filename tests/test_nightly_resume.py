@@ -156,12 +156,12 @@ def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_
 
     db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 2)
-    real_report = nightly_mod._report
+    real_report = nightly_mod.night_summary
 
     def broken(*args, **kw):
         raise OSError("disk full while writing the report")
 
-    monkeypatch.setattr(nightly_mod, "_report", broken)
+    monkeypatch.setattr(nightly_mod, "night_summary", broken)
     for attempt in (1, 2, 3):
         with pytest.raises(OSError):
             nightly_mod.nightly([str(inbox)], db, embedder="hash", max_attempts=3)
@@ -170,7 +170,7 @@ def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_
         assert rows(db, "SELECT status FROM runs WHERE run_id = ?", [run_id]) == [("failed",)]
     assert rows(db, "SELECT count(*) FROM run_articles WHERE status = 'done'") == [(2,)]   # kept for the resume
 
-    monkeypatch.setattr(nightly_mod, "_report", real_report)
+    monkeypatch.setattr(nightly_mod, "night_summary", real_report)
     fresh = nightly_mod.nightly([str(inbox)], db, embedder="hash", max_attempts=3)
     assert fresh.run_id != run_id and not fresh.resumed and fresh.articles["new"] == 2
     with Store(db, read_only=True) as st:
@@ -188,11 +188,11 @@ def test_a_failed_night_is_resumed_when_the_cause_is_gone(harness, tmp_path, sto
 
     db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 2)
-    real_report = nightly_mod._report
-    monkeypatch.setattr(nightly_mod, "_report", lambda *a, **kw: (_ for _ in ()).throw(OSError("disk full")))
+    real_report = nightly_mod.night_summary
+    monkeypatch.setattr(nightly_mod, "night_summary", lambda *a, **kw: (_ for _ in ()).throw(OSError("disk full")))
     with pytest.raises(OSError):
         nightly_mod.nightly([str(inbox)], db, embedder="hash")
-    monkeypatch.setattr(nightly_mod, "_report", real_report)
+    monkeypatch.setattr(nightly_mod, "night_summary", real_report)
     night = nightly_mod.nightly([str(inbox)], db, embedder="hash")
     assert night.resumed and night.articles["new"] == 2
     assert rows(db, "SELECT count(*) FROM articles") == [(2,)]          # nothing verified twice

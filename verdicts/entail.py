@@ -512,9 +512,9 @@ class HFVerifier(Verifier):
             if not local.is_dir():
                 raise VerifierError(f"{model} is a file; give the model's directory (with config.json).", code="FC733")
             self.path = local.resolve()
-            from sources.embed import _dir_fingerprint
+            from sources.embed import dir_fingerprint
 
-            self.version = _dir_fingerprint(local)
+            self.version = dir_fingerprint(local)
             self.name = f"hf/{local.name}"
         else:
             if not re.fullmatch(r"[\w.\-]+(/[\w.\-]+)?", model):
