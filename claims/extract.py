@@ -591,6 +591,20 @@ def _heading_claim(article_id: str, text: str, sent: Sentence, following: Sequen
                   sources=(sent.span, name_span), forced=ClaimType.ENTITY_ATTRIBUTE)
 
 
+_PRESENTING = re.compile(r"^\s*(?:her|dette|slik|les|se|sjå|here|this|read|see|watch)\b", re.IGNORECASE)
+
+
+def _stated_heading(heading: str, lang: str) -> bool:
+    """A headline or subhead that states something ("Nordstoga-brørne er Årets nynorskbrukarar", "Den antatte
+    gjerningsmannen ble overrumplet etter at skuddene falt") is read as a sentence: four words or more with a
+    finite verb of the language's common ones, not a question and not one that only presents what follows ("Her er
+    ...", "Les også ...")."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", heading)]
+    if len(words) < 4 or heading.rstrip().endswith("?") or _PRESENTING.match(heading):
+        return False
+    return any(w in _AUX.get(lang, _AUX["nb"]) for w in words)
+
+
 def ctype_ok(claim: Claim) -> bool:
     """A claim that can carry a time frame: checkable and not an opinion."""
     return claim.checkable and claim.type is not ClaimType.OPINION
@@ -809,7 +823,8 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
                                   published)
             if head is not None:
                 claims.append(head)
-            continue
+            if not _stated_heading(sent.text, lang):
+                continue
         if not sent.text.strip():
             continue
         quantities = [dataclasses.replace(q, span=q.span.shift(sent.span.start))

@@ -161,6 +161,17 @@ def test_a_subhead_above_its_paragraph_is_its_own_heading():
                                                          ("Kari Holm har skrevet to bøker i år.", False)]
 
 
+def test_a_heading_that_states_something_is_checked_and_a_label_is_not():
+    from claims.extract import extract_claims
+
+    text = ("Kari Holm er årets lyrikar\n\nHer er årets vinnarar\n\nFakta om prisen\n\n"
+            "Prisen blir delt ut i Bergen i mai.")
+    claims = extract_claims("a", text, split_sentences(text, "nb"), language="nb", published=None)
+    covered = {text[c.span.start:c.span.end].split("\n")[0] for c in claims}
+    assert any("Kari Holm" in c.text for c in claims)
+    assert not any(t.startswith(("Her er", "Fakta")) for t in covered)
+
+
 def test_two_figures_joined_by_og_are_two_claims():
     sent = split_sentences("Eksporten endte på 4.700 og importen var 3.900.", "nb")[0]
     assert [c.text for c in split_clauses(sent, "nb")] == ["Eksporten endte på 4.700", "importen var 3.900."]
