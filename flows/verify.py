@@ -24,7 +24,7 @@ from claims.errors import FactcheckError, is_transient
 from claims.model import Article
 from review.reuse import DecisionReuse
 from sources.retrieve import Filters
-from verdicts.batch import CheckContext, Checked, RunSummary, WorkerSpec, check_files, read_one, run_in_process, verify_one
+from verdicts.batch import CheckContext, Checked, RunSummary, WorkerSpec, check_files, read_one, verify_one
 from verdicts.export import markdown_report
 from verdicts.pipeline import ArticleResult
 
@@ -63,10 +63,17 @@ BATCH_ARTICLES = 20   # articles per task in-process: each Prefect task run cost
 )
 def verify_many_task(articles: list[Article], source: "CheckContext | WorkerSpec",
                      catch: tuple[type[BaseException], ...] = (FactcheckError,)) -> list[tuple]:
-    """Check a batch of articles in this process: (article, Checked or None, the error in `catch` or None) each;
-    an error outside `catch` fails the task."""
+    """Check a batch of articles in this process: (article, Checked or None, the error in `catch` or None) each.
+    A transient error (a locked store) fails the task, so that Prefect retries the batch; so does an error outside
+    `catch`."""
     outcomes: list[tuple] = []
-    run_in_process(articles, source, lambda a, c, e: outcomes.append((a, c, e)), catch=catch)
+    for article in articles:
+        try:
+            outcomes.append((article, verify_one(article, source), None))
+        except catch as exc:
+            if is_transient(exc):
+                raise
+            outcomes.append((article, None, exc))
     return outcomes
 
 
@@ -135,7 +142,12 @@ def run_batch(
     if not remote:
         articles = list(articles)
         for i in range(0, len(articles), BATCH_ARTICLES):
-            for outcome in verify_many_task(articles[i:i + BATCH_ARTICLES], source, catch):
+            batch = articles[i:i + BATCH_ARTICLES]
+            try:
+                outcomes = verify_many_task(batch, source, catch)
+            except catch as exc:   # still transient after the retries: every article of the batch is reported
+                outcomes = [(article, None, exc) for article in batch]
+            for outcome in outcomes:
                 on_done(*outcome)
         return
     from prefect.futures import as_completed

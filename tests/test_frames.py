@@ -332,6 +332,10 @@ def test_a_figure_counting_a_list_is_not_compared_with_one_of_its_items():
     whole = Passage("I mars var 79 600 helt ledige, delvis ledige og permitterte registrert.",
                     source_url="https://stat.example/l2", published=DAY, language="no")
     assert rules.check(c, whole).stance is Stance.REFUTES         # the same list, another figure
+    parts_of_it = figure_claim("Krigen har krevd over 41.000 drepte, inkludert kvinner og barn.")
+    toll = Passage("Krigen har krevd 41 800 drepte.", source_url="https://stat.example/t", published=DAY,
+                   language="no")
+    assert rules.check(parts_of_it, toll).stance is Stance.SUPPORTS  # "inkludert" names a part, not a category
 
 
 def test_fully_and_partly_are_different_measures():

@@ -439,7 +439,10 @@ def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
 _LIST_JOIN = {"og", "and", "eller", "or", "samt"}
 _LIST_END = {"var", "er", "ble", "blir", "har", "hadde", "som", "hos", "ved", "i", "på", "til", "fra", "med", "for",
              "registrert", "registrerte", "was", "were", "is", "are", "has", "had", "who", "which", "at", "in", "with",
-             "from", "registered"}
+             "from", "registered",
+             # a part of what was counted follows, not another category: "34 000 Palestinians, including women"
+             "including", "inkludert", "medregnet", "herav", "hvorav", "blant", "among", "av", "of", "whom", "der",
+             "hvor", "where", "mens", "while", "but", "men"}
 
 
 # Qualifiers that split one measure into parts that exclude each other (keys as `_key` makes them): "helt ledige"
