@@ -16,6 +16,11 @@ if not os.environ.get("FACTCHECK_TEST_SESSION", "").startswith(f"tests-{os.getpi
 _SESSION_MARK = "FACTCHECK_TEST_SESSION=" + os.environ["FACTCHECK_TEST_SESSION"]
 
 
+# Python's own helpers of this process (Dask's local cluster starts them): they read a pipe from pytest and end
+# when it does, so they are not left behind.
+_ENDS_WITH_PYTEST = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+
+
 def _left_running() -> list[tuple[int, str]]:
     """Processes still running that this session started (by the environment mark), as (pid, command line)."""
     mark, found = _SESSION_MARK.encode(), []
@@ -29,6 +34,8 @@ def _left_running() -> list[tuple[int, str]]:
                 continue
             cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:
+            continue
+        if any(helper in cmd for helper in _ENDS_WITH_PYTEST):
             continue
         found.append((int(proc.name), cmd))
     return found
