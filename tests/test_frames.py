@@ -336,6 +336,10 @@ def test_a_figure_counting_a_list_is_not_compared_with_one_of_its_items():
     toll = Passage("Krigen har krevd 41 800 drepte.", source_url="https://stat.example/t", published=DAY,
                    language="no")
     assert rules.check(parts_of_it, toll).stance is Stance.SUPPORTS  # "inkludert" names a part, not a category
+    c = figure_claim("I landet er 61,2 millioner svært fattige.")
+    restated = Passage("I landet er 64,8 millioner svært fattige eller nesten halvparten av befolkningen.",
+                       source_url="https://stat.example/r", published=DAY, language="no")
+    assert rules.check(c, restated).stance is Stance.REFUTES        # "eller nesten halvparten" restates the figure
 
 
 def test_fully_and_partly_are_different_measures():

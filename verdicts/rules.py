@@ -455,6 +455,13 @@ def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
     return any((a & x and b & y and not b & x) or (a & y and b & x and not b & y) for x, y in _OPPOSED)
 
 
+# An item opening with one of these restates the figure ("90.9 million extremely poor Nigerians or close to half of
+# the population"), it is not another category counted.
+_RESTATING = {"close", "nearly", "almost", "about", "around", "roughly", "approximately", "some", "half", "a", "an",
+              "nesten", "nær", "rundt", "omtrent", "cirka", "ca", "drøyt", "vel", "snaut", "knapt", "halvparten",
+              "en", "ei", "et", "over", "under", "nærmere"}
+
+
 def _counted_list(text: str, span: Span) -> list[set[str]]:
     """The categories a figure counts when a list of them follows it ("196.300 helt ledige, delvis ledige og
     arbeidssøkere på tiltak"): each item's distinguishing keys (its words the other items lack). [] when no list of
@@ -482,7 +489,7 @@ def _counted_list(text: str, span: Span) -> list[set[str]]:
             if len(items[-1]) > 4:
                 return []
     items = [i for i in items if i]
-    if not joined or len(items) < 2:
+    if not joined or len(items) < 2 or any(i[0].lower() in _RESTATING for i in items):
         return []
     keys = [_content_keys(" ".join(i)) for i in items]
     own = [k - set().union(*(o for j, o in enumerate(keys) if j != n)) for n, k in enumerate(keys)]
