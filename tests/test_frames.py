@@ -340,6 +340,10 @@ def test_a_figure_counting_a_list_is_not_compared_with_one_of_its_items():
     restated = Passage("I landet er 64,8 millioner svært fattige eller nesten halvparten av befolkningen.",
                        source_url="https://stat.example/r", published=DAY, language="no")
     assert rules.check(c, restated).stance is Stance.REFUTES        # "eller nesten halvparten" restates the figure
+    reviews = figure_claim("The album was reviewed by 21 critics.", language="en")
+    clause = Passage("The album has a score of 71 based on 23 critics, indicating generally good or mixed reviews.",
+                     source_url="https://reviews.example/a", language="en")
+    assert rules.check(reviews, clause).stance is Stance.REFUTES    # a participle ends the "list": no categories
 
 
 def test_fully_and_partly_are_different_measures():

@@ -455,6 +455,7 @@ def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
     return any((a & x and b & y and not b & x) or (a & y and b & x and not b & y) for x, y in _OPPOSED)
 
 
+_VERB_FORM = re.compile(r"\w{3,}(?:ing|ed|ende)$")   # a participle: a clause goes on, the list (if any) has ended
 # An item opening with one of these restates the figure ("90.9 million extremely poor Nigerians or close to half of
 # the population"), it is not another category counted.
 _RESTATING = {"close", "nearly", "almost", "about", "around", "roughly", "approximately", "some", "half", "a", "an",
@@ -482,7 +483,7 @@ def _counted_list(text: str, span: Span) -> list[set[str]]:
                 items[-1].append(tok)   # "arbeidssøkere på tiltak": a preposition inside the item
                 continue
             break
-        elif low in _LIST_END:
+        elif low in _LIST_END or _VERB_FORM.search(low):   # "16 critics, indicating mixed or average reviews"
             break
         else:
             items[-1].append(tok)
