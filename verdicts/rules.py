@@ -447,7 +447,7 @@ _LIST_END = {"var", "er", "ble", "blir", "har", "hadde", "som", "hos", "ved", "i
 
 # Qualifiers that split one measure into parts that exclude each other (keys as `_key` makes them): "helt ledige"
 # are not "delvis ledige", full-time is not part-time.
-_OPPOSED = (({"helt", "fully"}, {"delvi", "partl", "parti"}), ({"helti", "full-"}, {"delti", "part-"}))
+_OPPOSED = (({"helt", "fully"}, {"delvi", "partl"}), ({"helti", "full-"}, {"delti", "part-"}))   # not "parti": a party
 
 
 def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
