@@ -815,7 +815,7 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
             raise InputError(
                 f"sentence span {sent.span} does not cover {sent.text[:40]!r} in article {article_id!r}. "
                 "Split the exact article text (the one given to extract_claims) into sentences.",
-                code="FC110",
+                code="FC111",
             )
         if sent.is_heading and sent.text.strip():
             # "Upopulær president" over "President Mahmoud Abbas, ...": the heading describes the person

@@ -19,7 +19,8 @@ makes the input unusable raises InputError instead.
 
 Codes: FC101 empty, FC102 binary, FC103 not UTF-8, FC104 malformed JSONL line, FC105 unsupported
 extension, FC106 not found, FC107 bad front matter (errors); FC108 published is not a date,
-FC109 no published date, FC110 language not detected (warnings).
+FC109 no published date, FC110 language not detected (warnings); FC111 sentence spans that do not cover the
+text given to claims.extract, FC112 a JSONL file of many articles given to read_article (callers' errors).
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def read_article(
         raise InputError(
             f"{path} holds many articles, one a line; read it with read_articles(), "
             "not read_article().",
-            code="FC105",
+            code="FC112",
         )
     sink = warnings if warnings is not None else []
     raw = _read_text(path)

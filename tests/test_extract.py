@@ -345,7 +345,7 @@ def test_ids_are_stable_and_distinct(seed):
 
 
 def test_mismatched_sentence_span_is_an_input_error():
-    with pytest.raises(InputError, match="FC110"):
+    with pytest.raises(InputError, match="FC111"):
         extract_claims("x", "Hello world.", [Sentence(Span(0, 5), "Howdy")], language="en", published=None)
 
 

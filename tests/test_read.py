@@ -199,7 +199,7 @@ def test_read_articles_single_file_and_read_article_refuses_jsonl(tmp_path):
     assert [a.id for a in read_articles(SEED)] == ["nrk-2024-04-fatah-hamas-beijing"]
     with pytest.raises(InputError) as err:
         read_article(write(tmp_path, "d.jsonl", jsonl(GOOD_1)))
-    assert err.value.code == "FC105" and "read_articles" in str(err.value)
+    assert err.value.code == "FC112" and "read_articles" in str(err.value)
 
 
 # --- bad input ------------------------------------------------------------------------------
