@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from claims.errors import FactcheckError
-from claims.model import Claim, Span
+from claims.model import Claim
 from eval.seed import pair_gold_claims, read_jsonl
 from eval.splits import held_out, reserved
 from sources.model import Hit, Passage

@@ -195,16 +195,22 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     from claims.read import read_articles
     from verdicts.export import markdown_report, to_jsonl, verdict_rows
 
-    problems = []   # read each file first (cheap; the run reads it again from a cache): when none can be
-    for path in articles:   # checked, say why in one line each and record no run
+    read: dict[str, tuple | FactcheckError] = {}   # each file read first: when none can be checked, say why in
+    for path in articles:                          # one line each and record no run
+        warnings: list[str] = []
         try:
-            read_articles(path)
+            read[path] = (read_articles(path, warnings=warnings), warnings)
         except FactcheckError as exc:
-            problems.append(exc)
-    if len(problems) == len(articles):
-        for exc in problems:
+            read[path] = exc
+    if all(isinstance(r, FactcheckError) for r in read.values()):
+        for exc in read.values():
             _err(f"error: {exc}")
         sys.exit(1)
+
+    def already_read(path: str) -> tuple:   # the direct run takes what was read above instead of reading again
+        if isinstance(read[path], FactcheckError):
+            raise read[path]
+        return read[path]
 
     started = time.perf_counter()
     _err(f"checking {len(articles)} file(s) against {db} ...")
@@ -223,7 +229,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
             from review.reuse import DecisionReuse
             from verdicts.batch import check_files
 
-            summary = check_files(list(articles), db, **options, reuse=DecisionReuse)
+            summary = check_files(list(articles), db, **options, reuse=DecisionReuse, read=already_read)
     except FactcheckError as exc:
         _fail(exc)
     for w in summary.warnings:

@@ -24,7 +24,8 @@ from claims.errors import FactcheckError, is_transient
 from claims.model import Article
 from review.reuse import DecisionReuse
 from sources.retrieve import Filters
-from verdicts.batch import CheckContext, Checked, RunSummary, WorkerSpec, check_files, read_one, verify_one
+from verdicts.batch import (CheckContext, Checked, RunSummary, WorkerSpec, check_files, read_one, run_in_process,
+                            verify_one)
 from verdicts.export import markdown_report
 from verdicts.pipeline import ArticleResult
 
@@ -67,13 +68,7 @@ def verify_many_task(articles: list[Article], source: "CheckContext | WorkerSpec
     A transient error (a locked store) fails the task, so that Prefect retries the batch; so does an error outside
     `catch`."""
     outcomes: list[tuple] = []
-    for article in articles:
-        try:
-            outcomes.append((article, verify_one(article, source), None))
-        except catch as exc:
-            if is_transient(exc):
-                raise
-            outcomes.append((article, None, exc))
+    run_in_process(articles, source, lambda *outcome: outcomes.append(outcome), catch=catch, reraise=is_transient)
     return outcomes
 
 

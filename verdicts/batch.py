@@ -149,13 +149,17 @@ OnDone = Callable[[Article, "Checked | None", "BaseException | None"], None]
 
 def run_in_process(articles: Iterable[Article], source: "CheckContext | WorkerSpec", on_done: OnDone, *,
                    verify: Callable = verify_one,
-                   catch: tuple[type[BaseException], ...] = (FactcheckError,)) -> None:
+                   catch: tuple[type[BaseException], ...] = (FactcheckError,),
+                   reraise: Callable[[BaseException], bool] | None = None) -> None:
     """Check articles one after another in this process and hand each outcome to on_done. An error in `catch`
-    is handed to on_done (the article is reported, the rest finish); any other error propagates."""
+    is handed to on_done (the article is reported, the rest finish) unless `reraise(error)` says otherwise; any
+    other error propagates."""
     for article in articles:
         try:
             checked = verify(article, source)
         except catch as exc:
+            if reraise is not None and reraise(exc):
+                raise
             on_done(article, None, exc)
             continue
         on_done(article, checked, None)

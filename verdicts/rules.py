@@ -361,7 +361,7 @@ _DATE_KEYS = {w[:5] for w in ("january february march april may june july august
                               "januar februar mars mai juni juli oktober desember monday tuesday wednesday thursday "
                               "friday saturday sunday mandag tirsdag onsdag torsdag fredag lørdag søndag "
                               # where in a period, not what is counted ("ved utgangen av oktober", "at the end of")
-                              "utgangen utgangen slutten starten begynnelsen enden end beginning start ved").split()}
+                              "utgangen slutten starten begynnelsen enden end beginning start ved").split()}
 
 
 def _series_gap(gap: str) -> bool:
@@ -791,8 +791,7 @@ def _age_of_same(claim: Claim, claimed: Quantity, text: str, q: Quantity) -> boo
     if claim_noun or not groups:
         return True
     sentence, off = next(((t, o) for t, o in _sentences(text) if o <= q.span.start < o + len(t)), (text, 0))
-    keys = {w.lower()[:5] for w in _WORD.findall(_clause_at(sentence, q.span.start - off)) if w[:1].isupper()}
-    return any(g & keys for g in groups)
+    return _about_person(groups, _clause_at(sentence, q.span.start - off), in_full=False)
 
 
 _BORN_CLAIM = re.compile(r"(?:\bborn\b|\bb\.|\bfødt\b|\bfødd\b|\bf\.)[^.;()\n]{0,20}$", re.I)
@@ -827,11 +826,11 @@ def _name_groups(claim: Claim) -> list[set[str]]:
     return groups
 
 
-def _about_person(groups: list[set[str]], sentence: str) -> bool:
+def _about_person(groups: list[set[str]], sentence: str, *, in_full: bool = True) -> bool:
     """The sentence names one of the claim's entities in full (every word of the name: "Odd Nordstoga" is not
-    "Aasmund Nordstoga")."""
+    "Aasmund Nordstoga"), or with in_full=False by any word of it ("Abe, 67," for "Shinzo Abe")."""
     keys = {w.lower()[:5] for w in _WORD.findall(sentence) if w[:1].isupper()}
-    return any(g <= keys for g in groups)
+    return any(g <= keys if in_full else g & keys for g in groups)
 
 
 def _clause_at(sentence: str, at: int, reach: int = 100) -> str:
