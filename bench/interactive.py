@@ -38,7 +38,7 @@ def _seed() -> Path:
 
 def _factcheck() -> list[str]:
     exe = Path(sys.executable).with_name("factcheck")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "flows.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "cli.main"]
 
 
 def _cli(args: list[str]) -> tuple[float, str]:

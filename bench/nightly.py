@@ -135,7 +135,7 @@ def night_library(inbox: Path, db: str) -> dict:
     from sources.embed_cache import CachingEmbedder, save_cached
     from sources.retrieve import Retriever
     from sources.store import Store
-    from verdicts import runs
+    from nightly import runs
     from verdicts.decide import RULES_VERSION, DecideConfig
     from verdicts.model import ModelInfo, Provenance
     from verdicts.pipeline import check_article

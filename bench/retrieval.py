@@ -145,7 +145,6 @@ def measure_embedding(n: int = 64) -> dict:
 
 def add_prior_checks(db: str, texts, vecs, n: int, model: str, seed: int = 2) -> None:
     """n earlier fact-checks made from the real rows (text with a variant tag, vector with noise)."""
-    from sources.ingest import ensure_store_tables
     from sources.store import Store, now
 
     if n <= 0:
@@ -153,7 +152,6 @@ def add_prior_checks(db: str, texts, vecs, n: int, model: str, seed: int = 2) ->
     vt, vv, _ = variations(texts, vecs, n + len(texts), seed=seed)
     vt, vv = vt[len(texts):], vv[len(texts):]
     with Store(db) as st:
-        ensure_store_tables(st)
         with st.transaction():
             load_id = st.begin_load("bench-prior", "bench-prior", "bench-prior", model)
             cols = {"cid": np.array([f"c-bench-{i}" for i in range(n)], dtype=object),

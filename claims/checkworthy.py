@@ -3,7 +3,7 @@
 The model is a weight vector over [e5 query embedding (384) | transparent features], standardised
 with the training mean and deviation, with a bias and a decision threshold, shipped as
 ``claims/checkworthy.npz`` with its model card ``claims/checkworthy.json`` (data, command, seed,
-metrics). ``python -m claims.train_checkworthy`` reproduces both.
+metrics). ``python -m training.checkworthy`` reproduces both.
 
 Transparent features (:data:`FEATURES`): a non-year quantity, a date or year, named entities
 (capitalised words not at the start), an opinion / prediction / hedge marker, a question, first
@@ -46,7 +46,7 @@ _SOCIAL = re.compile(r"https?://|#\w|@\w")
 
 def features(texts: Sequence[str], language: str = "") -> np.ndarray:
     """The transparent features of each text (rows) in the order of :data:`FEATURES`."""
-    from claims.extract import _QUOTE, _SUPERLATIVE, _is_opinion
+    from claims.cues import QUOTE, SUPERLATIVE, is_opinion
     from claims.normalise import find_exclusivity, parse_dates, parse_quantities
 
     rows = []
@@ -60,13 +60,13 @@ def features(texts: Sequence[str], language: str = "") -> np.ndarray:
             float(any(not q.is_year for q in qs)),
             float(bool(parse_dates(t, language)) or any(q.is_year for q in qs)),
             math.log1p(caps),
-            float(_is_opinion(low)),
+            float(is_opinion(low)),
             float(bool(_QUESTION.search(t))),
             float(bool(_FIRST_PERSON.search(t))),
             float(bool(_SOCIAL.search(t))),
             math.log1p(len(words)),
-            float(bool(_SUPERLATIVE.search(low)) or find_exclusivity(t, language)),
-            float(bool(_QUOTE.search(low))),
+            float(bool(SUPERLATIVE.search(low)) or find_exclusivity(t, language)),
+            float(bool(QUOTE.search(low))),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(texts), len(FEATURES))
 
@@ -157,7 +157,7 @@ def load_model(path: str | None = None) -> CheckworthyModel:
     """The shipped model (claims/checkworthy.npz), or the one at path."""
     p = Path(path) if path else ARTIFACT
     if not p.exists():
-        raise ModelError(f"no check-worthiness model at {p}. Train one with: python -m claims.train_checkworthy",
+        raise ModelError(f"no check-worthiness model at {p}. Train one with: python -m training.checkworthy",
                          code="FC131")
     try:
         z = np.load(p, allow_pickle=False)
@@ -165,7 +165,7 @@ def load_model(path: str | None = None) -> CheckworthyModel:
                                 str(z["name"]), bool(z["use_embeddings"]))
     except (KeyError, ValueError, OSError) as exc:
         raise ModelError(f"{p} is not a check-worthiness model ({exc}). Retrain it with: "
-                         "python -m claims.train_checkworthy", code="FC132") from exc
+                         "python -m training.checkworthy", code="FC132") from exc
 
 
 def score_claims(claims: Sequence[Claim], model: CheckworthyModel | None = None,

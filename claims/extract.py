@@ -32,6 +32,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from claims.cues import DASH_QUOTE, QUOTE, SUPERLATIVE, is_opinion
 from claims.errors import InputError
 from claims.model import Claim, ClaimType, DateMention, Precision, Quantity, Sentence, Span
 from claims.decompose import Piece, birth_parenthetical, birth_place, appositions, contact_relatives, causal_split, consequence, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
@@ -84,32 +85,6 @@ _SUBORDINATORS = {
 }
 _LEADING_ADVERBIALS = _SUBORDINATORS | {"nå", "derfor", "likevel", "imidlertid", "now", "however", "then"}
 
-# --------------------------------------------------------------------------------------------
-# markers for the claim type (lower-case text is searched)
-
-_OPINION = re.compile(
-    r"(?<![\w])(?:høyst uklart|uklart|trolig|sannsynligvis|antakelig|kanskje|kan komme til|bør|burde|"
-    r"mener|tror|etter min mening|ser ut til|later til|forventes|ventes å|neppe|"
-    r"i think|i believe|we believe|in my view|in my opinion|(?<!more )(?<!less )likely|unlikely|probably|should|"
-    r"ought to|unclear|perhaps|maybe|seems to|appears to|is expected to|will probably)(?![\w])"
-)
-_INFERENCE = re.compile(r"(?<![\w])(?:tyder på|antyder|suggests? that|indicates? that)(?![\w])")
-_FINDING = re.compile(
-    r"(?<![\w])(?:meningsmåling\w*|måling\w*|undersøkels\w*|studie\w*|rapport\w*|analyse\w*|tall|tallene|"
-    r"data|statistikk\w*|bevis\w*|poll\w*|survey\w*|study|studies|report\w*|figures|statistics|research|"
-    r"evidence|trials?)(?![\w])"
-)
-_QUOTE = re.compile(
-    r"(?<![\w])(?:sier|sa|uttalte|uttaler|ifølge|hevder|hevdet|understreker|understreket|forteller|"
-    r"fortalte|gjort det klart|said|says|told|according to|stated|claimed|claims|made it clear|"
-    r"insisted)(?![\w])"
-)
-_DASH_QUOTE = re.compile(r"^\s*(?:[–—]|-\s|«|\"|“)")
-_SUPERLATIVE = re.compile(
-    r"(?<![\w])(?:største|minste|høyeste|laveste|eldste|yngste|første|siste|beste|verste|flest|"
-    r"færrest|lengste|korteste|dødeligste|mest|largest|biggest|smallest|highest|lowest|oldest|"
-    r"youngest|first|last|best|worst|most|fewest|deadliest|longest|shortest|record)(?![\w])"
-)
 _RELATIVE_TIME = re.compile(
     r"(?<![\w])(?:last|siste|forrige)\s+(?:weekend|week|month|year|night|time|helg|uke|uken|måned|måneden|år|året|"
     r"gang|natt)(?![\w])"
@@ -187,7 +162,7 @@ def _has_numeral(s: str) -> bool:
 
 
 def _is_quote(s: str, lang: str) -> bool:
-    return bool(_DASH_QUOTE.match(s)) or bool(
+    return bool(DASH_QUOTE.match(s)) or bool(
         re.search(r",\s+(?:sier|sa|uttalte|says|said|told)\s", s, re.IGNORECASE)
     )
 
@@ -284,7 +259,7 @@ def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
     seg = s[a:b]
     words = _words(seg)
     fi = _finite_index([w.group() for w in words], lang)
-    if fi is None or fi == 0 or _DASH_QUOTE.match(seg):
+    if fi is None or fi == 0 or DASH_QUOTE.match(seg):
         return [_clause(s, a, b, base)]
     first_verb = words[fi]
     subject = seg[: first_verb.start()].strip(" ,")
@@ -445,13 +420,13 @@ def classify(text: str, quantities: Sequence[Quantity], dates: Sequence[DateMent
              language: str = "") -> ClaimType:
     """The claim type by the first rule that fires (see the module docstring)."""
     low = text.lower()
-    if _is_opinion(low):
+    if is_opinion(low):
         return ClaimType.OPINION
-    if exclusive or _SUPERLATIVE.search(_RELATIVE_TIME.sub(" ", low)):
+    if exclusive or SUPERLATIVE.search(_RELATIVE_TIME.sub(" ", low)):
         return ClaimType.COMPARATIVE
     if any(not q.is_year for q in quantities):
         return ClaimType.NUMERIC
-    if _QUOTE.search(low) or _DASH_QUOTE.match(text):
+    if QUOTE.search(low) or DASH_QUOTE.match(text):
         return ClaimType.QUOTE
     if causal_marker(low, language):
         return ClaimType.CAUSAL
@@ -462,15 +437,6 @@ def classify(text: str, quantities: Sequence[Quantity], dates: Sequence[DateMent
     return ClaimType.EVENT
 
 
-def _is_opinion(low: str) -> bool:
-    if _OPINION.search(low):
-        return True
-    inf = _INFERENCE.search(low)
-    if inf:  # "Meningsmålinger tyder på at ..." / "Polls suggest that ...": a reported finding
-        return not _FINDING.search(low[: inf.start()])
-    return False
-
-
 def _score(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: Sequence[DateMention],
            entities: Sequence[str], exclusive: bool) -> float:
     n_words = len(_words(text))
@@ -479,7 +445,7 @@ def _score(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: S
     score += 0.15 if (dates or any(q.is_year for q in quantities)) else 0.0
     score += (0.10 if entities else 0.0) + (0.05 if len(entities) >= 2 else 0.0)
     score += 0.10 if (exclusive or ctype is ClaimType.COMPARATIVE) else 0.0
-    score -= 0.35 if _is_opinion(text.lower()) else 0.0
+    score -= 0.35 if is_opinion(text.lower()) else 0.0
     score -= 0.15 if n_words < 6 else 0.0
     score -= 0.05 if n_words > 50 else 0.0
     return round(min(1.0, max(0.0, score)), 3)
@@ -732,7 +698,7 @@ def _decompose(text: str, piece: Piece, lang: str) -> list[Piece]:
     out: list[Piece] = []
     last = piece.parts[-1]
     if len(piece.parts) == 1 and isinstance(last, Span):
-        rs = reported_speech(text, last, is_opinion=lambda t: _is_opinion(t.lower()))
+        rs = reported_speech(text, last, is_opinion=lambda t: is_opinion(t.lower()))
         if rs is not None:
             content_spans = [sp for c in rs[1:] for sp in c.spans]
             out.extend(a for a in appositions(text, last, lang)  # "Statsminister Benjamin Netanyahu har sagt ..."

@@ -25,27 +25,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-from eval.verdicts import DATA, EvalClaim, EvalError, EvalSet, Outcome, _jsonl, _need, gold_label, run_set
+from eval.verdicts import DATA, case_set, EvalClaim, EvalError, EvalSet, Outcome, _jsonl, _need, gold_label, run_set
 
 REFUTED = "REFUTED"
-
-
-def case_set(folder: str | Path, name: str | None = None) -> EvalSet:
-    """One case folder (article.md, claims.gold.jsonl, passages.jsonl) as an EvalSet checked end to end."""
-    from sources.ingest import read_passages
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise EvalError(f"no case folder at {folder}. Give a folder holding article.md, claims.gold.jsonl and "
-                        "passages.jsonl (e.g. ../shared/data/articles/*/ or ../shared/data/seed).", code="FC742")
-    article = _need(folder / "article.md")
-    gold = _jsonl(folder / "claims.gold.jsonl")
-    passages, _ = read_passages(_need(folder / "passages.jsonl"))
-    claims = tuple(EvalClaim(str(g["id"]), g["source_span_no"], gold_label(g["verdict"], f"{folder.name}:{g['id']}"),
-                             "nb", gloss=str(g.get("claim_en") or ""))
-                   for g in gold)
-    return EvalSet(name or folder.name, "all", str(folder), claims, tuple(passages), article=str(article),
-                   note="a real article checked end to end")
 
 
 def case_folders(paths: Sequence[str | Path]) -> list[Path]:

@@ -206,7 +206,7 @@ def score_rankings(
     return out
 
 
-def _dedupe(ids: list[str]) -> list[str]:
+def dedupe(ids: list[str]) -> list[str]:
     seen, out = set(), []
     for x in ids:
         if x not in seen:
@@ -277,7 +277,7 @@ def evaluate_retrieval(
         found = iter(search(asked, kmax * 2) if asked else [])
         for t in chunk:
             hits = next(found) if t else []
-            ranked.append(_dedupe([h.passage.external_id or h.passage.id for h in hits])[:kmax])
+            ranked.append(dedupe([h.passage.external_id or h.passage.id for h in hits])[:kmax])
         if progress:
             progress(min(i + batch, len(texts)), len(texts))
     elapsed = time.perf_counter() - started

@@ -192,10 +192,26 @@ def claims_file(path: str | Path) -> EvalSet:
     return EvalSet("claims", "all", str(path), tuple(claims))
 
 
+def case_set(folder: str | Path, name: str | None = None) -> EvalSet:
+    """One case folder (article.md, claims.gold.jsonl, passages.jsonl) as an EvalSet checked end to end."""
+    from sources.ingest import read_passages
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise EvalError(f"no case folder at {folder}. Give a folder holding article.md, claims.gold.jsonl and "
+                        "passages.jsonl (e.g. ../shared/data/articles/*/ or ../shared/data/seed).", code="FC742")
+    article = _need(folder / "article.md")
+    gold = _jsonl(folder / "claims.gold.jsonl")
+    passages, _ = read_passages(_need(folder / "passages.jsonl"))
+    claims = tuple(EvalClaim(str(g["id"]), g["source_span_no"], gold_label(g["verdict"], f"{folder.name}:{g['id']}"),
+                             "nb", gloss=str(g.get("claim_en") or ""))
+                   for g in gold)
+    return EvalSet(name or folder.name, "all", str(folder), claims, tuple(passages), article=str(article),
+                   note="a real article checked end to end")
+
+
 def seed_set(data: Path = DATA, split: str = "all") -> EvalSet:
     """The seed article checked end to end: a case folder like those of `factcheck eval articles`."""
-    from eval.articles import case_set
-
     return dataclasses.replace(case_set(data / "seed", "seed"),
                                note="the seed article checked end to end; never trained on")
 
@@ -577,7 +593,7 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
 
 
 def fit_options(ap, default_sets: Sequence[str], default_limit: int | None, write_help: str):
-    """The options the fitting scripts on the reserved fold share (eval/calibrate.py, eval/fit_aggregator.py)."""
+    """The options the fitting scripts on the reserved fold share (training/calibrate.py, training/fit_aggregator.py)."""
     ap.add_argument("--verifier", default="bundled")
     ap.add_argument("--sets", default=",".join(default_sets))
     ap.add_argument("--limit", type=int, default=default_limit, help="claims per set (first N of the aggregate split)")

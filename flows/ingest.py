@@ -21,7 +21,8 @@ from prefect.cache_policies import NO_CACHE
 from claims.errors import FactcheckError, InputError
 from flows.verify import retry_if_transient
 from sources.embed import get_embedder
-from sources.ingest import IngestReport, ingest_passages, retire_missing_from_file
+from sources.ingest import ingest_passages, retire_missing_from_file
+from sources.report import IngestReport
 from sources.store import Store
 
 SOURCE_SUFFIXES = (".jsonl", ".ndjson", ".csv")

@@ -12,7 +12,7 @@ Steps (the work lives in the library; this module only orders it):
    run of the same inbox resumes it instead of planning again: a night left 'running' (its
    process died: we hold the lock) is first marked 'interrupted'; a night that raised was marked
    'failed' with its error; after `max_attempts` attempts a night is given up (marked 'failed')
-   and a new one starts (verdicts.runs).
+   and a new one starts (nightly.runs).
 5. Verify the pending articles (one task per 20 articles in this process, or one `verify_task` per article
    on a Dask or Ray runner) on the default, Dask or Ray
    task runner; this process is the one writer, and each article's rows and its `done` mark go in
@@ -43,13 +43,13 @@ from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Retriever
 from sources.store import Store
-from verdicts import runs as nightly_runs
+from nightly import runs as nightly_runs
 from verdicts.batch import CheckContext, Checked, WorkerSpec, load_verifier, snapshot_store
-from verdicts.changes import diff_verdicts, evidence_changed, load_verdicts, night_report, top_k_ids
+from nightly.changes import diff_verdicts, evidence_changed, load_verdicts, night_report, top_k_ids
 from verdicts.decide import RULES_VERSION, DecideConfig
 from verdicts.model import ModelInfo, Provenance
 from verdicts.record import save_article
-from verdicts.runs import NightlyLock, PlanItem
+from nightly.runs import NightlyLock, PlanItem
 
 Progress = Callable[[str, dict], None]     # (event, details): 'planned', 'verified', 'failed'
 
@@ -397,7 +397,7 @@ def night_summary(store: Store, run_id: str, resumed: bool) -> NightSummary:
     report = night_report(
         run_id=run_id, previous_run_id=prev, articles=articles, whole=whole, tonight=tonight, changes=changes,
         reverified={r[0]: r[5] for r in verified if r[2] == "evidence" and r[5]}, failures=failures)
-    from verdicts.changes import label_counts
+    from nightly.changes import label_counts
 
     summary = NightSummary(run_id=run_id, db=store.path, resumed=resumed, previous_run_id=prev)
     summary.articles = articles | {"claims": len(whole)}
@@ -433,7 +433,7 @@ def serve_nightly(inbox: Sequence[str], db: str, *, cron: str | None = "0 2 * * 
         signal.signal(signal.SIGTERM, stop)
         # limit=1: a night that overruns delays the next one instead of racing it for the store.
         # MODULE_PATH: runs load flows.nightly as a module; loading flows/nightly.py as a file would put
-        # flows/ first on sys.path, where flows/review.py shadows the review package.
+        # flows/ first on sys.path, where cli/review.py shadows the review package.
         nightly.serve(name=name, schedules=[schedule], parameters=parameters, limit=1,
                       print_starting_message=False, entrypoint_type=EntrypointType.MODULE_PATH)
 

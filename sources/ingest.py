@@ -19,29 +19,10 @@ from claims.errors import InputError, ModelError
 from claims.read import parse_date_value, read_text
 from sources.embed import Embedder, mixed_models_message
 from sources.model import Passage
+from sources.report import IngestReport, RejectedRow, check_embed_model, check_rejected
 from sources.store import Store
 
 Progress = Callable[[int, int], None]   # (done, total)
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedRow:
-    line: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    path: str
-    load_id: str
-    embed_model: str
-    added: int
-    skipped: int                        # already in the store (or repeated in the file)
-    rejected: tuple[RejectedRow, ...]
-
-    def summary(self) -> str:
-        parts = [f"{self.added} added", f"{self.skipped} already stored", f"{len(self.rejected)} rejected"]
-        return f"{self.path}: " + ", ".join(parts)
 
 
 def publisher_of(url: str) -> str:
@@ -124,22 +105,6 @@ def ingest_passages(
     )
 
 
-def check_rejected(path: str, rejected: list[RejectedRow] | tuple[RejectedRow, ...], strict: bool) -> None:
-    if rejected and strict:
-        first = rejected[0]
-        raise InputError(
-            f"{path}: {len(rejected)} bad row(s), first at line {first.line}: {first.reason}. "
-            "Nothing was loaded (--strict). Fix the rows, or drop --strict to load the good ones.",
-            code="FC104",
-        )
-
-
-def check_embed_model(store: Store, embedder: Embedder) -> None:
-    stored_models = store.embed_models()
-    if stored_models and embedder.name not in stored_models:
-        raise ModelError(mixed_models_message(store.path, stored_models, embedder), code="FC303")
-
-
 def embed_texts(embedder: Embedder, texts: list[str], progress: Progress | None = None, step: int = 64):
     """Passage-mode vectors for texts, in batches, reporting progress after each batch."""
     import numpy as np
@@ -218,19 +183,6 @@ def load_passages(
 # -- every source format ------------------------------------------------------------------------
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 KINDS = ("auto", "passages", "document", "claimreview", "averitec-pool", "checkthat", "facts")
-
-
-def ensure_store_tables(store: Store) -> None:
-    """Create schema v4's tables when a store skipped them (it was migrated past v4 before v4 existed)."""
-    has = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('documents', 'prior_checks', 'facts_history')"
-    ).fetchone()[0]
-    if has < 3 and not store.read_only:
-        from importlib import resources
-
-        sql = (resources.files("sources") / "migrations" / "004_store.sql").read_text(encoding="utf-8")
-        store.con.execute(sql)
-        store.con.execute("ALTER TABLE prior_checks ADD COLUMN IF NOT EXISTS summary VARCHAR")   # as v8 adds it
 
 
 def detect_kind(path: str | Path) -> str:
@@ -318,7 +270,6 @@ def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progr
     passages the old one held and this one does not (they move to retired_passages)."""
     from sources.store import now
 
-    ensure_store_tables(store)
     passages, info = document_passages(path)
     if not passages:
         raise InputError(f"{path}: the document has no text to cut into passages.", code="FC101")
@@ -364,7 +315,6 @@ def ingest_file(store: Store, path: str | Path, embedder: Embedder, *, kind: str
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}. Use one of: {', '.join(KINDS)}.", code="FC216")
     kind = detect_kind(path) if kind == "auto" else kind
-    ensure_store_tables(store)
     if kind == "passages":
         report = ingest_passages(store, path, embedder, strict=strict, progress=progress,
                                  title_context=title_context)
@@ -411,7 +361,6 @@ def remove_source(store: Store, *, source_url: str | None = None, load_id: str |
 
     if not (source_url or load_id or path):
         raise InputError("say what to remove: --url URL, --load LOAD_ID or --path PATH.", code="FC217")
-    ensure_store_tables(store)
     by = new_id("remove")
     conds, params = [], []
     if load_id:

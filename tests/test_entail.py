@@ -190,7 +190,7 @@ def test_bf16_is_used_in_training_only_where_the_cpu_has_it():
     pytest.importorskip("torch", reason="needs torch: pip install torch==2.13.0 && pip install -e '.[hf]'")
     from click.testing import CliRunner
 
-    from flows.cli import cli
+    from cli.main import cli
     from verdicts.entail import bf16_native
 
     assert isinstance(bf16_native(), bool)

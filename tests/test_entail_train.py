@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from claims.errors import FactcheckError
-from eval.pairs import read_pairs, read_seed_pairs
+from training.pairs import read_pairs, read_seed_pairs
 from eval.splits import held_out
 
 
@@ -98,7 +98,7 @@ def test_readers_keep_the_original_formats_and_the_split_rule(data):
 
 
 def test_missing_data_gives_a_coded_error(tmp_path):
-    from verdicts.train_verifier import TrainOptions, train_verifier
+    from training.verifier import TrainOptions, train_verifier
 
     with pytest.raises(FactcheckError) as err:
         train_verifier(TrainOptions(data=str(tmp_path / "nope"), out=str(tmp_path / "out")))
@@ -116,9 +116,9 @@ TINY = ["--max-pairs", "40", "--epochs", "2", "--depth", "3", "--layers", "1", "
 
 
 def test_train_cli_end_to_end_and_reproducible(data, tmp_path):
-    from flows.cli import cli
+    from cli.main import cli
     from verdicts.entail import E5CrossVerifier, get_verifier
-    from verdicts.train_verifier import TrainOptions, train_verifier
+    from training.verifier import TrainOptions, train_verifier
 
     out = tmp_path / "v"
     res = CliRunner().invoke(cli, ["train", "verifier", "--data", str(data), "--out", str(out), *TINY])
@@ -156,9 +156,9 @@ def test_train_cli_end_to_end_and_reproducible(data, tmp_path):
 def test_training_on_pairs_given_by_the_caller(data, tmp_path):
     """A caller's own pairs (e.g. relevance pairs for a reranker probe): trained on exactly those, no held-out
     stance measurement, and the card says where the pairs came from."""
-    from eval.pairs import Pair
+    from training.pairs import Pair
     from verdicts.entail import get_verifier
-    from verdicts.train_verifier import TrainOptions, train_verifier
+    from training.verifier import TrainOptions, train_verifier
 
     pairs = [Pair(f"claim {i} about polar bears", f"passage {i} " + ("about polar bears" if i % 2 else "on tax law"),
                   "supports" if i % 2 else "neutral", "probe", str(i), False) for i in range(24)]
@@ -174,7 +174,7 @@ def test_training_on_pairs_given_by_the_caller(data, tmp_path):
 
 
 def test_train_cli_reports_errors_in_one_line(tmp_path):
-    from flows.cli import cli
+    from cli.main import cli
 
     res = CliRunner().invoke(cli, ["train", "verifier", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
     assert res.exit_code == 1 and "[FC736]" in res.output
@@ -183,7 +183,7 @@ def test_train_cli_reports_errors_in_one_line(tmp_path):
 
 
 def test_stance_metrics_against_a_hand_count():
-    from verdicts.train_verifier import stance_metrics
+    from training.verifier import stance_metrics
 
     gold = ["supports", "supports", "refutes", "neutral"]
     probs = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.8, 0.1], [0.6, 0.2, 0.2]])
@@ -198,7 +198,7 @@ def test_stance_metrics_against_a_hand_count():
 
 def test_the_training_mixture_never_takes_held_out_or_reserved_pairs(data):
     from eval.splits import reserved
-    from verdicts.train_verifier import _mix
+    from training.verifier import _mix
 
     chosen, stats = _mix(data, 10_000, seed=0)
     assert chosen and not any(p.held_out or reserved(p.key) for p in chosen)
@@ -207,7 +207,7 @@ def test_the_training_mixture_never_takes_held_out_or_reserved_pairs(data):
 
 
 def test_an_excluded_set_gives_no_training_pairs_and_a_typo_is_refused(data):
-    from verdicts.train_verifier import TrainError, _mix
+    from training.verifier import TrainError, _mix
 
     chosen, stats = _mix(data, 10_000, seed=0, exclude=("averitec",))
     assert chosen and not any(p.source == "averitec" for p in chosen) and "averitec" not in stats
@@ -218,7 +218,7 @@ def test_an_excluded_set_gives_no_training_pairs_and_a_typo_is_refused(data):
 
 
 def test_cross_validation_folds_partition_the_claims_and_carry_their_passages():
-    from eval.cv_averitec import fold_set
+    from studies.cv_averitec import fold_set
     from eval.verdicts import EvalClaim, EvalSet
     from sources.model import Passage
 

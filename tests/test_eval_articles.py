@@ -78,7 +78,7 @@ def test_a_case_checked_end_to_end_with_the_hash_embedder(tmp_path):
 
 
 def test_cli_writes_the_report(tmp_path):
-    from flows.cli import cli
+    from cli.main import cli
 
     out = tmp_path / "r.json"
     res = CliRunner().invoke(cli, ["eval", "articles", str(_case(tmp_path / "c")), "--embedder", "hash",

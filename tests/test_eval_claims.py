@@ -96,7 +96,7 @@ def test_factcheck_bench_adapter_reads_the_661_factual_gold_claims():
 @pytest.mark.slow
 def test_cli_on_the_real_seed_gold_with_e5(tmp_path):
     """The real harness: bundled e5, the seed article and its 36 gold claims, through the CLI."""
-    from flows.cli import cli
+    from cli.main import cli
 
     gold = (SHARED / "seed" / "claims.gold.jsonl") if (SHARED / "seed" / "claims.gold.jsonl").exists() else None
     if gold is None:

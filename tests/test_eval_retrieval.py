@@ -79,7 +79,7 @@ def test_seed_adapter_reads_gold_passage_ids(seed_dir):
 
 def _run(*args):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=300)
 
 
@@ -235,7 +235,7 @@ def test_seed_claims_query_is_what_the_pipeline_extracts(seed_dir, e5):
 def test_rerank_probe_orders():
     import numpy as np
 
-    from eval.rerank_probe import rerank
+    from studies.rerank_probe import rerank
 
     rel = np.array([0.1, 0.9, 0.5])
     assert rerank(3, rel, None) == [0, 1, 2]                 # the hybrid order

@@ -64,7 +64,7 @@ def _write(path: Path, rows) -> str:
 
 
 def test_cli_generic_claims_against_an_ingested_store(tmp_path):
-    from flows.cli import cli
+    from cli.main import cli
 
     db = str(tmp_path / "s.duckdb")
     runner = CliRunner()
@@ -85,7 +85,7 @@ def test_cli_generic_claims_against_an_ingested_store(tmp_path):
 
 
 def test_cli_refuses_claims_without_a_store_and_bad_labels(tmp_path):
-    from flows.cli import cli
+    from cli.main import cli
 
     runner = CliRunner()
     path = _write(tmp_path / "c.jsonl", CLAIMS)
@@ -138,7 +138,7 @@ def test_the_aggregate_split_of_a_file_split_set_is_part_of_its_train_file(name)
 @needs_data
 def test_cli_end_to_end_on_a_real_data_set(tmp_path):
     """Check-COVID dev: the store built from its own corpus (hash embedder to stay fast), evidence retrieved."""
-    from flows.cli import cli
+    from cli.main import cli
 
     out = tmp_path / "cc.json"
     res = CliRunner().invoke(cli, ["eval", "verdicts", "--dataset", "check-covid", "--limit", "6", "--embedder",

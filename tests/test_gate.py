@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from claims.errors import FactcheckError
 from claims.model import Article, Claim, Span
-from sources.corrections import (
+from gate.corrections import (
     Correction,
     add_correction,
     find_restatements,
@@ -24,8 +24,8 @@ from sources.corrections import (
 )
 from sources.embed import HashEmbedder
 from sources.store import Store
-from verdicts import ci_report
-from verdicts.gate import (
+from gate import report as ci_report
+from gate.check import (
     REVIEW_RULE,
     ArticleCheck,
     GateResult,
@@ -294,7 +294,7 @@ def repo(tmp_path, hash_store):
 
 
 def run_gate(repo: Path, *args: str):
-    from flows.cli import cli
+    from cli.main import cli
 
     old = os.getcwd()
     os.chdir(repo)
@@ -370,7 +370,7 @@ def test_gate_records_its_run_only_when_the_policy_says(repo, hash_store, tmp_pa
 def test_corrections_add_list_and_import(tmp_path, hash_store):
     import shutil
 
-    from flows.cli import cli
+    from cli.main import cli
 
     db = tmp_path / "c.duckdb"
     shutil.copy(hash_store, db)

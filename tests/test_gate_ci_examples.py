@@ -151,7 +151,7 @@ def test_gitlab_and_pre_commit_examples_are_valid_and_use_real_options():
     them must parse with the CLI's own options, so a renamed option breaks this test."""
     import shlex
 
-    from flows.cli import cli
+    from cli.main import cli
 
     gitlab = yaml.safe_load(yaml_block("### GitLab CI"))
     (job,) = gitlab.values()

@@ -56,7 +56,7 @@ def gate(repo: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     report = repo.parent / f"gate-{len(list(repo.parent.glob('gate-*.json')))}.json"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("FACTCHECK_DB", None)
-    proc = subprocess.run([sys.executable, "-m", "flows.cli", "gate", *args, "--json", str(report)],
+    proc = subprocess.run([sys.executable, "-m", "cli.main", "gate", *args, "--json", str(report)],
                           capture_output=True, text=True, cwd=repo, env=env, timeout=600)
     data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     return proc, data

@@ -185,7 +185,7 @@ def test_cli_ingests_mixed_formats_with_a_summary_and_shows_stats(tmp_path):
                      + "{broken\n", encoding="utf-8")
     db = str(tmp_path / "s.duckdb")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "flows.cli", *a], capture_output=True, text=True,  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "cli.main", *a], capture_output=True, text=True,  # noqa: E731
                                     cwd=ROOT, env=env, timeout=300)
     res = run("store", "ingest", str(doc), str(cr), str(facts), "--db", db, "--embedder", "hash")
     assert res.returncode == 0, res.stderr

@@ -1,19 +1,21 @@
-"""The packages import one way: claims <- sources <- verdicts <- review <- flows (the Prefect flows and the CLI), and
-eval and bench (measuring) may use the library but the library never uses them; no package reaches into another's
-private names. Read from the source with `ast`, so a new upward import fails here with the line that made it."""
+"""The packages import one way (docs/architecture.md):
+
+    claims <- sources <- verdicts <- review <- gate | nightly <- flows <- cli
+
+and the tools beside them: eval (the evaluation harness) may use the library; training may use the library and
+eval; bench and studies (run from a checkout, not installed) may use anything. The library never imports a tool, no
+two modules import each other (not even inside a function), and no package reaches into another's private names.
+Read from the source with `ast`, so a new upward import fails here with the line that made it."""
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = {"claims": 0, "sources": 1, "verdicts": 2, "review": 3, "flows": 4}
-TOOLS = {"eval", "bench"}        # may import any layer; no layer imports them, but the CLI that runs them
-CLI = {"flows/cli.py", "flows/eval_claims.py", "flows/eval_verdicts.py", "flows/store_cli.py", "flows/train_cli.py",
-       "flows/nightly_cli.py", "flows/models.py", "flows/review.py", "flows/serve.py", "flows/gate.py"}
-# Known debt, to be moved (issue 17: training gets a package of its own): each entry is "file -> module".
-DEBT = {"verdicts/train_verifier.py -> eval.pairs", "verdicts/train_verifier.py -> eval.pairs_nordic",
-        "verdicts/train_verifier.py -> eval.splits"}
+LAYERS = {"claims": 0, "sources": 1, "verdicts": 2, "review": 3, "gate": 4, "nightly": 4, "flows": 5, "cli": 6}
+TOOLS = {"eval": {"eval"}, "training": {"eval", "training"}, "bench": None, "studies": None}   # None: anything
+INSTALLED = {"claims", "sources", "verdicts", "review", "gate", "nightly", "flows", "cli", "eval", "training"}
 
 
 def _imports(path: Path):
@@ -31,19 +33,21 @@ def _files():
             yield pkg, path.relative_to(ROOT).as_posix(), path
 
 
-def test_no_layer_imports_a_layer_above_it_or_the_measuring_tools():
-    wrong = []
-    for pkg, rel, path in _files():
-        if pkg in TOOLS:
-            continue
-        for line, module, _ in _imports(path):
-            top = module.split(".")[0]
-            if top == pkg or f"{rel} -> {module}" in DEBT:
-                continue
-            if (top in LAYERS and LAYERS[top] > LAYERS[pkg]) or (top in TOOLS and rel not in CLI):
-                wrong.append(f"{rel}:{line} imports {module}")
-    assert not wrong, "imports against the layers (claims <- sources <- verdicts <- review <- flows):\n" + \
-        "\n".join(wrong)
+def _allowed(pkg: str, top: str) -> bool:
+    if top == pkg or top not in (*LAYERS, *TOOLS):
+        return True
+    if pkg in TOOLS:
+        extra = TOOLS[pkg]
+        return extra is None or top in LAYERS or top in extra
+    if top in TOOLS:
+        return pkg == "cli"                   # the CLI runs the harness and the trainers
+    return LAYERS[top] < LAYERS[pkg] or (top == "flows" and pkg == "cli")
+
+
+def test_no_package_imports_a_layer_above_it_or_a_tool():
+    wrong = [f"{rel}:{line} imports {module}" for pkg, rel, path in _files()
+             for line, module, _ in _imports(path) if not _allowed(pkg, module.split(".")[0])]
+    assert not wrong, "imports against the layers (docs/architecture.md):\n" + "\n".join(wrong)
 
 
 def test_no_private_name_is_imported_from_another_package():
@@ -57,6 +61,37 @@ def test_no_private_name_is_imported_from_another_package():
     assert not wrong, "private names used across packages (make them public or move the code):\n" + "\n".join(wrong)
 
 
-def test_the_debt_list_holds_only_imports_that_still_exist():
-    found = {f"{rel} -> {module}" for _, rel, path in _files() for _, module, _ in _imports(path)}
-    assert DEBT <= found, f"no longer imported, drop from DEBT: {sorted(DEBT - found)}"
+def _module_graph() -> dict[str, set[str]]:
+    modules = {rel[:-3].replace("/", ".").removesuffix(".__init__"): path for _, rel, path in _files()}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for mod, path in modules.items():
+        for _, module, names in _imports(path):
+            targets = [f"{module}.{n}" for n in names if f"{module}.{n}" in modules] or [module]
+            graph[mod].update(t for t in targets if t in modules and t != mod)
+    return graph
+
+
+def test_no_import_cycles_between_modules():
+    graph, cycles = _module_graph(), []
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join(path[path.index(nxt):] + [node, nxt]) if nxt in path
+                              else f"{node} -> {nxt}")
+            elif nxt not in state:
+                visit(nxt, path + [node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    assert not cycles, "modules that import each other (move the shared part down):\n" + "\n".join(cycles)
+
+
+def test_only_the_products_packages_are_installed():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert set(config["tool"]["setuptools"]["packages"]) == INSTALLED
+    assert not {"bench", "studies", "tests"} & INSTALLED

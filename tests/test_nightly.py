@@ -121,7 +121,7 @@ def test_nights_are_incremental_and_report_changed_verdicts_with_their_evidence(
     assert first_flagged.startswith("| 1 |") and "REFUTED" in first_flagged and "87 år" in first_flagged
 
     # Run history with counts, durations, model and code versions; carried verdicts are not copied.
-    from verdicts.runs import history
+    from nightly.runs import history
 
     with Store(db, read_only=True) as st:
         hist = history(st)
@@ -197,7 +197,7 @@ def test_a_second_night_on_the_same_store_waits_then_refuses(harness, tmp_path, 
 
     from claims.errors import FactcheckError
     from flows.nightly import nightly
-    from verdicts.runs import NightlyLock
+    from nightly.runs import NightlyLock
 
     db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 1)
@@ -279,7 +279,7 @@ def test_embeddings_are_cached_by_content(tmp_path):
 
 
 def test_diff_and_priority():
-    from verdicts.changes import EvidenceRecord, VerdictRecord, diff_verdicts, review_priority
+    from nightly.changes import EvidenceRecord, VerdictRecord, diff_verdicts, review_priority
 
     def v(claim, label, conf=0.8, review=False, ev=(), text=None, cw=0.5):
         return VerdictRecord(f"v-{claim}-{label}", "r", claim, "a", "A", text or claim, (0, 1), cw, label, conf,

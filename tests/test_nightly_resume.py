@@ -1,7 +1,7 @@
 """A nightly run killed with SIGKILL in the middle of recording an article, then run again.
 
 The real CLI runs in a subprocess on a real DuckDB file. To kill it at a known point, the killed
-process runs the CLI through a small wrapper that wraps `verdicts.runs.mark_done` (called inside
+process runs the CLI through a small wrapper that wraps `nightly.runs.mark_done` (called inside
 the transaction that writes an article's claims and verdicts): after the third article's rows are
 written, and before they are committed, it tells the test and sleeps; the test then sends SIGKILL.
 Nothing else of the product is changed. The same night run uninterrupted on a copy of the store is
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 KILLABLE = """
 import os, sys, time
-import verdicts.runs as runs
+import nightly.runs as runs
 
 real, seen = runs.mark_done, []
 
@@ -42,7 +42,7 @@ def mark_done(con, run_id, article_id, *args, **kw):
         time.sleep(600)
 
 runs.mark_done = mark_done
-from flows.cli import cli
+from cli.main import cli
 cli(sys.argv[1:], prog_name="factcheck")
 """
 
@@ -94,7 +94,7 @@ def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_pat
     paused = tmp_path / "paused"
 
     # The uninterrupted reference night and the night to be killed run side by side.
-    reference = subprocess.Popen([sys.executable, "-m", "flows.cli", *nightly_args(inbox, ref_db, tmp_path / "ref")],
+    reference = subprocess.Popen([sys.executable, "-m", "cli.main", *nightly_args(inbox, ref_db, tmp_path / "ref")],
                                  cwd=ROOT, env=cli_env(tmp_path / "home-ref"), text=True,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # In a session of its own, so that the kill takes its Prefect temporary server with it (as a machine crash
@@ -126,7 +126,7 @@ def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_pat
                     "WHERE v.verdict_id IS NULL") == [(0,)]
 
     # Run the same command again: it resumes the night and verifies only the four left.
-    again = subprocess.run([sys.executable, "-m", "flows.cli", *nightly_args(inbox, db, tmp_path / "out")],
+    again = subprocess.run([sys.executable, "-m", "cli.main", *nightly_args(inbox, db, tmp_path / "out")],
                            cwd=ROOT, env=cli_env(tmp_path / "home-2"), text=True, capture_output=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert f"resuming run {run_id}: 4 of 6 article(s) to verify" in again.stderr
@@ -152,7 +152,7 @@ def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_pat
 @pytest.mark.slow
 def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_path, store_db, monkeypatch):
     import flows.nightly as nightly_mod
-    from verdicts.runs import history
+    from nightly.runs import history
 
     db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 2)

@@ -69,7 +69,7 @@ def test_a_scheduled_night_fires_and_records_verdicts(tmp_path):
     env.pop("PREFECT_API_URL", None)
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve-nightly", "--inbox", str(inbox), "--db", db, "--embedder", "hash",
+        [sys.executable, "-m", "cli.main", "serve-nightly", "--inbox", str(inbox), "--db", db, "--embedder", "hash",
          "--interval", "10", "--out", str(out)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -103,7 +103,7 @@ def test_prefect_yaml_declares_a_nightly_cron_in_oslo_time_for_the_nightly_flow(
     assert dep["schedules"] == [{"cron": "0 2 * * *", "timezone": "Europe/Oslo", "active": True}]
     assert dep["concurrency_limit"] == 1
     # Load the entrypoint as a worker does, from the project folder (in a subprocess: loading a flow
-    # by path puts its folder on sys.path, where flows/review.py would shadow the review package).
+    # by path puts its folder on sys.path, where cli/review.py would shadow the review package).
     code = ("import inspect, json, sys\n"
             "from prefect.flows import load_flow_from_entrypoint\n"
             "f = load_flow_from_entrypoint(sys.argv[1])\n"

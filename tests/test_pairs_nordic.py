@@ -1,4 +1,4 @@
-"""Norwegian and Danish pairs (eval/pairs_nordic.py): DanFEVER's labels and NEI pairing, the rule-made Norwegian
+"""Norwegian and Danish pairs (training/pairs_nordic.py): DanFEVER's labels and NEI pairing, the rule-made Norwegian
 pairs from CoNLL-U (each rule's output, determinism by seed, neutral partners from the same document, held-out by
 sentence), the real articles' gold evidence, and the training mixture that takes them only when asked."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from eval import pairs_nordic as nordic
-from eval.pairs import read_pairs, read_seed_pairs
+from training import pairs_nordic as nordic
+from training.pairs import read_pairs, read_seed_pairs
 from eval.splits import held_out, reserved
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -384,7 +384,7 @@ def test_article_pairs_cover_every_case_and_the_seed(tmp_path):
 
 def test_the_mixture_takes_nordic_sets_only_when_asked(tmp_path):
     from tests.test_entail_train import make_data
-    from verdicts.train_verifier import NORDIC_MIXTURE, _mix, eval_pairs, trained_languages
+    from training.verifier import NORDIC_MIXTURE, _mix, eval_pairs, trained_languages
 
     plain = make_data(tmp_path / "plain")
     data = make_articles(make_danfever(make_ud(make_data(tmp_path / "all"))))
@@ -430,8 +430,8 @@ def test_the_cli_passes_nordic_and_measure_reads_the_nordic_sets(tmp_path, monke
     import numpy as np
     from click.testing import CliRunner
 
-    import verdicts.train_verifier as tv
-    from flows.cli import cli
+    import training.verifier as tv
+    from cli.main import cli
 
     seen = {}
 

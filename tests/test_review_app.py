@@ -194,7 +194,7 @@ def test_export_endpoints(db):
 def test_serve_refuses_non_loopback_without_flag(db):
     from click.testing import CliRunner
 
-    from flows.cli import cli
+    from cli.main import cli
 
     r = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "0.0.0.0"])
     assert r.exit_code == 2 and "FC510" in r.output
@@ -243,7 +243,7 @@ def test_factcheck_serve_starts_on_loopback(db):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--db", db, "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--db", db, "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
     try:
         body = None

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import cli
+from cli.main import cli
 from review.export import validate
 from review.fixtures import seed_store
 from sources.embed import HashEmbedder

@@ -140,3 +140,18 @@ def test_a_migration_missing_below_the_files_version_is_detected(tmp_db):
     with pytest.raises(StoreError) as err:
         Store(tmp_db, read_only=True)
     assert err.value.code == "FC204"
+
+
+def test_a_store_that_skipped_v4_gets_its_tables_from_the_migration(tmp_db):
+    """A store migrated past v4 without it (v4 came later) gets v4's tables on a writable open, through the
+    migrations alone; this replaced a patch in sources.ingest that created them outside the migrations."""
+    with Store(tmp_db) as st:
+        st.con.execute("DROP TABLE documents; DROP TABLE prior_checks; DROP TABLE facts_history")
+        st.con.execute("DELETE FROM schema_version WHERE version = 4")
+    with Store(tmp_db) as st:
+        assert st.pending_migrations() == []
+        tables = {r[0] for r in st.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert {"documents", "prior_checks", "facts_history"} <= tables
+        cols = {r[0] for r in st.con.execute("SELECT column_name FROM information_schema.columns "
+                                                "WHERE table_name = 'prior_checks'").fetchall()}
+        assert "summary" in cols

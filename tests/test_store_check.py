@@ -30,7 +30,7 @@ HOSTS = [("a.example", "2024-04-29"), ("b.example", "2023-01-01"), ("c.example",
 
 def factcheck(*args):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=600)
 
 

@@ -145,7 +145,7 @@ def test_eval_titled_set_is_another_store_only_when_a_title_applies():
 def test_cli_ingest_title_context(tmp_path, flag):
     from click.testing import CliRunner
 
-    from flows.cli import cli
+    from cli.main import cli
 
     db = str(tmp_path / "s.duckdb")
     args = ["store", "ingest", str(write_jsonl(tmp_path / "p.jsonl", ROWS)), "--db", db, "--embedder", "hash"]

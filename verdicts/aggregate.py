@@ -6,7 +6,7 @@ supports / refutes / neutral probabilities over the hits, weak rule signals). It
 is the verdict's confidence, calibrated by construction (the fit minimises log-loss) and measured by
 `factcheck eval verdicts` (ECE).
 
-The weights live in verdicts/aggregator.json, fitted by `python -m eval.fit_aggregator` on the reserved fold of
+The weights live in verdicts/aggregator.json, fitted by `python -m training.fit_aggregator` on the reserved fold of
 eval/splits.py: claims of Climate-FEVER, SciFact train, Check-COVID train and AVeriTeC train that the verifier
 never trained on and that no evaluation figure uses. A file fitted for another verifier (name@version) is not
 used: decide() falls back to its threshold rule. Prediction is plain numpy; scikit-learn is needed only to fit.
@@ -101,7 +101,7 @@ class Aggregator:
     @classmethod
     def from_json(cls, data: dict) -> "Aggregator":
         if data.get("format") != FORMAT or tuple(data.get("features", ())) != FEATURES:
-            raise ValueError(f"not a {FORMAT} file for these features; refit with python -m eval.fit_aggregator")
+            raise ValueError(f"not a {FORMAT} file for these features; refit with python -m training.fit_aggregator")
         return cls(str(data["verifier"]), tuple(data["labels"]), tuple(data["features"]),
                    np.asarray(data["mean"], dtype=np.float64), np.asarray(data["scale"], dtype=np.float64),
                    np.asarray(data["coef"], dtype=np.float64), np.asarray(data["intercept"], dtype=np.float64),

@@ -11,7 +11,7 @@ Aggregation: rule strengths are combined per side by noisy-or (count figures sup
 figure are left out); both sides strong and comparable -> CONFLICTING; else the stronger decisive side wins;
 without a decisive rule a claim can be SUPPORTED by similarity only when it states no number, age or
 exclusivity. Confidence for similarity decisions comes from the Platt calibrations tuned by
-`python -m eval.tune_verdicts`; for rule decisions it is the combined rule strength (hand-set, see rules.py).
+`python -m training.tune_verdicts`; for rule decisions it is the combined rule strength (hand-set, see rules.py).
 
 With a verifier (verdicts.entail.Verifier, or its per-hit probabilities precomputed by `verifier_probs`):
 hits that no rule decides and that are on topic (cosine >= `verifier_min_similarity`) take the verifier's
@@ -19,7 +19,7 @@ stance (argmax of supports / refutes / neutral). Without a decisive rule, the cl
 verifier: s = max P(supports), r = max P(refutes) over on-topic hits; both >= `verifier_decisive` ->
 CONFLICTING, else the larger side at or above it, else NOT_ENOUGH_EVIDENCE. The raw score of the label
 (s, r, min(s, r), 1 - max(s, r)) is mapped to a probability that the label is right by the per-label Platt
-calibration in thresholds.json (`verifier_calibration`, fitted by `python -m eval.calibrate` on training
+calibration in thresholds.json (`verifier_calibration`, fitted by `python -m training.calibrate` on training
 splits only), used when it was fitted for the same verifier name and version. A rule decision whose hit
 the verifier reads the other way is flagged "exact check and verifier disagree". See docs/verdicts.md.
 """
@@ -113,7 +113,7 @@ class DecideConfig:
         return None
 
     def rule_calibrated(self, label: Label, raw: float) -> float:
-        """P(label is right | the rules' combined strength), when fitted (python -m eval.calibrate --rules);
+        """P(label is right | the rules' combined strength), when fitted (python -m training.calibrate --rules);
         else the strength itself."""
         for lab, a, b in self.rule_calibration:
             if lab == label.value:

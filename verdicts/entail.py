@@ -226,7 +226,7 @@ def _offline_env() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-def _batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     """Indices grouped into batches of similar length (less padding), longest first."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
@@ -463,7 +463,7 @@ class E5CrossVerifier(Verifier):
         out = np.zeros((len(claims), len(STANCES)), dtype=np.float32)
         lengths = self._bottom.lengths(claims, evidence, self.max_length)
         with torch.no_grad():
-            for idx in _batches(lengths, batch_size):
+            for idx in length_batches(lengths, batch_size):
                 enc = self._bottom.encode([claims[i] for i in idx], [evidence[i] for i in idx], self.max_length)
                 h, mask = self._bottom.hidden(enc)
                 f = torch.from_numpy(feats[idx]) if feats is not None else None

@@ -62,3 +62,7 @@ CREATE TABLE IF NOT EXISTS facts_history (  -- facts a changed or removed source
     retired_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (fact_id, retired_by)
 );
+
+-- v8's column (prior_checks.summary), for a store that gets v4 after v8 (v4 came later than some stores' v8):
+-- v8 found no prior_checks to alter then. A no-op in order; a fresh store gets it here, v8 then skips it.
+ALTER TABLE prior_checks ADD COLUMN IF NOT EXISTS summary VARCHAR;

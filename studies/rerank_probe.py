@@ -1,11 +1,11 @@
 """Probe: would the bundled verifier rerank retrieval's hits better? (tried 2026-11-29, not adopted; docs/store.md)
 
-    python -m eval.rerank_probe --set climate-fever --folds 1 --top 20     # fold 1: where a variant is chosen
-    python -m eval.rerank_probe --set climate-fever --folds 0 --top 20     # fold 0: held out
-    python -m eval.rerank_probe --set climate-fever --folds 0 --top 30 --title-context --relevance-model DIR
+    python -m studies.rerank_probe --set climate-fever --folds 1 --top 20     # fold 1: where a variant is chosen
+    python -m studies.rerank_probe --set climate-fever --folds 0 --top 20     # fold 0: held out
+    python -m studies.rerank_probe --set climate-fever --folds 0 --top 30 --title-context --relevance-model DIR
 
 --relevance-model DIR: a reranker trained for relevance, not stance (the verifier's architecture and training,
-verdicts.train_verifier, on pairs made here): Climate-FEVER claims of folds 1-4 not being reranked, each with
+training.verifier, on pairs made here): Climate-FEVER claims of folds 1-4 not being reranked, each with
 its annotated SUPPORTS/REFUTES sentences as "supports" (relevant) and the other sentences of its hybrid top 15
 as "neutral". Trained once into DIR (about 4 minutes here), then used like the verifier.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.retrieval import SETS, _dedupe, build_store, load_set, score_rankings, store_path
+from eval.retrieval import SETS, dedupe, build_store, load_set, score_rankings, store_path
 from eval.splits import fold
 
 VARIANTS = (("hybrid", None), ("verifier alone", 0.0), ("rrf k10 w0.5", (10, 0.5)), ("rrf k10 w1", (10, 1.0)),
@@ -45,8 +45,8 @@ def relevance_model(out: str, queries, hits, text_of: dict[str, str]) -> str:
     """Train the relevance reranker into out unless it is there (see the module's docstring)."""
     import random
 
-    from eval.pairs import Pair
-    from verdicts.train_verifier import TrainOptions, train_verifier
+    from training.pairs import Pair
+    from training.verifier import TrainOptions, train_verifier
 
     if (Path(out) / "verifier.json").exists():
         return out
@@ -58,7 +58,7 @@ def relevance_model(out: str, queries, hits, text_of: dict[str, str]) -> str:
     random.Random(0).shuffle(pairs)
     started = time.perf_counter()
     train_verifier(TrainOptions(data="", out=out, max_pairs=len(pairs), epochs=2, seed=0,
-                                command="python -m eval.rerank_probe ... --relevance-model"), pairs=pairs)
+                                command="python -m studies.rerank_probe ... --relevance-model"), pairs=pairs)
     print(f"relevance model: {len(pairs)} pairs from {len(queries)} claims, trained in "
           f"{time.perf_counter() - started:.0f} s -> {out}")
     return out
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             rel = 1 - probs[j:j + len(hs), 2]
             j += len(hs)
             ids = [h.passage.external_id or h.passage.id for h in hs]
-            ranked.append(_dedupe([ids[i] for i in rerank(len(hs), rel, how)])[:10])
+            ranked.append(dedupe([ids[i] for i in rerank(len(hs), rel, how)])[:10])
         m = score_rankings(queries, ranked, (5, 10))
         print(f"{name:16s} recall@5 {m['recall@5']:.3f}  recall@10 {m['recall@10']:.3f}  MRR {m['mrr']:.3f}")
     return 0

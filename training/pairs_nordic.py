@@ -1,4 +1,4 @@
-"""Norwegian and Danish claim/evidence pairs for the verifier, read from `../shared/data` like eval/pairs.py (whose
+"""Norwegian and Danish claim/evidence pairs for the verifier, read from `../shared/data` like training/pairs.py (whose
 `read_pairs` dispatches here for these names).
 
     for pair in read_pairs(Path("../shared/data"), "norwegian_ud"): ...
@@ -35,7 +35,7 @@ Sets (the name is `Pair.source`):
   one side, and a neutral partner comes from the same side.
 - ``articles``: real-news pairs for measuring only, never trained on: every case folder of articles/*/ and the seed,
   the Norwegian sentence (`source_span_no`) against each gold evidence quote with stance supports / refutes
-  ("qualifies" is skipped). `article_pairs` gives them with their counts; eval.pairs.read_seed_pairs reads the seed's
+  ("qualifies" is skipped). `article_pairs` gives them with their counts; training.pairs.read_seed_pairs reads the seed's
   through the same `read_gold_evidence`.
 """
 from __future__ import annotations
@@ -49,7 +49,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from eval.pairs import STANCE_OF, Pair, PairDataError, SeedPair, _jsonl, _need
+from training.pair_model import STANCE_OF, Pair, PairDataError, SeedPair, need_file, read_jsonl
 from eval.splits import held_out
 
 DANFEVER_FILES = {"danfever_train": "train.jsonl", "danfever_dev": "dev.jsonl", "danfever_mt": "fever_da_mt.jsonl"}
@@ -148,7 +148,7 @@ def focus_evidence(claim: str, paragraphs: Sequence[str], max_words: int = EVIDE
 def danfever_pairs(data: str | Path, name: str) -> Iterator[RulePair]:
     """One DanFEVER file's pairs (see the module docstring)."""
     data = Path(data)
-    rows = list(_jsonl(data / "danfever" / DANFEVER_FILES[name]))
+    rows = list(read_jsonl(data / "danfever" / DANFEVER_FILES[name]))
     dev = name == "danfever_dev"
     by_entity: dict[str, list[str]] = {}
     for r in rows:
@@ -217,7 +217,7 @@ class UDSentence:
 
 def read_conllu(path: str | Path) -> list[UDSentence]:
     """The sentences of a CoNLL-U file with their tokens (multi-word and empty nodes skipped) and documents."""
-    path = _need(Path(path))
+    path = need_file(Path(path))
     treebank = path.name.split("-ud-")[0].split(".")[0]
     language = "nn" if "nynorsk" in path.name.lower() else "nb"
     raw = path.read_text(encoding="utf-8")
@@ -926,7 +926,7 @@ def read_gold_evidence(folder: str | Path, case: str | None = None) -> list[Seed
     folder = Path(folder)
     case = case or folder.name
     out = []
-    for r in _jsonl(folder / "claims.gold.jsonl"):
+    for r in read_jsonl(folder / "claims.gold.jsonl"):
         for e in r.get("evidence", []):
             if e.get("stance") in ("supports", "refutes") and e.get("quote"):
                 out.append(SeedPair(r["id"], r["source_span_no"], r["claim_en"], e["quote"],

@@ -1,8 +1,8 @@
 """Fit confidence calibrations on the reserved fold only, and write them into thresholds.json.
 
-    python -m eval.calibrate --verifier bundled [--sets climate-fever,scifact,check-covid,averitec,vitaminc]
+    python -m training.calibrate --verifier bundled [--sets climate-fever,scifact,check-covid,averitec,vitaminc]
                              [--limit 150] [--data ../shared/data] [--write]
-    python -m eval.calibrate --rules [--limit 1000] [--write]
+    python -m training.calibrate --rules [--limit 1000] [--write]
 
 --rules: the same fit for the labels the exact rules decide (their combined strength is the raw score),
 written under "rule_calibration" and applied whatever the verifier; rules decide before any verifier, so
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.tune_verdicts import platt
+from training.tune_verdicts import platt
 from eval.verdicts import LABELS, ece, fit_options, load_set, run_set, stderr_progress
 
 DEFAULT_SETS = ("climate-fever", "scifact", "check-covid", "averitec", "vitaminc")
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         "fitted_on": {"split": "aggregate (eval.splits reserved fold 1, never trained on by the verifier)",
                       "limit_per_set": args.limit, "sets": sizes, "verdicts": len(labels)},
         "ece_on_fit_data": {"raw": before, "calibrated": after, "reliability": table},
-        "command": "python -m eval.calibrate " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m training.calibrate " + " ".join(argv if argv is not None else sys.argv[1:]),
         "date": dt.date.today().isoformat(),
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -1,6 +1,6 @@
 """Train the check-worthiness model and write claims/checkworthy.npz + claims/checkworthy.json.
 
-    python -m claims.train_checkworthy [--data ../shared/data] [--seed 13] [--out claims/]
+    python -m training.checkworthy [--data ../shared/data] [--seed 13] [--out claims/]
 
 Data: CheckThat! 2022 1A (English tweets) train for training, dev for choosing the L2 penalty and
 the threshold, dev-test for the reported figures; Factcheck-Bench subtask 1 (sentences) and 2
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "l2": l2,
         "threshold": model.threshold,
         "seed": args.seed,
-        "command": "python -m claims.train_checkworthy --seed 13",
+        "command": "python -m training.checkworthy --seed 13",
         "metrics": metrics,
         "baseline_features_only": {"l2": f_l2, "threshold": fmodel.threshold, "metrics": metrics_features},
         "grid": results,

@@ -5,12 +5,12 @@ bottom `depth - top_layers` layers stay frozen, so their hidden states are compu
 only, kept in memory as float16) and the top layers + head train on them for several epochs cheaply. The head reads
 the first token and the mean of the top layer plus the mismatch signals (numbers, dates, negation).
 
-Data: a fixed mixture of the pair sets in eval/pairs.py (train side only: held-out examples by eval/splits.py and
+Data: a fixed mixture of the pair sets in training/pairs.py (train side only: held-out examples by eval/splits.py and
 the dev files are never trained on, nor the reserved fold that the verdict aggregator is fitted on), sampled with
 the seed. Metrics are measured on the held-out side of each set
 and on the seed article's gold evidence across languages (Norwegian sentence vs English evidence and back).
 With `nordic` (`--nordic`) the mixture also takes NORDIC_MIXTURE (DanFEVER train and machine-translated, Norwegian
-pairs made by rule; eval/pairs_nordic.py), and NORDIC_EVAL_SETS (DanFEVER dev, the Norwegian held-out pairs, the
+pairs made by rule; training/pairs_nordic.py), and NORDIC_EVAL_SETS (DanFEVER dev, the Norwegian held-out pairs, the
 real articles' gold evidence) are measured too; without it nothing changes.
 
 Determinism: same data, seed, options and thread count -> the same weights (CPU kernels are deterministic for a fixed
@@ -33,11 +33,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from claims.errors import InputError
-from eval.pairs import Pair, read_pairs, read_seed_pairs
-from eval.pairs_nordic import NORDIC_LANGUAGES
+from training.pairs import Pair, read_pairs, read_seed_pairs
+from training.pairs_nordic import NORDIC_LANGUAGES
 from eval.splits import reserved
 from verdicts.entail import (CONFIG_FILE, FEATURE_NAMES, FORMAT, STANCES, WEIGHTS_FILE, E5Bottom,
-                             _batches, base_identity, build_top, ensure_base, features_matrix)
+                             length_batches, base_identity, build_top, ensure_base, features_matrix)
 
 # share of the training pairs per set (what a set lacks goes to vitaminc_real)
 MIXTURE = {
@@ -241,7 +241,7 @@ def _hidden_cache(bottom: E5Bottom, pairs: Sequence[Pair], opts: TrainOptions, p
     # chunks in the (shuffled) pair order, each sorted by length: a clock stop leaves a random subset, not the longest
     chunk = opts.batch_size * 16
     batches = [[s + i for i in b] for s in range(0, len(pairs), chunk)
-               for b in _batches(lengths[s : s + chunk], opts.batch_size)]
+               for b in length_batches(lengths[s : s + chunk], opts.batch_size)]
     for idx in batches:
         if deadline and time.monotonic() > deadline:
             break
@@ -262,7 +262,7 @@ def _predict_with(bottom: E5Bottom, top, opts: TrainOptions, claims: list[str], 
     lengths = bottom.lengths(claims, evidence, opts.max_length)
     top.eval()
     with torch.no_grad():
-        for idx in _batches(lengths, 64):
+        for idx in length_batches(lengths, 64):
             enc = bottom.encode([claims[i] for i in idx], [evidence[i] for i in idx], opts.max_length)
             h, mask = bottom.hidden(enc)
             f = torch.from_numpy(feats[idx]) if feats is not None else None
@@ -289,7 +289,7 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
     """Train, measure on the held-out pairs, and write the artifact + model card into opts.out.
 
     pairs: train on these (the first opts.max_pairs) instead of the shared data's mixture, e.g. relevance pairs
-    for a reranker probe (eval.rerank_probe); the held-out stance measurement is then skipped (the caller
+    for a reranker probe (studies.rerank_probe); the held-out stance measurement is then skipped (the caller
     measures what the pairs are for) and the card says so."""
     if opts.bf16 is None:
         from verdicts.entail import bf16_native

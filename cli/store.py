@@ -1,6 +1,6 @@
 """`factcheck store ingest | stats | remove | index` and `factcheck eval retrieval | matching`.
 
-Registered into flows/cli.py's `store` and `eval` groups by `register(store, eval_group)`; the
+Registered into cli/main.py's `store` and `eval` groups by `register(store, eval_group)`; the
 `ingest` and `stats` defined here replace the passage-only ones (same options, same JSON on stdout,
 more formats and more detail). Heavy imports happen inside the commands.
 """

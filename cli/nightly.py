@@ -155,7 +155,7 @@ def nightly_history_cmd(db, limit):
       factcheck nightly-history --db store.duckdb
     """
     from sources.store import Store
-    from verdicts.runs import history
+    from nightly.runs import history
 
     try:
         with Store(db, read_only=True) as st:

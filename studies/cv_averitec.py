@@ -2,14 +2,14 @@
 
     factcheck train verifier --data ../shared/data --out /tmp/v-noav --max-pairs 40000 --epochs 3 --seed 0 \
         --exclude averitec
-    python -m eval.cv_averitec --verifier dir:/tmp/v-noav [--out cv.json]
+    python -m studies.cv_averitec --verifier dir:/tmp/v-noav [--out cv.json]
 
 The verifier is the shipped recipe with AVeriTeC left out of its training, so none of the 3,068 claims was
 trained on. The folds are eval.splits.fold of the claim's index (fold 0 is the usual held-out fold, fold 1
 the aggregator's reserved one). Each fold is checked end to end as `factcheck eval verdicts --dataset
 averitec` checks its held-out fold: the fold's claims against a store of the fold's question/answer pairs.
-For each fold the verdict aggregator is fitted (eval.fit_aggregator.fit) on the other four folds' claims
-plus the reserved fold of the shipped aggregator's other sets (eval.fit_aggregator.DEFAULT_SETS: Climate-FEVER,
+For each fold the verdict aggregator is fitted (training.fit_aggregator.fit) on the other four folds' claims
+plus the reserved fold of the shipped aggregator's other sets (training.fit_aggregator.DEFAULT_SETS: Climate-FEVER,
 SciFact, Check-COVID, VitaminC; at most DEFAULT_LIMIT claims a set), and labels the fold's claims that reach it;
 a claim an exact rule decides keeps the rule's label. Prints the pooled report (accuracy, macro-F1,
 per-label P/R/F1, confusion, ECE) and each fold's accuracy and macro-F1.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, fit
+from training.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, fit
 from eval.splits import FOLDS, fold
 from eval.verdicts import DATA, format_report, load_set, run_set, score, stderr_progress
 
@@ -100,10 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     excluded = json.loads(card.read_text()).get("options", {}).get("exclude", []) if card.exists() else []
     if "averitec" not in excluded:
         print(f"error: {args.verifier} was not trained with --exclude averitec (its verifier_card.json says "
-              f"exclude={excluded}); train one as in `python -m eval.cv_averitec --help`", file=sys.stderr)
+              f"exclude={excluded}); train one as in `python -m studies.cv_averitec --help`", file=sys.stderr)
         return 1
     report = cross_validate(verifier, data=Path(args.data), k=args.k, work=args.work, progress=stderr_progress)
-    report["command"] = "python -m eval.cv_averitec " + " ".join(argv if argv is not None else sys.argv[1:])
+    report["command"] = "python -m studies.cv_averitec " + " ".join(argv if argv is not None else sys.argv[1:])
     report["verifier_card_command"] = json.loads(card.read_text()).get("command") if card.exists() else None
     print(format_report(report))
     for f, s in report["folds"].items():

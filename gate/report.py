@@ -5,7 +5,7 @@
     github_annotations(result)    # '::error file=articles/a.md,line=32,title=...::message' lines
     to_json(result)               # the same facts as a dict (json.dumps it)
 
-All four are built from one GateResult (verdicts.gate), so they always agree.
+All four are built from one GateResult (gate.check), so they always agree.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from claims.read import line_number
-from verdicts.gate import Finding, GateResult, reviewer_of
+from gate.check import Finding, GateResult, reviewer_of
 
 TITLES = {
     "label": "factcheck: claim fails the gate",

@@ -1,6 +1,6 @@
 """`factcheck gate` and `factcheck corrections`: the CI gate on changed articles, and correction records.
 
-The gate runs the library directly (verdicts.pipeline.check_article through verdicts.gate.check_files),
+The gate runs the library directly (verdicts.pipeline.check_article through gate.check.check_files),
 not the Prefect flow: a CI job pays no temporary-server start. It opens the store read-only unless the
 policy says `record = true`, so gates on several branches can read one store at once.
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,7 +18,6 @@ import click
 from claims.errors import FactcheckError
 
 GATE_FAILED = 3
-MAIN_CANDIDATES = ("origin/main", "main", "origin/master", "master")
 FORMATS = ["text", "github", "markdown", "json", "junit"]
 
 
@@ -30,53 +28,6 @@ def _err(message: str) -> None:
 def _fail(exc: FactcheckError) -> None:
     _err(f"error: {exc}")
     sys.exit(1)
-
-
-# -- git ------------------------------------------------------------------------------------------
-def git(repo: str | Path, *args: str) -> str:
-    from verdicts.gate import GitError
-
-    try:
-        proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH. Install git, or name the articles to check.",
-                       code="FC608") from None
-    if proc.returncode != 0:
-        raise GitError(f"git {' '.join(args)} failed in {repo}: {proc.stderr.strip() or proc.returncode}. "
-                       "Run the gate inside a git repository (or name the articles to check).")
-    return proc.stdout
-
-
-def repo_root(path: str | Path = ".") -> Path:
-    return Path(git(path, "rev-parse", "--show-toplevel").strip())
-
-
-def resolve_base(repo: str | Path, base: str | None, main_branch: str = "") -> str:
-    """The commit the changed files are found against: the merge base of base (or the main branch) and HEAD."""
-    from verdicts.gate import NoMainBranch, RevisionNotFound
-
-    if base:
-        candidates = [base]
-    else:
-        candidates = [main_branch] if main_branch else list(MAIN_CANDIDATES)
-    for rev in candidates:
-        proc = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-                              capture_output=True, text=True)
-        if proc.returncode == 0:
-            sha = proc.stdout.strip()
-            mb = subprocess.run(["git", "-C", str(repo), "merge-base", sha, "HEAD"], capture_output=True, text=True)
-            return mb.stdout.strip() if mb.returncode == 0 and mb.stdout.strip() else sha
-    if base:
-        raise RevisionNotFound(f"git revision {base!r} not found in {repo}. Fetch it first (in CI: a full clone, "
-                               "e.g. actions/checkout with fetch-depth: 0), or give another --base.")
-    raise NoMainBranch(f"no main branch in {repo} (tried {', '.join(candidates)}). Give --base REV, or set "
-                       "main_branch in factcheck.toml.")
-
-
-def changed_files(repo: str | Path, base_sha: str) -> list[str]:
-    """Files added, copied, modified or renamed since base_sha, in commits or in the working tree."""
-    out = git(repo, "diff", "--name-only", "--diff-filter=ACMR", "-z", base_sha, "--")
-    return sorted({p for p in out.split("\0") if p})
 
 
 # -- gate -----------------------------------------------------------------------------------------
@@ -112,8 +63,10 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
       factcheck gate articles/abbas.md
       factcheck gate --all --format json > gate.json
     """
-    from verdicts import ci_report
-    from verdicts.gate import POLICY_FILE, Policy, load_policy
+    from gate import report as ci_report
+    from gate.check import POLICY_FILE, Policy, load_policy
+    from gate.git import changed_files, git, repo_root, resolve_base
+    from gate.run import run_gate
 
     try:
         explicit = bool(articles)
@@ -144,7 +97,7 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
             _err(f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
                  + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else ""))
         db_path = db or policy.store or os.environ.get("FACTCHECK_DB") or "factcheck.duckdb"
-        result = _run(selected, policy, db_path, embedder or policy.embedder, root)
+        result = run_gate(selected, policy, db_path, embedder or policy.embedder, root, note=_err)
         result.base = base_sha
         try:
             result.head = git(root, "rev-parse", "HEAD").strip()
@@ -187,73 +140,6 @@ def _relative(path: str, root: Path) -> str:
         return p.as_posix()
 
 
-def _run(files, policy, db_path: str, embedder_name: str, root: Path):
-    """Open the store, load the corrections, check the files; record the run when the policy asks."""
-    from claims.version import code_version
-    from review.reuse import DecisionReuse
-    from sources.corrections import list_corrections, merge_corrections, read_corrections_file
-    from sources.embed import get_embedder
-    from sources.embed_cache import CachingEmbedder
-    from sources.retrieve import Retriever
-    from sources.store import Store, new_id
-    from verdicts.decide import RULES_VERSION
-    from verdicts.gate import GateResult, check_files
-    from verdicts.model import ModelInfo, Provenance
-
-    corrections_file = policy.corrections_file or (str(root / "corrections.toml")
-                                                   if (root / "corrections.toml").is_file() else "")
-    from_file = []
-    if corrections_file and Path(corrections_file).is_file():
-        from_file = read_corrections_file(corrections_file)
-    elif corrections_file:
-        _err(f"note: no corrections file at {corrections_file} yet: only the store's corrections apply.")
-    if not files:
-        return GateResult(policy=policy, corrections=from_file)
-    with Store(db_path, read_only=not policy.record) as store:
-        # Query vectors cached by content (embedding_cache, filled by check and nightly runs): unchanged
-        # claims of a changed article are not embedded again, and each claim is embedded once per gate.
-        emb = CachingEmbedder(get_embedder(embedder_name), store)
-        corrections = merge_corrections(list_corrections(store), from_file)
-        models = [ModelInfo(emb.name, emb.version, "embedder")]
-        if policy.record:
-            run_id = store.begin_run(
-                code_version=code_version(),
-                models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
-                rules_version=RULES_VERSION, params={"gate": True, "files": list(files), "policy": policy.path},
-            )
-        else:
-            run_id = new_id("gate")
-        provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
-                                rules_version=RULES_VERSION)
-        retriever = Retriever(store, emb)
-        _err(f"gate: checking {len(files)} file(s) against {db_path} ({len(corrections)} correction(s)) ...")
-        reuse = DecisionReuse(store, emb)       # reviewers' decisions in force, read-only
-        result = check_files(files, policy, retriever, provenance, corrections=corrections, root=root, reuse=reuse)
-        if policy.record:
-            _record(store, result, run_id, emb)
-    return result
-
-
-def _record(store, result, run_id: str, emb) -> None:
-    from sources.embed_cache import save_cached
-    from sources.store import new_id, now
-    from verdicts import ci_report
-    from verdicts.record import save_article
-
-    for chk in result.checks:
-        save_article(store, run_id, chk.article, chk.result.claims, chk.result.verdicts)
-    with store.transaction() as con:
-        save_cached(con, emb.name, emb.take_pending())
-    store.finish_run(run_id, status="done")
-    findings = json.dumps([ci_report.finding_to_dict(f) for f in result.findings], ensure_ascii=False)
-    store.con.execute(
-        "INSERT INTO gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [new_id("gaterun"), run_id, now(), now(), result.base or None, result.head or None,
-         result.policy.path or None, result.status, len(result.checks), result.claims, len(result.failures),
-         findings],
-    )
-
-
 # -- corrections ----------------------------------------------------------------------------------
 @click.group("corrections")
 def corrections() -> None:
@@ -278,7 +164,7 @@ def corrections_add(article, claim_as_was, corrected_text, date, note, language,
       factcheck corrections add --article articles/abbas.md --was "87 år gamle Abbas" \\
         --corrected "88 år gamle Abbas" --date 2024-05-02 --note "Born 15 Nov 1935: 88 on 30 April 2024" --db store.duckdb
     """
-    from sources.corrections import add_correction, parse_correction
+    from gate.corrections import add_correction, parse_correction
     from sources.store import Store
 
     try:
@@ -308,7 +194,7 @@ def corrections_import(file, added_by, db) -> None:
     Example:
       factcheck corrections import corrections.toml --db store.duckdb
     """
-    from sources.corrections import add_correction, read_corrections_file
+    from gate.corrections import add_correction, read_corrections_file
     from sources.store import Store
 
     try:
@@ -334,7 +220,7 @@ def corrections_list(files, fmt, db) -> None:
     Example:
       factcheck corrections list --db store.duckdb --file corrections.toml --format jsonl
     """
-    from sources.corrections import list_corrections, merge_corrections, read_corrections_file
+    from gate.corrections import list_corrections, merge_corrections, read_corrections_file
     from sources.store import Store
 
     try:

@@ -20,7 +20,7 @@ Sets (the name is `Pair.source`):
   `held_out(index in train.json)`.
 - ``seed``: the seed article's gold evidence items (stance supports / refutes; "qualifies" is skipped), read with
   `read_seed_pairs` for the cross-lingual check (Norwegian sentence vs English evidence and the other way round).
-- Norwegian and Danish (eval/pairs_nordic.py, NORDIC_SETS): ``danfever_train``, ``danfever_dev``, ``danfever_mt``
+- Norwegian and Danish (training/pairs_nordic.py, NORDIC_SETS): ``danfever_train``, ``danfever_dev``, ``danfever_mt``
   (DanFEVER), ``norwegian_ud`` (pairs made by rule from Universal Dependencies sentences) and ``articles`` (the real
   articles' and the seed's gold evidence, for measuring only).
 """
@@ -34,56 +34,15 @@ from typing import Iterator
 
 from claims.errors import InputError
 from eval.splits import held_out
+from training.pair_model import STANCE_OF, Pair, PairDataError, SeedPair, need_file, read_jsonl
+from training.pairs_nordic import NORDIC_SETS, read_gold_evidence, read_nordic_pairs
 
 VITAMINC_FILES = ("vitaminc_real", "vitaminc_synthetic", "fever_adversarial", "fever_symmetric_dev",
                   "fever_symmetric_test", "fever_triggers", "anli")
 SETS = VITAMINC_FILES + ("climate_fever", "scifact_train", "scifact_dev", "checkcovid_train", "checkcovid_dev",
                          "averitec")
-STANCE_OF = {
-    "SUPPORTS": "supports", "SUPPORT": "supports", "SUPPORTED": "supports",
-    "REFUTES": "refutes", "REFUTE": "refutes", "CONTRADICT": "refutes", "REFUTED": "refutes",
-    "NOT ENOUGH INFO": "neutral", "NOT_ENOUGH_INFO": "neutral", "NOTENOUGHINFO": "neutral", "NEI": "neutral",
-    "NOT ENOUGH EVIDENCE": "neutral",
-}
-
-
-class PairDataError(InputError):
-    """A pair data set is missing or not in its original format."""
-
-    code = "FC736"
-
-
-@dataclass(frozen=True, slots=True)
-class Pair:
-    claim: str
-    evidence: str
-    stance: str          # one of verdicts.entail.STANCES
-    source: str          # the set's name (SETS)
-    key: str             # the grouping key of the split rule
-    held_out: bool       # never trained on
-
-
-def _need(path: Path) -> Path:
-    if not path.is_file():
-        raise PairDataError(
-            f"missing data file {path}. Give the folder that holds the shared data sets with --data "
-            "(e.g. --data ../shared/data; see its README.md for the layout).",
-        )
-    return path
-
-
-def _jsonl(path: Path) -> Iterator[dict]:
-    with open(_need(path), encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except ValueError as exc:
-                    raise PairDataError(f"{path}:{n} is not JSON ({exc}); the file must be JSON Lines.") from exc
-
-
 def _vitaminc(data: Path, name: str) -> Iterator[Pair]:
-    for r in _jsonl(data / "vitaminc" / f"{name}.jsonl"):
+    for r in read_jsonl(data / "vitaminc" / f"{name}.jsonl"):
         stance = STANCE_OF.get(str(r.get("label", "")).upper())
         if stance is None or not r.get("claim") or not r.get("evidence"):
             continue
@@ -92,7 +51,7 @@ def _vitaminc(data: Path, name: str) -> Iterator[Pair]:
 
 
 def _climate_fever(data: Path) -> Iterator[Pair]:
-    for r in _jsonl(data / "climate-fever" / "climate-fever.jsonl"):
+    for r in read_jsonl(data / "climate-fever" / "climate-fever.jsonl"):
         key = str(r["claim_id"])
         for e in r.get("evidences", []):
             stance = STANCE_OF.get(str(e.get("evidence_label", "")).upper())
@@ -101,9 +60,9 @@ def _climate_fever(data: Path) -> Iterator[Pair]:
 
 
 def _scifact(data: Path, split: str) -> Iterator[Pair]:
-    corpus = {str(d["doc_id"]): d["abstract"] for d in _jsonl(data / "scifact" / "corpus.jsonl")}
+    corpus = {str(d["doc_id"]): d["abstract"] for d in read_jsonl(data / "scifact" / "corpus.jsonl")}
     name = f"scifact_{split}"
-    for r in _jsonl(data / "scifact" / f"claims_{split}.jsonl"):
+    for r in read_jsonl(data / "scifact" / f"claims_{split}.jsonl"):
         key, claim = str(r["id"]), r["claim"]
         rng = random.Random(f"scifact:{key}")
         evidence = r.get("evidence") or {}
@@ -124,9 +83,9 @@ def _scifact(data: Path, split: str) -> Iterator[Pair]:
 
 
 def _checkcovid(data: Path, split: str) -> Iterator[Pair]:
-    corpus = {d["cord_id"]: d["abstract"] for d in _jsonl(data / "check-covid" / "corpus.json")}
+    corpus = {d["cord_id"]: d["abstract"] for d in read_jsonl(data / "check-covid" / "corpus.json")}
     name = f"checkcovid_{split}"
-    for r in _jsonl(data / "check-covid" / f"covidCheck_{split}_composed+extracted.json"):
+    for r in read_jsonl(data / "check-covid" / f"covidCheck_{split}_composed+extracted.json"):
         sents = corpus.get(r.get("cord_id"))
         stance = STANCE_OF.get(str(r.get("label", "")).upper())
         if not sents or not stance:
@@ -150,7 +109,7 @@ def averitec_evidence(claim: dict) -> str:
 
 
 def _averitec(data: Path) -> Iterator[Pair]:
-    path = _need(data / "averitec" / "train.json")
+    path = need_file(data / "averitec" / "train.json")
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -177,27 +136,12 @@ def read_pairs(data: str | Path, name: str) -> Iterator[Pair]:
         return _checkcovid(data, name.split("_")[1])
     if name == "averitec":
         return _averitec(data)
-    from eval.pairs_nordic import NORDIC_SETS, read_nordic_pairs
-
     if name in NORDIC_SETS:
         return read_nordic_pairs(data, name)
     raise PairDataError(f"unknown pair set {name!r}. Known: {', '.join(SETS + NORDIC_SETS)}.", code="FC737")
 
 
-@dataclass(frozen=True, slots=True)
-class SeedPair:
-    claim_id: str
-    sentence_no: str     # the Norwegian sentence of the article
-    claim_en: str        # the English normalised claim
-    evidence: str        # the gold evidence passage
-    evidence_language: str
-    stance: str          # supports / refutes
-    case: str = "seed"   # the case folder (articles/NAME or seed)
-
-
 def read_seed_pairs(data: str | Path) -> list[SeedPair]:
     """The seed article's gold evidence items with a supports / refutes stance (every case folder's:
-    eval.pairs_nordic.read_gold_evidence / article_pairs)."""
-    from eval.pairs_nordic import read_gold_evidence
-
+    training.pairs_nordic.read_gold_evidence / article_pairs)."""
     return read_gold_evidence(Path(data) / "seed", "seed")

@@ -1,14 +1,14 @@
 """Choose the verifier's on-topic gate (`verifier_min_similarity`) on the reserved fold only.
 
-    python -m eval.tune_gate --gates 0.8344 0.82 0.80 0.78 0 [--sets ...] [--limit 1000] [--verifier bundled]
+    python -m training.tune_gate --gates 0.8344 0.82 0.80 0.78 0 [--sets ...] [--limit 1000] [--verifier bundled]
 
 For each gate value every set's `aggregate` split (eval/splits.py fold 1; at most --limit claims a set) is run
 as `factcheck eval verdicts` runs it, with the gate set to that value, and the aggregator is refitted in 5-fold
-cross-validation on those claims (eval.fit_aggregator.cross_validated_predictions). A
+cross-validation on those claims (training.fit_aggregator.cross_validated_predictions). A
 claim an exact rule decides keeps the rule's label. Prints end-to-end accuracy per set and the mean, for the
 aggregator fitted on all the sets and on the sets without VitaminC (whose claims come with their own
 evidence). Nothing is written: put the chosen value in verdicts/thresholds.json and refit the aggregator
-(python -m eval.fit_aggregator --verifier bundled --write). Measured 2026-11-29: docs/verdicts.md.
+(python -m training.fit_aggregator --verifier bundled --write). Measured 2026-11-29: docs/verdicts.md.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, cross_validated_predictions
+from training.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, cross_validated_predictions
 from eval.verdicts import DATA, load_set, run_set
 
 
@@ -38,7 +38,7 @@ def collect(gate: float, verifier, names, *, data: Path, limit: int, k: int = 5)
 
 def cross_validated_accuracy(rows: list[tuple], fit_sets, folds: int = 5) -> dict[str, float]:
     """Per set: the rule's label where a rule decided, else the label of an aggregator fitted (on fit_sets'
-    rows) without the claim's fifth (eval.fit_aggregator.cross_validated_predictions)."""
+    rows) without the claim's fifth (training.fit_aggregator.cross_validated_predictions)."""
     X = np.asarray([r[1] for r in rows], dtype=np.float64)
     y = [r[2] for r in rows]
     sets = [r[0] for r in rows]

@@ -8,8 +8,8 @@ from climate-fever, VitaminC, SciFact and AVeriTeC) it checks:
   passage mode (every difference is printed);
 - embeddings: cosine of the two runtimes' vectors per sentence, in query and passage mode.
 
-    python -m eval.e5_parity                   # 2,000 sentences, prints JSON figures
-    python -m eval.e5_parity -n 200 --out eval/results/e5_parity.json
+    python -m studies.e5_parity                   # 2,000 sentences, prints JSON figures
+    python -m studies.e5_parity -n 200 --out eval/results/e5_parity.json
 
 Builds the model directory first when it is missing (the cache of `factcheck models build-e5`).
 """

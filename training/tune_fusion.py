@@ -1,8 +1,8 @@
 """Choose the hybrid fusion (k of 1/(k + rank), weight of the BM25 ranking) on tuning splits only.
 
-    python -m eval.tune_fusion retrieval --set climate-fever      # the "tune" folds of eval/splits.py
-    python -m eval.tune_fusion retrieval --set climate-fever --title-context
-    python -m eval.tune_fusion matching --queries TRAIN_DEV_QUERIES.tsv --qrels TRAIN_QRELS.tsv \\
+    python -m training.tune_fusion retrieval --set climate-fever      # the "tune" folds of eval/splits.py
+    python -m training.tune_fusion retrieval --set climate-fever --title-context
+    python -m training.tune_fusion matching --queries TRAIN_DEV_QUERIES.tsv --qrels TRAIN_QRELS.tsv \\
         --qrels DEV_QRELS.tsv --claims vclaims.jsonl              # CheckThat train + dev, never dev-test
 
 Each grid point is scored on the tuning queries (retrieval: recall@5 then MRR; matching: MAP@5),

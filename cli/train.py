@@ -31,7 +31,7 @@ def train() -> None:
 @click.option("--threads", default=2, show_default=True, type=int, help="torch threads.")
 @click.option("--exclude", "exclude", multiple=True,
               help="Leave a training set out (repeatable), e.g. averitec for its cross-validation "
-                   "(python -m eval.cv_averitec).")
+                   "(python -m studies.cv_averitec).")
 @click.option("--nordic", is_flag=True,
               help="Also train on Danish (DanFEVER train and machine-translated) and Norwegian pairs (made by rule "
                    "from the Universal Dependencies sentences in norwegian-ud/), and measure DanFEVER dev, the "
@@ -60,7 +60,7 @@ def verifier(data: str, out: str, max_pairs: int, epochs: int, layers: int, dept
       factcheck train verifier --data ../shared/data --out /tmp/v-nordic --nordic
       FACTCHECK_VERIFIER=dir:/tmp/v factcheck check article.md --db store.duckdb
     """
-    from verdicts.train_verifier import TrainOptions, train_verifier
+    from training.verifier import TrainOptions, train_verifier
 
     bars: dict = {}
 
@@ -129,7 +129,7 @@ def measure(spec: str, data: str, sets: tuple[str, ...], scale: float, out: str 
     from pathlib import Path
 
     from verdicts.entail import get_verifier
-    from verdicts.train_verifier import measure_verifier
+    from training.verifier import measure_verifier
 
     try:
         verifier = get_verifier(spec)

@@ -10,12 +10,12 @@ The gate fails on (all set in the policy, see docs/gate.md):
   `reuse=review.reuse.DecisionReuse(store, embedder)` (the CLI does): a decided claim has the
   decision's label (confidence 0.95);
 - a CONFLICTING verdict that no person has decided (reviewer_of), when gate.unreviewed_conflicting = true;
-- a correction undone: an article states a corrected claim again (sources.corrections.find_restatements);
+- a correction undone: an article states a corrected claim again (gate.corrections.find_restatements);
 - for an article with a correction: its corrected text refuted (confidence >= corrections.refuted_confidence),
   or no correction notice when corrections.require_notice = true.
 Refuted verdicts below the threshold and corrected texts not found in their article are warnings.
 
-Errors: FC600-FC609 (policy and git); corrections files are FC610-FC614 (sources.corrections).
+Errors: FC600-FC609 (policy and git); corrections files are FC610-FC614 (gate.corrections).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from typing import Sequence
 from claims.errors import FactcheckError
 from claims.model import Article, Span
 from claims.read import line_number, read_articles
-from sources.corrections import (
+from gate.corrections import (
     Correction,
     find_restatements,
     is_for_article,

