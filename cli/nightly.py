@@ -1,4 +1,5 @@
-"""`factcheck nightly`, `factcheck serve-nightly`, `factcheck nightly-history`: the nightly run from the shell.
+"""`factcheck nightly run | serve | history`: the nightly run from the shell. `factcheck nightly --inbox ...` (run)
+`factcheck serve-nightly` and `factcheck nightly-history`, the spellings from before the group, still work.
 
 Heavy imports (Prefect, the flows) happen inside the commands so `factcheck --help` stays fast.
 """
@@ -10,10 +11,9 @@ import time
 
 import click
 
+from cli.options import DefaultCommandGroup, alias, db_option, err, fail
 from claims.errors import FactcheckError
 
-_db = click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
-                   type=click.Path(dir_okay=False), help="The DuckDB reference store.")
 _inbox = click.option("--inbox", "inbox", multiple=True, required=True, type=click.Path(exists=True),
                       help="A folder of articles (.md/.txt/.html/.jsonl) or a JSONL feed; repeatable.")
 _sources = click.option("--sources", "sources", multiple=True, type=click.Path(exists=True),
@@ -28,18 +28,11 @@ _verifier = click.option("--verifier", default="none", show_default=True, envvar
                               "and evidence; needs torch), dir:PATH, hf:NAME (docs/verdicts.md).")
 
 
-def _err(msg: str) -> None:
-    click.echo(msg, err=True)
 
 
-def _fail(exc: FactcheckError) -> None:
-    _err(f"error: {exc}")
-    sys.exit(1)
-
-
-@click.command("nightly")
+@click.command("run")
 @_inbox
-@_db
+@db_option
 @_sources
 @_out
 @_embedder
@@ -77,18 +70,18 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
     from pathlib import Path
 
     if not Path(db).exists() and not sources:
-        _fail(FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}, "
+        fail(FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}, "
                              "or pass --sources PASSAGES.jsonl", code="FC202"))
     from flows.nightly import nightly
 
     def progress(event: str, d: dict) -> None:
         if event == "planned":
             how = "resuming" if d["resumed"] else "starting"
-            _err(f"{how} run {d['run_id']}: {d['pending']} of {d['articles']} article(s) to verify")
+            err(f"{how} run {d['run_id']}: {d['pending']} of {d['articles']} article(s) to verify")
         elif event == "verified":
-            _err(f"  verified {d['article_id']} ({d['done']}/{d['of']}, {d['claims']} claim(s))")
+            err(f"  verified {d['article_id']} ({d['done']}/{d['of']}, {d['claims']} claim(s))")
         elif event == "failed":
-            _err(f"  failed {d['article_id']} ({d['done']}/{d['of']}): {d['error']}")
+            err(f"  failed {d['article_id']} ({d['done']}/{d['of']}): {d['error']}")
 
     started = time.perf_counter()
     try:
@@ -97,9 +90,9 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
                           snapshot_dir=snapshot_dir,
                           wait_s=wait_s, max_attempts=max_attempts, progress=progress, verifier=verifier)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     for w in summary.warnings:
-        _err(f"warning: {w}")
+        err(f"warning: {w}")
     if fmt == "json":
         click.echo(json.dumps({
             "run_id": summary.run_id, "resumed": summary.resumed, "previous_run_id": summary.previous_run_id,
@@ -109,13 +102,13 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
     else:
         click.echo(summary.report, nl=False)
     for path in summary.outputs.values():
-        _err(f"wrote {path}")
-    _err(f"run {summary.run_id}: done in {time.perf_counter() - started:.1f}s")
+        err(f"wrote {path}")
+    err(f"run {summary.run_id}: done in {time.perf_counter() - started:.1f}s")
 
 
-@click.command("serve-nightly")
+@click.command("serve")
 @_inbox
-@_db
+@db_option
 @_sources
 @_out
 @_embedder
@@ -133,26 +126,26 @@ def serve_nightly_cmd(inbox, db, sources, out_dir, embedder, cron, timezone, int
 
     \b
     Examples:
-      factcheck serve-nightly --inbox inbox/ --db store.duckdb --out reports/
-      factcheck serve-nightly --inbox inbox/ --db store.duckdb --cron "30 5 * * 1-5" --timezone Europe/Oslo
+      factcheck nightly serve --inbox inbox/ --db store.duckdb --out reports/
+      factcheck nightly serve --inbox inbox/ --db store.duckdb --cron "30 5 * * 1-5" --timezone Europe/Oslo
     """
     from flows.nightly import serve_nightly
 
     when = f"every {interval:g}s" if interval else f"at '{cron}' ({timezone})"
-    _err(f"serving the nightly flow {when}; Ctrl-C stops it")
+    err(f"serving the nightly flow {when}; Ctrl-C stops it")
     serve_nightly(list(inbox), db, cron=cron, timezone=timezone, interval=interval,
                   sources=list(sources), out_dir=out_dir, embedder=embedder, task_runner=task_runner, verifier=verifier)
 
 
-@click.command("nightly-history")
-@_db
+@click.command("history")
+@db_option
 @click.option("-n", "--limit", default=20, show_default=True, type=click.IntRange(1))
 def nightly_history_cmd(db, limit):
     """Show the latest nightly runs: start, end, status, counts, durations, model and code versions.
 
     \b
     Example:
-      factcheck nightly-history --db store.duckdb
+      factcheck nightly history --db store.duckdb
     """
     from sources.store import Store
     from nightly.runs import history
@@ -161,5 +154,19 @@ def nightly_history_cmd(db, limit):
         with Store(db, read_only=True) as st:
             rows = history(st, limit)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(json.dumps(rows, indent=2, default=str))
+
+
+@click.group("nightly", cls=DefaultCommandGroup)
+def nightly_group() -> None:
+    """Verify what is new or changed in the inbox since the last night, now or on a schedule.
+
+    `factcheck nightly --inbox ...` is `factcheck nightly run --inbox ...`; `factcheck serve-nightly` and
+    `factcheck nightly-history` still work as the older spellings of `nightly serve` and `nightly history`.
+    """
+
+
+for _command in (nightly_cmd, serve_nightly_cmd, nightly_history_cmd):
+    nightly_group.add_command(_command)
+OLD_SPELLINGS = (alias(serve_nightly_cmd, "serve-nightly"), alias(nightly_history_cmd, "nightly-history"))

@@ -9,19 +9,10 @@ import sys
 
 import click
 
+from cli.options import DEFAULT_DB, db_option, fail
 from claims.errors import FactcheckError
 
-DEFAULT_DB = "factcheck.duckdb"
 
-db_option = click.option(
-    "--db", envvar="FACTCHECK_DB", default=DEFAULT_DB, show_default=True, show_envvar=True,
-    type=click.Path(dir_okay=False), help="The DuckDB store.",
-)
-
-
-def _fail(exc: FactcheckError) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(1)
 
 
 def _open(db: str, read_only: bool = False):
@@ -75,7 +66,7 @@ def review_list(db, run_id, article_id, label, language, status, reviewer, limit
                             language=language, status=status, reviewer=reviewer, limit=limit, offset=offset)
             page = list_queue(st, f)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     if fmt == "jsonl":
         for it in page.items:
             click.echo(json.dumps({
@@ -113,7 +104,7 @@ def review_show(claim_id, db, run_id, fmt) -> None:
             d = get_claim(st, claim_id, run_id)
             trail = history(st, claim_id)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     if fmt == "json":
         click.echo(json.dumps({
             "claim_id": d.claim_id, "run_id": d.run_id, "verdict_id": d.verdict_id, "article_id": d.article_id,
@@ -169,7 +160,7 @@ def review_decide(claim_id, db, reviewer, label, note, run_id) -> None:
         with _open(db) as st:
             d = decide(st, claim_id, reviewer=reviewer, label=label, note=note, run_id=run_id, source="cli")
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(json.dumps(d.to_dict(), ensure_ascii=False))
     click.echo(f"{d.action}: {d.label_before} -> {d.label_after} ({d.decision_id})", err=True)
 
@@ -195,7 +186,7 @@ def review_export(db, fmt, machine, base_url, org) -> None:
         with _open(db, read_only=True) as st:
             click.echo(export(st, fmt, machine=machine, base_url=base_url, org=org), nl=False)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @review.group("users")
@@ -230,7 +221,7 @@ def users_add(username, db, role, password_stdin, token) -> None:
         with _open(db) if _exists(db) else _create(db) as st:
             tok = add_user(st, username, role, password=password, token=token)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"added {username} ({role})", err=True)
     if tok:
         click.echo(tok)
@@ -253,7 +244,7 @@ def users_list(db) -> None:
                 how = "+".join(x for x, on in (("password", has_pw), ("token", has_tok)) if on)
                 click.echo(f"{name}\t{role}\t{how}\t{created:%Y-%m-%d}")
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 def _exists(db: str) -> bool:

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from cli.options import db_option
+
 from claims.errors import FactcheckError
 
 
@@ -19,8 +21,7 @@ def _is_loopback(host: str) -> bool:
 
 
 @click.command("serve")
-@click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True, show_envvar=True,
-              type=click.Path(dir_okay=False), help="The DuckDB store to review.")
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-remote", is_flag=True,

