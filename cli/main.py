@@ -140,37 +140,60 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
       factcheck check article.md --db store.duckdb --prefect
     """
     from sources.retrieve import Filters
-    from sources.store import Store
 
+    if since and until and since > until:
+        err(f"error: --since {since.date()} is after --until {until.date()}. Swap them.")
+        sys.exit(2)
     filters = Filters(
         allow_sources=tuple(allow_sources), deny_sources=tuple(deny_sources),
         since=since.date() if since else None, until=until.date() if until else None,
         days_before=window_days, days_after=after_days if after_days is not None else window_days,
         keep_undated=not drop_undated)
-    if since and until and since > until:
-        err(f"error: --since {since.date()} is after --until {until.date()}. Swap them.")
-        sys.exit(2)
+    _preflight(db, verifier)
+    already_read = _read_first(articles)
+    started = time.perf_counter()
+    err(f"checking {len(articles)} file(s) against {db} ...")
+
+    def progress(result) -> None:
+        err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
+
+    options = dict(out_dir=out_dir, embedder=embedder, k=k, exclude_urls=list(exclude_urls), on_article=progress,
+                   mode=mode, prior=prior, filters=filters, verifier=verifier)
+    if use_prefect:
+        from flows.verify import verify_articles
+
+        summary = verify_articles(list(articles), db, **options)
+    else:
+        from review.reuse import DecisionReuse
+        from verdicts.batch import check_files
+
+        summary = check_files(list(articles), db, **options, reuse=DecisionReuse, read=already_read)
+    _print_run(summary, fmt)
+    err(f"run {summary.run_id}: {len(summary.verdicts)} verdict(s) in {time.perf_counter() - started:.1f}s")
+    if summary.failures:
+        sys.exit(1)
+
+
+def _preflight(db: str, verifier: str) -> None:
+    """Fail fast, before Prefect or a model starts: no store, a locked or out-of-date one, a bad verifier spec
+    (its weights load later, once)."""
+    from sources.store import Store
+    from verdicts.entail import get_verifier
 
     if not Path(db).exists():
-        fail(FactcheckError(
-            f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC202"))
-    try:
-        Store(db).close()   # fail fast on a locked or out-of-date store, before Prefect starts
-    except FactcheckError as exc:
-        fail(exc)
+        raise FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}",
+                             code="FC202")
+    Store(db).close()
+    get_verifier(verifier)
 
-    try:   # a bad spec fails here, before Prefect starts (the weights load later, once)
-        from verdicts.entail import get_verifier
 
-        get_verifier(verifier)
-    except FactcheckError as exc:
-        fail(exc)
-
+def _read_first(articles):
+    """Read every file once before the run: when none can be checked, say why in one line each and exit 1 with no
+    run recorded. Returns the reader the direct run uses instead of reading again."""
     from claims.read import read_articles
-    from verdicts.export import markdown_report, to_jsonl, verdict_rows
 
-    read: dict[str, tuple | FactcheckError] = {}   # each file read first: when none can be checked, say why in
-    for path in articles:                          # one line each and record no run
+    read: dict[str, tuple | FactcheckError] = {}
+    for path in articles:
         warnings: list[str] = []
         try:
             read[path] = (read_articles(path, warnings=warnings), warnings)
@@ -181,36 +204,22 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
             err(f"error: {exc}")
         sys.exit(1)
 
-    def already_read(path: str) -> tuple:   # the direct run takes what was read above instead of reading again
+    def already_read(path: str) -> tuple:
         if isinstance(read[path], FactcheckError):
             raise read[path]
         return read[path]
 
-    started = time.perf_counter()
-    err(f"checking {len(articles)} file(s) against {db} ...")
+    return already_read
 
-    def progress(result) -> None:
-        err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
 
-    options = dict(out_dir=out_dir, embedder=embedder, k=k, exclude_urls=list(exclude_urls), on_article=progress,
-                   mode=mode, prior=prior, filters=filters, verifier=verifier)
-    try:
-        if use_prefect:
-            from flows.verify import verify_articles
+def _print_run(summary, fmt: str) -> None:
+    """The run's warnings and failures on stderr, its verdicts on stdout in the chosen format."""
+    from verdicts.export import markdown_report, to_jsonl, verdict_rows
 
-            summary = verify_articles(list(articles), db, **options)
-        else:
-            from review.reuse import DecisionReuse
-            from verdicts.batch import check_files
-
-            summary = check_files(list(articles), db, **options, reuse=DecisionReuse, read=already_read)
-    except FactcheckError as exc:
-        fail(exc)
     for w in summary.warnings:
         err(f"warning: {w}")
     for path, msg in summary.failures:
         err(f"error: {path}: {msg}")
-
     rows = verdict_rows((r.article, r.verdicts) for r in summary.results)
     if fmt == "jsonl":
         click.echo(to_jsonl(rows), nl=False)
@@ -221,11 +230,8 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
                                    failures=summary.failures), nl=False)
     else:
         _print_table(summary)
-    for kind, path in summary.outputs.items():
+    for path in summary.outputs.values():
         err(f"wrote {path}")
-    err(f"run {summary.run_id}: {len(summary.verdicts)} verdict(s) in {time.perf_counter() - started:.1f}s")
-    if summary.failures:
-        sys.exit(1)
 
 
 def _print_table(summary) -> None:

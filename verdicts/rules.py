@@ -535,21 +535,54 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     words around both share what is counted (dates and generic words do not count), and their frames agree
     (claims.frames: basis, change or level, direction, part or whole, forecast or outcome, months; a figure a
     correction replaced is not read). A figure dated more than TIME_GRACE_DAYS from the claim's date cannot refute
-    it; one the text itself dates to another time (a table column) decides nothing."""
+    it; one the text itself dates to another time (a table column) decides nothing.
+
+    Two steps: the passage's figure that measures what the claim's does (`_matching_figure`), then the two values
+    compared within the claim's stated precision (`_compare_figures`)."""
     claim_qs = [q for q in claim.quantities if not q.is_year and q.unit != "year_of_age"]
     if not claim_qs:
         return None
-    passage_qs = [q for q in parse_quantities(passage.text, passage.language)
-                  if not q.is_year and q.unit != "year_of_age"]
-    if not passage_qs:
+    figures = _PassageFigures.of(passage)
+    if not figures.quantities:
         return None
+    best, unaligned = _matching_figure(claim, claim_qs, figures)
+    if best is None:
+        if unaligned:
+            return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity", f"frames do not align: {unaligned}")
+        return None
+    return _compare_figures(claim, passage, figures, *best)
+
+
+@dataclass
+class _PassageFigures:
+    """A passage's figures read once: each one's date (from a table column or the words around it), the words
+    of what it measures, its frame, and the list it counts, if any."""
+
+    text: str
+    quantities: list[Quantity]
+    table_of: dict
+    when_of: dict
+    words: dict
+    frames: dict
+    lists: dict
+
+    @classmethod
+    def of(cls, passage: Passage) -> "_PassageFigures":
+        qs = [q for q in parse_quantities(passage.text, passage.language) if not q.is_year and q.unit != "year_of_age"]
+        if not qs:
+            return cls(passage.text, [], {}, {}, {}, {}, {})
+        pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
+        table_of = {pq.span: _table_date(passage.text, pq) for pq in qs}
+        when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in qs}
+        words = {sp: _measure_keys(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, qs).items()}
+        return cls(passage.text, qs, table_of, when_of, words, {pq.span: frame_of(passage.text, pq.span) for pq in qs},
+                   _lists_of(passage.text, [pq.span for pq in qs]))
+
+
+def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures) -> tuple[tuple | None, str]:
+    """The best (claim figure, passage figure, shared words, claim frame) that measure the same thing, and, when
+    none does, why the closest did not (frames that do not align)."""
     claim_keys_all = _content_keys(claim.text)
-    pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
-    table_of = {pq.span: _table_date(passage.text, pq) for pq in passage_qs}
-    when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in passage_qs}
-    pwin = {sp: _measure_keys(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, passage_qs).items()}
-    pframes = {pq.span: frame_of(passage.text, pq.span) for pq in passage_qs}
-    plists = _lists_of(passage.text, [pq.span for pq in passage_qs])
     clists = _lists_of(claim.text, [s for q in claim_qs if (s := _locate(claim, q))])
     best: tuple | None = None
     unaligned: str = ""
@@ -558,19 +591,19 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         ckeys = _measure_keys(claim.text, span, _window(claim.text, span)) if span else claim_keys_all
         cframe = frame_of(claim.text, span) if span else None
         clist = clists.get(span, []) if span else []
-        for pq in passage_qs:
-            if not _units_compatible(cq.unit, pq.unit) or pframes[pq.span].superseded:
+        for pq in pf.quantities:
+            if not _units_compatible(cq.unit, pq.unit) or pf.frames[pq.span].superseded:
                 continue
             if cq.value and pq.value:
                 ratio = max(abs(cq.value), abs(pq.value)) / max(min(abs(cq.value), abs(pq.value)), 1e-9)
                 if ratio > COUNT_RATIO and cq.unit != "percent":
                     continue
-            shared = (ckeys & pwin[pq.span]) - _GENERIC - _DATE_KEYS
-            if not shared or _opposed_qualifier(ckeys, pwin[pq.span]):
+            shared = (ckeys & pf.words[pq.span]) - _GENERIC - _DATE_KEYS
+            if not shared or _opposed_qualifier(ckeys, pf.words[pq.span]):
                 continue
-            why = comparable(cframe, pframes[pq.span]) if cframe is not None else ""
-            if not why and (_list_part(clist, passage.text, pq.span) or
-                            (span and _list_part(plists[pq.span], claim.text, span))):
+            why = comparable(cframe, pf.frames[pq.span]) if cframe is not None else ""
+            if not why and (_list_part(clist, pf.text, pq.span) or
+                            (span and _list_part(pf.lists[pq.span], claim.text, span))):
                 why = "a part against a sum of the categories listed"
             if why:
                 unaligned = unaligned or f"claim's {_describe(cq)} and source's {_describe(pq)} measure different " \
@@ -578,14 +611,17 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                 continue
             # a time series ("34,012 on 19 April, 34,535 on 30 April"): the figure valid at the claim's date
             # outranks a closer value; without figure dates this is the closest value
-            rank = (len(shared), _series_preference(when_of[pq.span], claim.anchor_date), -abs(pq.value - cq.value))
+            rank = (len(shared), _series_preference(pf.when_of[pq.span], claim.anchor_date), -abs(pq.value - cq.value))
             if best is None or rank > best[0]:
                 best = (rank, cq, pq, shared, cframe)
-    if best is None:
-        if unaligned:
-            return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity", f"frames do not align: {unaligned}")
-        return None
-    _, cq, pq, shared, cframe = best
+    return (best[1:] if best else None), unaligned
+
+
+def _compare_figures(claim: Claim, passage: Passage, pf: _PassageFigures, cq: Quantity, pq: Quantity,
+                     shared: set, cframe) -> RuleResult:
+    """Two figures that measure the same thing, compared as a careful journalist reads them: within the claim's
+    stated precision and comparator, a market quote within its daily range, weighed by how far apart in time."""
+    when_of, table_of, pframe = pf.when_of, pf.table_of, pf.frames[pq.span]
     claim_iv, strict = _interval(cq), _interval(pq)
     market = _market_day(claim, passage, cq, when_of[pq.span])
     if market:   # a quote that moves during the day: compare within its daily range
@@ -593,7 +629,7 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                     True, True)
     reported = (pq.value, pq.value, True, True)
     factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
-    if pframes[pq.span].corrected:   # a correction speaks to the period it corrects, however late it came
+    if pframe.corrected:   # a correction speaks to the period it corrects, however late it came
         factor = 1.0
     concepts = shared & set(_CONCEPTS.values())
     about = "/".join(sorted(k.removeprefix("m:") for k in (concepts or shared)))
@@ -624,11 +660,11 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         tail += f" (a market quote of the same day: ±{MARKET_TOL:.1%})"
     elif cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
         tail += f" (rounding tolerance ±{_fmt_value(_granularity(cq))})"
-    if pframes[pq.span].corrected:
+    if pframe.corrected:
         tail += " (the source's corrected figure)"
     return RuleResult(stance, round(score * factor, 4), "quantity", f"{head}: {tail}",
                       source_value=pq.text, evidence_date=when_of[pq.span] or passage.published,
-                      corrected=pframes[pq.span].corrected)
+                      corrected=pframe.corrected)
 
 
 def _market_day(claim: Claim, passage: Passage, cq: Quantity, figure_date: dt.date | None) -> bool:
@@ -1140,79 +1176,94 @@ def event_date_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if not claim_events:
         return None
     keys = _names_in(claim)
-    found: list[tuple[DateMention, DateMention, str, str]] = []   # claim date, source date, relation, concept
-    agree_any = False
-    for sm in _sentences(passage.text):
-        sentence, off = sm
-        if not _names_match(keys, sentence):
-            continue
-        events = _event_concepts(sentence)
-        shared = set(events) & set(claim_events)
-        if not shared:
-            continue
-        sdates = [d for d in parse_dates(sentence, language=passage.language, anchor=passage.published)
-                  if d.precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)]
-        # "Saturday [17 March 2007]": one date said twice; the explicit one names it
-        sdates = [d for d in sdates if not any(o is not d and o.value == d.value and o.precision is d.precision
-                                               and len(o.text) > len(d.text) for o in sdates)]
-        for concept in sorted(shared):
-            for ev in events[concept]:
-                for sd in sdates:
-                    if sd.span.start >= ev.end:
-                        between = sentence[ev.end: sd.span.start]
-                    elif sd.span.end <= ev.start:
-                        between = sentence[sd.span.end: ev.start]
-                    else:
-                        continue
-                    if len(between) > EVENT_WINDOW or _CLAUSE_BARRIER.search(between.replace("[", " ").replace("]", " ")):
-                        continue
-                    lead = sentence[max(0, sd.span.start - 14): sd.span.start]
-                    if _PERIOD_WORD.search(lead):
-                        continue
-                    relation = _relation(between)
-                    if relation is None:
-                        continue
-                    if sd.span.end <= ev.start:   # "After it was approved on 17 March, Norway recognised it"
-                        gov = _GOVERNING.search(sentence[max(0, sd.span.start - 30): sd.span.start])
-                        if gov:
-                            relation = "after" if _AFTER_WORD.search(gov.group()) else "before"
-                    if not _names_match(keys, _clause_around(sentence, min(ev.start, sd.span.start),
-                                                             max(ev.end, sd.span.end))):
-                        continue   # the participant is named in another clause ("...; Hamas does not recognise")
-                    for cd in cds:
-                        found.append((cd, sd, relation, concept))
-    verdicts = []
-    for cd, sd, relation, concept in found:
-        c_lo, c_hi = cd.value, cd.last
-        s_lo, s_hi = _interval_of(sd, relation)
-        when = {"after": "on or after ", "before": "on or before ", "at": ""}[relation]
-        src = f"{when}{sd.text!r} ({_iso_at(sd)})"
-        head = f"claim says {cd.text!r} ({_iso_at(cd)}) for the event ({concept}); source says {src}"
-        if s_hi < c_lo or c_hi < s_lo:
-            if _years_apart((c_lo, c_hi), (s_lo, s_hi)) > EVENT_MAX_YEARS:
-                continue   # years apart: another event of the same kind (another election, another recognition)
-            score = EVENT_DATE_REFUTE if relation == "at" else EVENT_DATE_REFUTE_BOUND
-            verdicts.append(RuleResult(Stance.REFUTES, score, "event_date",
-                                       f"{head}: outside the claim's {cd.precision.value}", source_value=sd.text,
-                                       evidence_date=passage.published))
-        elif c_lo <= s_lo and s_hi <= c_hi:
-            agree_any = True
-            verdicts.append(RuleResult(Stance.SUPPORTS, EVENT_DATE_SUPPORT, "event_date",
-                                       f"{head}: within the claim's {cd.precision.value}", source_value=sd.text,
-                                       evidence_date=passage.published))
-        else:
-            verdicts.append(RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "event_date",
-                                       f"{head}: less precise than the claim, does not decide it",
-                                       source_value=sd.text, evidence_date=passage.published))
+    found = [(cd, sd, relation, concept)
+             for sentence, _ in _sentences(passage.text)
+             for sd, relation, concept in _event_dates_in(sentence, passage, keys, claim_events)
+             for cd in cds]
+    verdicts = [v for cd, sd, relation, concept in found
+                if (v := _event_date_verdict(cd, sd, relation, concept, passage)) is not None]
     if not verdicts:
         return None
     supports = [v for v in verdicts if v.stance is Stance.SUPPORTS]
     refutes = [v for v in verdicts if v.stance is Stance.REFUTES]
-    if agree_any:        # the source also gives the claim's date for this event: never a refutation
+    if supports:         # the source also gives the claim's date for this event: never a refutation
         return supports[0]
     if refutes:
         return max(refutes, key=lambda r: r.score)
     return verdicts[0]
+
+
+def _event_dates_in(sentence: str, passage: Passage, keys, claim_events) -> list[tuple[DateMention, str, str]]:
+    """(source date, relation "at" / "after" / "before", event concept) for each date a source sentence gives one
+    of the claim's events, in the same clause as the event word and with a participant named there."""
+    if not _names_match(keys, sentence):
+        return []
+    events = _event_concepts(sentence)
+    shared = set(events) & set(claim_events)
+    if not shared:
+        return []
+    sdates = [d for d in parse_dates(sentence, language=passage.language, anchor=passage.published)
+              if d.precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)]
+    # "Saturday [17 March 2007]": one date said twice; the explicit one names it
+    sdates = [d for d in sdates if not any(o is not d and o.value == d.value and o.precision is d.precision
+                                           and len(o.text) > len(d.text) for o in sdates)]
+    out = []
+    for concept in sorted(shared):
+        for ev in events[concept]:
+            for sd in sdates:
+                relation = _event_relation(sentence, ev, sd)
+                if relation is None:
+                    continue
+                if not _names_match(keys, _clause_around(sentence, min(ev.start, sd.span.start),
+                                                         max(ev.end, sd.span.end))):
+                    continue   # the participant is named in another clause ("...; Hamas does not recognise")
+                out.append((sd, relation, concept))
+    return out
+
+
+def _event_relation(sentence: str, ev, sd: DateMention) -> str | None:
+    """How the date stands to the event word in the same clause: "at", "after" (on or after) or "before"; None
+    when they are too far apart, in different clauses, or the date names a period ("siden", "since")."""
+    if sd.span.start >= ev.end:
+        between = sentence[ev.end: sd.span.start]
+    elif sd.span.end <= ev.start:
+        between = sentence[sd.span.end: ev.start]
+    else:
+        return None
+    if len(between) > EVENT_WINDOW or _CLAUSE_BARRIER.search(between.replace("[", " ").replace("]", " ")):
+        return None
+    if _PERIOD_WORD.search(sentence[max(0, sd.span.start - 14): sd.span.start]):
+        return None
+    relation = _relation(between)
+    if relation is not None and sd.span.end <= ev.start:   # "After it was approved on 17 March, Norway recognised it"
+        gov = _GOVERNING.search(sentence[max(0, sd.span.start - 30): sd.span.start])
+        if gov:
+            relation = "after" if _AFTER_WORD.search(gov.group()) else "before"
+    return relation
+
+
+def _event_date_verdict(cd: DateMention, sd: DateMention, relation: str, concept: str,
+                        passage: Passage) -> RuleResult | None:
+    """The claim's date against one source date for the same event, as intervals at each side's precision; None
+    when they are years apart (another event of the same kind)."""
+    c_lo, c_hi = cd.value, cd.last
+    s_lo, s_hi = _interval_of(sd, relation)
+    when = {"after": "on or after ", "before": "on or before ", "at": ""}[relation]
+    src = f"{when}{sd.text!r} ({_iso_at(sd)})"
+    head = f"claim says {cd.text!r} ({_iso_at(cd)}) for the event ({concept}); source says {src}"
+    if s_hi < c_lo or c_hi < s_lo:
+        if _years_apart((c_lo, c_hi), (s_lo, s_hi)) > EVENT_MAX_YEARS:
+            return None   # years apart: another event of the same kind (another election, another recognition)
+        score = EVENT_DATE_REFUTE if relation == "at" else EVENT_DATE_REFUTE_BOUND
+        return RuleResult(Stance.REFUTES, score, "event_date", f"{head}: outside the claim's {cd.precision.value}",
+                          source_value=sd.text, evidence_date=passage.published)
+    if c_lo <= s_lo and s_hi <= c_hi:
+        return RuleResult(Stance.SUPPORTS, EVENT_DATE_SUPPORT, "event_date",
+                          f"{head}: within the claim's {cd.precision.value}", source_value=sd.text,
+                          evidence_date=passage.published)
+    return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "event_date",
+                      f"{head}: less precise than the claim, does not decide it",
+                      source_value=sd.text, evidence_date=passage.published)
 
 
 _REPORTING = {"said", "says", "say", "told", "stated", "announced", "confirmed", "sa", "sier", "uttalte", "opplyste",
