@@ -697,7 +697,68 @@ def parse_quantities(text: str, language: str = "") -> list[Quantity]:
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![^\W\d_])", re.IGNORECASE)
 
 
+def _prefix(text: str, tok, last_end: int) -> tuple[int, str, Comparator, int | None]:
+    """What stands before a number token: (start, unit, comparator, where the comparator starts). A currency sign
+    or code ("kr", "$", "NOK") gives the unit, an age word ("87 år gamle" is after; "aged 87", "alder 87" before)
+    makes it an age, a comparator word ("over", "nesten", "mellom") its comparator."""
+    start, unit, comparator = tok.start, "", Comparator.EQ
+    cm = _CURRENCY_BEFORE.search(text[max(last_end, start - 8) : start])
+    if cm:
+        unit = _CURRENCY_CODE.get(cm.group(1).lower(), cm.group(1).upper())
+        start -= len(cm.group())
+    window_start = max(last_end, start - 30)
+    age_prefix = _AGE_BEFORE.search(text[window_start:start])
+    if age_prefix and not unit:
+        unit = "year_of_age"
+        start = window_start + age_prefix.start()
+    cmpm = _CMP_BEFORE.search(text[window_start:start])
+    if cmpm:
+        comparator = _comparator_of(cmpm.group(1))
+    return start, unit, comparator, (window_start + cmpm.start() if cmpm else None)
+
+
+def _range_end(text: str, tok, nxt, comparator: Comparator,
+               cmp_start: int | None) -> tuple[Decimal | None, int, Comparator, int | None, bool]:
+    """A range the token opens with the next one ("mellom X og Y", "X-Y", upper not below lower):
+    (upper, end, comparator, comparator start, whether the next token was taken). A "mellom" with no range after
+    it is no comparator."""
+    joined = None
+    if nxt is not None and nxt.start >= tok.end:
+        gap = text[tok.end : nxt.start]
+        if comparator is Comparator.BETWEEN and _RANGE_JOIN.fullmatch(gap):
+            joined = nxt
+        elif _RANGE_DASH.fullmatch(gap) and not tok.is_word and not nxt.is_word:
+            joined = nxt
+    if joined is not None and joined.value >= tok.value:
+        return joined.value, joined.end, Comparator.BETWEEN, cmp_start, True
+    if comparator is Comparator.BETWEEN:
+        return None, tok.end, Comparator.EQ, None, False
+    return None, tok.end, comparator, cmp_start, False
+
+
+def _after_number(text: str, lang: str, tok, end: int, unit: str) -> tuple[int, int, str | None]:
+    """What follows a number: (end, scale, unit) with a scale word ("millioner", "bn"), a unit ("prosent", "år",
+    "kroner") or an ordinal ending ("90th"); unit None when the number is glued to letters that are none of those
+    (a name or code: "5G", "3D", "4x4"; "62,241fans" stays a figure with a missing space)."""
+    end2, scale, unit_after = _suffix(text, end, lang, bool(unit))
+    if unit_after == "year_of_age" and unit and unit != "year_of_age":
+        unit_after = ""
+        end2 = end
+    if unit_after and not (unit and unit_after in ("year", "month", "week", "day")):
+        unit = unit_after  # but "aged 87 years" / "USD 5 ... years" keep the prefix's unit
+    end = end2 if (unit_after or scale != 1) else end
+    if unit == "" and scale == 1 and not tok.is_word and (om := _ORDINAL_AFTER.match(text, end)):
+        unit, end = "ordinal", om.end()   # "their 90th season": a rank, never a rounded figure
+    if not tok.is_word and text[end : end + 1].isalpha() and re.fullmatch(r"\d{1,4}", tok.raw):
+        return end, scale, None
+    return end, scale, unit
+
+
 def _parse_quantities(text: str, lang: str) -> list[Quantity]:
+    """One left-to-right scan over the number tokens (those not inside a blocked stretch: codes, times, phone
+    numbers ...). Each token grows into a quantity: what stands before it (`_prefix`: currency, an age word, a
+    comparator), a range it opens ("mellom X og Y", "X-Y": `_range_end`), what follows (`_after_number`: scale,
+    unit, ordinal), a bracketed age, a trailing "or more"; a quantity's end is where the next may start."""
     blocked = _blocked(text, lang)
     toks = [t for t in _tokens(text, lang) if not any(Span(t.start, t.end).overlaps(b) for b in blocked)]
     out: list[Quantity] = []
@@ -708,60 +769,22 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
         i += 1
         if tok.start < last_end:
             continue
-        start, end, value, upper = tok.start, tok.end, tok.value, None
-        comparator = Comparator.EQ
-        unit = ""
-        # before: currency sign, comparator, age prefix
-        cm = _CURRENCY_BEFORE.search(text[max(last_end, start - 8) : start])
-        if cm:
-            unit = _CURRENCY_CODE.get(cm.group(1).lower(), cm.group(1).upper())
-            start -= len(cm.group())
-        window_start = max(last_end, start - 30)
-        age_prefix = _AGE_BEFORE.search(text[window_start:start])
-        if age_prefix and not unit:
-            unit = "year_of_age"
-            start = window_start + age_prefix.start()
-        cmpm = _CMP_BEFORE.search(text[window_start:start])
-        cmp_start = window_start + cmpm.start() if cmpm else None
-        if cmpm:
-            comparator = _comparator_of(cmpm.group(1))
-        # ranges: "mellom X og Y", "X–Y"
-        nxt = toks[i] if i < len(toks) else None
-        joined = None
-        if nxt is not None and nxt.start >= end:
-            gap = text[end : nxt.start]
-            if comparator is Comparator.BETWEEN and _RANGE_JOIN.fullmatch(gap):
-                joined = nxt
-            elif _RANGE_DASH.fullmatch(gap) and not tok.is_word and not nxt.is_word:
-                joined = nxt
-        if joined is not None and joined.value >= value:
-            upper, end = joined.value, joined.end
-            comparator = Comparator.BETWEEN
+        start, unit, comparator, cmp_start = _prefix(text, tok, last_end)
+        upper, end, comparator, cmp_start, joined = _range_end(text, tok, toks[i] if i < len(toks) else None,
+                                                               comparator, cmp_start)
+        if joined:
             i += 1
-        elif comparator is Comparator.BETWEEN:
-            comparator, cmpm, cmp_start = Comparator.EQ, None, None
         if cmp_start is not None:
             start = cmp_start
-        # after: scale and unit
-        end2, scale, unit_after = _suffix(text, end, lang, bool(unit))
-        if unit_after == "year_of_age" and unit and unit != "year_of_age":
-            unit_after = ""
-            end2 = end
-        if unit_after and not (unit and unit_after in ("year", "month", "week", "day")):
-            unit = unit_after  # but "aged 87 years" / "USD 5 ... years" keep the prefix's unit
-        end = end2 if (unit_after or scale != 1) else end
-        if unit == "" and scale == 1 and not tok.is_word and (om := _ORDINAL_AFTER.match(text, end)):
-            unit, end = "ordinal", om.end()   # "their 90th season": a rank, never a rounded figure
-        if not tok.is_word and text[end : end + 1].isalpha() and re.fullmatch(r"\d{1,4}", tok.raw):
+        end, scale, unit = _after_number(text, lang, tok, end, unit)
+        if unit is None:
             continue   # a short bare number glued to letters that are no unit, scale or ordinal: a name or
             #            code ("5G", "3D", "4x4"); "62,241fans" stays a figure with a missing space
-        paren_age = (
-            unit == "" and comparator is Comparator.EQ and not tok.is_word and text[end : end + 1] == ")"
-            and 0 < value <= 130 and value == value.to_integral_value()
-            and _AGE_PAREN_BEFORE.search(text[max(last_end, start - 40) : start]) is not None
-        )
-        if paren_age:  # "Mahmoud Abbas (88)"
-            unit, start, end = "year_of_age", start - 1, end + 1
+        value = tok.value
+        if (unit == "" and comparator is Comparator.EQ and not tok.is_word and text[end : end + 1] == ")"
+                and 0 < value <= 130 and value == value.to_integral_value()
+                and _AGE_PAREN_BEFORE.search(text[max(last_end, start - 40) : start]) is not None):
+            unit, start, end = "year_of_age", start - 1, end + 1     # "Mahmoud Abbas (88)"
         if comparator is Comparator.EQ and (gm := _GE_AFTER.match(text[end : end + 20])):
             comparator, end = Comparator.GE, end + gm.end()
         is_year = (
@@ -769,16 +792,9 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
             and scale == 1 and unit == "" and comparator in (Comparator.EQ, Comparator.BETWEEN)
             and (upper is None or 1900 <= upper <= 2100)
         )
-        q = Quantity(
-            value=float(value * scale),
-            span=Span(start, end),
-            text=text[start:end],
-            unit=unit,
-            comparator=comparator,
-            upper=float(upper * scale) if upper is not None else None,
-            is_year=bool(is_year),
-        )
-        out.append(q)
+        out.append(Quantity(value=float(value * scale), span=Span(start, end), text=text[start:end], unit=unit,
+                            comparator=comparator, upper=float(upper * scale) if upper is not None else None,
+                            is_year=bool(is_year)))
         last_end = end
     return out
 

@@ -88,7 +88,7 @@ def _pipeline_queries(article_path: Path, records: list[dict], embedder) -> tupl
 
     if embedder is None:
         raise InputError("the seed's claims query pairs gold claims with the pipeline's claims by embedding; "
-                         "give an embedder.", code="FC210")
+                         "give an embedder.", code="FC219")
     article = read_articles(_need_file(article_path))[0]
     claims = claims_of(article)
     overlapping, paired = pair_gold_claims(article.text, [r.get("source_span_no") or "" for r in records],
@@ -168,7 +168,7 @@ def select_split(rset: RetrievalSet, split: str = "all") -> RetrievalSet:
     if split == "all":
         return rset
     if split not in SPLITS:
-        raise InputError(f"unknown split {split!r}. Use one of: {', '.join(SPLITS)}.", code="FC210")
+        raise InputError(f"unknown split {split!r}. Use one of: {', '.join(SPLITS)}.", code="FC218")
     return replace(rset, queries=tuple(q for q in rset.queries if held_out(q.id) == (split == "held-out")))
 
 

@@ -70,7 +70,7 @@ def test_map_nli_labels():
     assert map_nli_labels({0: "SUPPORTS", 1: "REFUTES", 2: "NOT ENOUGH INFO"}) == [0, 1, 2]
     with pytest.raises(FactcheckError) as err:
         map_nli_labels({0: "LABEL_0", 1: "LABEL_1"})
-    assert err.value.code == "FC733" and "LABEL_0" in str(err.value)
+    assert err.value.code == "FC729" and "LABEL_0" in str(err.value)
 
 
 def _tiny_nli_model(path: Path, favour: int) -> Path:
@@ -120,7 +120,7 @@ def test_hf_model_with_unmappable_labels(tmp_path):
     cfg.save_pretrained(str(path))
     with pytest.raises(FactcheckError) as err:
         get_verifier(f"hf:{path}").predict(["a"], ["b"])
-    assert err.value.code == "FC733"
+    assert err.value.code == "FC729"
 
 
 # -- mismatch signals -----------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def read_pairs(data: str | Path, name: str) -> Iterator[Pair]:
         return _averitec(data)
     if name in NORDIC_SETS:
         return read_nordic_pairs(data, name)
-    raise PairDataError(f"unknown pair set {name!r}. Known: {', '.join(SETS + NORDIC_SETS)}.", code="FC737")
+    raise PairDataError(f"unknown pair set {name!r}. Known: {', '.join(SETS + NORDIC_SETS)}.", code="FC739")
 
 
 def read_seed_pairs(data: str | Path) -> list[SeedPair]:

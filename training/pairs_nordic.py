@@ -80,7 +80,7 @@ def read_nordic_pairs(data: str | Path, name: str, seed: int = 0) -> Iterator[Pa
         return iter(norwegian_ud_pairs(data, seed))
     if name == "articles":
         return iter(article_pairs(data)[0])
-    raise PairDataError(f"unknown Nordic pair set {name!r}. Known: {', '.join(NORDIC_SETS)}.", code="FC737")
+    raise PairDataError(f"unknown Nordic pair set {name!r}. Known: {', '.join(NORDIC_SETS)}.", code="FC739")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ Specs (`get_verifier(spec)`, `$FACTCHECK_VERIFIER`, `--verifier`):
 - ``bundled+int8`` / ``dir:PATH+int8``: the same with dynamic int8 quantisation of every Linear layer (faster on CPU).
 - ``none``: no verifier (`get_verifier` returns None; verdicts fall back to similarity).
 
-Errors FC730-FC735 (training uses FC736-FC739).
+Errors FC729-FC735 (training uses FC736-FC739).
 """
 from __future__ import annotations
 
@@ -495,7 +495,7 @@ def map_nli_labels(id2label: dict) -> list[int]:
                 f"cannot map the model's label {id2label.get(i)!r} (labels: {dict(id2label)}) onto "
                 "supports/refutes/neutral. Use an NLI model whose config.id2label names entailment, neutral and "
                 "contradiction.",
-                code="FC733",
+                code="FC729",
             )
     return out
 
