@@ -292,83 +292,102 @@ def evaluate(
     corrections: Sequence[Correction] = (),
     embedder=None,
 ) -> list[Finding]:
-    """Every finding for the checked articles, in article and text order."""
+    """Every finding for the checked articles, in article and text order: labels the policy fails on
+    (`_label_findings`), corrections undone anywhere (`_undone_findings`), and the article's own corrections
+    (`_own_correction_findings`)."""
     findings: list[Finding] = []
     for chk in checks:
-        art, path = chk.article, chk.path
-        by_claim = {}
-        for v in chk.result.verdicts:
-            label, conf, who = v.label.value, v.confidence, reviewer_of(v)
-            by_claim[v.claim.id] = (label, conf)
-            base = dict(path=path, article_id=art.id, line=_line(art, v.claim.span.start), span=v.claim.span,
-                        quote=v.claim.span.of(art.text), claim_id=v.claim.id, label=label, confidence=conf)
-            limit = policy.threshold(label)
-            by = f" (decided by {who})" if who else ""
-            if limit is not None and conf >= limit:
-                findings.append(Finding("label", "error", message=(
-                    f"{label} with confidence {conf:.2f}{by} (the policy fails {label} at {limit:.2f}): "
-                    f"\"{_short(base['quote'])}\". {v.explanation}".strip()), **base))
-            elif label == "CONFLICTING" and policy.unreviewed_conflicting and not who:
-                findings.append(Finding("conflicting-unreviewed", "error", message=(
-                    f"CONFLICTING evidence and no reviewer's decision: \"{_short(base['quote'])}\". "
-                    "Record a decision in the review queue, or correct the claim."), **base))
-            elif label == "REFUTED":
-                findings.append(Finding("refuted-low", "warning", message=(
-                    f"REFUTED with confidence {conf:.2f}{by}, below the gate's threshold: "
-                    f"\"{_short(base['quote'])}\". {v.explanation}".strip()), **base))
-
-        # Corrections undone: any correction, in this article or another.
-        for r in find_restatements(art, chk.result.claims, corrections, embedder,
-                                   threshold=policy.restate_similarity):
-            c = r.correction
-            how = "word for word" if r.method == "text" else f"in other words (similarity {r.similarity:.3f})"
-            now_says = f" It now reads \"{_short(c.corrected_text, 60)}\"." if c.corrected_text else " It was removed."
-            where = "this article" if is_for_article(c, art, path) else c.article
-            note = f" Note: {c.note}" if c.note else ""
-            findings.append(Finding(
-                "correction-undone", "error", path=path, article_id=art.id, line=_line(art, r.span.start),
-                span=r.span, quote=r.quote, claim_id=r.claim.id if r.claim else "",
-                label=by_claim.get(r.claim.id, ("", None))[0] if r.claim else "",
-                confidence=by_claim.get(r.claim.id, ("", None))[1] if r.claim else None,
-                correction_id=c.id,
-                message=(f"correction undone: states \"{_short(c.claim_as_was, 60)}\" again ({how}), corrected in "
-                         f"{where} on {c.date.isoformat() if c.date else '?'}.{now_says}{note}"),
-            ))
-
-        # This article's own corrections: the corrected text is not refuted, and the notice is there.
-        own = [c for c in corrections if is_for_article(c, art, path)]
-        for c in own:
-            if c.corrected_text:
-                stated = stated_corrected_text(art, chk.result.claims, c)
-                if not stated:
-                    findings.append(Finding(
-                        "corrected-text-missing", "warning", path=path, article_id=art.id, correction_id=c.id,
-                        message=(f"the corrected text \"{_short(c.corrected_text, 60)}\" of correction {c.id} is "
-                                 "not in the article. Check that the correction record matches the article."),
-                    ))
-                for claim in stated:
-                    label, conf = by_claim.get(claim.id, ("", 0.0))
-                    if label == "REFUTED" and conf >= policy.refuted_confidence:
-                        findings.append(Finding(
-                            "correction-refuted", "error", path=path, article_id=art.id,
-                            line=_line(art, claim.span.start), span=claim.span, quote=claim.span.of(art.text),
-                            claim_id=claim.id, label=label, confidence=conf, correction_id=c.id,
-                            message=(f"the corrected statement is itself REFUTED (confidence {conf:.2f}): "
-                                     f"\"{_short(claim.span.of(art.text))}\" (correction {c.id})."),
-                        ))
-        if own and policy.require_notice:
-            pattern = re.compile(policy.notice_pattern)
-            meta = " ".join(f"{k}: {v}" for k, v in art.meta)
-            if not (pattern.search(art.text) or pattern.search(meta)):
-                findings.append(Finding(
-                    "notice-missing", "error", path=path, article_id=art.id, line=_line(art, 0),
-                    correction_id=own[0].id,
-                    message=(f"the article has {len(own)} correction(s) but no correction notice (nothing matches "
-                             f"{policy.notice_pattern!r}). Add a notice such as \"Rettelse: ...\" to the article."),
-                ))
+        by_claim = {v.claim.id: (v.label.value, v.confidence) for v in chk.result.verdicts}
+        findings += _label_findings(chk, policy)
+        findings += _undone_findings(chk, corrections, embedder, policy, by_claim)
+        findings += _own_correction_findings(chk, corrections, policy, by_claim)
     order = {c.path: i for i, c in enumerate(checks)}
     return sorted(findings, key=lambda f: (order.get(f.path, 0), f.line or 0, f.span.start if f.span else -1,
                                            f.kind))
+
+
+def _label_findings(chk: ArticleCheck, policy: Policy) -> list[Finding]:
+    """A label the policy fails at its confidence; CONFLICTING no person decided; REFUTED below the threshold."""
+    art, path, out = chk.article, chk.path, []
+    for v in chk.result.verdicts:
+        label, conf, who = v.label.value, v.confidence, reviewer_of(v)
+        base = dict(path=path, article_id=art.id, line=_line(art, v.claim.span.start), span=v.claim.span,
+                    quote=v.claim.span.of(art.text), claim_id=v.claim.id, label=label, confidence=conf)
+        limit = policy.threshold(label)
+        by = f" (decided by {who})" if who else ""
+        if limit is not None and conf >= limit:
+            out.append(Finding("label", "error", message=(
+                f"{label} with confidence {conf:.2f}{by} (the policy fails {label} at {limit:.2f}): "
+                f"\"{_short(base['quote'])}\". {v.explanation}".strip()), **base))
+        elif label == "CONFLICTING" and policy.unreviewed_conflicting and not who:
+            out.append(Finding("conflicting-unreviewed", "error", message=(
+                f"CONFLICTING evidence and no reviewer's decision: \"{_short(base['quote'])}\". "
+                "Record a decision in the review queue, or correct the claim."), **base))
+        elif label == "REFUTED":
+            out.append(Finding("refuted-low", "warning", message=(
+                f"REFUTED with confidence {conf:.2f}{by}, below the gate's threshold: "
+                f"\"{_short(base['quote'])}\". {v.explanation}".strip()), **base))
+    return out
+
+
+def _undone_findings(chk: ArticleCheck, corrections: Sequence[Correction], embedder, policy: Policy,
+                     by_claim: dict) -> list[Finding]:
+    """Corrections undone: any correction, of this article or another, stated again."""
+    art, path, out = chk.article, chk.path, []
+    for r in find_restatements(art, chk.result.claims, corrections, embedder, threshold=policy.restate_similarity):
+        c = r.correction
+        how = "word for word" if r.method == "text" else f"in other words (similarity {r.similarity:.3f})"
+        now_says = f" It now reads \"{_short(c.corrected_text, 60)}\"." if c.corrected_text else " It was removed."
+        where = "this article" if is_for_article(c, art, path) else c.article
+        note = f" Note: {c.note}" if c.note else ""
+        out.append(Finding(
+            "correction-undone", "error", path=path, article_id=art.id, line=_line(art, r.span.start),
+            span=r.span, quote=r.quote, claim_id=r.claim.id if r.claim else "",
+            label=by_claim.get(r.claim.id, ("", None))[0] if r.claim else "",
+            confidence=by_claim.get(r.claim.id, ("", None))[1] if r.claim else None,
+            correction_id=c.id,
+            message=(f"correction undone: states \"{_short(c.claim_as_was, 60)}\" again ({how}), corrected in "
+                     f"{where} on {c.date.isoformat() if c.date else '?'}.{now_says}{note}"),
+        ))
+    return out
+
+
+def _own_correction_findings(chk: ArticleCheck, corrections: Sequence[Correction], policy: Policy,
+                             by_claim: dict) -> list[Finding]:
+    """This article's own corrections: the corrected text is there and not refuted, and the notice is there."""
+    art, path, out = chk.article, chk.path, []
+    own = [c for c in corrections if is_for_article(c, art, path)]
+    for c in own:
+        if not c.corrected_text:
+            continue
+        stated = stated_corrected_text(art, chk.result.claims, c)
+        if not stated:
+            out.append(Finding(
+                "corrected-text-missing", "warning", path=path, article_id=art.id, correction_id=c.id,
+                message=(f"the corrected text \"{_short(c.corrected_text, 60)}\" of correction {c.id} is "
+                         "not in the article. Check that the correction record matches the article."),
+            ))
+        for claim in stated:
+            label, conf = by_claim.get(claim.id, ("", 0.0))
+            if label == "REFUTED" and conf >= policy.refuted_confidence:
+                out.append(Finding(
+                    "correction-refuted", "error", path=path, article_id=art.id,
+                    line=_line(art, claim.span.start), span=claim.span, quote=claim.span.of(art.text),
+                    claim_id=claim.id, label=label, confidence=conf, correction_id=c.id,
+                    message=(f"the corrected statement is itself REFUTED (confidence {conf:.2f}): "
+                             f"\"{_short(claim.span.of(art.text))}\" (correction {c.id})."),
+                ))
+    if own and policy.require_notice:
+        pattern = re.compile(policy.notice_pattern)
+        meta = " ".join(f"{k}: {v}" for k, v in art.meta)
+        if not (pattern.search(art.text) or pattern.search(meta)):
+            out.append(Finding(
+                "notice-missing", "error", path=path, article_id=art.id, line=_line(art, 0),
+                correction_id=own[0].id,
+                message=(f"the article has {len(own)} correction(s) but no correction notice (nothing matches "
+                         f"{policy.notice_pattern!r}). Add a notice such as \"Rettelse: ...\" to the article."),
+            ))
+    return out
 
 
 def check_files(

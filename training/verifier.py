@@ -290,23 +290,18 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
 
     pairs: train on these (the first opts.max_pairs) instead of the shared data's mixture, e.g. relevance pairs
     for a reranker probe (studies.rerank_probe); the held-out stance measurement is then skipped (the caller
-    measures what the pairs are for) and the card says so."""
+    measures what the pairs are for) and the card says so.
+
+    The steps: the options checked (`_check_options`), the pairs mixed, the frozen bottom's hidden states encoded
+    once (`_hidden_cache`), the top layers fitted (`_fit`), measured on the held-out pairs, and written with the
+    model card (`_write_artifact`)."""
     if opts.bf16 is None:
         from verdicts.entail import bf16_native
 
         opts = dataclasses.replace(opts, bf16=bf16_native())
     data, out = Path(opts.data), Path(opts.out)
     custom = pairs is not None
-    if not custom and not data.is_dir():
-        raise TrainError(f"no data folder at {data}. Give the shared data sets with --data (e.g. ../shared/data).",
-                         code="FC736")
-    if not 1 <= opts.layers < opts.depth <= 12:
-        raise TrainError(f"--layers {opts.layers} with --depth {opts.depth}: need 1 <= layers < depth <= 12.")
-    if opts.max_pairs < 1 or opts.epochs < 1:
-        raise TrainError(f"--max-pairs {opts.max_pairs} and --epochs {opts.epochs} must be at least 1.")
-    if out.exists() and any(out.iterdir()) and not (out / CONFIG_FILE).exists():
-        raise TrainError(f"{out} exists and is not a verifier folder; give an empty or new folder with --out.",
-                         code="FC738")
+    _check_options(opts, data, out, custom)
     import torch
 
     started, t0, c0 = dt.datetime.now(dt.timezone.utc), time.monotonic(), time.process_time()
@@ -339,21 +334,75 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
     hidden = [cache[i] for i in keep]
     labels = torch.tensor([STANCES.index(pairs[i].stance) for i in keep])
     del cache
+    step, stopped, losses = _fit(top, bottom.config.hidden_size, hidden, feats, labels, opts, deadline, progress)
+    t_train = time.monotonic() - t0
+
+    # measure on the held-out side
+    metrics = {}
+    evals = {} if custom else eval_pairs(data, opts.eval_scale, opts.nordic)
+    n_eval = sum(len(v) for v in evals.values())
+    done = 0
+    for name, ps in evals.items():
+        probs = _predict_with(bottom, top, opts, [p.claim for p in ps], [p.evidence for p in ps])
+        metrics[name] = stance_metrics([p.stance for p in ps], probs)
+        done += len(ps)
+        if progress:
+            progress("measure", done, n_eval)
+    xling = {} if custom else cross_lingual(data, lambda c, e: _predict_with(bottom, top, opts, c, e))
+    elapsed = time.monotonic() - t0
+    card = {
+        "command": opts.command,
+        "options": {k: v for k, v in asdict(opts).items() if k not in ("command",)},
+        "started_utc": started.isoformat(timespec="seconds"), "seconds": round(elapsed, 1),
+        "seconds_encode": round(t_encode, 1), "seconds_train": round(t_train - t_encode, 1),
+        "seconds_measure": round(elapsed - t_train, 1),
+        "cpu_seconds": round(time.process_time() - c0, 1),
+        "stopped_early_by_clock": stopped or len(keep) < len(pairs),
+        "pairs_trained": len(keep), "steps": step, "final_loss_mean_last_100": round(float(np.mean(losses[-100:])), 4)
+        if losses else None,
+        "data": data_stats, "held_out": metrics, "cross_lingual_seed": xling,
+        "trained_on": "pairs given by the caller (held-out stance metrics not measured)" if custom
+        else "the shared data's mixture",
+        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                    "torch_threads": opts.threads, "torch": torch.__version__},
+    }
+    return TrainResult(out=out, card=_write_artifact(top, opts, out, split, custom, card))
+
+
+def _check_options(opts: TrainOptions, data: Path, out: Path, custom: bool) -> None:
+    """Options that cannot work fail before anything loads."""
+    if not custom and not data.is_dir():
+        raise TrainError(f"no data folder at {data}. Give the shared data sets with --data (e.g. ../shared/data).",
+                         code="FC736")
+    if not 1 <= opts.layers < opts.depth <= 12:
+        raise TrainError(f"--layers {opts.layers} with --depth {opts.depth}: need 1 <= layers < depth <= 12.")
+    if opts.max_pairs < 1 or opts.epochs < 1:
+        raise TrainError(f"--max-pairs {opts.max_pairs} and --epochs {opts.epochs} must be at least 1.")
+    if out.exists() and any(out.iterdir()) and not (out / CONFIG_FILE).exists():
+        raise TrainError(f"{out} exists and is not a verifier folder; give an empty or new folder with --out.",
+                         code="FC738")
+
+
+def _fit(top, hidden_size: int, hidden: list, feats, labels, opts: TrainOptions, deadline: float | None,
+         progress: Progress | None) -> tuple[int, bool, list[float]]:
+    """The top layers and head fitted on the cached hidden states: AdamW with warm-up and linear decay, batches of
+    similar length in a seeded order, stopped by the clock when opts.max_minutes says so. (steps, stopped, losses)."""
+    import torch
 
     params = [{"params": [p for layer in top.layers for p in layer.parameters()], "lr": opts.lr},
               {"params": [p for n, p in top.named_parameters() if not n.startswith("layers.")], "lr": opts.head_lr}]
     optim = torch.optim.AdamW(params, weight_decay=0.01)
-    steps_per_epoch = (len(keep) + opts.batch_size - 1) // opts.batch_size
+    steps_per_epoch = (len(hidden) + opts.batch_size - 1) // opts.batch_size
     total = max(1, steps_per_epoch * opts.epochs)
     warm = max(1, total // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     loss_fn = torch.nn.CrossEntropyLoss()
     rng = random.Random(opts.seed)
-    step, stopped, losses = 0, False, []
+    step, losses = 0, []
     top.train()
     for epoch in range(opts.epochs):
-        order = list(range(len(keep)))
+        order = list(range(len(hidden)))
         rng.shuffle(order)
         chunk = opts.batch_size * 50
         batches = []
@@ -363,10 +412,9 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
         rng.shuffle(batches)
         for b in batches:
             if deadline and time.monotonic() > deadline:
-                stopped = True
-                break
+                return step, True, losses
             L = max(hidden[i].shape[0] for i in b)
-            h = torch.zeros(len(b), L, bottom.config.hidden_size)
+            h = torch.zeros(len(b), L, hidden_size)
             mask = torch.zeros(len(b), L, dtype=torch.long)
             for j, i in enumerate(b):
                 n = hidden[i].shape[0]
@@ -384,25 +432,12 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
             losses.append(float(loss.detach()))
             if progress:
                 progress(f"train epoch {epoch + 1}/{opts.epochs}", step, total)
-        if stopped:
-            break
-    t_train = time.monotonic() - t0
+    return step, False, losses
 
-    # measure on the held-out side
-    metrics = {}
-    evals = {} if custom else eval_pairs(data, opts.eval_scale, opts.nordic)
-    n_eval = sum(len(v) for v in evals.values())
-    done = 0
-    for name, ps in evals.items():
-        probs = _predict_with(bottom, top, opts, [p.claim for p in ps], [p.evidence for p in ps])
-        metrics[name] = stance_metrics([p.stance for p in ps], probs)
-        done += len(ps)
-        if progress:
-            progress("measure", done, n_eval)
-    xling = {} if custom else cross_lingual(data, lambda c, e: _predict_with(bottom, top, opts, c, e))
-    elapsed = time.monotonic() - t0
 
-    # write the artifact
+def _write_artifact(top, opts: TrainOptions, out: Path, split: int, custom: bool, run: dict) -> dict:
+    """Weights (float16 safetensors), config and model card (JSON and Markdown) into out; returns the card."""
+    import torch
     from safetensors.torch import save_file
 
     out.mkdir(parents=True, exist_ok=True)
@@ -419,28 +454,12 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
         "base": base_identity(),
     }
     (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
-    card = {
-        "name": config["name"], "version": version, "command": opts.command,
-        "options": {k: v for k, v in asdict(opts).items() if k not in ("command",)},
-        "started_utc": started.isoformat(timespec="seconds"), "seconds": round(elapsed, 1),
-        "seconds_encode": round(t_encode, 1), "seconds_train": round(t_train - t_encode, 1),
-        "seconds_measure": round(elapsed - t_train, 1),
-        "cpu_seconds": round(time.process_time() - c0, 1),
-        "stopped_early_by_clock": stopped or len(keep) < len(pairs),
-        "pairs_trained": len(keep), "steps": step, "final_loss_mean_last_100": round(float(np.mean(losses[-100:])), 4)
-        if losses else None,
-        "data": data_stats, "held_out": metrics, "cross_lingual_seed": xling,
-        "trained_on": "pairs given by the caller (held-out stance metrics not measured)" if custom
-        else "the shared data's mixture",
-        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                    "torch_threads": opts.threads, "torch": torch.__version__},
-        "weights_bytes": (out / WEIGHTS_FILE).stat().st_size,
-    }
+    card = {"name": config["name"], "version": version, **run, "weights_bytes": (out / WEIGHTS_FILE).stat().st_size}
     (out / CARD_JSON).write_text(json.dumps(card, indent=2, default=_plain) + "\n")
     (out / CARD_MD).write_text(model_card_markdown(card))
     for f in (WEIGHTS_FILE, CONFIG_FILE, CARD_JSON, CARD_MD):
         (out / f).chmod(0o644)
-    return TrainResult(out=out, card=card)
+    return card
 
 
 def _plain(value):
