@@ -45,6 +45,7 @@ def cli(verbose: bool) -> None:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+        flows.quiet_logging()
 
 
 # -- store ----------------------------------------------------------------------------------------

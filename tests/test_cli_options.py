@@ -65,3 +65,30 @@ def test_nightly_is_a_group_and_the_older_spellings_still_work(tmp_path):
     for args in (["nightly", "--inbox", str(tmp_path / "nope")], ["nightly", "run", "--inbox", str(tmp_path / "nope")]):
         res = runner.invoke(cli, args)
         assert res.exit_code == 2 and "--inbox" in res.output               # the run's own usage error, both ways
+
+
+def test_task_logs_keep_the_line_of_a_coded_error_but_not_its_traceback():
+    import logging
+    import sys
+
+    import flows
+
+    flows.quiet_logging()
+    logger = logging.getLogger("prefect.task_runs")
+
+    def record_of(exc: BaseException) -> logging.LogRecord:
+        try:
+            raise exc
+        except BaseException:
+            rec = logger.makeRecord(logger.name, logging.ERROR, __file__, 1, "Task run failed with exception: %r",
+                                    (exc,), sys.exc_info())
+        assert all(f.filter(rec) for f in logger.filters)
+        return rec
+
+    coded = record_of(InputError("x.md is empty. Give a file with the article's text.", code="FC101"))
+    assert coded.exc_info is None and "is empty" in coded.getMessage()
+    bug = record_of(ValueError("a bug"))
+    assert bug.exc_info is not None and bug.exc_info[0] is ValueError
+    noisy = logging.getLogger("bm25s")
+    assert not all(f.filter(noisy.makeRecord("bm25s", logging.DEBUG, __file__, 1, "Building index", (), None))
+                   for f in noisy.filters)

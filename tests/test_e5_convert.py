@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("sentence_transformers")
+pytest.importorskip("sentence_transformers", reason="needs the hf extra: pip install torch==2.13.0 && pip install -e '.[hf]'")
 
 from click.testing import CliRunner  # noqa: E402
 

@@ -43,7 +43,7 @@ def _tiny_bert(path: Path, hidden: int = 384) -> Path:
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
-    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("sentence_transformers", reason="needs the hf extra: pip install torch==2.13.0 && pip install -e '.[hf]'")
     return _tiny_bert(tmp_path_factory.mktemp("tiny") / "tiny-bert")
 
 

@@ -70,7 +70,7 @@ def test_scifact_and_climate_fever_adapters(tmp_path):
 def test_seed_adapter_reads_gold_passage_ids(seed_dir):
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():
-        pytest.skip("shared seed gold not present")
+        pytest.skip("needs the shared data sets at ../shared/data (seed/claims.gold.jsonl); CI has them")
     s = seed_set(gold, seed_dir / "passages.jsonl")
     assert len(s.passages) == 103 and len(s.queries) == 36
     ext = {p.external_id for p in s.passages}
@@ -87,7 +87,7 @@ def _run(*args):
 def test_cli_eval_retrieval_and_matching(tmp_path, seed_dir):
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():
-        pytest.skip("shared seed gold not present")
+        pytest.skip("needs the shared data sets at ../shared/data (seed/claims.gold.jsonl); CI has them")
     out = tmp_path / "r.json"
     res = _run("eval", "retrieval", "--set", "seed", "--gold", str(gold), "--corpus", str(seed_dir / "passages.jsonl"),
                "--embedder", "hash", "--db", str(tmp_path / "e.duckdb"), "--query", "en", "--out", str(out))
@@ -121,7 +121,7 @@ def test_split_takes_one_side_of_the_shared_rule_by_query_id(seed_dir):
 
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():
-        pytest.skip("shared seed gold not present")
+        pytest.skip("needs the shared data sets at ../shared/data (seed/claims.gold.jsonl); CI has them")
     rset = seed_set(gold, seed_dir / "passages.jsonl", query="en")
     tune, test = select_split(rset, "tune"), select_split(rset, "held-out")
     assert {q.id for q in tune.queries} | {q.id for q in test.queries} == {q.id for q in rset.queries}
@@ -133,7 +133,7 @@ def test_split_takes_one_side_of_the_shared_rule_by_query_id(seed_dir):
 def test_cli_eval_retrieval_takes_a_split_and_fusion_settings(tmp_path, seed_dir):
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():
-        pytest.skip("shared seed gold not present")
+        pytest.skip("needs the shared data sets at ../shared/data (seed/claims.gold.jsonl); CI has them")
     res = _run("eval", "retrieval", "--set", "seed", "--gold", str(gold), "--corpus", str(seed_dir / "passages.jsonl"),
                "--embedder", "hash", "--db", str(tmp_path / "e.duckdb"), "--query", "en", "--mode", "hybrid",
                "--split", "held-out", "--rrf-k", "30", "--w-bm25", "0.5")
@@ -220,7 +220,7 @@ def test_an_empty_query_finds_nothing_and_counts_as_a_miss():
 def test_seed_claims_query_is_what_the_pipeline_extracts(seed_dir, e5):
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():
-        pytest.skip("shared seed gold not present")
+        pytest.skip("needs the shared data sets at ../shared/data (seed/claims.gold.jsonl); CI has them")
     source = seed_set(gold, seed_dir / "passages.jsonl")
     s = seed_set(gold, seed_dir / "passages.jsonl", query="claims", embedder=e5)
     assert [q.id for q in s.queries] == [q.id for q in source.queries]

@@ -7,8 +7,7 @@ import shutil
 
 import pytest
 
-pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
 from review import auth, decisions, queue  # noqa: E402
 from review.app import create_app  # noqa: E402
