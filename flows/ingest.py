@@ -23,6 +23,7 @@ from flows.verify import retry_if_transient
 from sources.embed import get_embedder
 from sources.ingest import ingest_passages, retire_missing_from_file
 from sources.report import IngestReport
+from sources import tables_passages
 from sources.store import Store
 
 SOURCE_SUFFIXES = (".jsonl", ".ndjson", ".csv")
@@ -55,11 +56,7 @@ def source_files(paths: Sequence[str]) -> list[Path]:
 
 def already_loaded(store: Store, path: Path, embed_model: str) -> bool:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    row = store.con.execute(
-        "SELECT count(*) FROM loads WHERE status = 'done' AND source_hash = ? AND embed_model = ?",
-        [digest, embed_model],
-    ).fetchone()
-    return bool(row[0])
+    return tables_passages.loaded_before(store.con, digest, embed_model)
 
 
 @task(name="ingest-source", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],

@@ -42,6 +42,7 @@ from claims.version import code_version
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Retriever
+from sources import tables_nightly, tables_runs
 from sources.store import Store
 from nightly import runs as nightly_runs
 from verdicts.batch import CheckContext, Checked, WorkerSpec, load_verifier, snapshot_store
@@ -125,12 +126,7 @@ def plan_articles(store: Store, articles: Sequence[Article], read_failures: Sequ
         else:
             same[a.id] = a
     if same:
-        rows = store.con.execute(
-            "SELECT c.article_id, c.claim_id, c.run_id FROM claims c "
-            "JOIN (SELECT unnest(?) AS article_id, unnest(?) AS run_id) w USING (article_id, run_id) "
-            "ORDER BY c.article_id, c.span_start, c.claim_id",
-            [list(same), [known[a].verdict_run_id for a in same]],
-        ).fetchall()
+        rows = tables_runs.claims_of_articles(store.con, [(a, known[a].verdict_run_id) for a in same])
         claims: dict[str, list[tuple[str, str]]] = {}
         for article_id, claim_id, run_id in rows:
             claims.setdefault(article_id, []).append((claim_id, run_id))
@@ -374,10 +370,8 @@ def decision_reuse(store: Store, emb):
 def night_summary(store: Store, run_id: str, resumed: bool) -> NightSummary:
     """Build the night's report from the stored rows only (so a resumed night reports the same)."""
     con = store.con
-    rows = con.execute(
-        "SELECT article_id, status, reason, verdict_run_id, previous_run_id, detail, error, path "
-        "FROM run_articles WHERE run_id = ? ORDER BY article_id", [run_id]).fetchall()
-    prev = con.execute("SELECT previous_run_id FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+    rows = tables_nightly.plan_rows(con, run_id)
+    prev = tables_nightly.night_previous_run(con, run_id)
     current = load_verdicts(con, [(r[0], r[3]) for r in rows if r[1] in ("done", "carried")])
     verified = [r for r in rows if r[1] == "done"]
     before = load_verdicts(con, [(r[0], r[4]) for r in verified if r[4]])

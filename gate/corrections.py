@@ -34,6 +34,7 @@ import numpy as np
 from claims.errors import InputError
 from claims.model import Article, Claim, Span, content_hash
 from claims.normalise import parse_dates, parse_quantities
+from sources import tables_gate
 from sources.store import Store, now
 
 FIELDS = ("article", "claim_as_was", "corrected_text", "date", "note", "language")
@@ -189,9 +190,7 @@ class CorrectionsTableMissing(CorrectionError):
 
 
 def _require_table(store: Store) -> None:
-    has = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'corrections'").fetchone()[0]
-    if not has:
+    if not tables_gate.has_corrections_table(store.con):
         raise CorrectionsTableMissing(
             f"{store.path} has no corrections table although its schema is v{store.schema_version()} (it was "
             "migrated by a factcheck without migration 003). Build the store again with this factcheck "
@@ -202,25 +201,21 @@ def add_correction(store: Store, correction: Correction, *, added_by: str = "", 
     """Store a correction; False (and nothing written) when the store already holds the same one."""
     _require_table(store)
     with store.transaction() as con:
-        if con.execute("SELECT count(*) FROM corrections WHERE correction_id = ?", [correction.id]).fetchone()[0]:
+        if tables_gate.correction_exists(con, correction.id):
             return False
         load_id = store.begin_load("corrections", origin, correction.id, "")
-        con.execute(
-            "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [correction.id, correction.article, correction.claim_as_was, correction.corrected_text,
-             correction.date or now().date(), correction.note or None, correction.language or None,
-             added_by or None, origin, load_id, now()],
-        )
+        tables_gate.insert_correction(
+            con, correction_id=correction.id, article=correction.article, claim_as_was=correction.claim_as_was,
+            corrected_text=correction.corrected_text, corrected_on=correction.date or now().date(),
+            note=correction.note or None, language=correction.language or None, added_by=added_by or None,
+            origin=origin, load_id=load_id)
         store.finish_load(load_id, added=1, skipped=0, rejected=0)
     return True
 
 
 def list_corrections(store: Store) -> list[Correction]:
     _require_table(store)
-    rows = store.con.execute(
-        "SELECT correction_id, article, claim_as_was, corrected_text, corrected_on, note, language, origin "
-        "FROM corrections ORDER BY corrected_on, created_at, correction_id"
-    ).fetchall()
+    rows = tables_gate.correction_rows(store.con)
     return [Correction(article=r[1], claim_as_was=r[2], corrected_text=r[3] or "", date=r[4], note=r[5] or "",
                        language=r[6] or "", origin=r[7] or "store", id=r[0]) for r in rows]
 

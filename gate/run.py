@@ -14,7 +14,8 @@ from review.reuse import DecisionReuse
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Retriever
-from sources.store import Store, new_id, now
+from sources import tables_gate
+from sources.store import Store, new_id
 from verdicts.decide import RULES_VERSION
 from verdicts.model import ModelInfo, Provenance
 from verdicts.record import save_article
@@ -66,9 +67,7 @@ def record_gate(store: Store, result: GateResult, run_id: str, emb: CachingEmbed
         save_cached(con, emb.name, emb.take_pending())
     store.finish_run(run_id, status="done")
     findings = json.dumps([report.finding_to_dict(f) for f in result.findings], ensure_ascii=False)
-    store.con.execute(
-        "INSERT INTO gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [new_id("gaterun"), run_id, now(), now(), result.base or None, result.head or None,
-         result.policy.path or None, result.status, len(result.checks), result.claims, len(result.failures),
-         findings],
-    )
+    tables_gate.insert_gate_run(
+        store.con, run_id=run_id, base=result.base or None, head=result.head or None,
+        policy_path=result.policy.path or None, status=result.status, articles=len(result.checks),
+        claims=result.claims, failures=len(result.failures), findings=findings)

@@ -21,6 +21,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from sources import tables_passages, tables_runs
 from verdicts.model import Label
 
 LABELS = [label.value for label in Label]
@@ -68,34 +69,7 @@ def load_verdicts(con, pairs: Iterable[tuple[str, str]]) -> dict[str, list[Verdi
     pairs = sorted(set(pairs))
     if not pairs:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE _wanted (article_id VARCHAR, run_id VARCHAR)")
-    con.executemany("INSERT INTO _wanted VALUES (?, ?)", pairs)
-    rows = con.execute(
-        """
-        SELECT v.verdict_id, v.run_id, v.claim_id, v.article_id, coalesce(a.title, ''), c.text, c.span_start,
-               c.span_end, coalesce(c.checkworthy, 0), v.label, v.confidence, v.review_needed, v.review_reasons
-        FROM verdicts v
-        JOIN _wanted w ON w.article_id = v.article_id AND w.run_id = v.run_id
-        JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id
-        LEFT JOIN articles a ON a.article_id = v.article_id AND a.run_id = v.run_id
-        ORDER BY v.article_id, c.span_start, c.span_end, v.claim_id
-        """
-    ).fetchall()
-    ev_rows = con.execute(
-        """
-        SELECT e.verdict_id, e.run_id, e.passage_id, e.stance, coalesce(e.stance_score, 0),
-               coalesce(e.retrieval_score, 0), coalesce(e.rule, ''),
-               coalesce(p.source_url, r.source_url, ''), coalesce(p.source_title, r.source_title, ''),
-               coalesce(p.text, r.text, '')
-        FROM evidence_links e
-        JOIN verdicts v ON v.verdict_id = e.verdict_id AND v.run_id = e.run_id
-        JOIN _wanted w ON w.article_id = v.article_id AND w.run_id = v.run_id
-        LEFT JOIN passages p ON p.passage_id = e.passage_id
-        LEFT JOIN (SELECT DISTINCT ON (passage_id) * FROM retired_passages) r ON r.passage_id = e.passage_id
-        ORDER BY e.verdict_id, e.rank, e.passage_id
-        """
-    ).fetchall()
-    con.execute("DROP TABLE _wanted")
+    rows, ev_rows = tables_runs.verdicts_with_evidence(con, pairs)
     evidence: dict[tuple[str, str], list[EvidenceRecord]] = defaultdict(list)
     for r in ev_rows:
         evidence[(r[0], r[1])].append(EvidenceRecord(r[2], r[3] or "", float(r[4]), float(r[5]), r[6], r[7], r[8], r[9]))
@@ -158,28 +132,14 @@ def evidence_changed(
     oldest = min(verified_at.values())
     out: dict[str, str] = {}
     # 1. Evidence rows that are gone from the store.
-    con.execute("CREATE OR REPLACE TEMP TABLE _carried (article_id VARCHAR, claim_id VARCHAR, run_id VARCHAR)")
-    con.executemany("INSERT INTO _carried VALUES (?, ?, ?)",
-                    [(a, c, r) for a, items in claims.items() for c, r in items])
-    gone = con.execute(
-        """
-        SELECT DISTINCT k.article_id, e.passage_id FROM _carried k
-        JOIN verdicts v ON v.claim_id = k.claim_id AND v.run_id = k.run_id
-        JOIN evidence_links e ON e.verdict_id = v.verdict_id AND e.run_id = v.run_id
-        WHERE e.passage_id NOT IN (SELECT passage_id FROM passages) ORDER BY 1, 2
-        """
-    ).fetchall()
+    carried = [(a, c, r) for a, items in claims.items() for c, r in items]
+    gone = tables_runs.evidence_gone(con, carried)
     for article_id, pid in gone:
         out.setdefault(article_id, f"evidence passage {pid} was removed from the store")
     # 2. Passages added since: do any of them enter a claim's top k now?
-    added = dict(con.execute(
-        "SELECT passage_id, created_at FROM passages WHERE created_at >= ?", [oldest]
-    ).fetchall())
+    added = tables_passages.passages_added_since(con, oldest)
     if added:
-        texts = dict(con.execute(
-            "SELECT DISTINCT k.article_id || '\x1f' || c.claim_id, c.text FROM _carried k "
-            "JOIN claims c ON c.claim_id = k.claim_id AND c.run_id = k.run_id"
-        ).fetchall())
+        texts = tables_runs.claim_texts(con, carried)
         todo = [(a, c) for a, items in claims.items() if a not in out
                 for c, _ in items if f"{a}\x1f{c}" in texts]
         by_article: dict[str, list[str]] = defaultdict(list)
@@ -195,7 +155,6 @@ def evidence_changed(
                 if newer:
                     out[article_id] = f"new passage {newer[0]} now among the evidence for claim {claim_id}"
                     break
-    con.execute("DROP TABLE _carried")
     return dict(sorted(out.items()))
 
 

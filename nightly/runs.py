@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Sequence
 
 from claims.errors import FactcheckError
+from sources import tables_nightly, tables_runs
 from sources.store import Store, now
 
 
@@ -127,34 +128,27 @@ def recover_unfinished(store: Store) -> list[str]:
     Call only while holding the NightlyLock: then no live process is working on them (the lock is
     released by the OS when its holder dies, kill -9 included), so a 'running' row is a leftover.
     """
-    rows = store.con.execute(
-        "SELECT run_id, attempts, started_at FROM nightly_runs WHERE status = 'running'").fetchall()
+    rows = tables_nightly.running_nights(store.con)
     if not rows:
         return []
     host = socket.gethostname()
     with store.transaction() as con:
         for run_id, attempts, started_at in rows:
-            pid = con.execute("SELECT pid FROM nightly_attempts WHERE run_id = ? AND attempt = ?",
-                              [run_id, attempts]).fetchone()
+            pid = tables_nightly.attempt_pid(con, run_id, attempts)
             msg = (f"attempt {attempts} (pid {pid[0] if pid and pid[0] else '?'}) ended without finishing: "
                    f"the process was killed, crashed or its machine went down; noticed by pid {os.getpid()} "
                    f"on {host}")
             if pid is None:    # a night begun before schema v7 kept no attempts
-                con.execute("INSERT INTO nightly_attempts (run_id, attempt, started_at, status) "
-                            "VALUES (?, ?, ?, 'running')", [run_id, attempts, started_at])
-            con.execute("UPDATE nightly_attempts SET status = 'interrupted', finished_at = ?, error = ? "
-                        "WHERE run_id = ? AND attempt = ?", [now(), msg, run_id, attempts])
-            con.execute("UPDATE nightly_runs SET status = 'interrupted', error = ? WHERE run_id = ?", [msg, run_id])
-            con.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = ?", [run_id])
+                tables_nightly.insert_attempt(con, run_id, attempts, pid=None, host=None, started_at=started_at)
+            tables_nightly.end_attempt(con, run_id, attempts, "interrupted", msg)
+            tables_nightly.set_night_status(con, run_id, "interrupted", msg)
+            tables_runs.set_run_status(con, run_id, "interrupted")
     return [r[0] for r in rows]
 
 
 def unfinished_run(store: Store) -> Unfinished | None:
     """The latest nightly run if it did not finish (interrupted, failed, or still marked running)."""
-    row = store.con.execute(
-        "SELECT run_id, inbox, status, attempts, error FROM nightly_runs "
-        "ORDER BY started_at DESC, run_id DESC LIMIT 1"
-    ).fetchone()
+    row = tables_nightly.latest_night(store.con)
     if row and row[2] in ("running", "interrupted", "failed"):
         return Unfinished(*row)
     return None
@@ -163,71 +157,42 @@ def unfinished_run(store: Store) -> Unfinished | None:
 def resume(store: Store, run_id: str) -> int:
     """Start a new attempt at an unfinished night; returns its number."""
     with store.transaction() as con:
-        con.execute("UPDATE nightly_runs SET attempts = attempts + 1, status = 'running', finished_at = NULL "
-                    "WHERE run_id = ?", [run_id])
-        attempt = con.execute("SELECT attempts FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+        attempt = tables_nightly.reopen_night(con, run_id)
         _begin_attempt(con, run_id, attempt)
-        con.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE run_id = ?", [run_id])
+        tables_runs.reopen_run(con, run_id)
     return attempt
 
 
 def give_up(store: Store, run_id: str, why: str) -> None:
     """An unfinished night that will not be resumed: 'failed', with why (and its last error)."""
     with store.transaction() as con:
-        last = con.execute("SELECT error FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()
-        error = f"{why}; last error: {last[0]}" if last and last[0] else why
-        con.execute("UPDATE nightly_runs SET status = 'failed', error = ?, finished_at = coalesce(finished_at, ?) "
-                    "WHERE run_id = ?", [error, now(), run_id])
-        con.execute("UPDATE runs SET status = 'failed', finished_at = coalesce(finished_at, ?) WHERE run_id = ?",
-                    [now(), run_id])
+        last = tables_nightly.night_error(con, run_id)
+        error = f"{why}; last error: {last}" if last else why
+        tables_nightly.close_night(con, run_id, "failed", error)
+        tables_runs.close_run(con, run_id, "failed")
 
 
 def fail_nightly(store: Store, run_id: str, error: str, *, status: str = "failed") -> None:
     """The current attempt ended with an error ('failed') or was stopped ('interrupted')."""
     with store.transaction() as con:
-        attempt = con.execute("SELECT attempts FROM nightly_runs WHERE run_id = ?", [run_id]).fetchone()[0]
-        con.execute("UPDATE nightly_attempts SET status = ?, finished_at = ?, error = ? WHERE run_id = ? "
-                    "AND attempt = ?", [status, now(), error, run_id, attempt])
-        con.execute("UPDATE nightly_runs SET status = ?, error = ?, finished_at = ? WHERE run_id = ?",
-                    [status, error, now(), run_id])
+        attempt = tables_nightly.night_attempts(con, run_id)
+        tables_nightly.end_attempt(con, run_id, attempt, status, error)
+        tables_nightly.end_night(con, run_id, status, error)
         store.finish_run(run_id, status=status)
 
 
 def _begin_attempt(con, run_id: str, attempt: int) -> None:
-    con.execute("INSERT INTO nightly_attempts (run_id, attempt, pid, host, started_at, status) "
-                "VALUES (?, ?, ?, ?, ?, 'running')", [run_id, attempt, os.getpid(), socket.gethostname(), now()])
+    tables_nightly.insert_attempt(con, run_id, attempt, pid=os.getpid(), host=socket.gethostname(), started_at=now())
 
 
 def previous_run(store: Store, before: str | None = None) -> str | None:
     """The last nightly run that finished successfully (other than `before`)."""
-    row = store.con.execute(
-        "SELECT run_id FROM nightly_runs WHERE status = 'done' AND run_id <> coalesce(?, '') "
-        "ORDER BY finished_at DESC, run_id DESC LIMIT 1",
-        [before],
-    ).fetchone()
-    return row[0] if row else None
+    return tables_nightly.last_done_night(store.con, before)
 
 
 def known_articles(store: Store) -> dict[str, Known]:
     """The newest recorded verification of every article: from finished nights, else from any done run."""
-    rows = store.con.execute(
-        """
-        WITH night AS (
-            SELECT ra.article_id, ra.content_hash, ra.verdict_run_id, r.started_at, n.finished_at AS done_at
-            FROM run_articles ra
-            JOIN nightly_runs n ON n.run_id = ra.run_id AND n.status = 'done'
-            JOIN runs r ON r.run_id = ra.verdict_run_id
-            WHERE ra.status IN ('done', 'carried')
-        ), other AS (
-            SELECT a.article_id, a.content_hash, a.run_id AS verdict_run_id, r.started_at, r.finished_at AS done_at
-            FROM articles a JOIN runs r ON r.run_id = a.run_id AND r.status = 'done'
-            WHERE a.run_id NOT IN (SELECT run_id FROM nightly_runs)
-        )
-        SELECT article_id, content_hash, verdict_run_id, started_at FROM (
-            SELECT * FROM night UNION ALL SELECT * FROM other
-        ) QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY done_at DESC, verdict_run_id DESC) = 1
-        """
-    ).fetchall()
+    rows = tables_nightly.known_articles(store.con)
     return {r[0]: Known(r[1], r[2], r[3]) for r in rows}
 
 
@@ -237,11 +202,7 @@ def begin_nightly(store: Store, *, code_version: str, models: list[dict], rules_
     with store.transaction():
         run_id = store.begin_run(code_version=code_version, models=models, rules_version=rules_version,
                                  params=params)
-        store.con.execute(
-            "INSERT INTO nightly_runs (run_id, inbox, previous_run_id, task_runner, started_at, status) "
-            "VALUES (?, ?, ?, ?, ?, 'running')",
-            [run_id, inbox_key(inbox), previous_run(store), task_runner, now()],
-        )
+        tables_nightly.insert_night(store.con, run_id, inbox_key(inbox), previous_run(store), task_runner)
         _begin_attempt(store.con, run_id, 1)
         _insert_plan(store.con, run_id, plan)
     return run_id
@@ -254,75 +215,44 @@ def extend_plan(store: Store, run_id: str, plan: Sequence[PlanItem]) -> None:
 
 
 def _insert_plan(con, run_id: str, plan: Sequence[PlanItem]) -> None:
-    if plan:
-        con.executemany(
-            "INSERT INTO run_articles (run_id, article_id, content_hash, path, reason, detail, status, "
-            "verdict_run_id, previous_run_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, p.article_id, p.content_hash, p.path, p.reason, p.detail or None, p.status,
-              p.verdict_run_id, p.previous_run_id, p.error or None) for p in plan],
-        )
+    tables_nightly.insert_plan(con, [(run_id, p.article_id, p.content_hash, p.path, p.reason, p.detail or None,
+                                      p.status, p.verdict_run_id, p.previous_run_id, p.error or None) for p in plan])
 
 
 def planned(store: Store, run_id: str) -> dict[str, tuple[str, str]]:
     """article_id -> (status, content_hash) of every article in the run's plan."""
-    rows = store.con.execute(
-        "SELECT article_id, status, content_hash FROM run_articles WHERE run_id = ?", [run_id]
-    ).fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return {r[0]: (r[1], r[2]) for r in tables_nightly.plan_status(store.con, run_id)}
 
 
 def mark_done(con, run_id: str, article_id: str, content_hash: str, seconds: float) -> None:
     """Call inside the transaction that writes the article's rows."""
-    con.execute(
-        "UPDATE run_articles SET status = 'done', verdict_run_id = ?, content_hash = ?, error = NULL, "
-        "seconds = ?, finished_at = ? WHERE run_id = ? AND article_id = ?",
-        [run_id, content_hash, seconds, now(), run_id, article_id],
-    )
+    tables_nightly.mark_article_done(con, run_id, article_id, content_hash, seconds)
 
 
 def mark_failed(store: Store, run_id: str, article_id: str, error: str) -> None:
-    store.con.execute(
-        "UPDATE run_articles SET status = 'failed', error = ?, finished_at = ? WHERE run_id = ? AND article_id = ?",
-        [error, now(), run_id, article_id],
-    )
+    tables_nightly.mark_article_failed(store.con, run_id, article_id, error)
 
 
 def finish_nightly(store: Store, run_id: str, *, status: str, label_counts: dict, claims: int,
                    verdicts_changed: int, durations: dict, report: str) -> None:
     with store.transaction() as con:
-        counts = dict(con.execute(
-            "SELECT reason || ':' || status, count(*) FROM run_articles WHERE run_id = ? GROUP BY 1", [run_id]
-        ).fetchall())
+        counts = tables_nightly.plan_counts(con, run_id)
         n = lambda *keys: sum(v for k, v in counts.items() if k in keys)  # noqa: E731
-        con.execute(
-            "UPDATE nightly_runs SET status = ?, finished_at = ?, articles_seen = ?, articles_new = ?, "
-            "articles_changed = ?, articles_evidence = ?, articles_carried = ?, articles_failed = ?, claims = ?, "
-            "verdicts_changed = ?, label_counts = ?, durations = ?, report = ?, error = NULL WHERE run_id = ?",
-            [status, now(), sum(counts.values()),
-             n("new:done", "new:failed"), n("changed:done", "changed:failed"),
-             n("evidence:done", "evidence:failed"), n("unchanged:carried"),
-             sum(v for k, v in counts.items() if k.endswith(":failed")), claims, verdicts_changed,
-             json.dumps(label_counts), json.dumps(durations), report, run_id],
-        )
-        con.execute("UPDATE nightly_attempts SET status = ?, finished_at = ? WHERE run_id = ? AND attempt = "
-                    "(SELECT attempts FROM nightly_runs WHERE run_id = ?)", [status, now(), run_id, run_id])
+        tables_nightly.finish_night(
+            con, run_id, status=status, seen=sum(counts.values()),
+            new=n("new:done", "new:failed"), changed=n("changed:done", "changed:failed"),
+            evidence=n("evidence:done", "evidence:failed"), carried=n("unchanged:carried"),
+            failed=sum(v for k, v in counts.items() if k.endswith(":failed")), claims=claims,
+            verdicts_changed=verdicts_changed, label_counts=json.dumps(label_counts), durations=json.dumps(durations),
+            report=report)
+        tables_nightly.end_current_attempt(con, run_id, status)
         store.finish_run(run_id, status=status)
 
 
 def history(store: Store, limit: int = 20) -> list[dict]:
     """The latest nightly runs, newest first, with counts, durations and model and code versions."""
-    cur = store.con.execute(
-        "SELECT n.run_id, n.status, n.started_at, n.finished_at, n.attempts, n.task_runner, n.articles_seen, "
-        "n.articles_new, n.articles_changed, n.articles_evidence, n.articles_carried, n.articles_failed, "
-        "n.claims, n.verdicts_changed, n.label_counts, n.durations, n.error, r.code_version, r.models, "
-        "r.rules_version, r.store_load_id FROM nightly_runs n JOIN runs r USING (run_id) "
-        "ORDER BY n.started_at DESC LIMIT ?",
-        [limit],
-    )
-    names = [d[0] for d in cur.description]
     out = []
-    for row in cur.fetchall():
-        rec = dict(zip(names, row))
+    for rec in tables_nightly.history_rows(store.con, limit):
         for key in ("label_counts", "durations", "models"):
             rec[key] = json.loads(rec[key]) if rec[key] else None
         for key in ("started_at", "finished_at"):
@@ -330,10 +260,8 @@ def history(store: Store, limit: int = 20) -> list[dict]:
         out.append(rec)
     if out:
         tries: dict[str, list[dict]] = {}
-        for run_id, attempt, pid, host, started, finished, status, error in store.con.execute(
-                "SELECT run_id, attempt, pid, host, started_at, finished_at, status, error FROM nightly_attempts "
-                "WHERE run_id IN (SELECT unnest(?)) ORDER BY run_id, attempt", [[r["run_id"] for r in out]]
-        ).fetchall():
+        for run_id, attempt, pid, host, started, finished, status, error in tables_nightly.attempt_rows(
+                store.con, [r["run_id"] for r in out]):
             tries.setdefault(run_id, []).append({
                 "attempt": attempt, "status": status, "pid": pid, "host": host, "error": error,
                 "started_at": started.isoformat() if started else None,

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 
 from review.errors import AuthError, BadUserError, ForbiddenError, SessionExpiredError, UserExistsError
+from sources import tables_review
 from sources.store import Store, now
 
 ROLES = ("reviewer", "read-only")
@@ -65,26 +66,19 @@ def add_user(store: Store, username: str, role: str = "reviewer", *, password: s
     pw_hash = _hasher().hash(password) if password is not None else None
     tok = "fct_" + secrets.token_urlsafe(32) if token else None
     with store.transaction() as con:
-        if con.execute("SELECT 1 FROM review_users WHERE username = ?", [username]).fetchone():
+        if tables_review.user_exists(con, username):
             raise UserExistsError(f"user {username!r} already exists. Choose another name.")
-        con.execute(
-            "INSERT INTO review_users (username, role, password_hash, token_hash, created_at, created_by) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [username, role, pw_hash, _sha256(tok) if tok else None, now(), created_by],
-        )
+        tables_review.insert_user(con, username, role, pw_hash, _sha256(tok) if tok else None, created_by)
     return tok
 
 
 def list_users(store: Store) -> list[tuple[str, str, bool, bool, dt.datetime]]:
     """(username, role, has password, has token, created) for every user."""
-    rows = store.con.execute(
-        "SELECT username, role, password_hash IS NOT NULL, token_hash IS NOT NULL, created_at "
-        "FROM review_users ORDER BY username").fetchall()
-    return [tuple(r) for r in rows]
+    return [tuple(r) for r in tables_review.list_users(store.con)]
 
 
 def get_user(store: Store, username: str) -> User | None:
-    row = store.con.execute("SELECT username, role FROM review_users WHERE username = ?", [username]).fetchone()
+    row = tables_review.user_row(store.con, username)
     return User(row[0], row[1]) if row else None
 
 
@@ -105,8 +99,7 @@ def authenticate(store: Store, username: str, password: str) -> User:
     """The user whose password this is; AuthError (FC504) for an unknown user or a wrong password."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    row = store.con.execute(
-        "SELECT username, role, password_hash FROM review_users WHERE username = ?", [username or ""]).fetchone()
+    row = tables_review.user_row(store.con, username or "")
     ph = _hasher()
     if row is None or row[2] is None:
         if not _DUMMY_HASH:   # spend the same time as a real check, so timing does not reveal user names
@@ -127,8 +120,7 @@ def authenticate_token(store: Store, token: str) -> User:
     """The user a CLI-made sign-in token belongs to; AuthError (FC504) otherwise."""
     if not token:
         raise AuthError("empty sign-in token.")
-    row = store.con.execute(
-        "SELECT username, role FROM review_users WHERE token_hash = ?", [_sha256(token)]).fetchone()
+    row = tables_review.user_of_token(store.con, _sha256(token))
     if row is None:
         raise AuthError("unknown sign-in token. Make one with: factcheck review users add NAME --token")
     return User(row[0], row[1])
@@ -141,10 +133,8 @@ def create_session(store: Store, user: User, ttl: dt.timedelta = DEFAULT_SESSION
     created = now()
     expires = created + ttl
     with store.transaction() as con:
-        con.execute("DELETE FROM review_sessions WHERE expires_at < ?", [created])
-        con.execute(
-            "INSERT INTO review_sessions (session_hash, username, csrf_token, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?)", [_sha256(cookie), user.username, csrf, created, expires])
+        tables_review.purge_sessions(con, created)
+        tables_review.insert_session(con, _sha256(cookie), user.username, csrf, created, expires)
     return cookie, Session(user, csrf, expires)
 
 
@@ -152,9 +142,7 @@ def get_session(store: Store, cookie: str | None, at: dt.datetime | None = None)
     """The live session for a cookie; SessionExpiredError (FC505) if missing, unknown or expired."""
     if not cookie:
         raise SessionExpiredError("not signed in. Sign in again.")
-    row = store.con.execute(
-        "SELECT s.username, u.role, s.csrf_token, s.expires_at FROM review_sessions s "
-        "JOIN review_users u ON u.username = s.username WHERE s.session_hash = ?", [_sha256(cookie)]).fetchone()
+    row = tables_review.session_row(store.con, _sha256(cookie))
     if row is None:
         raise SessionExpiredError("unknown session. Sign in again.")
     if row[3] <= (at or now()):
@@ -164,7 +152,7 @@ def get_session(store: Store, cookie: str | None, at: dt.datetime | None = None)
 
 def end_session(store: Store, cookie: str | None) -> None:
     if cookie:
-        store.con.execute("DELETE FROM review_sessions WHERE session_hash = ?", [_sha256(cookie)])
+        tables_review.delete_session(store.con, _sha256(cookie))
 
 
 def csrf_ok(session: Session, submitted: str | None) -> bool:

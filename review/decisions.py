@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from claims.model import content_hash
 from review.auth import require_reviewer
 from review.errors import BadLabelError, StaleDecisionError, UnknownClaimError
+from sources import tables_review
 from sources.store import Store, now
 from verdicts.model import Label
 
@@ -51,11 +52,8 @@ class Decision:
         }
 
 
-_COLUMNS = ("decision_id, claim_id, run_id, verdict_id, article_id, claim_text, claim_language, reviewer, "
-            "decided_at, action, label_before, label_after, confidence_before, note, supersedes, source")
-
-
 def _row(r) -> Decision:
+    """A Decision from a row in tables_review.DECISION_COLUMNS order."""
     return Decision(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6] or "", r[7], r[8], r[9], r[10], r[11],
                     r[12], r[13] or "", r[14], r[15])
 
@@ -80,20 +78,12 @@ def decide(store: Store, claim_id: str, *, reviewer: str, label: str | None = No
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     with store.transaction() as con:
-        row = con.execute(
-            "SELECT v.verdict_id, v.run_id, v.article_id, v.label, v.confidence, c.text, c.language "
-            "FROM verdicts v JOIN runs r ON r.run_id = v.run_id "
-            "JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id "
-            "WHERE v.claim_id = $claim_id AND (CAST($run_id AS VARCHAR) IS NULL OR v.run_id = $run_id) "
-            "ORDER BY r.started_at DESC, v.run_id DESC LIMIT 1",
-            {"claim_id": claim_id, "run_id": run_id or None}).fetchone()
+        row = tables_review.verdict_to_decide(con, claim_id, run_id or None)
         if row is None:
             raise UnknownClaimError(
                 f"no verdict for claim {claim_id!r}. List the queue with: factcheck review list")
         verdict_id, run, article_id, machine_label, conf, text, lang = row
-        prev = con.execute(
-            f"SELECT {_COLUMNS} FROM review_decisions WHERE claim_id = ? "
-            "ORDER BY decided_at DESC, decision_id DESC LIMIT 1", [claim_id]).fetchone()
+        prev = tables_review.latest_decision(con, claim_id)
         previous = _row(prev) if prev else None
         if expected_previous is not None and (previous.decision_id if previous else "") != expected_previous:
             who = f"{previous.reviewer} ({previous.label_after})" if previous else "nobody"
@@ -110,32 +100,24 @@ def decide(store: Store, claim_id: str, *, reviewer: str, label: str | None = No
             confidence_before=float(conf), note=note or "",
             supersedes=previous.decision_id if previous else None, source=source,
         )
-        con.execute(
-            f"INSERT INTO review_decisions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [decision.decision_id, decision.claim_id, decision.run_id, decision.verdict_id, decision.article_id,
-             decision.claim_text, decision.claim_language, decision.reviewer, decision.decided_at,
-             decision.action, decision.label_before, decision.label_after, decision.confidence_before,
-             decision.note, decision.supersedes, decision.source])
+        tables_review.insert_decision(con, [
+            decision.decision_id, decision.claim_id, decision.run_id, decision.verdict_id, decision.article_id,
+            decision.claim_text, decision.claim_language, decision.reviewer, decision.decided_at,
+            decision.action, decision.label_before, decision.label_after, decision.confidence_before,
+            decision.note, decision.supersedes, decision.source])
     return decision
 
 
 def history(store: Store, claim_id: str) -> list[Decision]:
     """Every decision on the claim, oldest first (the audit trail)."""
-    rows = store.con.execute(
-        f"SELECT {_COLUMNS} FROM review_decisions WHERE claim_id = ? ORDER BY decided_at, decision_id",
-        [claim_id]).fetchall()
-    return [_row(r) for r in rows]
+    return [_row(r) for r in tables_review.decisions_of_claim(store.con, claim_id)]
 
 
 def get_decision(store: Store, decision_id: str) -> Decision | None:
-    r = store.con.execute(f"SELECT {_COLUMNS} FROM review_decisions WHERE decision_id = ?", [decision_id]).fetchone()
+    r = tables_review.decision_by_id(store.con, decision_id)
     return _row(r) if r else None
 
 
 def current_decisions(store: Store) -> list[Decision]:
     """The newest decision of every decided claim (the ones in force), newest first."""
-    rows = store.con.execute(
-        f"SELECT {_COLUMNS} FROM (SELECT *, row_number() OVER (PARTITION BY claim_id "
-        "ORDER BY decided_at DESC, decision_id DESC) AS rn FROM review_decisions) WHERE rn = 1 "
-        "ORDER BY decided_at DESC, decision_id").fetchall()
-    return [_row(r) for r in rows]
+    return [_row(r) for r in tables_review.decisions_in_force(store.con)]

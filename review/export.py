@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from review.errors import ExportError
+from sources import tables_review
 from sources.store import Store
 
 RATING = {"REFUTED": (1, "False"), "CONFLICTING": (2, "Mixed"), "NOT_ENOUGH_EVIDENCE": (3, "Unproven"),
@@ -49,31 +50,10 @@ class ExportRow:
     explanation: str
 
 
-_ROWS_SQL = """
-WITH v AS (
-    SELECT v.*, row_number() OVER (PARTITION BY v.claim_id ORDER BY r.started_at DESC, v.run_id DESC) AS rn
-    FROM verdicts v JOIN runs r ON r.run_id = v.run_id
-), d AS (
-    SELECT *, row_number() OVER (PARTITION BY claim_id ORDER BY decided_at DESC, decision_id DESC) AS rn
-    FROM review_decisions
-)
-SELECT v.claim_id, v.run_id, v.verdict_id, v.article_id, coalesce(a.title, ''), coalesce(a.url, ''),
-       a.published, c.text, substr(a.text, c.span_start + 1, c.span_end - c.span_start), coalesce(c.language, ''),
-       v.label, v.confidence, coalesce(v.review_reasons, '[]'), d.label_after, d.action, d.reviewer,
-       d.decided_at, d.note, d.decision_id, coalesce(v.explanation, '')
-FROM v
-JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id
-JOIN articles a ON a.article_id = v.article_id AND a.run_id = v.run_id
-LEFT JOIN d ON d.claim_id = v.claim_id AND d.rn = 1
-WHERE v.rn = 1 AND (d.decision_id IS NOT NULL OR $machine)
-ORDER BY d.decided_at DESC NULLS LAST, v.claim_id
-"""
-
-
 def export_rows(store: Store, *, machine: bool = False) -> list[ExportRow]:
     """One row per claim: every decided claim; with machine=True also every undecided claim's current verdict."""
     out = []
-    for r in store.con.execute(_ROWS_SQL, {"machine": bool(machine)}).fetchall():
+    for r in tables_review.export_rows(store.con, bool(machine)):
         decided = r[18] is not None
         out.append(ExportRow(
             claim_id=r[0], run_id=r[1], verdict_id=r[2], article_id=r[3], article_title=r[4], article_url=r[5],

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sources.store import PASSAGE_COLUMNS, Store, now
+from sources import tables_passages, tables_runs
+from sources.store import Store, now
 
 
 def check_into_store(store: Store, article_paths, embedder, *, reuse=None, k: int = 8) -> str:
@@ -89,12 +90,10 @@ def synthetic_flagged(store: Store, n: int, *, claims_per_article: int = 20, pas
                          f"Source {p}", "source.example", None, None, None, None, None, None, "bench",
                          "load-bench", created, None))
     with store.transaction() as con:
-        con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
-        con.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
-        con.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", verdicts)
-        con.executemany("INSERT INTO evidence_links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", links)
-        con.executemany(
-            f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({', '.join('?' * 17)}) ON CONFLICT DO NOTHING",
-            passages)
+        tables_runs.insert_articles(con, articles)
+        tables_runs.insert_claims(con, claims)
+        tables_runs.insert_verdicts(con, verdicts)
+        tables_runs.insert_evidence_links(con, links)
+        tables_passages.insert_passage_rows(con, passages, skip_existing=True)
     store.finish_run(run_id)
     return run_id

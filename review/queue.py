@@ -10,7 +10,8 @@ person has decided, in this order:
     3  low confidence                        (least confident first)
     4  any other flag (exclusivity not established, undated evidence, ...)
 
-Every query here is a fixed SQL text with bound parameters; filters are parameters, never spliced in.
+The queries are sources/tables_review.py's: fixed SQL texts with bound parameters (filters are parameters, never
+spliced in).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from claims.model import Span
 from review.errors import ReviewError, UnknownClaimError
+from sources import tables_review, tables_runs
 from sources.store import Store
 from verdicts.decide import NO_EVIDENCE
 
@@ -84,69 +86,15 @@ class QueuePage:
     filter: QueueFilter
 
 
-# The current verdict per claim, its claim and article rows, and the claim's latest decision.
-_CURRENT = """
-WITH latest AS (
-    SELECT v.claim_id, arg_max(v.run_id, (r.started_at, v.run_id)) AS run_id
-    FROM verdicts v JOIN runs r ON r.run_id = v.run_id
-    WHERE (CAST($run_id AS VARCHAR) IS NULL OR v.run_id = $run_id)
-    GROUP BY v.claim_id
-), v AS (
-    SELECT v.verdict_id, v.run_id, v.claim_id, v.article_id, v.label, v.confidence, v.review_needed,
-           v.review_reasons, v.explanation, v.provenance, 1 AS rn
-    FROM verdicts v JOIN latest l ON l.claim_id = v.claim_id AND l.run_id = v.run_id
-), d AS (
-    SELECT claim_id, decision_id, reviewer, label_after, decided_at,
-           row_number() OVER (PARTITION BY claim_id ORDER BY decided_at DESC, decision_id DESC) AS rn
-    FROM review_decisions
-), q AS (
-    SELECT v.*, c.text AS claim_text, c.language AS claim_language, c.checkworthy,
-           a.title AS article_title,
-           d.decision_id, d.reviewer, d.label_after, d.decided_at,
-           CASE WHEN v.label = 'REFUTED' AND v.confidence >= $high THEN 0
-                WHEN v.label = 'CONFLICTING' THEN 1
-                WHEN contains(coalesce(v.review_reasons, ''), $no_evidence) THEN 2
-                WHEN v.confidence < $high THEN 3
-                ELSE 4 END AS priority
-    FROM v
-    JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id
-    JOIN articles a ON a.article_id = v.article_id AND a.run_id = v.run_id
-    LEFT JOIN d ON d.claim_id = v.claim_id AND d.rn = 1
-    WHERE v.rn = 1 AND (v.review_needed OR d.decision_id IS NOT NULL)
-)
-"""
-
-_QUEUE_SQL = _CURRENT + """
-SELECT claim_id, run_id, verdict_id, article_id, coalesce(article_title, ''), claim_text,
-       coalesce(claim_language, ''), label, confidence, review_reasons, priority, coalesce(checkworthy, 0),
-       label_after, reviewer, decided_at, count(*) OVER () AS total
-FROM q
-WHERE (CAST($article_id AS VARCHAR) IS NULL OR article_id = $article_id)
-  AND (CAST($label AS VARCHAR) IS NULL OR label = $label)
-  AND (CAST($language AS VARCHAR) IS NULL OR claim_language = $language)
-  AND (CAST($reviewer AS VARCHAR) IS NULL OR reviewer = $reviewer)
-  AND ($status = 'all' OR ($status = 'pending' AND decision_id IS NULL)
-       OR ($status = 'decided' AND decision_id IS NOT NULL))
-ORDER BY decision_id IS NOT NULL, priority,
-         CASE WHEN priority = 0 THEN -confidence WHEN priority = 3 THEN confidence ELSE -checkworthy END,
-         claim_id
-LIMIT $limit OFFSET $offset
-"""
-
-
-def _params(f: QueueFilter) -> dict:
-    return {"run_id": f.run_id or None, "high": HIGH_CONFIDENCE, "no_evidence": NO_EVIDENCE}
-
-
 def list_queue(store: Store, f: QueueFilter | None = None) -> QueuePage:
     """One page of the queue, in priority order, with the total number of matching claims."""
     f = f or QueueFilter()
-    params = _params(f) | {
-        "article_id": f.article_id or None, "label": f.label or None, "language": f.language or None,
-        "reviewer": f.reviewer or None, "status": "decided" if f.reviewer and f.status == "pending" else f.status,
-        "limit": f.limit, "offset": f.offset,
-    }
-    rows = store.con.execute(_QUEUE_SQL, params).fetchall()
+    rows = tables_review.queue_rows(
+        store.con, run_id=f.run_id or None, high=HIGH_CONFIDENCE, no_evidence=NO_EVIDENCE,
+        article_id=f.article_id or None, label=f.label or None, language=f.language or None,
+        reviewer=f.reviewer or None, status="decided" if f.reviewer and f.status == "pending" else f.status,
+        limit=f.limit, offset=f.offset,
+    )
     items = tuple(
         QueueItem(
             claim_id=r[0], run_id=r[1], verdict_id=r[2], article_id=r[3], article_title=r[4], claim_text=r[5],
@@ -162,13 +110,10 @@ def facets(store: Store) -> dict[str, list[str]]:
     """The values the queue's filters can take: runs (newest first), labels, languages, reviewers."""
     con = store.con
     return {
-        "runs": [r[0] for r in con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 50").fetchall()],
+        "runs": tables_runs.run_ids(con, 50),
         "labels": ["REFUTED", "CONFLICTING", "NOT_ENOUGH_EVIDENCE", "SUPPORTED"],
-        "languages": [r[0] for r in con.execute(
-            "SELECT DISTINCT language FROM claims WHERE language IS NOT NULL AND language <> '' ORDER BY 1"
-        ).fetchall()],
-        "reviewers": [r[0] for r in con.execute(
-            "SELECT DISTINCT reviewer FROM review_decisions ORDER BY 1").fetchall()],
+        "languages": tables_runs.claim_languages(con),
+        "reviewers": tables_review.reviewers(con),
     }
 
 
@@ -224,34 +169,9 @@ class ClaimDetail:
         return self.span.of(self.article_text)
 
 
-_DETAIL_SQL = """
-SELECT v.verdict_id, v.run_id, v.article_id, v.label, v.confidence, v.review_needed, v.review_reasons,
-       v.explanation, v.provenance, c.text, c.span_start, c.span_end, c.type, c.language, c.checkworthy,
-       c.fields, a.title, a.url, a.published, a.language, a.text
-FROM verdicts v
-JOIN runs r ON r.run_id = v.run_id
-JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id
-JOIN articles a ON a.article_id = v.article_id AND a.run_id = v.run_id
-WHERE v.claim_id = $claim_id AND (CAST($run_id AS VARCHAR) IS NULL OR v.run_id = $run_id)
-ORDER BY r.started_at DESC, v.run_id DESC
-LIMIT 1
-"""
-
-_EVIDENCE_SQL = """
-SELECT e.rank, e.passage_id, coalesce(p.text, d.claim_text, ''), p.source_url, p.source_title, p.publisher,
-       p.published, p.published_raw, p.language, e.retrieval_score, e.stance, e.stance_score, e.rule,
-       e.explanation, e.load_id, d.reviewer, d.decided_at
-FROM evidence_links e
-LEFT JOIN passages p ON p.passage_id = e.passage_id
-LEFT JOIN review_decisions d ON d.decision_id = e.passage_id
-WHERE e.verdict_id = $verdict_id AND e.run_id = $run_id
-ORDER BY e.rank, e.passage_id
-"""
-
-
 def get_claim(store: Store, claim_id: str, run_id: str | None = None) -> ClaimDetail:
     """The claim's current verdict (or the one of run_id) with its article and evidence cards."""
-    row = store.con.execute(_DETAIL_SQL, {"claim_id": claim_id, "run_id": run_id or None}).fetchone()
+    row = tables_review.claim_detail_row(store.con, claim_id, run_id or None)
     if row is None:
         where = f" in run {run_id}" if run_id else ""
         raise UnknownClaimError(
@@ -260,7 +180,7 @@ def get_claim(store: Store, claim_id: str, run_id: str | None = None) -> ClaimDe
      checkworthy, fields, a_title, a_url, a_pub, a_lang, a_text) = row
     reasons_t = tuple(json.loads(reasons or "[]"))
     evidence = []
-    for e in store.con.execute(_EVIDENCE_SQL, {"verdict_id": verdict_id, "run_id": run}).fetchall():
+    for e in tables_review.evidence_card_rows(store.con, verdict_id, run):
         ptext = e[2] or ""
         published = e[6].isoformat() if e[6] else (e[7] or "")
         if e[15]:   # a reused review decision stands in the evidence list
@@ -275,9 +195,7 @@ def get_claim(store: Store, claim_id: str, run_id: str | None = None) -> ClaimDe
             stance_score=None if e[11] is None else float(e[11]), rule=e[12] or "", explanation=e[13] or "",
             load_id=e[14] or "",
         ))
-    runs = tuple(r[0] for r in store.con.execute(
-        "SELECT v.run_id FROM verdicts v JOIN runs r ON r.run_id = v.run_id WHERE v.claim_id = $claim_id "
-        "ORDER BY r.started_at DESC", {"claim_id": claim_id}).fetchall())
+    runs = tuple(tables_review.runs_of_claim(store.con, claim_id))
     priority = _priority(label, float(conf), reasons_t)
     return ClaimDetail(
         claim_id=claim_id, run_id=run, verdict_id=verdict_id, article_id=article_id,
@@ -291,7 +209,7 @@ def get_claim(store: Store, claim_id: str, run_id: str | None = None) -> ClaimDe
 
 
 def _priority(label: str, confidence: float, reasons: tuple[str, ...]) -> int:
-    """The same tiers as the queue's SQL, for one claim."""
+    """The same tiers as the queue's SQL (tables_review.queue_rows), for one claim."""
     if label == "REFUTED" and confidence >= HIGH_CONFIDENCE:
         return 0
     if label == "CONFLICTING":

@@ -31,6 +31,7 @@ import numpy as np
 
 from claims.model import Claim
 from review.decisions import Decision, current_decisions
+from sources import tables_review
 from sources.store import Store
 from verdicts.model import Evidence, Label, Review, Stance, Verdict
 
@@ -105,10 +106,8 @@ class DecisionIndex:
         hashes = [_text_hash(t) for t in texts]
         cached = {}
         if hashes:
-            for h, vec in self.store.con.execute(
-                    "SELECT text_hash, embedding FROM review_vectors WHERE embed_model = ? "
-                    "AND text_hash IN (SELECT unnest(?))", [model, list(set(hashes))]).fetchall():
-                cached[h] = np.asarray(vec, dtype=np.float32)
+            for h, vec in tables_review.review_vectors(self.store.con, model, list(set(hashes))):
+                cached[h] = vec
         missing = [i for i, h in enumerate(hashes) if h not in cached]
         if missing:
             fresh = self.embedder.queries([texts[i] for i in missing])
@@ -117,9 +116,7 @@ class DecisionIndex:
                 cached[hashes[i]] = vec.astype(np.float32)
                 rows[hashes[i]] = vec.astype(np.float32).tolist()
             if not self.store.read_only:
-                self.store.con.executemany(
-                    "INSERT INTO review_vectors VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    [(h, model, v) for h, v in rows.items()])
+                tables_review.save_review_vectors(self.store.con, model, list(rows.items()))
         return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, self.embedder.dim), np.float32)
 
     def match(self, claims: Sequence[Claim]) -> list[DecisionMatch | None]:

@@ -13,7 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
-from sources.store import Store, now
+from sources import tables_cache
+from sources.store import Store
 
 
 def text_hash(text: str) -> str:
@@ -39,15 +40,8 @@ class CachingEmbedder:
         missing = sorted({h for h in hashes if (mode, h) not in self.memory})
         if not missing or self.store is None:
             return
-        res = self.store.con.execute(
-            "SELECT text_hash, vector FROM embedding_cache WHERE model = ? AND mode = ? "
-            "AND text_hash IN (SELECT unnest(?))",
-            [self.name, mode, missing],
-        ).fetchnumpy()
-        if len(res["text_hash"]):
-            vecs = np.stack(list(res["vector"])).astype(np.float32, copy=False)
-            for h, v in zip(res["text_hash"], vecs):
-                self.memory[(mode, str(h))] = v
+        for h, v in tables_cache.cached_vectors(self.store.con, self.name, mode, missing):
+            self.memory[(mode, h)] = v
 
     def _encode(self, texts: Sequence[str], mode: str) -> np.ndarray:
         texts = list(texts)
@@ -85,9 +79,5 @@ def save_cached(con, model: str, rows: Sequence[tuple[str, str, np.ndarray]]) ->
     """Insert (mode, text_hash, vector) rows not yet cached; run inside the caller's transaction."""
     if not rows:
         return 0
-    created = now()
-    con.executemany(
-        "INSERT INTO embedding_cache VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [(model, mode, h, np.asarray(v, dtype=np.float32).tolist(), created) for mode, h, v in rows],
-    )
+    tables_cache.save_vectors(con, model, rows)
     return len(rows)

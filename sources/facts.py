@@ -16,6 +16,7 @@ from typing import Sequence
 from claims.errors import InputError
 from claims.model import content_hash
 from claims.read import parse_date_value, read_text
+from sources import tables_facts
 from sources.store import Store, now
 
 FACT_FIELDS = ("subject", "attribute", "value")
@@ -136,26 +137,17 @@ def ingest_facts(store: Store, path: str | Path, *, strict: bool = False, replac
     unique: dict[str, Fact] = {}
     for f in facts:
         unique.setdefault(f.id, f)
-    have = {r[0] for r in store.con.execute(
-        "SELECT fact_id FROM facts WHERE fact_id IN (SELECT unnest(?))", [list(unique)]).fetchall()}
+    have = tables_facts.existing_fact_ids(store.con, list(unique))
     new = [f for fid, f in unique.items() if fid not in have]
     created = now()
     with store.transaction() as con:
         load_id = store.begin_load("facts", str(path), hashlib.sha256(path.read_bytes()).hexdigest(), None)
-        if new:
-            con.executemany(
-                "INSERT INTO facts (fact_id, subject, attribute, value, unit, valid_from, valid_to, source_url, "
-                "load_id, source_title, external_id, value_number, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(f.id, f.subject, f.attribute, f.value, f.unit or None, f.valid_from, f.valid_to,
-                  f.source_url or None, load_id, f.source_title or None, f.external_id or None, f.number, created)
-                 for f in new])
+        tables_facts.insert_facts(con, [
+            (f.id, f.subject, f.attribute, f.value, f.unit or None, f.valid_from, f.valid_to, f.source_url or None,
+             load_id, f.source_title or None, f.external_id or None, f.number, created) for f in new])
         retired = 0
         if replace:
-            gone = [r[0] for r in con.execute(
-                "SELECT fact_id FROM facts WHERE load_id IN (SELECT load_id FROM loads WHERE source_path = ? "
-                "AND load_id <> ?) AND fact_id NOT IN (SELECT unnest(?))", [str(path), load_id, list(unique)]
-            ).fetchall()]
+            gone = tables_facts.facts_left_by_file(con, str(path), load_id, list(unique))
             retired = retire_facts(store, gone, load_id)
         store.finish_load(load_id, added=len(new), skipped=len(facts) - len(new), rejected=len(rejected))
     report = IngestReport(path=str(path), load_id=load_id, embed_model="", added=len(new),
@@ -165,25 +157,10 @@ def ingest_facts(store: Store, path: str | Path, *, strict: bool = False, replac
 
 def retire_facts(store: Store, ids: Sequence[str], by: str) -> int:
     """Move facts to facts_history (inside the caller's transaction)."""
-    if not ids:
-        return 0
-    store.con.execute(
-        "INSERT INTO facts_history SELECT fact_id, subject, attribute, value, unit, valid_from, valid_to, source_url, "
-        "load_id, ?, ? FROM facts WHERE fact_id IN (SELECT unnest(?)) ON CONFLICT DO NOTHING", [by, now(), list(ids)])
-    store.con.execute("DELETE FROM facts WHERE fact_id IN (SELECT unnest(?))", [list(ids)])
-    return len(ids)
+    return tables_facts.retire_facts(store.con, ids, by)
 
 
 def facts_about(store: Store, subject: str, attribute: str | None = None, on: dt.date | None = None) -> list[Fact]:
     """Facts of a subject (case-insensitive), optionally one attribute, valid on a date."""
-    sql = ("SELECT subject, attribute, value, unit, valid_from, valid_to, source_url, source_title, external_id, "
-           "fact_id FROM facts WHERE lower(subject) = lower(?)")
-    params: list = [subject]
-    if attribute:
-        sql += " AND lower(attribute) = lower(?)"
-        params.append(attribute)
-    if on:
-        sql += " AND (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)"
-        params += [on, on]
-    rows = store.con.execute(sql + " ORDER BY valid_from NULLS FIRST, fact_id", params).fetchall()
+    rows = tables_facts.facts_about(store.con, subject, attribute, on)
     return [Fact(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6] or "", r[7] or "", r[8] or "", r[9]) for r in rows]

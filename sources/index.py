@@ -25,7 +25,8 @@ import numpy as np
 
 from claims.errors import StoreError
 from sources.model import indexed_text
-from sources.store import EMBED_DIM, Store
+from sources import tables_passages
+from sources.store import Store
 
 EXACT_MAX = 50_000          # above this many passages, search an approximate (faiss) index
 NPROBE = 48                 # IVF lists visited per query at least (recall vs exact checked in tests and bench)
@@ -46,24 +47,7 @@ def index_dir(store: Store) -> Path | None:
 
 def fingerprint(store: Store, embed_model: str | None = None, table: str = "passages") -> tuple[int, int]:
     """(count, XOR of hash(passage_id)) of the passages (of one embedding model): which rows exist."""
-    where = "WHERE embed_model = ?" if embed_model else ""
-    row = store.con.execute(
-        f"SELECT count(*), coalesce(bit_xor(hash(passage_id)), 0) FROM {table} {where}",
-        [embed_model] if embed_model else [],
-    ).fetchone()
-    return int(row[0]), int(row[1])
-
-
-def read_vectors(store: Store, where: str = "", params: Sequence = ()) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(ids, (n, 384) float32 vectors, load ids) of the passages matching where, ordered by id."""
-    res = store.con.execute(
-        f"SELECT passage_id, embedding, load_id FROM passages {where} ORDER BY passage_id", list(params)
-    ).fetchnumpy()
-    ids = np.asarray([str(x) for x in res["passage_id"]], dtype=object)
-    if not len(ids):
-        return ids, np.zeros((0, EMBED_DIM), np.float32), []
-    vecs = np.stack(list(res["embedding"])).astype(np.float32, copy=False)
-    return ids, vecs, sorted({str(x) for x in res["load_id"]})
+    return tables_passages.fingerprint(store.con, embed_model, table)
 
 
 _CONTROLLER = None
@@ -213,12 +197,9 @@ class VectorIndex:
             old.built = "loaded"
             return old
         if old is not None and old.loads and (old.ann is not None) == (fp[0] > threshold):
-            new_ids, new_vecs, new_loads = read_vectors(
-                store, "WHERE embed_model = ? AND load_id NOT IN (SELECT unnest(?))", [embed_model, old.loads])
+            new_ids, new_vecs, new_loads = tables_passages.read_vectors(store.con, embed_model, old.loads)
             xor = old.fingerprint[1]
-            added_fp = store.con.execute(
-                "SELECT count(*), coalesce(bit_xor(hash(passage_id)), 0) FROM passages "
-                "WHERE embed_model = ? AND load_id NOT IN (SELECT unnest(?))", [embed_model, old.loads]).fetchone()
+            added_fp = tables_passages.fingerprint_outside_loads(store.con, embed_model, old.loads)
             if old.fingerprint[0] + int(added_fp[0]) == fp[0] and (xor ^ int(added_fp[1])) == fp[1]:
                 index = cls(ids=np.concatenate([np.asarray(old.ids, dtype=object), new_ids]),
                             vectors=np.concatenate([np.asarray(old.vectors), new_vecs]) if len(new_ids) else old.vectors,
@@ -229,7 +210,7 @@ class VectorIndex:
                 if save and folder is not None:
                     index.save(folder, embed_model)
                 return index
-        ids, vecs, loads = read_vectors(store, "WHERE embed_model = ?", [embed_model])
+        ids, vecs, loads = tables_passages.read_vectors(store.con, embed_model)
         ann = build_ivf(vecs) if len(ids) > threshold else None
         index = cls(ids=ids, vectors=vecs, ann=ann, fingerprint=fp, loads=loads)
         index.built, index.build_seconds = "built", time.perf_counter() - started
@@ -366,8 +347,7 @@ class LexicalIndex:
             except (OSError, ValueError, KeyError):
                 pass
         started = time.perf_counter()
-        res = store.con.execute(
-            "SELECT passage_id, text, coalesce(language, ''), context FROM passages ORDER BY passage_id").fetchall()
+        res = tables_passages.bm25_rows(store.con)
         index = cls.from_texts([r[0] for r in res], [indexed_text(r[1], r[3]) for r in res], [r[2] for r in res])
         model, ids = index.bm25, index.ids
         index.fingerprint, index.build_seconds = fp, time.perf_counter() - started

@@ -20,6 +20,7 @@ from claims.read import parse_date_value, read_text
 from sources.embed import Embedder, mixed_models_message
 from sources.model import Passage
 from sources.report import IngestReport, RejectedRow, check_embed_model, check_rejected
+from sources import tables_passages
 from sources.store import Store
 
 Progress = Callable[[int, int], None]   # (done, total)
@@ -228,15 +229,7 @@ class LoadResult:
 def retire_passages(store: Store, ids: Sequence[str], by: str) -> int:
     """Move passages to retired_passages (kept for reports and replays) and out of the live store.
     Runs inside the caller's transaction."""
-    from sources.store import now
-
-    if not ids:
-        return 0
-    store.con.execute(
-        "INSERT INTO retired_passages SELECT passage_id, text, source_url, source_title, publisher, load_id, ?, ? "
-        "FROM passages WHERE passage_id IN (SELECT unnest(?)) ON CONFLICT DO NOTHING", [by, now(), list(ids)])
-    store.con.execute("DELETE FROM passages WHERE passage_id IN (SELECT unnest(?))", [list(ids)])
-    return len(ids)
+    return tables_passages.retire_passages(store.con, ids, by)
 
 
 def document_passages(path: str | Path) -> tuple[list[Passage], dict]:
@@ -268,14 +261,10 @@ def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progr
                     title_context: bool = False) -> LoadResult:
     """Load a document as passages. The same version again adds nothing; a new version replaces the
     passages the old one held and this one does not (they move to retired_passages)."""
-    from sources.store import now
-
     passages, info = document_passages(path)
     if not passages:
         raise InputError(f"{path}: the document has no text to cut into passages.", code="FC101")
-    current = store.con.execute(
-        "SELECT version_hash, passage_ids FROM documents WHERE document_id = ? AND retired_at IS NULL",
-        [info["document_id"]]).fetchall()
+    current = tables_passages.live_document_versions(store.con, info["document_id"])
     if any(v == info["version_hash"] for v, _ in current):
         report = IngestReport(str(path), "", embedder.name, 0, len(passages), ())
         return LoadResult("document", report, unchanged=True)
@@ -284,20 +273,11 @@ def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progr
 
     def on_load(load_id: str) -> None:
         gone = sorted({pid for _, ids in current for pid in (ids or []) if pid not in keep})
-        shared = {r[0] for r in store.con.execute(   # still held by another live document
-            "SELECT DISTINCT unnest(passage_ids) FROM documents WHERE retired_at IS NULL AND document_id <> ?",
-            [info["document_id"]]).fetchall()}
+        # still held by another live document
+        shared = tables_passages.passages_of_other_documents(store.con, info["document_id"])
         holder["retired"] = retire_passages(store, [g for g in gone if g not in shared], load_id)
-        store.con.execute("UPDATE documents SET retired_at = ?, retired_by = ? WHERE document_id = ? AND retired_at IS NULL",
-                          [now(), load_id, info["document_id"]])
-        store.con.execute(
-            "INSERT INTO documents (document_id, version_hash, source_url, source_path, title, format, language, "
-            "published, chars, passages, passage_ids, text, load_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET retired_at = NULL, "
-            "retired_by = NULL, load_id = excluded.load_id",
-            [info["document_id"], info["version_hash"], info["source_url"], info["source_path"], info["title"],
-             info["format"], info["language"], info["published"], info["chars"], len(passages),
-             [p.id for p in passages], info["text"], load_id, now()])
+        tables_passages.retire_document(store.con, info["document_id"], load_id)
+        tables_passages.insert_document(store.con, info, [p.id for p in passages], load_id)
 
     report = load_passages(store, passages, embedder, source_path=str(path), source_hash=info["version_hash"],
                            kind="document", progress=progress, on_load=on_load, title_context=title_context)
@@ -345,9 +325,7 @@ def retire_missing_from_file(store: Store, path: Path, load_id: str) -> int:
     passages, _ = read_passages(path)
     keep = sorted({p.id for p in passages})
     with store.transaction() as con:
-        gone = [r[0] for r in con.execute(
-            "SELECT passage_id FROM passages WHERE load_id IN (SELECT load_id FROM loads WHERE source_path = ? "
-            "AND load_id <> ?) AND passage_id NOT IN (SELECT unnest(?))", [str(path), load_id, keep]).fetchall()]
+        gone = tables_passages.passages_left_by_file(con, str(path), load_id, keep)
         return retire_passages(store, gone, load_id)
 
 
@@ -355,92 +333,59 @@ def remove_source(store: Store, *, source_url: str | None = None, load_id: str |
                   path: str | None = None) -> dict:
     """Remove a source's rows from the live store: passages (to retired_passages), facts (to
     facts_history), prior checks, documents (marked retired). Select by URL, load id or loaded path."""
+    from sources import tables_facts, tables_prior
     from sources.facts import retire_facts
     from sources.retrieve import normalise_url
-    from sources.store import new_id, now
+    from sources.store import new_id
 
     if not (source_url or load_id or path):
         raise InputError("say what to remove: --url URL, --load LOAD_ID or --path PATH.", code="FC217")
     by = new_id("remove")
-    conds, params = [], []
-    if load_id:
-        conds.append("load_id = ?")
-        params.append(load_id)
-    if path:
-        conds.append("load_id IN (SELECT load_id FROM loads WHERE source_path = ?)")
-        params.append(str(path))
-    url_match = ""
+    url_match = None
     if source_url:
         norm = normalise_url(source_url)
-        rows = store.con.execute("SELECT DISTINCT source_url FROM passages WHERE source_url IS NOT NULL").fetchall()
-        rows += store.con.execute("SELECT DISTINCT source_url FROM facts WHERE source_url IS NOT NULL").fetchall()
-        rows += store.con.execute("SELECT DISTINCT url FROM prior_checks WHERE url IS NOT NULL").fetchall()
-        urls = sorted({r[0] for r in rows if normalise_url(r[0]) == norm})
-        url_match = urls
-    where = " AND ".join(conds) if conds else "TRUE"
+        found = (tables_passages.passage_source_urls(store.con) + tables_facts.fact_source_urls(store.con)
+                 + tables_prior.check_urls(store.con))
+        url_match = sorted({u for u in found if normalise_url(u) == norm})
     with store.transaction() as con:
-        def ids(table: str, key: str, url_col: str) -> list[str]:
-            sql = f"SELECT {key} FROM {table} WHERE {where}"
-            p = list(params)
-            if source_url:
-                sql += f" AND {url_col} IN (SELECT unnest(?))"
-                p.append(url_match)
-            return [r[0] for r in con.execute(sql, p).fetchall()]
-
-        passage_ids = ids("passages", "passage_id", "source_url")
-        fact_ids = ids("facts", "fact_id", "source_url")
-        check_ids = ids("prior_checks", "check_id", "url")
+        passage_ids = tables_passages.passage_ids_of_source(con, load_id, path, url_match)
+        fact_ids = tables_facts.fact_ids_of_source(con, load_id, path, url_match)
+        check_ids = tables_prior.check_ids_of_source(con, load_id, path, url_match)
         removed = {"passages": retire_passages(store, passage_ids, by), "facts": retire_facts(store, fact_ids, by)}
-        if check_ids:
-            con.execute("DELETE FROM prior_checks WHERE check_id IN (SELECT unnest(?))", [check_ids])
+        tables_prior.delete_checks(con, check_ids)
         removed["prior_checks"] = len(check_ids)
-        doc_sql = "UPDATE documents SET retired_at = ?, retired_by = ? WHERE retired_at IS NULL AND "
-        if source_url:
-            con.execute(doc_sql + "source_url IN (SELECT unnest(?))", [now(), by, url_match])
-        if load_id:
-            con.execute(doc_sql + "load_id = ?", [now(), by, load_id])
-        if path:
-            con.execute(doc_sql + "source_path = ?", [now(), by, str(path)])
+        tables_passages.retire_documents_of_source(con, by, urls=url_match, load_id=load_id, path=path)
     removed["removal_id"] = by
     return removed
 
 
 def store_summary(store: Store) -> dict:
     """What the store holds, for `factcheck store stats` (a plain dict, JSON-ready)."""
+    from sources import tables_facts, tables_prior
     from sources.index import fingerprint, index_dir
+    from sources.tables import table_names
 
     s = store.stats()
-    one = lambda sql, p=(): store.con.execute(sql, list(p)).fetchone()[0]  # noqa: E731
-    has = {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    has = table_names(store.con)
     out: dict = {
         "schema_version": s.schema_version, "passages": s.passages, "sources": s.sources,
         "languages": dict(s.languages), "embed_models": list(s.embed_models), "loads": s.loads,
         "runs": s.runs, "verdicts": s.verdicts,
     }
-    out["with_context"] = one("SELECT count(*) FROM passages WHERE context IS NOT NULL")   # --title-context
-    out["publishers"] = dict(store.con.execute(
-        "SELECT coalesce(publisher, '?'), count(*) FROM passages GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10").fetchall())
-    lo, hi, undated = store.con.execute(
-        "SELECT min(published), max(published), count(*) FILTER (WHERE published IS NULL) FROM passages").fetchone()
-    out["published"] = {"from": lo, "to": hi, "undated": undated}
+    out.update(tables_passages.passage_summary(store.con))   # with_context (--title-context), publishers, published
     if "documents" in has:
-        out["documents"] = {"live": one("SELECT count(*) FROM documents WHERE retired_at IS NULL"),
-                            "versions": one("SELECT count(*) FROM documents")}
+        out["documents"] = tables_passages.document_counts(store.con)
     if "prior_checks" in has:
-        out["prior_checks"] = {"total": one("SELECT count(*) FROM prior_checks"), "by_label": dict(
-            store.con.execute("SELECT coalesce(label, '?'), count(*) FROM prior_checks GROUP BY 1 ORDER BY 2 DESC"
-                              ).fetchall())}
-    out["facts"] = one("SELECT count(*) FROM facts")
+        out["prior_checks"] = tables_prior.prior_check_counts(store.con)
+    out["facts"] = tables_facts.count_facts(store.con)
     if "retired_passages" in has:
-        out["retired_passages"] = one("SELECT count(*) FROM retired_passages")
+        out["retired_passages"] = tables_passages.count_retired_passages(store.con)
     if "facts_history" in has:
-        out["retired_facts"] = one("SELECT count(*) FROM facts_history")
+        out["retired_facts"] = tables_facts.count_facts_history(store.con)
     out["recent_loads"] = [
         {"load_id": r[0], "kind": r[1], "path": r[2], "added": r[3], "skipped": r[4], "rejected": r[5],
          "status": r[6], "finished": r[7]}
-        for r in store.con.execute(
-            "SELECT load_id, kind, source_path, rows_added, rows_skipped, rows_rejected, status, finished_at "
-            "FROM loads ORDER BY started_at DESC LIMIT 10").fetchall()]
+        for r in tables_passages.recent_loads(store.con, 10)]
     folder = index_dir(store)
     if folder is not None:
         import json as _json

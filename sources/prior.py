@@ -20,6 +20,7 @@ import numpy as np
 from claims.errors import InputError
 from claims.model import content_hash
 from claims.read import parse_date_value, read_text
+from sources import tables_prior
 from sources.store import Store, now
 
 # e5 cosine (query mode on both sides) above which an earlier check counts as the same claim.
@@ -327,11 +328,7 @@ def insert_prior_checks(store: Store, checks: Sequence[PriorCheck], vectors: np.
          c.summary)
         for c, v in zip(checks, vectors)
     ]
-    if rows:
-        store.con.executemany(
-            "INSERT INTO prior_checks (check_id, claim_text, rating, label, url, publisher, claimant, claim_date, "
-            "review_date, language, title, external_id, source_format, embedding, embed_model, load_id, created_at, "
-            "summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    tables_prior.insert_prior_checks(store.con, rows)
 
 
 def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, source_path: str, source_hash: str,
@@ -347,8 +344,7 @@ def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, sou
     unique: dict[str, PriorCheck] = {}
     for c in checks:
         unique.setdefault(c.id, c)
-    have = {r[0] for r in store.con.execute(
-        "SELECT check_id FROM prior_checks WHERE check_id IN (SELECT unnest(?))", [list(unique)]).fetchall()}
+    have = tables_prior.existing_check_ids(store.con, list(unique))
     new = [c for cid, c in unique.items() if cid not in have]
     texts = [c.match_text for c in new]
     vecs = np.zeros((0, getattr(embedder, "dim", 384)), np.float32)
@@ -360,16 +356,13 @@ def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, sou
                 progress(min(i + 64, len(texts)), len(texts))
         vecs = np.concatenate(chunks)
     # checks stored before schema v8 have no summary yet (NULL): only those are updated
-    unset = {r[0] for r in store.con.execute(
-        "SELECT check_id FROM prior_checks WHERE summary IS NULL AND check_id IN (SELECT unnest(?))",
-        [sorted(have)]).fetchall()} if have else set()
+    unset = tables_prior.check_ids_without_summary(store.con, sorted(have)) if have else set()
     unfilled = [(unique[cid].summary, cid) for cid in sorted(unset)]
     with store.transaction():
         load_id = store.begin_load("prior_checks", source_path, source_hash, embedder.name)
         insert_prior_checks(store, new, vecs, embedder.name, load_id)
         if unfilled:     # nothing else about those checks changes
-            store.con.executemany("UPDATE prior_checks SET summary = ? WHERE check_id = ? AND summary IS NULL",
-                                  unfilled)
+            tables_prior.fill_summaries(store.con, unfilled)
         store.finish_load(load_id, added=len(new), skipped=len(checks) - len(new), rejected=len(rejected))
     return IngestReport(path=source_path, load_id=load_id, embed_model=embedder.name, added=len(new),
                         skipped=len(checks) - len(new), rejected=tuple(rejected))
@@ -393,15 +386,10 @@ class PriorMatcher:
     def warm_up(self) -> None:
         if self._matrix is not None:
             return
-        has = self.store.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'prior_checks'").fetchone()[0]
-        if not has:       # a store from before schema v4, opened read-only: no earlier checks
+        if not tables_prior.has_prior_checks_table(self.store.con):   # before schema v4, read-only: no checks
             self._rows, self._matrix = [], np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32)
             return
-        res = self.store.con.execute(
-            "SELECT check_id, claim_text, rating, label, url, publisher, claimant, claim_date, review_date, "
-            "language, title, external_id, source_format, load_id, summary, embedding FROM prior_checks "
-            "WHERE embed_model = ? ORDER BY check_id", [self.embedder.name]).fetchall()
+        res = tables_prior.check_rows(self.store.con, self.embedder.name)
         self._rows = [r[:15] for r in res]
         self._matrix = (np.asarray([r[15] for r in res], dtype=np.float32) if res
                         else np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32))
@@ -473,10 +461,8 @@ class PriorMatcher:
     @classmethod
     def if_any(cls, store: Store, embedder) -> "PriorMatcher | None":
         """A matcher when the store holds earlier fact-checks made with this embedder, else None."""
-        has = store.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'prior_checks'").fetchone()[0]
-        if not has or not store.con.execute("SELECT count(*) FROM prior_checks WHERE embed_model = ?",
-                                            [embedder.name]).fetchone()[0]:
+        if (not tables_prior.has_prior_checks_table(store.con)
+                or not tables_prior.count_checks_of_model(store.con, embedder.name)):
             return None
         return cls(store, embedder)
 

@@ -17,6 +17,7 @@ import numpy as np
 from claims.errors import StoreError
 from sources.embed import Embedder
 from sources.model import indexed_text
+from sources import tables_passages
 from sources.store import EMBED_DIM, Store
 
 Progress = Callable[[int, int], None]
@@ -36,13 +37,8 @@ def reembed_store(store: Store, embedder: Embedder, *, batch: int = 64, progress
     if store.read_only:
         raise StoreError(f"{store.path} is open read-only; re-embedding writes to it.", code="FC320")
     previous = tuple(m for m in store.embed_models() if m != embedder.name)
-    rows = store.con.execute(
-        "SELECT passage_id, text, context FROM passages WHERE embed_model IS DISTINCT FROM ? ORDER BY passage_id",
-        [embedder.name],
-    ).fetchall()
-    unchanged = store.con.execute(
-        "SELECT count(*) FROM passages WHERE embed_model = ?", [embedder.name]
-    ).fetchone()[0]
+    rows = tables_passages.passages_not_embedded_by(store.con, embedder.name)
+    unchanged = tables_passages.count_embedded_by(store.con, embedder.name)
     ids = [r[0] for r in rows]
     chunks = []
     for i in range(0, len(rows), batch):
@@ -61,16 +57,6 @@ def reembed_store(store: Store, embedder: Embedder, *, batch: int = 64, progress
     digest = hashlib.sha256("\n".join(ids).encode() + embedder.name.encode()).hexdigest()
     with store.transaction() as con:
         load_id = store.begin_load("reembed", store.path, digest, embedder.name)
-        con.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS _reembed (passage_id VARCHAR, embedding FLOAT[{EMBED_DIM}])"
-        )
-        con.execute("DELETE FROM _reembed")
-        con.executemany("INSERT INTO _reembed VALUES (?, ?)", [(pid, v.tolist()) for pid, v in zip(ids, vectors)])
-        con.execute(
-            "UPDATE passages SET embedding = r.embedding, embed_model = ? "
-            "FROM _reembed r WHERE passages.passage_id = r.passage_id",
-            [embedder.name],
-        )
-        con.execute("DROP TABLE _reembed")
+        tables_passages.replace_vectors(con, ids, vectors, embedder.name)
         store.finish_load(load_id, added=len(ids), skipped=int(unchanged), rejected=0)
     return ReembedReport(load_id, embedder.name, len(ids), int(unchanged), previous)

@@ -30,7 +30,9 @@ from claims.errors import InputError, ModelError
 from sources.embed import Embedder, mixed_models_message
 from claims.normalise import normalise_language
 from sources.model import Hit
-from sources.store import PASSAGE_READ, Store, passage_from_row
+from sources import tables_passages
+from sources.store import Store
+from sources.tables_passages import passage_from_row
 
 MODES = ("dense", "bm25", "hybrid")
 # The mode `Retriever(store, embedder)` and `factcheck check` use unless told otherwise
@@ -127,7 +129,6 @@ class _Meta:
 
 
 _NO_DATE = np.iinfo(np.int32).min
-_SAFE_ID = __import__("re").compile(r"^[A-Za-z0-9_.:#-]+$")
 
 
 @dataclass
@@ -184,11 +185,7 @@ class Retriever:
 
     def _warm_meta(self) -> _Meta:
         if self._meta is None:
-            res = self.store.con.execute(
-                "SELECT passage_id, coalesce(source_url, ''), coalesce(publisher, ''), "
-                "coalesce(datediff('day', DATE '1970-01-01', published), ?) FROM passages",
-                [int(_NO_DATE)],
-            ).fetchall()
+            res = tables_passages.passage_filter_rows(self.store.con, int(_NO_DATE))
             pos = self._index.position()
             n = len(self._index)
             urls = np.empty(n, dtype=object)
@@ -389,7 +386,7 @@ class Retriever:
             pos = self._index.position()
             groups = np.empty(len(self._index), dtype=object)
             groups[:] = ""
-            rows = self.store.con.execute("SELECT passage_id, coalesce(language, '') FROM passages").fetchall()
+            rows = tables_passages.passage_languages(self.store.con)
             group_of = {lang: language_group(lang) for lang in {lang for _, lang in rows}}
             for pid, lang in rows:
                 i = pos.get(pid)
@@ -445,19 +442,14 @@ class Retriever:
 
     def _hits_all(self, scored_lists: list[list[tuple[int, float]]], method: str) -> list[list[Hit]]:
         """Hits for each query's (row, score) pairs, best first, reading every query's passages in one
-        statement (one per query cost about 3 ms each, measured). Reads the rows like Store.passages_by_id, but with
-        an IN list of literal ids, which DuckDB answers through the primary-key index (1 ms against
-        about 5-10 ms for `IN (SELECT unnest(?))` at 100k passages, measured here)."""
+        statement (one per query cost about 3 ms each, measured), 1,000 ids at a time with
+        tables_passages.passage_rows_by_id (literal ids where safe: the primary-key index answers those)."""
         ids_of = [[self._index.ids[r] for r, _ in scored] for scored in scored_lists]
         wanted = list(dict.fromkeys(i for ids in ids_of for i in ids))
         found: dict[str, tuple] = {}
-        cols = f"SELECT {PASSAGE_READ} FROM passages WHERE passage_id IN "
         for n in range(0, len(wanted), 1000):
             part = wanted[n:n + 1000]
-            if all(_SAFE_ID.match(i) for i in part):      # literal keys let DuckDB use the primary-key index
-                rows = self.store.con.execute(cols + "(" + ", ".join(f"'{i}'" for i in part) + ")").fetchall()
-            else:
-                rows = self.store.con.execute(cols + "(" + ", ".join("?" * len(part)) + ")", part).fetchall()
+            rows = tables_passages.passage_rows_by_id(self.store.con, part)
             found.update((r[0], passage_from_row(r)) for r in rows)
         out = []
         for ids, scored in zip(ids_of, scored_lists):

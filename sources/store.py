@@ -3,12 +3,15 @@
 Open it with `Store(path)`; a writable open applies pending migrations, a read-only open refuses
 an out-of-date schema and names the command that fixes it. DuckDB lets one process write a file
 at a time: a second writer gets `StoreLockedError` (transient, so callers may retry).
+
+This module holds the connection, the migrations (sources/migrations/*.sql, the only place the schema
+changes) and transactions. Every other SQL statement lives in a table module beside it
+(sources/tables.py lists them): `sources.tables_passages` for passages and loads, `tables_runs` for runs,
+claims and verdicts, `tables_review`, `tables_nightly`, `tables_gate`, ...; the methods below that read or
+write rows call them.
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
-import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,24 +21,10 @@ import duckdb
 import numpy as np
 
 from claims.errors import StoreError, StoreLockedError
-from claims.model import Span
+from sources import tables_passages, tables_runs
 from sources.model import Hit, Passage
-
-EMBED_DIM = 384
-PASSAGE_COLUMNS = ("passage_id, external_id, text, language, source_url, source_title, publisher, published, "
-                   "published_raw, quote_type, span_start, span_end, embedding, embed_model, load_id, created_at, "
-                   "context")
-
-PASSAGE_READ = ("passage_id, external_id, text, language, source_url, source_title, publisher, published, "
-                "published_raw, quote_type, span_start, span_end, load_id, context")
-
-
-def passage_from_row(r) -> tuple[Passage, str]:
-    """(the Passage, the load id that wrote it) from a row selected as PASSAGE_READ."""
-    span = Span(r[10], r[11]) if r[10] is not None and r[11] is not None else None
-    return Passage(text=r[2], source_url=r[4] or "", source_title=r[5] or "", publisher=r[6] or "",
-                   published=r[7], published_raw=r[8] or "", language=r[3] or "", quote_type=r[9] or "",
-                   span=span, external_id=r[1] or "", id=r[0], context=r[13] or ""), r[12]
+from sources.tables import has_table, new_id, now  # noqa: F401  (new_id re-exported: `from sources.store import ...`)
+from sources.tables_passages import EMBED_DIM, PASSAGE_COLUMNS, PASSAGE_READ, passage_from_row  # noqa: F401
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -49,15 +38,6 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 SCHEMA_VERSION = max(v for v, _, _ in _migrations())
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def new_id(prefix: str) -> str:
-    stamp = now().strftime("%Y%m%dT%H%M%S")
-    return f"{prefix}-{stamp}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +115,7 @@ class Store:
         self.close()
 
     def schema_version(self) -> int:
-        has = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
-        if not has:
+        if not has_table(self.con, "schema_version"):
             return 0
         row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
         return int(row[0] or 0)
@@ -167,7 +144,8 @@ class Store:
                         "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
                     )
                 self.con.execute(sql)
-                self.con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, now()])
+                self.con.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                                 [version, name, now()])
                 self.con.execute("COMMIT")
             except Exception:
                 self.con.execute("ROLLBACK")
@@ -175,36 +153,25 @@ class Store:
             applied.append(version)
         return applied
 
-    # -- loads and passages --------------------------------------------------------------------
+    def transaction(self) -> "_Transaction":
+        return _Transaction(self.con)
+
+    def checkpoint(self) -> None:
+        """Write DuckDB's write-ahead log into the file, so that a copy of the file holds every committed row."""
+        self.con.execute("CHECKPOINT")
+
+    # -- loads and passages (sources/tables_passages.py) ---------------------------------------------
     def begin_load(self, kind: str, source_path: str, source_hash: str, embed_model: str) -> str:
-        load_id = new_id("load")
-        self.con.execute(
-            "INSERT INTO loads (load_id, kind, source_path, source_hash, embed_model, started_at, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'running')",
-            [load_id, kind, source_path, source_hash, embed_model, now()],
-        )
-        return load_id
+        return tables_passages.begin_load(self.con, kind, source_path, source_hash, embed_model)
 
     def finish_load(self, load_id: str, *, added: int, skipped: int, rejected: int, status: str = "done") -> None:
-        self.con.execute(
-            "UPDATE loads SET finished_at = ?, rows_added = ?, rows_skipped = ?, rows_rejected = ?, status = ? "
-            "WHERE load_id = ?",
-            [now(), added, skipped, rejected, status, load_id],
-        )
+        tables_passages.finish_load(self.con, load_id, added=added, skipped=skipped, rejected=rejected, status=status)
 
     def embed_models(self) -> list[str]:
-        rows = self.con.execute(
-            "SELECT DISTINCT embed_model FROM passages WHERE embed_model IS NOT NULL ORDER BY 1"
-        ).fetchall()
-        return [r[0] for r in rows]
+        return tables_passages.embed_models(self.con)
 
     def existing_passage_ids(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        rows = self.con.execute(
-            "SELECT passage_id FROM passages WHERE passage_id IN (SELECT unnest(?))", [list(ids)]
-        ).fetchall()
-        return {r[0] for r in rows}
+        return tables_passages.existing_passage_ids(self.con, ids)
 
     def insert_passages(
         self, passages: Sequence[Passage], vectors: np.ndarray, embed_model: str, load_id: str
@@ -217,40 +184,15 @@ class Store:
                 f"vectors have {vectors.shape[1]} dimensions; this store holds {EMBED_DIM}-dimensional vectors",
                 code="FC206",
             )
-        created = now()
-        rows = [
-            (
-                p.id, p.external_id or None, p.text, p.language or None, p.source_url or None,
-                p.source_title or None, p.publisher or None, p.published, p.published_raw or None,
-                p.quote_type or None, p.span.start if p.span else None, p.span.end if p.span else None,
-                vec.astype(np.float32).tolist(), embed_model, load_id, created, p.context or None,
-            )
-            for p, vec in zip(passages, vectors)
-        ]
-        if rows:
-            self.con.executemany(
-                f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES ({', '.join('?' * 17)})", rows
-            )
+        tables_passages.insert_passages(self.con, passages, vectors, embed_model, load_id)
 
     def passage_vectors(self, embed_model: str) -> tuple[list[str], np.ndarray]:
         """All passage ids and their vectors made by embed_model, as an (n, 384) float32 matrix."""
-        res = self.con.execute(
-            "SELECT passage_id, embedding FROM passages WHERE embed_model = ? ORDER BY passage_id",
-            [embed_model],
-        ).fetchnumpy()
-        ids = [str(x) for x in res["passage_id"]]
-        if not ids:
-            return [], np.zeros((0, EMBED_DIM), dtype=np.float32)
-        return ids, np.stack(list(res["embedding"])).astype(np.float32, copy=False)
+        return tables_passages.passage_vectors(self.con, embed_model)
 
     def passages_by_id(self, ids: Sequence[str]) -> dict[str, tuple[Passage, str]]:
         """Passages with the load id that wrote each, keyed by passage id."""
-        if not ids:
-            return {}
-        rows = self.con.execute(
-            f"SELECT {PASSAGE_READ} FROM passages WHERE passage_id IN (SELECT unnest(?))", [list(ids)]
-        ).fetchall()
-        return {r[0]: passage_from_row(r) for r in rows}
+        return tables_passages.passages_by_id(self.con, ids)
 
     def hits(self, scored: Iterable[tuple[str, float]], method: str = "dense") -> list[Hit]:
         """Turn (passage_id, score) pairs, best first, into Hits with their passages."""
@@ -263,47 +205,27 @@ class Store:
         ]
 
     def latest_load_id(self) -> str | None:
-        row = self.con.execute(
-            "SELECT load_id FROM loads WHERE status = 'done' ORDER BY started_at DESC, load_id DESC LIMIT 1"
-        ).fetchone()
-        return row[0] if row else None
+        return tables_passages.latest_load_id(self.con)
 
-    # -- runs and results ----------------------------------------------------------------------
+    # -- runs (sources/tables_runs.py) ---------------------------------------------------------------
     def begin_run(self, *, code_version: str, models: list[dict], rules_version: str, params: dict) -> str:
-        run_id = new_id("run")
-        self.con.execute(
-            "INSERT INTO runs (run_id, started_at, status, code_version, models, rules_version, store_load_id, params) "
-            "VALUES (?, ?, 'running', ?, ?, ?, ?, ?)",
-            [run_id, now(), code_version, json.dumps(models), rules_version, self.latest_load_id(),
-             json.dumps(params, default=str)],
-        )
-        return run_id
+        return tables_runs.begin_run(self.con, code_version=code_version, models=models, rules_version=rules_version,
+                                     params=params)
 
     def finish_run(self, run_id: str, status: str = "done") -> None:
-        self.con.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, "
-            "articles = (SELECT count(*) FROM articles WHERE run_id = ?), "
-            "claims = (SELECT count(*) FROM claims WHERE run_id = ?) WHERE run_id = ?",
-            [now(), status, run_id, run_id, run_id],
-        )
-
-    def transaction(self) -> "_Transaction":
-        return _Transaction(self.con)
+        tables_runs.finish_run(self.con, run_id, status)
 
     def stats(self) -> StoreStats:
-        one = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
-        langs = self.con.execute(
-            "SELECT coalesce(language, '?'), count(*) FROM passages GROUP BY 1 ORDER BY 2 DESC, 1"
-        ).fetchall()
+        passages, sources, langs = tables_passages.passage_counts(self.con)
         return StoreStats(
             schema_version=self.schema_version(),
-            passages=one("SELECT count(*) FROM passages"),
-            sources=one("SELECT count(DISTINCT source_url) FROM passages"),
+            passages=passages,
+            sources=sources,
             languages=tuple((str(a), int(b)) for a, b in langs),
             embed_models=tuple(self.embed_models()),
-            loads=one("SELECT count(*) FROM loads WHERE status = 'done'"),
-            runs=one("SELECT count(*) FROM runs"),
-            verdicts=one("SELECT count(*) FROM verdicts"),
+            loads=tables_passages.count_done_loads(self.con),
+            runs=tables_runs.count_runs(self.con),
+            verdicts=tables_runs.count_verdicts(self.con),
         )
 
 

@@ -182,7 +182,7 @@ def snapshot_store(store: Store, dest: str | Path) -> str:
     """A read-only copy of the store's file for worker processes (the writer keeps the original)."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    store.con.execute("CHECKPOINT")
+    store.checkpoint()
     shutil.copyfile(store.path, dest)
     return str(dest)
 
