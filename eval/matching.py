@@ -36,11 +36,11 @@ def matching_store_path(claims_path: str | Path, embedder) -> str:
 
 def load_vclaims(store, claims_path: str | Path, embedder, progress=None) -> list:
     """The verified claims of a CheckThat vclaims file, embedded into the store unless it holds them all."""
+    from sources import tables_prior
     from sources.prior import ingest_prior_checks, read_checkthat_vclaims
 
     checks, rejected = read_checkthat_vclaims(claims_path)
-    have, unfilled = store.con.execute("SELECT count(*), count(*) FILTER (WHERE summary IS NULL) FROM prior_checks "
-                                       "WHERE source_format = 'checkthat'").fetchone()
+    have, unfilled = tables_prior.count_prior_checks(store.con, "checkthat")
     if have < len({c.id for c in checks}) or unfilled:      # unfilled: stored before schema v8 (no summary yet)
         digest = hashlib.sha256(Path(claims_path).read_bytes()).hexdigest()
         ingest_prior_checks(store, checks, embedder, source_path=str(claims_path), source_hash=digest,

@@ -22,6 +22,7 @@ from typing import Callable, Sequence
 
 from claims.errors import InputError
 from eval.seed import read_jsonl
+from sources import tables_passages
 from sources.model import Hit, Passage
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -247,11 +248,11 @@ def build_store(rset: RetrievalSet, db: str, embedder, progress: Callable[[int, 
     from sources.store import Store
 
     n = len({p.id for p in rset.passages})
-    ro = open_if_complete(db, lambda st: st.con.execute("SELECT count(*) FROM passages").fetchone()[0] >= n)
+    ro = open_if_complete(db, lambda st: tables_passages.count_passages(st.con) >= n)
     if ro is not None:
         return ro
     store = Store(db)
-    have = store.con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    have = tables_passages.count_passages(store.con)
     if have < len({p.id for p in rset.passages}):
         load_passages(store, list(rset.passages), embedder, source_path=rset.source,
                       source_hash=rset.fingerprint(), progress=progress)

@@ -43,6 +43,7 @@ from claims.errors import FactcheckError
 from claims.model import Claim
 from eval.seed import pair_gold_claims, read_jsonl
 from eval.splits import held_out, reserved
+from sources import tables_passages
 from sources.model import Hit, Passage
 from verdicts.model import Label
 
@@ -503,7 +504,7 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
                 path = store_path(eset, work or Path.home() / ".cache" / "factcheck" / "eval", embedder)
                 store = build_store(eset, path, emb, progress)
                 facts["store"] = str(path)
-            facts["store_passages"] = store.con.execute("SELECT count(*) FROM passages").fetchone()[0]
+            facts["store_passages"] = tables_passages.count_passages(store.con)
             retriever = Retriever(store, emb)
             if eset.article:
                 return _run_article(eset, retriever, prov, cfg, k, verifier, out, facts, details)

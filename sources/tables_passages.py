@@ -363,3 +363,7 @@ def document_counts(con) -> dict:
 
 def count_retired_passages(con) -> int:
     return con.execute("SELECT count(*) FROM retired_passages").fetchone()[0]
+
+
+def count_passages(con) -> int:
+    return con.execute("SELECT count(*) FROM passages").fetchone()[0]

@@ -73,3 +73,9 @@ def prior_check_counts(con) -> dict:
     """{"total": n, "by_label": {label or '?': n}} for `factcheck store stats`."""
     return {"total": con.execute("SELECT count(*) FROM prior_checks").fetchone()[0], "by_label": dict(
         con.execute("SELECT coalesce(label, '?'), count(*) FROM prior_checks GROUP BY 1 ORDER BY 2 DESC").fetchall())}
+
+
+def count_prior_checks(con, source_format: str) -> tuple[int, int]:
+    """(checks of this source format, of them stored without a summary: before schema v8)."""
+    return con.execute("SELECT count(*), count(*) FILTER (WHERE summary IS NULL) FROM prior_checks "
+                       "WHERE source_format = ?", [source_format]).fetchone()
