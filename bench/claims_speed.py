@@ -6,6 +6,7 @@ The article is the seed article's body repeated to 800 words (Norwegian). Prints
 wall time of sentence splitting + extract_claims with the rule score, and with the learned
 check-worthiness model (which embeds every claim with e5; its first load is reported apart).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,9 @@ def main() -> None:
 
     def run(mode: str) -> tuple[float, int]:
         t = time.perf_counter()
-        claims = extract_claims(art.id, text, split_sentences(text, "nb"), language="nb", published=art.published,
-                                checkworthiness=mode)
+        claims = extract_claims(
+            art.id, text, split_sentences(text, "nb"), language="nb", published=art.published, checkworthiness=mode
+        )
         return time.perf_counter() - t, len(claims)
 
     out = {"words": len(text.split()), "repeat": args.repeat}

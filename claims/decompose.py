@@ -27,6 +27,7 @@ Operations (each returns None when it does not apply; all are conservative patte
 * :func:`distribute_list` -- a list of three or more names ("USA, EU og Israel ser ...") gives
   one claim per name; two names ("Fatah og Hamas ble enige") are left together (often reciprocal).
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,22 @@ from typing import Union
 
 from claims.model import Span
 
-__all__ = ["Piece", "birth_parenthetical", "birth_place", "reported_speech", "embedded_facts", "causal_split", "consequence", "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions", "distribute_list", "piece_text"]
+__all__ = [
+    "Piece",
+    "birth_parenthetical",
+    "birth_place",
+    "reported_speech",
+    "embedded_facts",
+    "causal_split",
+    "consequence",
+    "predicate_relative",
+    "alias_apposition",
+    "contact_relatives",
+    "relative_clause",
+    "appositions",
+    "distribute_list",
+    "piece_text",
+]
 
 Part = Union[Span, str]
 
@@ -45,7 +61,7 @@ class Piece:
     """A claim under construction: verbatim spans and literals, and what made it."""
 
     parts: tuple[Part, ...]
-    kind: str = "clause"          # clause, reported, content, relative, main, apposition, list, age
+    kind: str = "clause"  # clause, reported, content, relative, main, apposition, list, age
     extra: tuple[Span, ...] = ()  # spans it draws on that are not in its text (a quantity, a speaker)
 
     @property
@@ -74,9 +90,9 @@ def piece_text(text: str, piece: Piece) -> str:
 
 
 def _trim(text: str, a: int, b: int) -> Span | None:
-    while a < b and (text[a].isspace() or text[a] in ",;:–—-«»\"“”"):
+    while a < b and (text[a].isspace() or text[a] in ',;:–—-«»"“”'):
         a += 1
-    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:–—-«»\"“”"):
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ',;:–—-«»"“”'):
         b -= 1
     return Span(a, b) if b > a else None
 
@@ -84,10 +100,14 @@ def _trim(text: str, a: int, b: int) -> Span | None:
 # ----------------------------------------------------------------------------------------------
 # reported speech
 
-_SAY_NB = (r"opplyste|opplyser|sa|sier|uttalte|uttaler|hevdet|hevder|bekrefter|bekreftet|melder|meldte|skriver|"
-           r"skrev|forteller|fortalte|kunngjorde|anslår|anslo|mener|tror|gjort det klart|gjorde det klart")
-_SAY_EN = (r"said|says|stated|states|announced|announces|confirmed|confirms|reported|reports|claimed|claims|"
-           r"told\s+\w+(?:\s+\w+)?|wrote|writes|estimated|believes|believed|thinks|thought|made it clear")
+_SAY_NB = (
+    r"opplyste|opplyser|sa|sier|uttalte|uttaler|hevdet|hevder|bekrefter|bekreftet|melder|meldte|skriver|"
+    r"skrev|forteller|fortalte|kunngjorde|anslår|anslo|mener|tror|gjort det klart|gjorde det klart"
+)
+_SAY_EN = (
+    r"said|says|stated|states|announced|announces|confirmed|confirms|reported|reports|claimed|claims|"
+    r"told\s+\w+(?:\s+\w+)?|wrote|writes|estimated|believes|believed|thinks|thought|made it clear"
+)
 _OPINION_VERBS = {"mener", "tror", "believes", "believed", "thinks", "thought"}
 _REPORTED = re.compile(
     rf"^(?P<speaker>[^,–—]{{3,90}}?)\s+(?P<verb>{_SAY_NB}|{_SAY_EN})\b(?P<mid>(?:\s+[\w.]+){{0,3}}?)"
@@ -100,9 +120,7 @@ _ACCORDING = re.compile(
 _DASH = re.compile(
     r"^(?:[–—-]\s*)?(?P<content>\S.*?),\s+(?P<verb>sier|sa|uttalte|forteller|says|said)\s+(?P<speaker>\S.*?)[.!]?$"
 )
-_NAMES_AFTER_VERB = re.compile(
-    r"^(?P<verb>\w+)\s+(?P<subj>[A-ZÆØÅ][\w-]*(?:\s+(?:og|and|,)?\s*[A-ZÆØÅ][\w-]*)*)(?=\s)"
-)
+_NAMES_AFTER_VERB = re.compile(r"^(?P<verb>\w+)\s+(?P<subj>[A-ZÆØÅ][\w-]*(?:\s+(?:og|and|,)?\s*[A-ZÆØÅ][\w-]*)*)(?=\s)")
 _THEY = re.compile(r"^(?:de|De|they|They)\s+")
 
 
@@ -140,7 +158,11 @@ def reported_speech(text: str, span: Span, *, is_opinion=lambda s: False) -> lis
         mid = _trim(text, a + m.start("mid"), a + m.end("mid")) if m.group("mid").strip() else None
         content = _trim(text, a + m.start("content"), span.end)
         whole = Piece((span,), "reported")
-        if content is None or m.group("verb").split()[0] in _OPINION_VERBS or is_opinion(text[content.start : content.end]):
+        if (
+            content is None
+            or m.group("verb").split()[0] in _OPINION_VERBS
+            or is_opinion(text[content.start : content.end])
+        ):
             return [whole]
         they = _THEY.match(text[content.start : content.end])
         if they:  # "Kilder i Fatah og Hamas opplyste at de var ..." -> the speakers were ...
@@ -170,8 +192,11 @@ def contact_relatives(text: str, span: Span) -> list[Piece]:
     a = span.start
     out = []
     for m in _CONTACT.finditer(s):
-        parts: list[Part] = [Span(a + m.start("subj"), a + m.end("subj")), Span(a + m.start("verb"), a + m.end("verb")),
-                             Span(a + m.start("noun"), a + m.end("noun"))]
+        parts: list[Part] = [
+            Span(a + m.start("subj"), a + m.end("subj")),
+            Span(a + m.start("verb"), a + m.end("verb")),
+            Span(a + m.start("noun"), a + m.end("noun")),
+        ]
         rest = _trim(text, a + m.start("rest"), a + m.end("rest")) if m.group("rest").strip() else None
         if rest is not None:
             parts.append(rest)
@@ -201,14 +226,79 @@ _SUPERL_APPOS = re.compile(
 )
 _DETERMINERS = {"en", "et", "ei", "den", "det", "de", "a", "an", "the", "this", "that", "denne", "dette", "disse"}
 _STOP_BACK = {
-    "i", "på", "med", "for", "av", "til", "fra", "om", "over", "under", "etter", "før", "mot", "ved", "hos",
-    "in", "on", "with", "for", "of", "to", "from", "about", "by", "at", "against", "og", "and", "eller", "or",
-    "men", "but", "er", "var", "har", "hadde", "ble", "blir", "is", "was", "are", "were", "has", "had",
+    "i",
+    "på",
+    "med",
+    "for",
+    "av",
+    "til",
+    "fra",
+    "om",
+    "over",
+    "under",
+    "etter",
+    "før",
+    "mot",
+    "ved",
+    "hos",
+    "in",
+    "on",
+    "with",
+    "for",
+    "of",
+    "to",
+    "from",
+    "about",
+    "by",
+    "at",
+    "against",
+    "og",
+    "and",
+    "eller",
+    "or",
+    "men",
+    "but",
+    "er",
+    "var",
+    "har",
+    "hadde",
+    "ble",
+    "blir",
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "had",
 }
 _TITLE_WORDS = {
-    "president", "presidenten", "statsminister", "statsministeren", "utenriksminister", "minister", "kong",
-    "king", "dronning", "queen", "prins", "prince", "general", "sir", "dr", "mr", "mrs", "ms", "professor",
-    "prime", "foreign", "justice", "senator", "governor", "chancellor", "pope", "paven",
+    "president",
+    "presidenten",
+    "statsminister",
+    "statsministeren",
+    "utenriksminister",
+    "minister",
+    "kong",
+    "king",
+    "dronning",
+    "queen",
+    "prins",
+    "prince",
+    "general",
+    "sir",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "professor",
+    "prime",
+    "foreign",
+    "justice",
+    "senator",
+    "governor",
+    "chancellor",
+    "pope",
+    "paven",
 }
 
 
@@ -220,7 +310,11 @@ def _antecedent(text: str, a: int, end: int) -> Span | None:
     last = words[-1]
     if last.group()[:1].isupper():
         k = len(words) - 1
-        while k > 0 and words[k - 1].group()[:1].isupper() and text[a + words[k - 1].end() : a + words[k].start()].isspace():
+        while (
+            k > 0
+            and words[k - 1].group()[:1].isupper()
+            and text[a + words[k - 1].end() : a + words[k].start()].isspace()
+        ):
             k -= 1
         while k < len(words) - 1 and words[k].group().lower().strip(".") in _TITLE_WORDS:
             k += 1
@@ -240,15 +334,83 @@ def _antecedent(text: str, a: int, end: int) -> Span | None:
 
 def _looks_finite(word: str) -> bool:
     w = word.lower()
-    return w in {"er", "var", "har", "hadde", "ble", "blir", "kan", "vil", "skal", "leder", "ledet", "is", "was",
-                 "are", "were", "has", "had", "leads", "led", "will", "can"} or (
-        word[:1].islower() and len(w) >= 4 and w.endswith(("er", "et", "te", "de", "ed", "s")))
+    return w in {
+        "er",
+        "var",
+        "har",
+        "hadde",
+        "ble",
+        "blir",
+        "kan",
+        "vil",
+        "skal",
+        "leder",
+        "ledet",
+        "is",
+        "was",
+        "are",
+        "were",
+        "has",
+        "had",
+        "leads",
+        "led",
+        "will",
+        "can",
+    } or (word[:1].islower() and len(w) >= 4 and w.endswith(("er", "et", "te", "de", "ed", "s")))
 
 
-_EN_NOT_VERB_START = {"the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their",
-                      "our", "my", "your", "this", "these", "those", "that", "some", "many", "most", "all", "both",
-                      "each", "every", "no", "one", "two", "three", "several", "few", "in", "on", "at", "by", "for",
-                      "from", "with", "to", "of", "as", "after", "before", "during", "since", "until", "when"}
+_EN_NOT_VERB_START = {
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "my",
+    "your",
+    "this",
+    "these",
+    "those",
+    "that",
+    "some",
+    "many",
+    "most",
+    "all",
+    "both",
+    "each",
+    "every",
+    "no",
+    "one",
+    "two",
+    "three",
+    "several",
+    "few",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "to",
+    "of",
+    "as",
+    "after",
+    "before",
+    "during",
+    "since",
+    "until",
+    "when",
+}
 
 
 def _en_subject_relative(word: str) -> bool:
@@ -276,7 +438,7 @@ def relative_clause(text: str, span: Span, *, main_verb_end: int | None = None) 
     if not m or m.start() == 0:
         return None
     rel_start = a + m.end()
-    close = re.search(r",\s", s[m.end():])
+    close = re.search(r",\s", s[m.end() :])
     rel_end = a + m.end() + close.start() if close else span.end
     body = _trim(text, rel_start, rel_end)
     ante = _antecedent(text, a, a + m.start())
@@ -307,7 +469,7 @@ _PRED_REL = re.compile(
 
 
 def predicate_relative(text: str, span: Span) -> list[Piece] | None:
-    """"X is a N who/that V ..." / "X er en N som V ..." -> "X is a N" and "X V ..." (a restrictive relative
+    """ "X is a N who/that V ..." / "X er en N som V ..." -> "X is a N" and "X V ..." (a restrictive relative
     on the predicate noun says something more about the subject)."""
     s = text[span.start : span.end]
     m = _PRED_REL.match(s)
@@ -320,12 +482,14 @@ def predicate_relative(text: str, span: Span) -> list[Piece] | None:
     return [first, second]
 
 
-_ALIAS = re.compile(r"^(?P<name>[^,;]{2,80}?),\s+(?P<how>(?:also\s+)?(?:known as|called|referred to as)|"
-                    r"(?:også\s+)?(?:kjent som|kalt))\s+(?P<alias>[^,;]{2,80}?),\s+(?P<rest>\S.*)$")
+_ALIAS = re.compile(
+    r"^(?P<name>[^,;]{2,80}?),\s+(?P<how>(?:also\s+)?(?:known as|called|referred to as)|"
+    r"(?:også\s+)?(?:kjent som|kalt))\s+(?P<alias>[^,;]{2,80}?),\s+(?P<rest>\S.*)$"
+)
 
 
 def alias_apposition(text: str, span: Span, language: str = "") -> list[Piece] | None:
-    """"X, also known as Y, V ..." -> "X V ..." and "X is also known as Y" ("X, også kjent som Y, ...").
+    """ "X, also known as Y, V ..." -> "X V ..." and "X is also known as Y" ("X, også kjent som Y, ...").
 
     (Trimming English participles, "X V ..., making Z" -> "X V ...", was measured and lowered
     Factcheck-Bench F1 from 0.684 to 0.680, so it is not done.)"""
@@ -336,8 +500,10 @@ def alias_apposition(text: str, span: Span, language: str = "") -> list[Piece] |
         name = Span(a + m.start("name"), a + m.end("name"))
         how = m.group("how")
         cop = "er" if re.match(r"(?:også\s+)?(?:kjent|kalt)", how) else "is"
-        return [Piece((name, Span(a + m.start("rest"), span.end)), "main"),
-                Piece((name, cop, Span(a + m.start("how"), a + m.end("alias"))), "apposition")]
+        return [
+            Piece((name, Span(a + m.start("rest"), span.end)), "main"),
+            Piece((name, cop, Span(a + m.start("how"), a + m.end("alias"))), "apposition"),
+        ]
     return None
 
 
@@ -371,25 +537,34 @@ def appositions(text: str, span: Span, language: str = "") -> list[Piece]:
     out: list[Piece] = []
     for m in _TITLE_BEFORE.finditer(s):
         name = Span(a + m.start("name"), a + m.end("name"))
-        out.append(Piece((name, cop, m.group("title").lower()), "apposition", (Span(a + m.start("title"), a + m.end("title")),)))
+        out.append(
+            Piece(
+                (name, cop, m.group("title").lower()), "apposition", (Span(a + m.start("title"), a + m.end("title")),)
+            )
+        )
     for m in _ROLE_GENITIVE.finditer(s):
         name = Span(a + m.start("name"), a + m.end("name"))
         out.append(Piece((name, cop, Span(a + m.start("role"), a + m.end("role"))), "apposition"))
     for m in _NAME_APPOS["en" if language == "en" else "nb"].finditer(s):
-        out.append(Piece((Span(a + m.start("name"), a + m.end("name")), cop,
-                          Span(a + m.start("np"), a + m.end("np"))), "apposition"))
+        out.append(
+            Piece(
+                (Span(a + m.start("name"), a + m.end("name")), cop, Span(a + m.start("np"), a + m.end("np"))),
+                "apposition",
+            )
+        )
     return out
 
 
 _BIRTH_PAREN = re.compile(
     r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3})\s*\(\s*(?P<born>(?:født|fødd|born|f\.|b\.)\s+"
-    r"[^()]{4,24}?)\s*\)")
+    r"[^()]{4,24}?)\s*\)"
+)
 
 
 def birth_parenthetical(text: str, span: Span, language: str = "") -> tuple[Piece, Piece] | None:
-    """"Name (fødd 1968) har gitt ut ..." -> the clause without the parenthesis, and "Name er fødd 1968": two facts,
+    """ "Name (fødd 1968) har gitt ut ..." -> the clause without the parenthesis, and "Name er fødd 1968": two facts,
     each checked on its own (a wrong birth year does not make the rest of the clause wrong)."""
-    s = text[span.start:span.end]
+    s = text[span.start : span.end]
     m = _BIRTH_PAREN.search(s)
     if m is None:
         return None
@@ -399,21 +574,21 @@ def birth_parenthetical(text: str, span: Span, language: str = "") -> tuple[Piec
     after = _trim(text, a + m.end(), span.end)
     if before is None or after is None:
         return None
-    born = Piece((name, "is" if language == "en" else "er", Span(a + m.start("born"), a + m.end("born"))),
-                 "apposition")
+    born = Piece((name, "is" if language == "en" else "er", Span(a + m.start("born"), a + m.end("born"))), "apposition")
     return Piece((before, after), "clause"), born
 
 
 _BIRTH_PLACE = re.compile(
     r"(?<![\w])(?P<verb>[Ff]ødt|[Ff]ødd|[Bb]orn)\s+(?P<date>(?:(?:den|on)\s+)?[^,;()]{0,25}?\d{4})"
-    r"\s+(?P<place>(?:i|in|på)\s+[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,2})")
+    r"\s+(?P<place>(?:i|in|på)\s+[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,2})"
+)
 
 
 def birth_place(text: str, span: Span) -> Piece | None:
-    """"Født 16. juli 1931 i Sandefjord" / "X ble født 3. mai 1950 i Bergen" -> the birthplace as a fact of its own
+    """ "Født 16. juli 1931 i Sandefjord" / "X ble født 3. mai 1950 i Bergen" -> the birthplace as a fact of its own
     ("Født i Sandefjord"), beside the whole clause (which the birth date is checked on, with the place that names
     whose birth it is when no person is named)."""
-    s = text[span.start:span.end]
+    s = text[span.start : span.end]
     m = _BIRTH_PLACE.search(s)
     if m is None:
         return None
@@ -428,7 +603,7 @@ _BECAUSE = re.compile(r"(?:,\s*)?\s(?:because|fordi|ettersom)\s+(?=\S)", re.IGNO
 
 
 def causal_split(text: str, piece: Piece) -> list[Piece] | None:
-    """"A because B" -> [A, B] (the effect and the stated cause, each a claim of its own)."""
+    """ "A because B" -> [A, B] (the effect and the stated cause, each a claim of its own)."""
     last = piece.parts[-1]
     if not isinstance(last, Span):
         return None
@@ -445,14 +620,25 @@ def causal_split(text: str, piece: Piece) -> list[Piece] | None:
 
 _RESULT = re.compile(
     r"\s(?P<verb>resulterte|resulterer|resulted|results|førte|fører|ledet|led|leads)\s+"
-    r"(?P<adv>(?:[\wæøå-]+\s+){0,3}?)(?P<prep>i|in|til|to)\s+(?P<b>\S.*)$", re.IGNORECASE)
-_RESULT_PREP = {"resulterte": "i", "resulterer": "i", "resulted": "in", "results": "in", "førte": "til",
-                "fører": "til", "ledet": "til", "led": "to", "leads": "to"}
+    r"(?P<adv>(?:[\wæøå-]+\s+){0,3}?)(?P<prep>i|in|til|to)\s+(?P<b>\S.*)$",
+    re.IGNORECASE,
+)
+_RESULT_PREP = {
+    "resulterte": "i",
+    "resulterer": "i",
+    "resulted": "in",
+    "results": "in",
+    "førte": "til",
+    "fører": "til",
+    "ledet": "til",
+    "led": "to",
+    "leads": "to",
+}
 _THAT = re.compile(r"^(?:at|that)\s+", re.IGNORECASE)
 
 
 def consequence(text: str, piece: Piece, lang: str) -> Piece | None:
-    """"A resulterte [noen måneder senere] i B" -> the effect B as a claim of its own ("Det ble B noen måneder
+    """ "A resulterte [noen måneder senere] i B" -> the effect B as a claim of its own ("Det ble B noen måneder
     senere"; "A førte til at C" -> C; English "A resulted in B" -> "There was B", "A led to C" with a clause
     -> C). The whole sentence stays a claim too: it states the cause, which needs evidence of its own."""
     last = piece.parts[-1]
@@ -463,7 +649,7 @@ def consequence(text: str, piece: Piece, lang: str) -> Piece | None:
     if not m or m.start() < 8 or _RESULT_PREP[m.group("verb").lower()] != m.group("prep").lower():
         return None
     if m.group("adv").strip() and not m.group("verb").lower().startswith("result"):
-        return None   # "led the delegation to Oslo", "førte forhandlinger til ...": not a cause
+        return None  # "led the delegation to Oslo", "førte forhandlinger til ...": not a cause
     b_start = last.start + m.start("b")
     that = _THAT.match(m.group("b"))
     effect = _trim(text, b_start + (that.end() if that else 0), last.end)

@@ -5,6 +5,7 @@ exit code. `transient` errors (a locked file, a timeout) are worth retrying; ter
 Every code, with its meaning and its fix, is defined once in claims/error_codes.py (the README's table is generated
 from it); a new kind of failure gets a new code there, never an old code with a second meaning.
 """
+
 from __future__ import annotations
 
 

@@ -24,6 +24,7 @@ Check-worthiness (clamped to [0, 1]): 0.35 base; +0.25 a non-year quantity; +0.1
 +0.10 one named entity, +0.05 more for two or more; +0.10 exclusive / comparative; -0.35 opinion
 markers; -0.15 fewer than 6 words; -0.05 more than 50 words.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,16 +34,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claims.cues import DASH_QUOTE, QUOTE, SUPERLATIVE, is_opinion
+from claims.decompose import (
+    Piece,
+    alias_apposition,
+    appositions,
+    birth_parenthetical,
+    birth_place,
+    causal_split,
+    consequence,
+    contact_relatives,
+    distribute_list,
+    embedded_facts,
+    piece_text,
+    predicate_relative,
+    relative_clause,
+    reported_speech,
+)
 from claims.errors import InputError
 from claims.model import Claim, ClaimType, DateMention, Precision, Quantity, Sentence, Span
-from claims.decompose import Piece, birth_parenthetical, birth_place, appositions, contact_relatives, causal_split, consequence, embedded_facts, predicate_relative, alias_apposition, distribute_list, piece_text, relative_clause, reported_speech
 from claims.normalise import causal_marker, find_exclusivity, normalise_language, parse_dates, parse_quantities
 from claims.resolve import Context, Mention, resolve
 
-__all__ = ["EXTRACTOR", "Clause", "extract_claims", "split_clauses", "find_entities", "classify",
-           "rules_checkworthiness", "RULES_CHECKWORTHY_THRESHOLD"]
+__all__ = [
+    "EXTRACTOR",
+    "Clause",
+    "extract_claims",
+    "split_clauses",
+    "find_entities",
+    "classify",
+    "rules_checkworthiness",
+    "RULES_CHECKWORTHY_THRESHOLD",
+]
 
-RULES_CHECKWORTHY_THRESHOLD = 0.5   # the rule score from which a claim counts as check-worthy (decide's checkworthy_min)
+RULES_CHECKWORTHY_THRESHOLD = 0.5  # the rule score from which a claim counts as check-worthy (decide's checkworthy_min)
 
 EXTRACTOR = "claims.rules.v4"
 
@@ -53,16 +77,90 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*")
 
 _AUX = {
     "nb": {
-        "er", "var", "har", "hadde", "ble", "blir", "vil", "skal", "kan", "må", "kunne", "skulle",
-        "ville", "måtte", "bør", "burde", "får", "fikk", "går", "gikk", "kom", "kommer", "sier", "sa",
-        "fant", "finnes", "fantes", "ligger", "lå", "står", "sto", "ser", "tok", "gjør", "gjorde",
-        "vant", "ga", "gir", "tror", "mener", "viser", "leder",
+        "er",
+        "var",
+        "har",
+        "hadde",
+        "ble",
+        "blir",
+        "vil",
+        "skal",
+        "kan",
+        "må",
+        "kunne",
+        "skulle",
+        "ville",
+        "måtte",
+        "bør",
+        "burde",
+        "får",
+        "fikk",
+        "går",
+        "gikk",
+        "kom",
+        "kommer",
+        "sier",
+        "sa",
+        "fant",
+        "finnes",
+        "fantes",
+        "ligger",
+        "lå",
+        "står",
+        "sto",
+        "ser",
+        "tok",
+        "gjør",
+        "gjorde",
+        "vant",
+        "ga",
+        "gir",
+        "tror",
+        "mener",
+        "viser",
+        "leder",
     },
     "en": {
-        "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may",
-        "might", "must", "shall", "should", "did", "does", "do", "said", "says", "say", "won",
-        "took", "made", "gave", "went", "came", "found", "told", "met", "led", "left", "held", "got",
-        "remains", "regard", "regards", "show", "shows",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "should",
+        "did",
+        "does",
+        "do",
+        "said",
+        "says",
+        "say",
+        "won",
+        "took",
+        "made",
+        "gave",
+        "went",
+        "came",
+        "found",
+        "told",
+        "met",
+        "led",
+        "left",
+        "held",
+        "got",
+        "remains",
+        "regard",
+        "regards",
+        "show",
+        "shows",
     },
 }
 _PRONOUNS = {
@@ -70,18 +168,108 @@ _PRONOUNS = {
     "en": {"i", "you", "he", "she", "it", "we", "they", "this", "these", "those", "that"},
 }
 _NOT_VERBS = {
-    "over", "under", "etter", "eller", "hver", "mer", "der", "her", "flere", "færre", "andre",
-    "siste", "første", "store", "gamle", "hele", "samme", "beste", "egne", "neste", "side", "måte",
-    "dette", "slike", "mange", "alle", "disse", "hvilke", "senere", "tidligere", "medlemmer",
-    "red", "need", "speed", "seed", "bed", "feed", "hundred", "united", "based", "called",
-    "alleged", "so-called", "armed", "limited", "indeed",
+    "over",
+    "under",
+    "etter",
+    "eller",
+    "hver",
+    "mer",
+    "der",
+    "her",
+    "flere",
+    "færre",
+    "andre",
+    "siste",
+    "første",
+    "store",
+    "gamle",
+    "hele",
+    "samme",
+    "beste",
+    "egne",
+    "neste",
+    "side",
+    "måte",
+    "dette",
+    "slike",
+    "mange",
+    "alle",
+    "disse",
+    "hvilke",
+    "senere",
+    "tidligere",
+    "medlemmer",
+    "red",
+    "need",
+    "speed",
+    "seed",
+    "bed",
+    "feed",
+    "hundred",
+    "united",
+    "based",
+    "called",
+    "alleged",
+    "so-called",
+    "armed",
+    "limited",
+    "indeed",
 }
 _SUBORDINATORS = {
-    "som", "der", "hvor", "hvis", "når", "da", "mens", "fordi", "at", "om", "hvem", "hva", "hvilken",
-    "selv", "samt", "og", "men", "eller", "etter", "før", "siden", "til", "i", "på", "med", "for",
-    "which", "who", "whom", "whose", "where", "when", "while", "because", "that", "if", "whether",
-    "although", "though", "as", "and", "but", "or", "after", "before", "since", "including", "with",
-    "in", "on", "at", "for", "from", "to",
+    "som",
+    "der",
+    "hvor",
+    "hvis",
+    "når",
+    "da",
+    "mens",
+    "fordi",
+    "at",
+    "om",
+    "hvem",
+    "hva",
+    "hvilken",
+    "selv",
+    "samt",
+    "og",
+    "men",
+    "eller",
+    "etter",
+    "før",
+    "siden",
+    "til",
+    "i",
+    "på",
+    "med",
+    "for",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "where",
+    "when",
+    "while",
+    "because",
+    "that",
+    "if",
+    "whether",
+    "although",
+    "though",
+    "as",
+    "and",
+    "but",
+    "or",
+    "after",
+    "before",
+    "since",
+    "including",
+    "with",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "to",
 }
 _LEADING_ADVERBIALS = _SUBORDINATORS | {"nå", "derfor", "likevel", "imidlertid", "now", "however", "then"}
 
@@ -96,7 +284,7 @@ _TEMPORAL = re.compile(
 _COPULA = re.compile(
     r"(?<![\w])(?:er|var|blir|ble|is|was|are|were|remains|has been)\s+"
     r"(?:en|et|ei|den|det|de|a|an|the|[A-ZÆØÅ][\w-]*|\w+s\s+(?:leder|president|sjef|leader|head))(?![\w])"
-    r"|(?<![\w])(?:ser(?:\s+\w+)?\s+på|anser|regards?|regarded|considers?|considered)\s.+?\s(?:som|as)\s",
+    r"|(?<![\w])(?:ser(?:\s+\w+)?\s+på|anser|regards?|regarded|considers?|considered)\s.+?\s(?:som|as)\s"
 )
 _VAGUE = re.compile(r"(?<![\w])(?:mange|noen|flere|diverse|mye|many|some|several|a lot|lots)(?![\w])")
 
@@ -106,15 +294,40 @@ _NAME_BEFORE = re.compile(r"((?:[A-ZÆØÅ][\w'’-]*\s+){0,3}[A-ZÆØÅ][\w'’
 _AGE_PREFIX = re.compile(r"^(?:(?:the|den|det)\s+)?\d+(?:\s*år\s+gamle|-årige|-year-old)\s+", re.IGNORECASE)
 
 _NON_NAMES = {
-    "i", "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-    "oktober", "november", "desember", "january", "february", "march", "may", "june", "july",
-    "october", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "i",
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+    "january",
+    "february",
+    "march",
+    "may",
+    "june",
+    "july",
+    "october",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
     "sunday",
 }
 
 
 # --------------------------------------------------------------------------------------------
 # clauses
+
 
 @dataclass(frozen=True, slots=True)
 class Clause:
@@ -127,7 +340,7 @@ class Clause:
     span: Span
     text: str
     subject: str = ""
-    subject_span: Span | None = None   # where the prefixed subject is in the article
+    subject_span: Span | None = None  # where the prefixed subject is in the article
 
 
 def _words(s: str) -> list[re.Match[str]]:
@@ -162,13 +375,12 @@ def _has_numeral(s: str) -> bool:
 
 
 def _is_quote(s: str, lang: str) -> bool:
-    return bool(DASH_QUOTE.match(s)) or bool(
-        re.search(r",\s+(?:sier|sa|uttalte|says|said|told)\s", s, re.IGNORECASE)
-    )
+    return bool(DASH_QUOTE.match(s)) or bool(re.search(r",\s+(?:sier|sa|uttalte|says|said|told)\s", s, re.IGNORECASE))
 
 
-_SPLIT = re.compile(r",\s+(?P<conj>og|men|and|but|while|whereas|mens)\s+|;\s+|,\s+|\s(?P<bare>og|and)\s+",
-                    re.IGNORECASE)
+_SPLIT = re.compile(
+    r",\s+(?P<conj>og|men|and|but|while|whereas|mens)\s+|;\s+|,\s+|\s(?P<bare>og|and)\s+", re.IGNORECASE
+)
 _VP_JOIN = re.compile(r"\s(?:og|and)\s+(?P<verb>[^\W\d_][\w'-]*)(?:\s+(?P<next>\w+))?", re.IGNORECASE)
 
 
@@ -226,8 +438,9 @@ def split_clauses(sentence: Sentence, language: str = "") -> list[Clause]:
         if m.start() < seg_start:
             continue
         nxt = next((c.start() for c in cands[n + 1 :] if c.start() > m.end()), len(s))
-        kind = "bare" if m.group("bare") else (
-            "comma" if (m.group().startswith(",") and not m.group("conj")) else "conj")
+        kind = (
+            "bare" if m.group("bare") else ("comma" if (m.group().startswith(",") and not m.group("conj")) else "conj")
+        )
         if _split_ok(s[seg_start : m.start()], s[m.end() : nxt], kind, lang):
             pieces.append((seg_start, m.start()))
             seg_start = m.end()
@@ -240,14 +453,84 @@ def split_clauses(sentence: Sentence, language: str = "") -> list[Clause]:
 
 
 _EN_PAST_IRREGULAR = {
-    "became", "began", "built", "bought", "brought", "came", "did", "drove", "fell", "felt", "fought", "found",
-    "gave", "got", "grew", "had", "held", "kept", "knew", "led", "left", "lost", "made", "met", "paid", "ran",
-    "said", "sold", "sent", "set", "spent", "stood", "took", "taught", "told", "went", "won", "wrote", "is",
-    "was", "were", "has", "remains", "remained", "serves", "holds", "owns", "includes", "contains", "lives",
-    "works", "runs", "plays", "leads", "became",
+    "became",
+    "began",
+    "built",
+    "bought",
+    "brought",
+    "came",
+    "did",
+    "drove",
+    "fell",
+    "felt",
+    "fought",
+    "found",
+    "gave",
+    "got",
+    "grew",
+    "had",
+    "held",
+    "kept",
+    "knew",
+    "led",
+    "left",
+    "lost",
+    "made",
+    "met",
+    "paid",
+    "ran",
+    "said",
+    "sold",
+    "sent",
+    "set",
+    "spent",
+    "stood",
+    "took",
+    "taught",
+    "told",
+    "went",
+    "won",
+    "wrote",
+    "is",
+    "was",
+    "were",
+    "has",
+    "remains",
+    "remained",
+    "serves",
+    "holds",
+    "owns",
+    "includes",
+    "contains",
+    "lives",
+    "works",
+    "runs",
+    "plays",
+    "leads",
+    "became",
 }
-_NB_VERBS = {"nektet", "etablerte", "dannet", "vant", "tapte", "fikk", "ga", "tok", "gikk", "kom", "sa", "ble",
-             "inviterte", "signerte", "godkjente", "avviste", "bekreftet", "trakk", "startet", "innførte"}
+_NB_VERBS = {
+    "nektet",
+    "etablerte",
+    "dannet",
+    "vant",
+    "tapte",
+    "fikk",
+    "ga",
+    "tok",
+    "gikk",
+    "kom",
+    "sa",
+    "ble",
+    "inviterte",
+    "signerte",
+    "godkjente",
+    "avviste",
+    "bekreftet",
+    "trakk",
+    "startet",
+    "innførte",
+}
 
 
 def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
@@ -269,15 +552,18 @@ def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
     prefix = _AGE_PREFIX.match(subject)
     subj_off = a + (seg.index(subject) if subject in seg else 0) + (prefix.end() if prefix else 0)
     subj = _AGE_PREFIX.sub("", subject).strip() or subject
-    subj_span = Span(base + subj_off, base + subj_off + len(subj)) if s[subj_off:subj_off + len(subj)] == subj else None
+    subj_span = (
+        Span(base + subj_off, base + subj_off + len(subj)) if s[subj_off : subj_off + len(subj)] == subj else None
+    )
     cuts: list[tuple[int, int]] = []  # (end of the previous VP, start of the next verb), segment offsets
     for m in _VP_JOIN.finditer(seg, first_verb.end()):
         verb, nxt = m.group("verb").lower(), (m.group("next") or "").lower()
         aux = verb in _AUX.get(lang, _AUX["nb"] | _AUX["en"])
         past = bool(re.fullmatch(r"\w{3,}(?:et|te|de|ed)", verb)) and nxt in {"å", "at", "to", "that"}
-        listed = (lang == "en" and (verb in _EN_PAST_IRREGULAR or (len(verb) >= 5 and verb.endswith("ed")
-                                                                    and verb not in _NOT_VERBS))) or (
-            lang != "en" and verb in _NB_VERBS)
+        listed = (
+            lang == "en"
+            and (verb in _EN_PAST_IRREGULAR or (len(verb) >= 5 and verb.endswith("ed") and verb not in _NOT_VERBS))
+        ) or (lang != "en" and verb in _NB_VERBS)
         if not (aux or past or listed):
             continue
         cuts.append((m.start(), m.start("verb")))
@@ -313,6 +599,7 @@ def _clause(s: str, a: int, b: int, base: int) -> Clause:
 
 # --------------------------------------------------------------------------------------------
 # entities
+
 
 @dataclass(frozen=True, slots=True)
 class _Name:
@@ -367,14 +654,44 @@ def _is_acronym(w: str) -> bool:
 
 
 _TITLES = {
-    "president", "statsminister", "utenriksminister", "minister", "prime", "foreign", "kong", "king",
-    "dronning", "queen", "prins", "prince", "general", "sir", "dr", "mr", "mrs", "ms", "professor",
-    "sjef", "leder", "talsmann", "talsperson", "spokesperson", "spokesman", "chief", "the", "a", "an",
+    "president",
+    "statsminister",
+    "utenriksminister",
+    "minister",
+    "prime",
+    "foreign",
+    "kong",
+    "king",
+    "dronning",
+    "queen",
+    "prins",
+    "prince",
+    "general",
+    "sir",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "professor",
+    "sjef",
+    "leder",
+    "talsmann",
+    "talsperson",
+    "spokesperson",
+    "spokesman",
+    "chief",
+    "the",
+    "a",
+    "an",
 }
 
 
-def find_entities(text: str, span: Span, known: set[str] | frozenset[str] = frozenset(),
-                  common: set[str] | frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
+def find_entities(
+    text: str,
+    span: Span,
+    known: set[str] | frozenset[str] = frozenset(),
+    common: set[str] | frozenset[str] = frozenset(),
+) -> list[tuple[Span, str]]:
     """Named entities in text[span]: capitalised runs not at sentence start, plus acronyms.
 
     A run at sentence start keeps its first word when it is an acronym or a name seen elsewhere
@@ -389,13 +706,17 @@ def find_entities(text: str, span: Span, known: set[str] | frozenset[str] = froz
             first = gtext.split()[0]
             first_clean = _clean_name(first, set(known))
             multi = len(gtext.split()) > 1
-            keep = _is_acronym(first) or first_clean in known or first in known or (
-                multi and first.lower() not in _TITLES and first.lower() not in common)
+            keep = (
+                _is_acronym(first)
+                or first_clean in known
+                or first in known
+                or (multi and first.lower() not in _TITLES and first.lower() not in common)
+            )
             if not keep:
                 rest = re.match(r"\S+\s+", gtext)
                 if not rest or rest.end() >= len(gtext):
                     continue
-                gspan, gtext = Span(gspan.start + rest.end(), gspan.end), gtext[rest.end():]
+                gspan, gtext = Span(gspan.start + rest.end(), gspan.end), gtext[rest.end() :]
         name = _clean_name(gtext, set(known))
         if name and (len(name) > 1):
             out.append((gspan, name))
@@ -416,8 +737,10 @@ def _known_names(text: str, sentences: Sequence[Sentence]) -> set[str]:
 # --------------------------------------------------------------------------------------------
 # claim type and scores
 
-def classify(text: str, quantities: Sequence[Quantity], dates: Sequence[DateMention], exclusive: bool,
-             language: str = "") -> ClaimType:
+
+def classify(
+    text: str, quantities: Sequence[Quantity], dates: Sequence[DateMention], exclusive: bool, language: str = ""
+) -> ClaimType:
     """The claim type by the first rule that fires (see the module docstring)."""
     low = text.lower()
     if is_opinion(low):
@@ -437,8 +760,14 @@ def classify(text: str, quantities: Sequence[Quantity], dates: Sequence[DateMent
     return ClaimType.EVENT
 
 
-def _score(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: Sequence[DateMention],
-           entities: Sequence[str], exclusive: bool) -> float:
+def _score(
+    text: str,
+    ctype: ClaimType,
+    quantities: Sequence[Quantity],
+    dates: Sequence[DateMention],
+    entities: Sequence[str],
+    exclusive: bool,
+) -> float:
     n_words = len(_words(text))
     score = 0.35
     score += 0.25 if any(not q.is_year for q in quantities) else 0.0
@@ -465,8 +794,9 @@ def rules_checkworthiness(texts: Sequence[str], language: str = "") -> list[floa
     return out
 
 
-def _checkable(text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: Sequence[DateMention],
-               entities: Sequence[str]) -> bool:
+def _checkable(
+    text: str, ctype: ClaimType, quantities: Sequence[Quantity], dates: Sequence[DateMention], entities: Sequence[str]
+) -> bool:
     if ctype is ClaimType.OPINION or len(_words(text)) < 3:
         return False
     anchored = bool(quantities or dates or entities)
@@ -476,12 +806,14 @@ def _checkable(text: str, ctype: ClaimType, quantities: Sequence[Quantity], date
 # --------------------------------------------------------------------------------------------
 # the extractor
 
+
 def _within(items, span: Span):  # noqa: ANN001, ANN202 - generic over Quantity / DateMention
     return tuple(i for i in items if span.contains(i.span))
 
 
-def _age_claims(text: str, sent: Sentence, quantities: Sequence[Quantity], known: set[str]
-                ) -> list[tuple[Span, Quantity, str]]:
+def _age_claims(
+    text: str, sent: Sentence, quantities: Sequence[Quantity], known: set[str]
+) -> list[tuple[Span, Quantity, str]]:
     """(span of age phrase + name, age quantity, name) for attributive ages in a sentence."""
     out: list[tuple[Span, Quantity, str]] = []
     for q in quantities:
@@ -501,8 +833,9 @@ def _age_claims(text: str, sent: Sentence, quantities: Sequence[Quantity], known
 
 
 _FRAMED_KINDS = ("relative", "contact")
-_FRAME_LEAD = re.compile(r"^\s*(?P<prep>i|in|on|den|the|during|i løpet av|tidlig i|sent i|early|late)?\s*$",
-                         re.IGNORECASE)
+_FRAME_LEAD = re.compile(
+    r"^\s*(?P<prep>i|in|on|den|the|during|i løpet av|tidlig i|sent i|early|late)?\s*$", re.IGNORECASE
+)
 _FRAME_AFTER = re.compile(r"^\s*(?:,|[^\W\d_]+)")
 
 
@@ -516,22 +849,61 @@ def _time_frame(sent: Sentence, dates: Sequence[DateMention]) -> tuple[DateMenti
     if d.precision not in (Precision.DAY, Precision.MONTH, Precision.YEAR):
         return None
     lead = _FRAME_LEAD.match(sent.text[: d.span.start - sent.span.start])
-    if lead is None or not _FRAME_AFTER.match(sent.text[d.span.end - sent.span.start:]):
+    if lead is None or not _FRAME_AFTER.match(sent.text[d.span.end - sent.span.start :]):
         return None
     return d, (lead.group("prep") or "").lower()
 
 
 _ROLE_NOUNS = {
-    "president", "presidenten", "statsminister", "statsministeren", "minister", "ministeren", "leder", "lederen",
-    "sjef", "sjefen", "ordfører", "ordføreren", "general", "generalen", "konge", "kongen", "dronning", "dronningen",
-    "direktør", "direktøren", "biskop", "biskopen", "prime minister", "leader", "chief", "mayor", "king", "queen",
-    "chancellor", "governor", "director", "chairman", "ceo", "senator", "premier",
+    "president",
+    "presidenten",
+    "statsminister",
+    "statsministeren",
+    "minister",
+    "ministeren",
+    "leder",
+    "lederen",
+    "sjef",
+    "sjefen",
+    "ordfører",
+    "ordføreren",
+    "general",
+    "generalen",
+    "konge",
+    "kongen",
+    "dronning",
+    "dronningen",
+    "direktør",
+    "direktøren",
+    "biskop",
+    "biskopen",
+    "prime minister",
+    "leader",
+    "chief",
+    "mayor",
+    "king",
+    "queen",
+    "chancellor",
+    "governor",
+    "director",
+    "chairman",
+    "ceo",
+    "senator",
+    "premier",
 }
 _HEADING_NP = re.compile(r"^(?P<mods>(?:[^\W\d_][\w-]*\s+){1,3})(?P<head>[^\W\d_][\w-]*)\s*$")
 
 
-def _heading_claim(article_id: str, text: str, sent: Sentence, following: Sequence[Sentence], known: set[str],
-                   common: set[str], lang: str, published: dt.date | None) -> Claim | None:
+def _heading_claim(
+    article_id: str,
+    text: str,
+    sent: Sentence,
+    following: Sequence[Sentence],
+    known: set[str],
+    common: set[str],
+    lang: str,
+    published: dt.date | None,
+) -> Claim | None:
     """A section heading that is a described role ("Upopulær president", "Omstridt statsminister", "Embattled
     leader"), over a first sentence that names the holder of that role with its title ("President Mahmoud Abbas
     ..."), says the role's description of that person: "Mahmoud Abbas er en upopulær president". Any other
@@ -543,8 +915,9 @@ def _heading_claim(article_id: str, text: str, sent: Sentence, following: Sequen
     if role not in _ROLE_NOUNS or any(w.lower() in _AUX.get(lang, _AUX["nb"]) for w in m.group("mods").split()):
         return None
     nxt = following[0]
-    titled = re.search(rf"(?<![\w])(?i:{re.escape(role)})\s+(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){{1,3}})",
-                       nxt.text)
+    titled = re.search(
+        rf"(?<![\w])(?i:{re.escape(role)})\s+(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){{1,3}})", nxt.text
+    )
     if not titled:
         return None
     name = titled.group("name")
@@ -553,8 +926,20 @@ def _heading_claim(article_id: str, text: str, sent: Sentence, following: Sequen
     phrase = heading[:1].lower() + heading[1:]
     article_word = "an" if phrase[:1] in "aeiou" else "a"
     ctext = f"{name} is {article_word} {phrase}" if lang == "en" else f"{name} er en {phrase}"
-    return _claim(article_id, ctext, sent.span, sent, lang, published, (), (), (name,), None,
-                  sources=(sent.span, name_span), forced=ClaimType.ENTITY_ATTRIBUTE)
+    return _claim(
+        article_id,
+        ctext,
+        sent.span,
+        sent,
+        lang,
+        published,
+        (),
+        (),
+        (name,),
+        None,
+        sources=(sent.span, name_span),
+        forced=ClaimType.ENTITY_ATTRIBUTE,
+    )
 
 
 _PRESENTING = re.compile(r"^\s*(?:her|dette|slik|les|se|sjå|here|this|read|see|watch)\b", re.IGNORECASE)
@@ -576,8 +961,10 @@ def ctype_ok(claim: Claim) -> bool:
     return claim.checkable and claim.type is not ClaimType.OPINION
 
 
-_BARE_SINCE = re.compile(r"(?<![\w])(?:siden|since then|ever since)(?!\s+(?:\d|[A-ZÆØÅ]|januar|februar|mars|april|"
-                         r"mai|juni|juli|august|september|oktober|november|desember|da|the|at|det|den))(?![\w])")
+_BARE_SINCE = re.compile(
+    r"(?<![\w])(?:siden|since then|ever since)(?!\s+(?:\d|[A-ZÆØÅ]|januar|februar|mars|april|"
+    r"mai|juni|juli|august|september|oktober|november|desember|da|the|at|det|den))(?![\w])"
+)
 _SINCE = re.compile(r"(?:siden|since|fra og med|from)\s+$", re.IGNORECASE)
 
 
@@ -623,12 +1010,76 @@ _DISCOURSE = re.compile(
     r"meanwhile|nevertheless|in addition|likevel|derfor|dessuten|imidlertid|samtidig|i tillegg|altså),\s+",
     re.IGNORECASE,
 )
-_EN_AUX_STRICT = {"is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "may", "might",
-                  "must", "should", "does", "do", "did"}
-_NOT_SUBJECT = {"it", "this", "that", "these", "those", "there", "they", "he", "she", "we", "i", "you", "however",
-                "therefore", "in", "on", "at", "when", "if", "while", "although", "additionally", "overall",
-                "also", "so", "but", "and", "as", "because", "after", "before", "during", "for", "with", "yes",
-                "no", "here", "what", "which", "who", "how", "why", "its", "their", "his", "her", "our", "my"}
+_EN_AUX_STRICT = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "will",
+    "would",
+    "may",
+    "might",
+    "must",
+    "should",
+    "does",
+    "do",
+    "did",
+}
+_NOT_SUBJECT = {
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "they",
+    "he",
+    "she",
+    "we",
+    "i",
+    "you",
+    "however",
+    "therefore",
+    "in",
+    "on",
+    "at",
+    "when",
+    "if",
+    "while",
+    "although",
+    "additionally",
+    "overall",
+    "also",
+    "so",
+    "but",
+    "and",
+    "as",
+    "because",
+    "after",
+    "before",
+    "during",
+    "for",
+    "with",
+    "yes",
+    "no",
+    "here",
+    "what",
+    "which",
+    "who",
+    "how",
+    "why",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "my",
+}
 
 
 def _subject_np(text: str, sent: Sentence, lang: str) -> tuple[str, Span] | None:
@@ -676,11 +1127,11 @@ def _with_contact_groups(text: str, piece: Piece, bare: str, contact_de: dict) -
         if not any(sp.contains(de) for sp in piece.spans):
             continue
         # the words around "de" identify it in the piece's text (the same words may not stand anywhere else)
-        left = re.search(r"[\w-]+\s+$", text[:de.start])
-        right = re.match(r"\s+[\w-]+", text[de.end:])
+        left = re.search(r"[\w-]+\s+$", text[: de.start])
+        right = re.match(r"\s+[\w-]+", text[de.end :])
         if not left or not right:
             continue
-        phrase = left.group() + text[de.start:de.end] + right.group()
+        phrase = left.group() + text[de.start : de.end] + right.group()
         if bare.count(phrase) == 1:
             bare = bare.replace(phrase, left.group() + group.text + right.group())
             used.append(group.span)
@@ -701,8 +1152,11 @@ def _decompose(text: str, piece: Piece, lang: str) -> list[Piece]:
         rs = reported_speech(text, last, is_opinion=lambda t: is_opinion(t.lower()))
         if rs is not None:
             content_spans = [sp for c in rs[1:] for sp in c.spans]
-            out.extend(a for a in appositions(text, last, lang)  # "Statsminister Benjamin Netanyahu har sagt ..."
-                       if not any(sp.overlaps(c) for sp in a.spans for c in content_spans))
+            out.extend(
+                a
+                for a in appositions(text, last, lang)  # "Statsminister Benjamin Netanyahu har sagt ..."
+                if not any(sp.overlaps(c) for sp in a.spans for c in content_spans)
+            )
             out.append(rs[0])
             for content in rs[1:]:
                 out.extend(_decompose_more(text, content, lang))
@@ -729,14 +1183,20 @@ def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
         if rel is None:
             alias = alias_apposition(text, last, lang)
             if alias is not None:
-                pieces = [dataclasses.replace(alias[0], parts=main.parts[:-1] + alias[0].parts, extra=main.extra),
-                          *alias[1:], *pieces[1:]]
+                pieces = [
+                    dataclasses.replace(alias[0], parts=main.parts[:-1] + alias[0].parts, extra=main.extra),
+                    *alias[1:],
+                    *pieces[1:],
+                ]
                 continue
         if rel is None:
             break
         new_main, relative = rel
-        pieces = [dataclasses.replace(new_main, parts=main.parts[:-1] + new_main.parts, extra=main.extra),
-                  relative, *pieces[1:]]
+        pieces = [
+            dataclasses.replace(new_main, parts=main.parts[:-1] + new_main.parts, extra=main.extra),
+            relative,
+            *pieces[1:],
+        ]
     main = pieces[0]
     if len(main.parts) == 1 and isinstance(main.parts[0], Span):
         born = birth_parenthetical(text, main.parts[0], lang)
@@ -757,8 +1217,15 @@ def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
     return out
 
 
-def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *, language: str,
-                   published: dt.date | None, checkworthiness: str = "rules") -> list[Claim]:
+def extract_claims(
+    article_id: str,
+    text: str,
+    sentences: Sequence[Sentence],
+    *,
+    language: str,
+    published: dt.date | None,
+    checkworthiness: str = "rules",
+) -> list[Claim]:
     """Atomic claims of an article, in text order (see the module docstring and claims.decompose).
 
     checkworthiness: "rules" (the transparent score in the module docstring; no model, fast) or
@@ -790,8 +1257,9 @@ def extract_claims(article_id: str, text: str, sentences: Sequence[Sentence], *,
             )
         if sent.is_heading and sent.text.strip():
             # "Upopulær president" over "President Mahmoud Abbas, ...": the heading describes the person
-            head = _heading_claim(article_id, text, sent, sentences[n_sent + 1:n_sent + 2], known, common, lang,
-                                  published)
+            head = _heading_claim(
+                article_id, text, sent, sentences[n_sent + 1 : n_sent + 2], known, common, lang, published
+            )
             if head is not None:
                 claims.append(head)
             if not _stated_heading(sent.text, lang):
@@ -845,16 +1313,36 @@ class _SentenceState:
         return [q.span for q in self.quantities if q.span in self.used_ages]
 
 
-def _read_sentence(article_id: str, text: str, sent: Sentence, lang: str, published: dt.date | None, known,
-                   common, ctx: Context, last_date: DateMention | None) -> _SentenceState:
+def _read_sentence(
+    article_id: str,
+    text: str,
+    sent: Sentence,
+    lang: str,
+    published: dt.date | None,
+    known,
+    common,
+    ctx: Context,
+    last_date: DateMention | None,
+) -> _SentenceState:
     """Pass 1: the sentence's quantities and dates (spans in article coordinates) and the names in it."""
-    quantities = [dataclasses.replace(q, span=q.span.shift(sent.span.start))
-                  for q in parse_quantities(sent.text, lang)]
-    dates = [dataclasses.replace(d, span=d.span.shift(sent.span.start))
-             for d in parse_dates(sent.text, lang, published)]
-    return _SentenceState(article_id, text, sent, lang, published, quantities, dates,
-                          find_entities(text, sent.span, known, common), ctx, last_date, _time_frame(sent, dates),
-                          known)
+    quantities = [dataclasses.replace(q, span=q.span.shift(sent.span.start)) for q in parse_quantities(sent.text, lang)]
+    dates = [
+        dataclasses.replace(d, span=d.span.shift(sent.span.start)) for d in parse_dates(sent.text, lang, published)
+    ]
+    return _SentenceState(
+        article_id,
+        text,
+        sent,
+        lang,
+        published,
+        quantities,
+        dates,
+        find_entities(text, sent.span, known, common),
+        ctx,
+        last_date,
+        _time_frame(sent, dates),
+        known,
+    )
 
 
 def _age_claims_of(st: _SentenceState) -> list[Claim]:
@@ -864,8 +1352,21 @@ def _age_claims_of(st: _SentenceState) -> list[Claim]:
         st.used_ages.add(q.span)
         end = span.end
         name_span = Span(end - len(name), end) if st.text[end - len(name) : end] == name else span
-        out.append(_claim(st.article_id, _age_text(name, q, st.lang), span, st.sent, st.lang, st.published,
-                          (q,), (), (name,), ClaimType.NUMERIC, sources=(name_span, q.span)))
+        out.append(
+            _claim(
+                st.article_id,
+                _age_text(name, q, st.lang),
+                span,
+                st.sent,
+                st.lang,
+                st.published,
+                (q,),
+                (),
+                (name,),
+                ClaimType.NUMERIC,
+                sources=(name_span, q.span),
+            )
+        )
         st.seen.add(out[-1].text)
     return out
 
@@ -900,7 +1401,7 @@ def _piece_claims(st: _SentenceState, cl, piece: Piece, contact_de: dict[Span, M
             return []
         bare = group.text + bare[2:]
         used_group: tuple[Span, ...] = (group.span,)
-    else:   # the clause that holds it says the same: "nektet å anerkjenne regjeringen Hamas dannet"
+    else:  # the clause that holds it says the same: "nektet å anerkjenne regjeringen Hamas dannet"
         bare, used_group = _with_contact_groups(text, piece, bare, contact_de)
     ctext, used = resolve(bare[:1].upper() + bare[1:] if bare != raw else bare, st.ctx, st.lang)
     used = used + used_group
@@ -924,8 +1425,21 @@ def _piece_claims(st: _SentenceState, cl, piece: Piece, contact_de: dict[Span, M
         since = before[-1]
         period = (since.value, st.published)
         srcs = tuple(sorted(set(srcs) | {since.span}, key=lambda x: (x.start, x.end)))
-    claim = _claim(st.article_id, ctext, hull, sent, st.lang, st.published, qs, ds, tuple(dict.fromkeys(ents)),
-                   None, sources=srcs, forced=forced, period=period)
+    claim = _claim(
+        st.article_id,
+        ctext,
+        hull,
+        sent,
+        st.lang,
+        st.published,
+        qs,
+        ds,
+        tuple(dict.fromkeys(ents)),
+        None,
+        sources=srcs,
+        forced=forced,
+        period=period,
+    )
     out = [claim]
     if st.frame is not None and piece.kind in _FRAMED_KINDS and not ds and not period and ctype_ok(claim):
         # "I februar 2007 inviterte Hamas Fatah med i en samlingsregjering, som Norge var alene om å
@@ -937,9 +1451,23 @@ def _piece_claims(st: _SentenceState, cl, piece: Piece, contact_de: dict[Span, M
             st.seen.add(framed)
             fsrcs = tuple(sorted(set(srcs) | {fdate.span}, key=lambda x: (x.start, x.end)))
             fhull = Span(min(hull.start, fdate.span.start), max(hull.end, fdate.span.end))
-            out.append(_claim(st.article_id, framed, fhull, sent, st.lang, st.published, qs, (fdate,),
-                              tuple(dict.fromkeys(ents)), None, sources=fsrcs,
-                              forced=None if qs else ClaimType.TEMPORAL, exclusive=False))
+            out.append(
+                _claim(
+                    st.article_id,
+                    framed,
+                    fhull,
+                    sent,
+                    st.lang,
+                    st.published,
+                    qs,
+                    (fdate,),
+                    tuple(dict.fromkeys(ents)),
+                    None,
+                    sources=fsrcs,
+                    forced=None if qs else ClaimType.TEMPORAL,
+                    exclusive=False,
+                )
+            )
     return out
 
 
@@ -952,15 +1480,38 @@ def whole_text_claim(article_id: str, text: str, language: str = "en", published
     lang = normalise_language(language) or "en"
     whole = Span(0, len(text))
     entities = tuple(dict.fromkeys(name for _, name in find_entities(text, whole)))
-    claim = _claim(article_id, text, whole, Sentence(whole, text), lang, published,
-                   tuple(parse_quantities(text, lang)), tuple(parse_dates(text, lang, published)), entities, None)
+    claim = _claim(
+        article_id,
+        text,
+        whole,
+        Sentence(whole, text),
+        lang,
+        published,
+        tuple(parse_quantities(text, lang)),
+        tuple(parse_dates(text, lang, published)),
+        entities,
+        None,
+    )
     return dataclasses.replace(claim, checkable=True)
 
 
-def _claim(article_id: str, ctext: str, span: Span, sent: Sentence, lang: str, published: dt.date | None,
-           quantities: tuple[Quantity, ...], dates: tuple[DateMention, ...], entities: tuple[str, ...],
-           ctype: ClaimType | None, *, sources: tuple[Span, ...] = (), forced: ClaimType | None = None,
-           period: tuple[dt.date, dt.date] | None = None, exclusive: bool | None = None) -> Claim:
+def _claim(
+    article_id: str,
+    ctext: str,
+    span: Span,
+    sent: Sentence,
+    lang: str,
+    published: dt.date | None,
+    quantities: tuple[Quantity, ...],
+    dates: tuple[DateMention, ...],
+    entities: tuple[str, ...],
+    ctype: ClaimType | None,
+    *,
+    sources: tuple[Span, ...] = (),
+    forced: ClaimType | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    exclusive: bool | None = None,
+) -> Claim:
     is_age = ctype is not None  # an attributive age claim: always a checkable number
     if exclusive is None:
         exclusive = False if is_age else find_exclusivity(ctext, lang)
@@ -987,6 +1538,6 @@ def _claim(article_id: str, ctext: str, span: Span, sent: Sentence, lang: str, p
         anchor_date=published,
         extractor=EXTRACTOR,
         sources=sources or (span,),
-        period=period or _period(sent.text, [dataclasses.replace(d, span=d.span.shift(-sent.span.start))
-                                             for d in dates], published),
+        period=period
+        or _period(sent.text, [dataclasses.replace(d, span=d.span.shift(-sent.span.start)) for d in dates], published),
     )

@@ -4,6 +4,7 @@ The lingua detector is built once, lazily, restricted to the languages a Norwegi
 meets, in low-accuracy mode (about 10x faster to warm up and as right on whole articles).
 A small marker-word vote then separates Nynorsk from Bokmål, which lingua confuses on short texts.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,11 +51,35 @@ _NB_MARKERS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _ALIASES: dict[str, str] = {
-    "no": "nb", "nor": "nb", "nob": "nb", "norwegian": "nb", "norsk": "nb", "bokmål": "nb",
-    "bokmal": "nb", "bokmaal": "nb", "nno": "nn", "nynorsk": "nn", "eng": "en", "swe": "sv",
-    "svenska": "sv", "dan": "da", "dansk": "da", "deu": "de", "ger": "de", "deutsch": "de",
-    "fra": "fr", "fre": "fr", "français": "fr", "spa": "es", "español": "es", "ara": "ar",
-    "nld": "nl", "dut": "nl", "fas": "fa", "per": "fa", "farsi": "fa",
+    "no": "nb",
+    "nor": "nb",
+    "nob": "nb",
+    "norwegian": "nb",
+    "norsk": "nb",
+    "bokmål": "nb",
+    "bokmal": "nb",
+    "bokmaal": "nb",
+    "nno": "nn",
+    "nynorsk": "nn",
+    "eng": "en",
+    "swe": "sv",
+    "svenska": "sv",
+    "dan": "da",
+    "dansk": "da",
+    "deu": "de",
+    "ger": "de",
+    "deutsch": "de",
+    "fra": "fr",
+    "fre": "fr",
+    "français": "fr",
+    "spa": "es",
+    "español": "es",
+    "ara": "ar",
+    "nld": "nl",
+    "dut": "nl",
+    "fas": "fa",
+    "per": "fa",
+    "farsi": "fa",
 }
 
 

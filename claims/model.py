@@ -3,12 +3,13 @@
 Everything here is a frozen dataclass. Spans are half-open character offsets into the exact
 article text; ids are content hashes so that reruns are idempotent.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 def content_hash(*parts: object, length: int = 16) -> str:
@@ -56,9 +57,7 @@ class Span:
 def checked_span(text: str, span: Span, quote: str) -> Span:
     """Return span after checking that it covers exactly quote in text (spaCy char_span style)."""
     if span.end > len(text) or text[span.start : span.end] != quote:
-        raise ValueError(
-            f"span {span} does not cover {quote!r} (it covers {text[span.start:span.end]!r})"
-        )
+        raise ValueError(f"span {span} does not cover {quote!r} (it covers {text[span.start : span.end]!r})")
     return span
 
 
@@ -69,12 +68,12 @@ class Article:
     text: str
     title: str = ""
     url: str = ""
-    language: str = ""               # ISO 639-1/3: "nb", "nn", "en", ...
+    language: str = ""  # ISO 639-1/3: "nb", "nn", "en", ...
     published: dt.date | None = None  # the time anchor for relative dates and ages
-    path: str = ""                   # where it was read from, for reports
-    format: str = ""                 # "text", "markdown", "html", "jsonl"
-    body_offset: int = 0             # character offset of text in the source file (after front matter)
-    id: str = ""                     # given by the article's metadata, else a content hash
+    path: str = ""  # where it was read from, for reports
+    format: str = ""  # "text", "markdown", "html", "jsonl"
+    body_offset: int = 0  # character offset of text in the source file (after front matter)
+    id: str = ""  # given by the article's metadata, else a content hash
     meta: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
@@ -91,20 +90,20 @@ class Article:
 class Sentence:
     span: Span
     text: str
-    paragraph: int = 0       # index of the paragraph (block) the sentence is in
+    paragraph: int = 0  # index of the paragraph (block) the sentence is in
     is_heading: bool = False  # a title-like line without a finite statement
 
 
 class Comparator(str, enum.Enum):
     """How a stated quantity relates to the true value."""
 
-    EQ = "eq"            # "34 535 people"
-    GT = "gt"            # "over", "more than", "mer enn"
-    GE = "ge"            # "at least", "minst"
-    LT = "lt"            # "under", "less than", "færre enn"
-    LE = "le"            # "at most", "høyst"
-    APPROX = "approx"    # "about", "around", "rundt", "om lag", "ca."
-    NEARLY = "nearly"    # "nearly", "almost", "nesten", "snart": a bit below
+    EQ = "eq"  # "34 535 people"
+    GT = "gt"  # "over", "more than", "mer enn"
+    GE = "ge"  # "at least", "minst"
+    LT = "lt"  # "under", "less than", "færre enn"
+    LE = "le"  # "at most", "høyst"
+    APPROX = "approx"  # "about", "around", "rundt", "om lag", "ca."
+    NEARLY = "nearly"  # "nearly", "almost", "nesten", "snart": a bit below
     BETWEEN = "between"  # "between 10 and 20", "10-20"
 
 
@@ -115,15 +114,15 @@ class Quantity:
     value: float
     span: Span
     text: str
-    unit: str = ""                         # "", "percent", "year_of_age", "NOK", "USD", "people", ...
+    unit: str = ""  # "", "percent", "year_of_age", "NOK", "USD", "people", ...
     comparator: Comparator = Comparator.EQ
-    upper: float | None = None             # for BETWEEN
-    is_year: bool = False                  # a bare year such as 2009 is a date, not a count
+    upper: float | None = None  # for BETWEEN
+    is_year: bool = False  # a bare year such as 2009 is a date, not a count
 
 
 class Precision(str, enum.Enum):
     DAY = "day"
-    WEEK = "week"      # a span of days inside one week: "i helgen" (Sat-Sun), "forrige uke", "last week"
+    WEEK = "week"  # a span of days inside one week: "i helgen" (Sat-Sun), "forrige uke", "last week"
     MONTH = "month"
     YEAR = "year"
 
@@ -136,7 +135,7 @@ class DateMention:
     precision: Precision
     span: Span
     text: str
-    end: dt.date | None = None   # the last day, when the mention is a span of days (WEEK precision)
+    end: dt.date | None = None  # the last day, when the mention is a span of days (WEEK precision)
 
     @property
     def last(self) -> dt.date:
@@ -169,25 +168,23 @@ class Claim:
     """One checkable statement, grounded in its span of the article."""
 
     article_id: str
-    text: str                   # the claim as stated (the span's text, or a normalised rewrite)
-    span: Span                  # where it is in the article text
+    text: str  # the claim as stated (the span's text, or a normalised rewrite)
+    span: Span  # where it is in the article text
     type: ClaimType = ClaimType.EVENT
     language: str = ""
     quantities: tuple[Quantity, ...] = ()
     dates: tuple[DateMention, ...] = ()
     entities: tuple[str, ...] = ()
-    exclusive: bool = False     # an "only / first / alone" claim: support needs stated exclusivity
-    checkworthy: float = 0.5    # score in [0, 1]
-    checkable: bool = True      # False for opinions, predictions and vague statements
+    exclusive: bool = False  # an "only / first / alone" claim: support needs stated exclusivity
+    checkworthy: float = 0.5  # score in [0, 1]
+    checkable: bool = True  # False for opinions, predictions and vague statements
     sentence_span: Span | None = None
     anchor_date: dt.date | None = None  # the article's publication date, for ages and relative dates
     extractor: str = "claims.rules.v1"
     id: str = ""
-    sources: tuple[Span, ...] = ()      # every article span the claim draws on (antecedents, shared subjects)
+    sources: tuple[Span, ...] = ()  # every article span the claim draws on (antecedents, shared subjects)
     period: tuple[dt.date, dt.date] | None = None  # first and last day of the time the claim is about
 
     def __post_init__(self):
         if not self.id:
-            object.__setattr__(
-                self, "id", "c-" + content_hash(self.article_id, self.span, self.text, self.extractor)
-            )
+            object.__setattr__(self, "id", "c-" + content_hash(self.article_id, self.span, self.text, self.extractor))

@@ -44,6 +44,7 @@ Dates (:func:`parse_dates`)
     ``on Tuesday``: the latest on or before the anchor; with a day of the month written as one, ``fredag 14.``,
     ``fredag 14, mars``, ``Friday 14th``: the nearest such Friday the 14th). Other languages fall back to dateparser.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,6 +68,7 @@ __all__ = [
 
 # --------------------------------------------------------------------------------------------
 # language
+
 
 def normalise_language(language: str | None) -> str:
     """The code whose number and date conventions apply: Bokmål and Nynorsk both read as 'nb'."""
@@ -103,18 +105,65 @@ _DIGITS = re.compile(
 )
 
 _WORDS_NB = {
-    "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9,
-    "ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15,
-    "seksten": 16, "sytten": 17, "atten": 18, "nitten": 19, "tjue": 20, "tretti": 30,
-    "førti": 40, "femti": 50, "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90,
-    "hundre": 100, "tusen": 1000,
+    "to": 2,
+    "tre": 3,
+    "fire": 4,
+    "fem": 5,
+    "seks": 6,
+    "sju": 7,
+    "syv": 7,
+    "åtte": 8,
+    "ni": 9,
+    "ti": 10,
+    "elleve": 11,
+    "tolv": 12,
+    "tretten": 13,
+    "fjorten": 14,
+    "femten": 15,
+    "seksten": 16,
+    "sytten": 17,
+    "atten": 18,
+    "nitten": 19,
+    "tjue": 20,
+    "tretti": 30,
+    "førti": 40,
+    "femti": 50,
+    "seksti": 60,
+    "sytti": 70,
+    "åtti": 80,
+    "nitti": 90,
+    "hundre": 100,
+    "tusen": 1000,
 }
 _WORDS_EN = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "thousand": 1000,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
 }
 _ONE = {"nb": ("en", "ett", "én"), "en": ("one", "a")}  # only before a scale word
 
@@ -208,8 +257,11 @@ def _tokens(text: str, lang: str) -> list[_Token]:
     ones = _ONE.get(lang, ()) if lang else _ONE["en"]
     if ones:
         alt = "|".join(ones)
-        for m in re.finditer(rf"(?<![\w-])(?:{alt})(?={_SP}+(?:mill|milliard|mrd|billion|thousand|tusen|hundre|hundred|trillion))",
-                             text, re.IGNORECASE):
+        for m in re.finditer(
+            rf"(?<![\w-])(?:{alt})(?={_SP}+(?:mill|milliard|mrd|billion|thousand|tusen|hundre|hundred|trillion))",
+            text,
+            re.IGNORECASE,
+        ):
             toks.append(_Token(m.start(), m.end(), Decimal(1), m.group(), True))
     toks.sort(key=lambda t: (t.start, -t.end))
     return toks
@@ -218,35 +270,103 @@ def _tokens(text: str, lang: str) -> list[_Token]:
 # --------------------------------------------------------------------------------------------
 # context around a number
 
+
 def _alt(phrases: list[str]) -> str:
     return "|".join(sorted(phrases, key=len, reverse=True))
 
 
 _COMPARATORS: dict[Comparator, list[str]] = {
     Comparator.GT: [
-        "over", r"mer enn", r"flere enn", r"i overkant av", r"drøyt", r"vel", r"more than",
-        r"upwards of", r"in excess of", r"greater than", r"above", r"higher than", r"nearly over",
+        "over",
+        r"mer enn",
+        r"flere enn",
+        r"i overkant av",
+        r"drøyt",
+        r"vel",
+        r"more than",
+        r"upwards of",
+        r"in excess of",
+        r"greater than",
+        r"above",
+        r"higher than",
+        r"nearly over",
     ],
-    Comparator.GE: [r"minst", r"at least", r"no fewer than", r"no less than", r"ikke færre enn", r"passerte",
-                    r"har passert", r"passert", r"passerer", r"passed", r"has passed", r"topped", r"surpassed",
-                    r"exceeded", r"oversteg", r"har oversteget"],
+    Comparator.GE: [
+        r"minst",
+        r"at least",
+        r"no fewer than",
+        r"no less than",
+        r"ikke færre enn",
+        r"passerte",
+        r"har passert",
+        r"passert",
+        r"passerer",
+        r"passed",
+        r"has passed",
+        r"topped",
+        r"surpassed",
+        r"exceeded",
+        r"oversteg",
+        r"har oversteget",
+    ],
     Comparator.LT: [
-        "under", r"færre enn", r"mindre enn", r"i underkant av", r"fewer than", r"less than",
-        r"below", r"lower than",
+        "under",
+        r"færre enn",
+        r"mindre enn",
+        r"i underkant av",
+        r"fewer than",
+        r"less than",
+        r"below",
+        r"lower than",
     ],
     Comparator.LE: [
-        r"høyst", r"opptil", r"maks\.?", r"maksimalt", r"inntil", r"at most", r"up to",
-        r"no more than", r"a maximum of",
+        r"høyst",
+        r"opptil",
+        r"maks\.?",
+        r"maksimalt",
+        r"inntil",
+        r"at most",
+        r"up to",
+        r"no more than",
+        r"a maximum of",
     ],
     Comparator.APPROX: [
-        r"rundt", r"om lag", r"omkring", r"ca\.", r"ca", r"cirka", r"omtrent", r"anslagsvis",
-        r"about", r"around", r"approximately", r"approx\.", r"roughly", r"some", r"an estimated",
-        r"estimated", r"circa", r"c\.",
+        r"rundt",
+        r"om lag",
+        r"omkring",
+        r"ca\.",
+        r"ca",
+        r"cirka",
+        r"omtrent",
+        r"anslagsvis",
+        r"about",
+        r"around",
+        r"approximately",
+        r"approx\.",
+        r"roughly",
+        r"some",
+        r"an estimated",
+        r"estimated",
+        r"circa",
+        r"c\.",
     ],
     Comparator.NEARLY: [
-        r"nesten", r"snart", r"nærmere", r"bortimot", r"opp mot", r"knapt", r"nearly", r"almost",
-        r"close to", r"just under", r"just shy of", r"nærmer seg", r"nærmar seg", r"nærma seg",
-        r"approaching", r"approaches",
+        r"nesten",
+        r"snart",
+        r"nærmere",
+        r"bortimot",
+        r"opp mot",
+        r"knapt",
+        r"nearly",
+        r"almost",
+        r"close to",
+        r"just under",
+        r"just shy of",
+        r"nærmer seg",
+        r"nærmar seg",
+        r"nærma seg",
+        r"approaching",
+        r"approaches",
     ],
     Comparator.BETWEEN: [r"mellom", r"between", r"fra", r"from"],
 }
@@ -266,10 +386,24 @@ _CURRENCY_AFTER = re.compile(
     rf"^{_SP}*(kroner|kr\.?|NOK|USD|EUR|GBP|dollars?|euros?|pounds?|pund|€|\$|£)(?![\w])", re.IGNORECASE
 )
 _CURRENCY_CODE = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "pund": "GBP",
-    "nok": "NOK", "kr": "NOK", "kr.": "NOK", "kroner": "NOK",
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "pund": "GBP",
+    "nok": "NOK",
+    "kr": "NOK",
+    "kr.": "NOK",
+    "kroner": "NOK",
 }
 _PERCENT_AFTER = re.compile(
     rf"^{_SP}*(prosentpoeng|percentage points?|%|prosent|percent|per cent|pct\.?)(?![\w])", re.IGNORECASE
@@ -279,21 +413,40 @@ _AGE_AFTER = re.compile(
     rf"|{_SP}+years?{_SP}+of{_SP}+age|{_SP}+(?:years|yrs\.?){_SP}+old)(?![\w])",
     re.IGNORECASE,
 )
-_AGE_BEFORE = re.compile(rf"(?<![\w])(aged|age:|age|alder:?|i en alder av|fylte|fyller|turned|turns){_SP}*$", re.IGNORECASE)
+_AGE_BEFORE = re.compile(
+    rf"(?<![\w])(aged|age:|age|alder:?|i en alder av|fylte|fyller|turned|turns){_SP}*$", re.IGNORECASE
+)
 _AGE_PAREN_BEFORE = re.compile(r"[A-ZÆØÅ][\w.'’-]*\s?\($")
 _DURATION_AFTER = re.compile(
-    rf"^{_SP}*(år|years?|måneder|måneders|måned|months?|uker|uke|weeks?|dager|døgn|dag|days?)(?![\w])",
-    re.IGNORECASE,
+    rf"^{_SP}*(år|years?|måneder|måneders|måned|months?|uker|uke|weeks?|dager|døgn|dag|days?)(?![\w])", re.IGNORECASE
 )
-_DURATION_UNIT = {"år": "year", "year": "year", "years": "year", "måned": "month", "måneder": "month",
-                  "måneders": "month", "month": "month", "months": "month", "uke": "week", "uker": "week",
-                  "week": "week", "weeks": "week", "dag": "day", "dager": "day", "døgn": "day",
-                  "day": "day", "days": "day"}
+_DURATION_UNIT = {
+    "år": "year",
+    "year": "year",
+    "years": "year",
+    "måned": "month",
+    "måneder": "month",
+    "måneders": "month",
+    "month": "month",
+    "months": "month",
+    "uke": "week",
+    "uker": "week",
+    "week": "week",
+    "weeks": "week",
+    "dag": "day",
+    "dager": "day",
+    "døgn": "day",
+    "day": "day",
+    "days": "day",
+}
 _MEASURE_AFTER = re.compile(rf"^{_SP}*(km|kg|tonn|tonnes|tons|t)(?![\w])", re.IGNORECASE)
 _MEASURE_UNIT = {"km": "km", "kg": "kg", "tonn": "t", "tonnes": "t", "tons": "t", "t": "t"}
 
-_TIME = re.compile(r"(?<![\d.,:])(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?=\s*(?:am|pm|a\.m\.|p\.m\.)|(?<=\d:\d\d))"
-                   r"|\d{1,2}:\d{2})", re.IGNORECASE)
+_TIME = re.compile(
+    r"(?<![\d.,:])(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?=\s*(?:am|pm|a\.m\.|p\.m\.)|(?<=\d:\d\d))"
+    r"|\d{1,2}:\d{2})",
+    re.IGNORECASE,
+)
 _KL_TIME = re.compile(r"(?<![\w])(?:kl\.?|klokka|klokken)\s*\d{1,2}(?:[.:]\d{2})?", re.IGNORECASE)
 
 
@@ -308,14 +461,42 @@ def _comparator_of(phrase: str) -> Comparator:
 # dates: patterns first, a month table to resolve them
 
 _MONTHS: dict[str, int] = {
-    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10,
+    "januar": 1,
+    "februar": 2,
+    "mars": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "desember": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "october": 10,
     "december": 12,
 }
 _MONTH_ABBR: dict[str, int] = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "okt": 10, "oct": 10, "nov": 11, "des": 12, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "oct": 10,
+    "nov": 11,
+    "des": 12,
+    "dec": 12,
 }
 _EN_ONLY_MONTHS = {"january", "february", "march", "may", "june", "july", "october", "december"}
 _MONTH_ALT = _alt([re.escape(m) for m in _MONTHS] + [re.escape(m) + r"\.?" for m in _MONTH_ABBR])
@@ -328,13 +509,31 @@ _ORD = r"(?:\.|st|nd|rd|th)?"
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<![\w.-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\w]|[.-]\d)")),
-    ("numeric", re.compile(r"(?<![\w.,/])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\w]|[./,]\d)")),
+    (
+        "numeric",
+        re.compile(
+            r"(?<![\w.,/])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\w]|[./,]\d)"
+        ),
+    ),
     ("dmy", re.compile(rf"(?<![\w.,]){_DAY}{_ORD}\s+(?:of\s+)?{_M},?\s+(?P<br>\[)?{_YR}(?(br)\])", re.IGNORECASE)),
     ("mdy", re.compile(rf"(?<![\w]){_M}\s+{_DAY}(?:st|nd|rd|th)?,?\s+(?P<br>\[)?{_YR}(?(br)\])", re.IGNORECASE)),
     ("my", re.compile(rf"(?<![\w]){_M},?\s+(?:of\s+)?{_YR}", re.IGNORECASE)),
     ("dm", re.compile(rf"(?<![\w.,]){_DAY}{_ORD}\s+(?:of\s+)?{_M}", re.IGNORECASE)),
-    ("md", re.compile(rf"(?<![\w])(?P<month>{_MONTH_FULL_ALT}|{_MONTH_ABBR_DOT_ALT})\s+{_DAY}(?:st|nd|rd|th)?(?![\w]|[.,]\d)", re.IGNORECASE)),
-    ("m", re.compile(rf"(?<![\w])(?:i|in|fra|from|siden|since|til|until|during|i løpet av)\s+(?P<month>{_MONTH_FULL_ALT})(?![\w])", re.IGNORECASE)),
+    (
+        "md",
+        re.compile(
+            rf"(?<![\w])(?P<month>{_MONTH_FULL_ALT}|{_MONTH_ABBR_DOT_ALT})\s+{_DAY}(?:st|nd|rd|th)?(?![\w]|[.,]\d)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "m",
+        re.compile(
+            r"(?<![\w])(?:i|in|fra|from|siden|since|til|until|during|i løpet av)\s+"
+            rf"(?P<month>{_MONTH_FULL_ALT})(?![\w])",
+            re.IGNORECASE,
+        ),
+    ),
     ("year", re.compile(r"(?<![\w.,/])(?<![^\W\d_]-)(?P<year>19\d\d|20\d\d|2100)(?![\w]|[.,]\d|-tall|'s\b|’s\b)")),
 ]
 
@@ -354,9 +553,22 @@ _RELATIVE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<![\w])(i\s+fjor|last\s+year)(?![\w])", re.IGNORECASE), "lastyear"),
     (re.compile(r"(?<![\w])(i\s+år|this\s+year)(?![\w])", re.IGNORECASE), "thisyear"),
 ]
-_WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5, "søndag": 6,
-             "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-             "sunday": 6}
+_WEEKDAYS = {
+    "mandag": 0,
+    "tirsdag": 1,
+    "onsdag": 2,
+    "torsdag": 3,
+    "fredag": 4,
+    "lørdag": 5,
+    "søndag": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
 # a weekday with the day of the month written as one ("fredag 14.", "fredag 14, mars", "Friday 14th"), not a count
 _WEEKDAY_DAY = re.compile(r"\s+(?:den\s+|the\s+)?(\d{1,2})(?:\.|,|st|nd|rd|th)(?![\d\w])")
 
@@ -551,15 +763,17 @@ def parse_dates(text: str, language: str = "", anchor: dt.date | None = None) ->
             else:
                 value = _latest_day(month, day1, anchor) if anchor is not None else None
             if value is not None:
-                cands.append((0, DateMention(value, Precision.DAY, Span(m.start("day1"), m.end("day1")),
-                                             m.group("day1"))))
+                cands.append(
+                    (0, DateMention(value, Precision.DAY, Span(m.start("day1"), m.end("day1")), m.group("day1")))
+                )
         if anchor is not None:
             prio = len(_DATE_PATTERNS)
             for m in _WEEK_RE.finditer(text):
                 res = _resolve_week(m, anchor)
                 if res:
-                    cands.append((prio, DateMention(res[0], Precision.WEEK, Span(m.start(), m.end()), m.group(),
-                                                    end=res[1])))
+                    cands.append(
+                        (prio, DateMention(res[0], Precision.WEEK, Span(m.start(), m.end()), m.group(), end=res[1]))
+                    )
             for rx, key in _RELATIVE:
                 for m in rx.finditer(text):
                     res = _resolve_relative(key, anchor)
@@ -567,20 +781,33 @@ def parse_dates(text: str, language: str = "", anchor: dt.date | None = None) ->
                         cands.append((prio, DateMention(res[0], res[1], Span(m.start(), m.end()), m.group())))
             for m in _WEEKDAY_RE.finditer(text):
                 name = m.group()
-                if name.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                    "sunday") and not name[0].isupper():
+                if (
+                    name.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+                    and not name[0].isupper()
+                ):
                     continue
                 wd = _WEEKDAYS[name.lower()]
                 day = _WEEKDAY_DAY.match(text, m.end())
-                if day and not any(c.span.start < day.end() and m.end() < c.span.end for _, c in cands) \
-                        and (when := _weekday_on_day(wd, int(day.group(1)), anchor)):
+                if (
+                    day
+                    and not any(c.span.start < day.end() and m.end() < c.span.end for _, c in cands)
+                    and (when := _weekday_on_day(wd, int(day.group(1)), anchor))
+                ):
                     # "fredag 14" (a month unread: "fredag 14, mars"): the Friday that is a 14th, nearest the anchor
-                    cands.append((prio + 1, DateMention(when, Precision.DAY, Span(m.start(), day.end()),
-                                                        text[m.start():day.end()])))
+                    cands.append(
+                        (
+                            prio + 1,
+                            DateMention(when, Precision.DAY, Span(m.start(), day.end()), text[m.start() : day.end()]),
+                        )
+                    )
                     continue
                 back = (anchor.weekday() - wd) % 7
-                cands.append((prio + 1, DateMention(anchor - dt.timedelta(days=back), Precision.DAY,
-                                                    Span(m.start(), m.end()), name)))
+                cands.append(
+                    (
+                        prio + 1,
+                        DateMention(anchor - dt.timedelta(days=back), Precision.DAY, Span(m.start(), m.end()), name),
+                    )
+                )
         if lang and lang not in ("nb", "en"):
             cands.extend((-1, d) for d in _dateparser_fallback(text, lang, anchor))
     except Exception:  # a parser bug must not sink a run: return what is certain
@@ -588,10 +815,19 @@ def parse_dates(text: str, language: str = "", anchor: dt.date | None = None) ->
     chosen = _select(cands)
     # "Tuesday 30 April 2024": the weekday only repeats the date next to it
     return [
-        d for d in chosen
-        if not (d.text.lower() in _WEEKDAYS and any(
-            o is not d and re.fullmatch(r"[\s,]*(?:den\s+|the\s+)?", text[min(d.span.end, o.span.end):max(d.span.start, o.span.start)])
-            and o.precision is Precision.DAY for o in chosen))
+        d
+        for d in chosen
+        if not (
+            d.text.lower() in _WEEKDAYS
+            and any(
+                o is not d
+                and re.fullmatch(
+                    r"[\s,]*(?:den\s+|the\s+)?", text[min(d.span.end, o.span.end) : max(d.span.start, o.span.start)]
+                )
+                and o.precision is Precision.DAY
+                for o in chosen
+            )
+        )
     ]
 
 
@@ -604,8 +840,7 @@ _FALLBACK_SPANS = re.compile(
 def _date_data_parser(lang: str):  # noqa: ANN202 - dateparser type
     from dateparser.date import DateDataParser
 
-    return DateDataParser(languages=[lang], settings={"PREFER_DATES_FROM": "past",
-                                                      "RETURN_AS_TIMEZONE_AWARE": False})
+    return DateDataParser(languages=[lang], settings={"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False})
 
 
 def _dateparser_fallback(text: str, lang: str, anchor: dt.date | None) -> list[DateMention]:
@@ -636,6 +871,7 @@ def _dateparser_fallback(text: str, lang: str, anchor: dt.date | None) -> list[D
 
 # --------------------------------------------------------------------------------------------
 # quantities
+
 
 def _blocked(text: str, lang: str) -> list[Span]:
     """Spans whose digits are dates (numeric dates, the day of a written date) or clock times."""
@@ -717,8 +953,9 @@ def _prefix(text: str, tok, last_end: int) -> tuple[int, str, Comparator, int | 
     return start, unit, comparator, (window_start + cmpm.start() if cmpm else None)
 
 
-def _range_end(text: str, tok, nxt, comparator: Comparator,
-               cmp_start: int | None) -> tuple[Decimal | None, int, Comparator, int | None, bool]:
+def _range_end(
+    text: str, tok, nxt, comparator: Comparator, cmp_start: int | None
+) -> tuple[Decimal | None, int, Comparator, int | None, bool]:
     """A range the token opens with the next one ("mellom X og Y", "X-Y", upper not below lower):
     (upper, end, comparator, comparator start, whether the next token was taken). A "mellom" with no range after
     it is no comparator."""
@@ -748,7 +985,7 @@ def _after_number(text: str, lang: str, tok, end: int, unit: str) -> tuple[int, 
         unit = unit_after  # but "aged 87 years" / "USD 5 ... years" keep the prefix's unit
     end = end2 if (unit_after or scale != 1) else end
     if unit == "" and scale == 1 and not tok.is_word and (om := _ORDINAL_AFTER.match(text, end)):
-        unit, end = "ordinal", om.end()   # "their 90th season": a rank, never a rounded figure
+        unit, end = "ordinal", om.end()  # "their 90th season": a rank, never a rounded figure
     if not tok.is_word and text[end : end + 1].isalpha() and re.fullmatch(r"\d{1,4}", tok.raw):
         return end, scale, None
     return end, scale, unit
@@ -770,31 +1007,50 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
         if tok.start < last_end:
             continue
         start, unit, comparator, cmp_start = _prefix(text, tok, last_end)
-        upper, end, comparator, cmp_start, joined = _range_end(text, tok, toks[i] if i < len(toks) else None,
-                                                               comparator, cmp_start)
+        upper, end, comparator, cmp_start, joined = _range_end(
+            text, tok, toks[i] if i < len(toks) else None, comparator, cmp_start
+        )
         if joined:
             i += 1
         if cmp_start is not None:
             start = cmp_start
         end, scale, unit = _after_number(text, lang, tok, end, unit)
         if unit is None:
-            continue   # a short bare number glued to letters that are no unit, scale or ordinal: a name or
+            continue  # a short bare number glued to letters that are no unit, scale or ordinal: a name or
             #            code ("5G", "3D", "4x4"); "62,241fans" stays a figure with a missing space
         value = tok.value
-        if (unit == "" and comparator is Comparator.EQ and not tok.is_word and text[end : end + 1] == ")"
-                and 0 < value <= 130 and value == value.to_integral_value()
-                and _AGE_PAREN_BEFORE.search(text[max(last_end, start - 40) : start]) is not None):
-            unit, start, end = "year_of_age", start - 1, end + 1     # "Mahmoud Abbas (88)"
+        if (
+            unit == ""
+            and comparator is Comparator.EQ
+            and not tok.is_word
+            and text[end : end + 1] == ")"
+            and 0 < value <= 130
+            and value == value.to_integral_value()
+            and _AGE_PAREN_BEFORE.search(text[max(last_end, start - 40) : start]) is not None
+        ):
+            unit, start, end = "year_of_age", start - 1, end + 1  # "Mahmoud Abbas (88)"
         if comparator is Comparator.EQ and (gm := _GE_AFTER.match(text[end : end + 20])):
             comparator, end = Comparator.GE, end + gm.end()
         is_year = (
-            not tok.is_word and re.fullmatch(r"\d{4}", tok.raw) is not None and 1900 <= value <= 2100
-            and scale == 1 and unit == "" and comparator in (Comparator.EQ, Comparator.BETWEEN)
+            not tok.is_word
+            and re.fullmatch(r"\d{4}", tok.raw) is not None
+            and 1900 <= value <= 2100
+            and scale == 1
+            and unit == ""
+            and comparator in (Comparator.EQ, Comparator.BETWEEN)
             and (upper is None or 1900 <= upper <= 2100)
         )
-        out.append(Quantity(value=float(value * scale), span=Span(start, end), text=text[start:end], unit=unit,
-                            comparator=comparator, upper=float(upper * scale) if upper is not None else None,
-                            is_year=bool(is_year)))
+        out.append(
+            Quantity(
+                value=float(value * scale),
+                span=Span(start, end),
+                text=text[start:end],
+                unit=unit,
+                comparator=comparator,
+                upper=float(upper * scale) if upper is not None else None,
+                is_year=bool(is_year),
+            )
+        )
         last_end = end
     return out
 
@@ -808,14 +1064,14 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
 # Passages are tried in every listed language, so a Swedish or German source can state the cause.
 _CAUSAL = {
     "nb": r"fordi|grunnet|(?:førte|fører|føre|ført|ledet|leder)(?: \w+){0,4} til|resulterte|resulterer|resultert"
-          r"|forårsaket|forårsaker|forårsake|skyldes|skyldtes|på grunn av|som følge av|som et resultat av"
-          r"|utløste|utløser|utløst|ga opphav til|fikk som følge",
+    r"|forårsaket|forårsaker|forårsake|skyldes|skyldtes|på grunn av|som følge av|som et resultat av"
+    r"|utløste|utløser|utløst|ga opphav til|fikk som følge",
     "en": r"caused|causes|cause of|causing|(?:led|leads|lead|leading)(?: \w+){0,4} to|resulted|results in"
-          r"|resulting in|result of|because|owing to|triggered|triggers|sparked|sparks"
-          r"|touched off|touching off|brought about|gave rise to"
-          r"|due to(?! (?:be|take|start|begin|end|hold|meet|vote|arrive|open|close|return|appear)\b)",
+    r"|resulting in|result of|because|owing to|triggered|triggers|sparked|sparks"
+    r"|touched off|touching off|brought about|gave rise to"
+    r"|due to(?! (?:be|take|start|begin|end|hold|meet|vote|arrive|open|close|return|appear)\b)",
     "sv": r"ledde till|leder till|lett till|resulterade i|resulterar i|orsakade|orsakar|på grund av"
-          r"|till följd av|utlöste|utlöser",
+    r"|till följd av|utlöste|utlöser",
     "da": r"førte til|resulterede i|resulterer i|forårsagede|forårsager|på grund af|som følge af|udløste",
     "de": r"führte zu|führt zu|verursachte|verursacht|wegen|aufgrund|infolge|auslöste|ausgelöst",
 }
@@ -846,13 +1102,14 @@ def _first_marker(patterns: dict[str, re.Pattern], text: str, language: str) -> 
 
 _EXCLUSIVE = {
     "nb": r"eneste|alene|den første|det første|de første|som første|første gang|først ute|ingen andre"
-          r"|aldri før|enestående",
+    r"|aldri før|enestående",
     "en": r"only|alone|the first|first ever|as the first|for the first time|the sole|sole|solely"
-          r"|no other|never before|unique|first",
+    r"|no other|never before|unique|first",
 }
 _EXCLUSIVE_RE = {k: re.compile(rf"(?<![\w])(?:{v})(?![\w])", re.IGNORECASE) for k, v in _EXCLUSIVE.items()}
-_NOT_ONLY = re.compile(r"(?<![\w])(not only|not the only|ikke bare|ikke den eneste|ikke alene|ikke eneste)(?![\w])",
-                       re.IGNORECASE)
+_NOT_ONLY = re.compile(
+    r"(?<![\w])(not only|not the only|ikke bare|ikke den eneste|ikke alene|ikke eneste)(?![\w])", re.IGNORECASE
+)
 
 
 def exclusivity_marker(text: str, language: str = "") -> str | None:

@@ -22,6 +22,7 @@ extension, FC106 not found, FC107 bad front matter (errors); FC108 published is 
 FC109 no published date, FC110 language not detected (warnings); FC111 sentence spans that do not cover the
 text given to claims.extract, FC112 a JSONL file of many articles given to read_article (callers' errors).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,9 +62,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # --- public API --------------------------------------------------------------------------
 
 
-def read_article(
-    path: str | Path, *, language: str | None = None, warnings: list[str] | None = None
-) -> Article:
+def read_article(path: str | Path, *, language: str | None = None, warnings: list[str] | None = None) -> Article:
     """Read one .txt, .md/.markdown or .html/.htm article.
 
     language, when given, overrides the file's metadata and detection. Warnings (missing or
@@ -73,9 +72,7 @@ def read_article(
     fmt = _format_of(path)
     if fmt == "jsonl":
         raise InputError(
-            f"{path} holds many articles, one a line; read it with read_articles(), "
-            "not read_article().",
-            code="FC112",
+            f"{path} holds many articles, one a line; read it with read_articles(), not read_article().", code="FC112"
         )
     sink = warnings if warnings is not None else []
     raw = _read_text(path)
@@ -91,11 +88,7 @@ def read_article(
 
 
 def read_articles(
-    path: str | Path,
-    *,
-    language: str | None = None,
-    strict: bool = True,
-    warnings: list[str] | None = None,
+    path: str | Path, *, language: str | None = None, strict: bool = True, warnings: list[str] | None = None
 ) -> list[Article]:
     """Read every article in a file: all lines of a .jsonl, or the one article of another format.
 
@@ -174,8 +167,7 @@ def _read_text(path: Path) -> str:
         raise InputError(f"{path} is empty. Give a file with the article's text.", code="FC101")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
-            f"{path} is UTF-16, not UTF-8. Convert it: iconv -f utf-16 -t utf-8 {path} > {path}.utf8",
-            code="FC103",
+            f"{path} is UTF-16, not UTF-8. Convert it: iconv -f utf-16 -t utf-8 {path} > {path}.utf8", code="FC103"
         )
     if b"\x00" in data[:65536]:
         raise InputError(
@@ -265,8 +257,7 @@ def _front_matter(source: str, lines_before: int, path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise InputError(
-            f"{path}: front matter must be 'key: value' lines, got a YAML {type(data).__name__}.",
-            code="FC107",
+            f"{path}: front matter must be 'key: value' lines, got a YAML {type(data).__name__}.", code="FC107"
         )
     return {str(k): v for k, v in data.items()}
 
@@ -309,7 +300,7 @@ def _jsonl_article(line: str, number: int, path: Path, language: str | None, sin
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{where}: not valid JSON ({exc.msg} at column {exc.colno}). "
-            "Each line must be one JSON object, e.g. {\"id\": \"a1\", \"text\": \"...\"}.",
+            'Each line must be one JSON object, e.g. {"id": "a1", "text": "..."}.',
             code="FC104",
         ) from None
     if not isinstance(record, dict):
@@ -321,8 +312,7 @@ def _jsonl_article(line: str, number: int, path: Path, language: str | None, sin
     key = next((k for k in _TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
     if key is None:
         raise InputError(
-            f"{where}: no article text. Give a non-empty string in 'text', 'body' or 'html'.",
-            code="FC104",
+            f"{where}: no article text. Give a non-empty string in 'text', 'body' or 'html'.", code="FC104"
         )
     fields = {k: v for k, v in record.items() if k not in _TEXT_KEYS}
     fields[_SOURCE_LINE] = number
@@ -413,9 +403,7 @@ def parse_date_value(value: object) -> dt.date | None:
             return None
     import dateparser  # slow import; only non-ISO dates need it
 
-    parsed = dateparser.parse(
-        value, settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True}
-    )
+    parsed = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True})
     return parsed.date() if parsed else None
 
 

@@ -17,6 +17,7 @@ Nothing is replaced when no antecedent is known; "it", "they", "de", "den", "det
 (too ambiguous without a parser). Every replacement returns the antecedent's span so the claim
 keeps a link to it.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,13 +28,71 @@ from claims.model import Span
 __all__ = ["Context", "resolve", "Mention"]
 
 _PLACE_OR_INSTITUTION = {
-    "states", "kingdom", "nations", "union", "court", "korea", "africa", "america", "arabia", "emirates",
-    "republic", "ministry", "department", "council", "house", "bank", "university", "party", "forces",
-    "strip", "bank", "sea", "ocean", "river", "city", "county", "island", "islands", "east", "west",
-    "north", "south", "vestbredden", "gazastripen", "departement", "departementet", "regjeringen",
-    "parliament", "congress", "senate", "organization", "organisation", "association", "institute",
-    "company", "corporation", "inc", "ltd", "group", "news", "times", "post", "journal", "award", "prize",
-    "war", "act", "day", "new", "york", "ud", "fn", "eu", "usa", "nato",
+    "states",
+    "kingdom",
+    "nations",
+    "union",
+    "court",
+    "korea",
+    "africa",
+    "america",
+    "arabia",
+    "emirates",
+    "republic",
+    "ministry",
+    "department",
+    "council",
+    "house",
+    "bank",
+    "university",
+    "party",
+    "forces",
+    "strip",
+    "bank",
+    "sea",
+    "ocean",
+    "river",
+    "city",
+    "county",
+    "island",
+    "islands",
+    "east",
+    "west",
+    "north",
+    "south",
+    "vestbredden",
+    "gazastripen",
+    "departement",
+    "departementet",
+    "regjeringen",
+    "parliament",
+    "congress",
+    "senate",
+    "organization",
+    "organisation",
+    "association",
+    "institute",
+    "company",
+    "corporation",
+    "inc",
+    "ltd",
+    "group",
+    "news",
+    "times",
+    "post",
+    "journal",
+    "award",
+    "prize",
+    "war",
+    "act",
+    "day",
+    "new",
+    "york",
+    "ud",
+    "fn",
+    "eu",
+    "usa",
+    "nato",
 }
 _SPEAKER = re.compile(
     r"(?:sier|sa|uttalte|forteller|fortalte|said|says|told)\s+((?:[A-ZÆØÅ][\w'’.-]*\s+){0,3}[A-ZÆØÅ][\w'’-]*)"
@@ -50,7 +109,10 @@ _GROUP = re.compile(
 )
 _NOT_AFTER = r"(?!\s+(?:is|was|are|were|seems|seemed|appears|appeared|'s|has been|may|might|would)\b)"
 _AFTER_CONJ = "(?:" + "|".join(rf"(?<=\b{w} )" for w in ("because", "since", "and", "so", "but", "as")) + ")"
-_IT = re.compile(rf"^[Ii]t(?=\s+(?:is|was)\s+\w+(?:ed|en)\s+by\b)|^[Ii]t(?=\s){_NOT_AFTER}|{_AFTER_CONJ}it(?=\s){_NOT_AFTER}|(?<=\ballows )it(?=\s)")
+_IT = re.compile(
+    rf"^[Ii]t(?=\s+(?:is|was)\s+\w+(?:ed|en)\s+by\b)|^[Ii]t(?=\s){_NOT_AFTER}|"
+    rf"{_AFTER_CONJ}it(?=\s){_NOT_AFTER}|(?<=\ballows )it(?=\s)"
+)
 _THEY = re.compile(rf"^[Tt]hey(?=\s){_NOT_AFTER}|{_AFTER_CONJ}they(?=\s){_NOT_AFTER}")
 _NAME = re.compile(r"[A-ZÆØÅ][\w'’-]*(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-ZÆØÅ][\w'’.-]*)*")
 
@@ -68,7 +130,7 @@ class Context:
     person: Mention | None = None
     organisation: Mention | None = None
     names: dict[str, Mention] = field(default_factory=dict)
-    subject: Mention | None = None      # English: the subject noun phrase "it" / "they" stand for
+    subject: Mention | None = None  # English: the subject noun phrase "it" / "they" stand for
 
     def begin(self, subject: tuple[str, Span] | None) -> None:
         """Start a sentence: its own subject noun phrase, when it has one, replaces the previous one."""
@@ -90,8 +152,14 @@ class Context:
         known = {n for _, n in entities}
         if subj is not None:  # "Obama was ... . He was born ...": the subject is the likeliest antecedent
             name = subj[0]
-            full = next((m for n, m in self.names.items() if _is_person(n) and
-                         (n == name or n.split()[-1] == name.split()[-1])), None)
+            full = next(
+                (
+                    m
+                    for n, m in self.names.items()
+                    if _is_person(n) and (n == name or n.split()[-1] == name.split()[-1])
+                ),
+                None,
+            )
             if full is not None and (len(name.split()) > 1 or name in known):
                 self.person = full
         if subj is not None:
@@ -120,6 +188,7 @@ def resolve(text: str, ctx: Context, language: str = "") -> tuple[str, tuple[Spa
     used: list[Span] = []
     person = ctx.person
     if person is not None:
+
         def _person(m: re.Match[str]) -> str:
             used.append(person.span)
             return person.text
@@ -143,6 +212,7 @@ def resolve(text: str, ctx: Context, language: str = "") -> tuple[str, tuple[Spa
         text = (_THEY if plural else _IT).sub(_it, text, count=1)
     org = ctx.organisation
     if org is not None:
+
         def _org(m: re.Match[str]) -> str:
             used.append(org.span)
             return org.text

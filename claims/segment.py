@@ -13,6 +13,7 @@ Conventions:
   starts a new sentence. Bullet markup is outside the span; the quote dash is part of the
   sentence, since it is text, not markup ("– De to partene ga uttrykk for ...").
 """
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,9 @@ _FINAL_PUNCT = ".!?…:;,\"'»”’)]"
 _ORDINAL_END = re.compile(r"(?:^|[\s(])\d{1,2}\.$")
 # A sentence that ends in a number written with a thousands point or a decimal comma ("var 5.800. Innvandringen
 # ..."): syntok reads the final point as part of the number. Such a number is never an ordinal.
-_NUMBER_END = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+\.(?=\s+[\"«“]?[A-ZÆØÅ])|(?<![\w.,])\d+,\d+\.(?=\s+[\"«“]?[A-ZÆØÅ])")
+_NUMBER_END = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:\.\d{3})+\.(?=\s+[\"«“]?[A-ZÆØÅ])|(?<![\w.,])\d+,\d+\.(?=\s+[\"«“]?[A-ZÆØÅ])"
+)
 _FIRST_WORD = re.compile(r"\w+", re.UNICODE)
 
 _MAX_HEADING_WORDS = 12
@@ -79,7 +82,7 @@ def split_sentences(text: str, language: str = "") -> list[Sentence]:
             sentences.append(_sentence(text, heading, paragraph, is_heading=True))
             continue
         sub = _subhead_line(text, bstart, bend)
-        if sub is not None:      # a subhead set directly above its paragraph, with no blank line between
+        if sub is not None:  # a subhead set directly above its paragraph, with no blank line between
             sentences.append(_sentence(text, sub, paragraph, is_heading=True))
             bstart, bend = _strip(text, sub.end, bend)
         for ustart, uend in _units(text, bstart, bend):
@@ -158,8 +161,8 @@ def _subhead_line(text: str, start: int, end: int) -> Span | None:
     if nl == -1:
         return None
     first = text[start:nl].rstrip()
-    rest = text[nl + 1:end].lstrip()
-    if not first or not rest or not (rest[0].isupper() or rest[0] in "«\"“"):
+    rest = text[nl + 1 : end].lstrip()
+    if not first or not rest or not (rest[0].isupper() or rest[0] in '«"“'):
         return None
     if len(first.split()) > _SUBHEAD_MAX_WORDS or _heading_span(text, start, start + len(first)) is None:
         return None
@@ -195,7 +198,7 @@ def _syntok_starts(piece: str) -> list[int]:
     except Exception:  # syntok is a heuristic; never let it sink an article
         return [0]
     for m in _NUMBER_END.finditer(piece):
-        nxt = m.end() + len(piece[m.end():]) - len(piece[m.end():].lstrip())
+        nxt = m.end() + len(piece[m.end() :]) - len(piece[m.end() :].lstrip())
         if 0 < nxt < len(piece):
             starts.append(nxt)
     return sorted(set(starts))

@@ -1,4 +1,5 @@
 """`factcheck eval verdicts`: verdict quality end to end (a thin shell over eval.verdicts)."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from cli.options import embedder_option
-
 from claims.errors import FactcheckError
+from cli.options import embedder_option
 
 _SETS = ("seed", "climate-fever", "scifact", "averitec", "check-covid", "vitaminc")
 
@@ -26,8 +26,12 @@ def _progress():
         if state["stage"] not in (None, stage):
             click.echo("", err=True)
         state["stage"] = stage
-        click.echo(f"\r{stage:<16} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                   f"{time.perf_counter() - started:6.1f}s", err=True, nl=done >= total)
+        click.echo(
+            f"\r{stage:<16} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+            f"{time.perf_counter() - started:6.1f}s",
+            err=True,
+            nl=done >= total,
+        )
         if done >= total:
             state["stage"] = None
 
@@ -35,14 +39,22 @@ def _progress():
 
 
 def _verifier_option(f):
-    return click.option("--verifier", "verifier_spec", default="none", show_default=True,
-                        help="Verifier: none (rules + similarity), bundled, dir:PATH, hf:PATH (see docs/verdicts.md).")(f)
-
+    return click.option(
+        "--verifier",
+        "verifier_spec",
+        default="none",
+        show_default=True,
+        help="Verifier: none (rules + similarity), bundled, dir:PATH, hf:PATH (see docs/verdicts.md).",
+    )(f)
 
 
 def _work_option(f):
-    return click.option("--work", "work_dir", type=click.Path(file_okay=False),
-                        help="Where built stores are cached (default: ~/.cache/factcheck/eval).")(f)
+    return click.option(
+        "--work",
+        "work_dir",
+        type=click.Path(file_okay=False),
+        help="Where built stores are cached (default: ~/.cache/factcheck/eval).",
+    )(f)
 
 
 def _verifier_from(spec: str):
@@ -52,8 +64,7 @@ def _verifier_from(spec: str):
     try:
         from verdicts.entail import get_verifier
     except ImportError as exc:
-        raise FactcheckError(f"no verifier module in this install ({exc}). Use --verifier none.",
-                             code="FC747") from exc
+        raise FactcheckError(f"no verifier module in this install ({exc}). Use --verifier none.", code="FC747") from exc
     verifier = get_verifier(spec)
     if verifier is not None:
         verifier.warm_up()
@@ -62,31 +73,74 @@ def _verifier_from(spec: str):
 
 @click.command("verdicts")
 @click.option("--dataset", type=click.Choice(_SETS), help="A data set read in its original format from --data.")
-@click.option("--claims", "claims_path", type=click.Path(exists=True, dir_okay=False),
-              help="Generic claims JSONL (id, claim, label, optional language, date); needs --db.")
-@click.option("--db", type=click.Path(dir_okay=False),
-              help="The store to retrieve from (with --claims), built by `factcheck store ingest`.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False),
-              help="Folder holding the data sets (default: ../shared/data).")
-@click.option("--split", type=click.Choice(["heldout", "dev", "train", "aggregate", "all"]),
-              help="Which part (default: dev for SciFact and Check-COVID, the held-out fold of eval/splits.py for "
-                   "Climate-FEVER, AVeriTeC and VitaminC, all for seed; aggregate: the fold reserved for fitting "
-                   "the verdict aggregator, never trained on by the verifier).")
+@click.option(
+    "--claims",
+    "claims_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Generic claims JSONL (id, claim, label, optional language, date); needs --db.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="The store to retrieve from (with --claims), built by `factcheck store ingest`.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    help="Folder holding the data sets (default: ../shared/data).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["heldout", "dev", "train", "aggregate", "all"]),
+    help="Which part (default: dev for SciFact and Check-COVID, the held-out fold of eval/splits.py for "
+    "Climate-FEVER, AVeriTeC and VitaminC, all for seed; aggregate: the fold reserved for fitting "
+    "the verdict aggregator, never trained on by the verifier).",
+)
 @_verifier_option
 @embedder_option
-@click.option("-k", "--top-k", "k", default=5, show_default=True, type=click.IntRange(1, 100),
-              help="Evidence passages retrieved per claim.")
+@click.option(
+    "-k",
+    "--top-k",
+    "k",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Evidence passages retrieved per claim.",
+)
 @click.option("--limit", type=click.IntRange(1), help="Only the first N claims (quick runs).")
 @_work_option
-@click.option("--scifact-corpus", type=click.Choice(["cited", "full"]), default="cited", show_default=True,
-              help="SciFact store: the abstracts the split cites, or all 5,183.")
+@click.option(
+    "--scifact-corpus",
+    type=click.Choice(["cited", "full"]),
+    default="cited",
+    show_default=True,
+    help="SciFact store: the abstracts the split cites, or all 5,183.",
+)
 @click.option("--per-claim", is_flag=True, help="Add every claim's gold, label and confidence to --out.")
-@click.option("--title-context", is_flag=True,
-              help="Build the data set's store as `store ingest --title-context` would (passages embedded and "
-                   "indexed after their source title; a separate cached store).")
+@click.option(
+    "--title-context",
+    is_flag=True,
+    help="Build the data set's store as `store ingest --title-context` would (passages embedded and "
+    "indexed after their source title; a separate cached store).",
+)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
-def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embedder, k, limit, work_dir,
-                  scifact_corpus, per_claim, title_context, out_path) -> None:
+def eval_verdicts(
+    dataset,
+    claims_path,
+    db,
+    data_dir,
+    split,
+    verifier_spec,
+    embedder,
+    k,
+    limit,
+    work_dir,
+    scifact_corpus,
+    per_claim,
+    title_context,
+    out_path,
+) -> None:
     """Score verdicts end to end: evidence retrieved from a store, labels against gold.
 
     Prints accuracy, macro-F1, per-label precision / recall / F1, the confusion matrix and the
@@ -115,16 +169,35 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
         if title_context:
             eset = eset.titled()
         verifier = _verifier_from(verifier_spec)
-        click.echo(f"{eset.name} ({eset.split}): {len(eset.claims)} claim(s), {len(eset.passages)} passage(s)"
-                   + (f"; {eset.note}" if eset.note else ""), err=True)
-        report = evaluate(eset, verifier=verifier, db=db if claims_path else None, work=work_dir,
-                          embedder=embedder, k=k, progress=_progress(), per_claim=per_claim)
+        click.echo(
+            f"{eset.name} ({eset.split}): {len(eset.claims)} claim(s), {len(eset.passages)} passage(s)"
+            + (f"; {eset.note}" if eset.note else ""),
+            err=True,
+        )
+        report = evaluate(
+            eset,
+            verifier=verifier,
+            db=db if claims_path else None,
+            work=work_dir,
+            embedder=embedder,
+            k=k,
+            progress=_progress(),
+            per_claim=per_claim,
+        )
     except FactcheckError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    report["options"] = {"dataset": dataset, "claims": claims_path, "db": db, "split": eset.split,
-                         "verifier": verifier_spec, "embedder": embedder, "k": k, "limit": limit,
-                         "title_context": title_context}
+    report["options"] = {
+        "dataset": dataset,
+        "claims": claims_path,
+        "db": db,
+        "split": eset.split,
+        "verifier": verifier_spec,
+        "embedder": embedder,
+        "k": k,
+        "limit": limit,
+        "title_context": title_context,
+    }
     click.echo(format_report(report))
     if out_path:
         Path(out_path).parent.mkdir(parents=True, exist_ok=True)
@@ -136,11 +209,17 @@ def eval_verdicts(dataset, claims_path, db, data_dir, split, verifier_spec, embe
 @click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @_verifier_option
 @embedder_option
-@click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
-              help="Evidence passages retrieved per claim (factcheck check's default).")
+@click.option(
+    "-k",
+    "--top-k",
+    "k",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Evidence passages retrieved per claim (factcheck check's default).",
+)
 @_work_option
-@click.option("--per-claim", is_flag=True,
-              help="Add every gold claim's label, paired claim and explanation to --out.")
+@click.option("--per-claim", is_flag=True, help="Add every gold claim's label, paired claim and explanation to --out.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
 def eval_articles(folders, verifier_spec, embedder, k, work_dir, per_claim, out_path) -> None:
     """Check real articles end to end and score them as a desk reads the flags.
@@ -161,8 +240,15 @@ def eval_articles(folders, verifier_spec, embedder, k, work_dir, per_claim, out_
 
     try:
         verifier = _verifier_from(verifier_spec)
-        report = evaluate_articles(list(folders) or default_folders(), verifier=verifier, embedder=embedder, k=k,
-                                   work=work_dir, per_claim=per_claim, progress=_progress())
+        report = evaluate_articles(
+            list(folders) or default_folders(),
+            verifier=verifier,
+            embedder=embedder,
+            k=k,
+            work=work_dir,
+            per_claim=per_claim,
+            progress=_progress(),
+        )
     except FactcheckError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

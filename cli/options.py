@@ -4,6 +4,7 @@ coded error becomes its one line and exit code 1 (`FactcheckGroup`, the root gro
 A command raises `claims.errors.FactcheckError` (or calls `fail`) and the group prints `error: [FCnnn] ...` on
 stderr and exits 1; with `factcheck -v` the traceback is shown too. Anything else is a bug and keeps its traceback.
 """
+
 from __future__ import annotations
 
 import sys
@@ -36,8 +37,15 @@ def _verbose() -> bool:
 
 
 # --db with the FACTCHECK_DB fallback and the default file name, as every command that opens a store takes it.
-db_option = click.option("--db", envvar="FACTCHECK_DB", default=DEFAULT_DB, show_default=True, show_envvar=True,
-                         type=click.Path(dir_okay=False), help="The DuckDB reference store.")
+db_option = click.option(
+    "--db",
+    envvar="FACTCHECK_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    show_envvar=True,
+    type=click.Path(dir_okay=False),
+    help="The DuckDB reference store.",
+)
 
 
 embedder_option = click.option(

@@ -2,6 +2,7 @@
 
 The CLI twins of the web app (`factcheck serve`): the same library calls in review/.
 """
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,8 @@ import sys
 
 import click
 
-from cli.options import DEFAULT_DB, db_option, fail
 from claims.errors import FactcheckError
-
-
+from cli.options import db_option, fail
 
 
 def _open(db: str, read_only: bool = False):
@@ -21,8 +20,7 @@ def _open(db: str, read_only: bool = False):
     from sources.store import Store
 
     if not Path(db).exists():
-        raise FactcheckError(f"no store at {db}. Check articles first: factcheck check ARTICLE --db {db}",
-                             code="FC202")
+        raise FactcheckError(f"no store at {db}. Check articles first: factcheck check ARTICLE --db {db}", code="FC202")
     return Store(db, read_only=read_only)
 
 
@@ -62,25 +60,47 @@ def review_list(db, run_id, article_id, label, language, status, reviewer, limit
 
     try:
         with _open(db, read_only=True) as st:
-            f = QueueFilter(run_id=run_id, article_id=article_id, label=parse_label(label).value if label else None,
-                            language=language, status=status, reviewer=reviewer, limit=limit, offset=offset)
+            f = QueueFilter(
+                run_id=run_id,
+                article_id=article_id,
+                label=parse_label(label).value if label else None,
+                language=language,
+                status=status,
+                reviewer=reviewer,
+                limit=limit,
+                offset=offset,
+            )
             page = list_queue(st, f)
     except FactcheckError as exc:
         fail(exc)
     if fmt == "jsonl":
         for it in page.items:
-            click.echo(json.dumps({
-                "claim_id": it.claim_id, "run_id": it.run_id, "article_id": it.article_id, "label": it.label,
-                "confidence": it.confidence, "priority": it.priority_name, "reasons": list(it.reasons),
-                "language": it.language, "claim": it.claim_text, "decided_label": it.decided_label,
-                "decided_by": it.decided_by,
-            }, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {
+                        "claim_id": it.claim_id,
+                        "run_id": it.run_id,
+                        "article_id": it.article_id,
+                        "label": it.label,
+                        "confidence": it.confidence,
+                        "priority": it.priority_name,
+                        "reasons": list(it.reasons),
+                        "language": it.language,
+                        "claim": it.claim_text,
+                        "decided_label": it.decided_label,
+                        "decided_by": it.decided_by,
+                    },
+                    ensure_ascii=False,
+                )
+            )
     else:
         for it in page.items:
             decided = f"  -> {it.decided_label} by {it.decided_by}" if it.decided_label else ""
             text = it.claim_text if len(it.claim_text) <= 70 else it.claim_text[:69] + "…"
-            click.echo(f"{it.claim_id}  {it.label:<19} {it.confidence:.2f}  {it.priority_name:<29} "
-                       f"{it.language:<3} {text}{decided}")
+            click.echo(
+                f"{it.claim_id}  {it.label:<19} {it.confidence:.2f}  {it.priority_name:<29} "
+                f"{it.language:<3} {text}{decided}"
+            )
     click.echo(f"{len(page.items)} of {page.total} claim(s)", err=True)
 
 
@@ -106,20 +126,46 @@ def review_show(claim_id, db, run_id, fmt) -> None:
     except FactcheckError as exc:
         fail(exc)
     if fmt == "json":
-        click.echo(json.dumps({
-            "claim_id": d.claim_id, "run_id": d.run_id, "verdict_id": d.verdict_id, "article_id": d.article_id,
-            "article_title": d.article_title, "span": d.span.to_list(), "quote": d.quote, "claim": d.claim_text,
-            "label": d.label, "confidence": d.confidence, "review_needed": d.review_needed,
-            "reasons": list(d.reasons), "explanation": d.explanation,
-            "evidence": [{
-                "rank": e.rank, "passage_id": e.passage_id, "source_title": e.source_title,
-                "publisher": e.publisher, "published": e.published, "url": e.source_url, "stance": e.stance,
-                "stance_score": e.stance_score, "retrieval_score": e.retrieval_score, "rule": e.rule,
-                "explanation": e.explanation, "passage": e.text,
-                "highlight": e.highlight.to_list() if e.highlight else None,
-            } for e in d.evidence],
-            "decisions": [x.to_dict() for x in trail],
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "claim_id": d.claim_id,
+                    "run_id": d.run_id,
+                    "verdict_id": d.verdict_id,
+                    "article_id": d.article_id,
+                    "article_title": d.article_title,
+                    "span": d.span.to_list(),
+                    "quote": d.quote,
+                    "claim": d.claim_text,
+                    "label": d.label,
+                    "confidence": d.confidence,
+                    "review_needed": d.review_needed,
+                    "reasons": list(d.reasons),
+                    "explanation": d.explanation,
+                    "evidence": [
+                        {
+                            "rank": e.rank,
+                            "passage_id": e.passage_id,
+                            "source_title": e.source_title,
+                            "publisher": e.publisher,
+                            "published": e.published,
+                            "url": e.source_url,
+                            "stance": e.stance,
+                            "stance_score": e.stance_score,
+                            "retrieval_score": e.retrieval_score,
+                            "rule": e.rule,
+                            "explanation": e.explanation,
+                            "passage": e.text,
+                            "highlight": e.highlight.to_list() if e.highlight else None,
+                        }
+                        for e in d.evidence
+                    ],
+                    "decisions": [x.to_dict() for x in trail],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     click.echo(f"{d.claim_id}  {d.label} ({d.confidence:.2f})  run {d.run_id}")
     click.echo(f"article: {d.article_title or d.article_id} {d.article_url}".rstrip())
@@ -130,13 +176,17 @@ def review_show(claim_id, db, run_id, fmt) -> None:
     click.echo(f"why: {d.explanation}")
     for e in d.evidence:
         scores = f"retrieval {e.retrieval_score:.3f}" if e.retrieval_score is not None else ""
-        click.echo(f"  [{e.rank}] {e.stance} {e.stance_score or 0:.2f} {scores} {e.source_title} — "
-                   f"{e.publisher}, {e.published or 'undated'} {e.source_url}".rstrip())
+        click.echo(
+            f"  [{e.rank}] {e.stance} {e.stance_score or 0:.2f} {scores} {e.source_title} — "
+            f"{e.publisher}, {e.published or 'undated'} {e.source_url}".rstrip()
+        )
         if e.explanation:
             click.echo(f"      {e.rule + ': ' if e.rule else ''}{e.explanation}")
     for x in trail:
-        click.echo(f"decision {x.decision_id}: {x.reviewer} {x.action} {x.label_before} -> {x.label_after} "
-                   f"at {x.decided_at:%Y-%m-%d %H:%M} UTC{': ' + x.note if x.note else ''}")
+        click.echo(
+            f"decision {x.decision_id}: {x.reviewer} {x.action} {x.label_before} -> {x.label_after} "
+            f"at {x.decided_at:%Y-%m-%d %H:%M} UTC{': ' + x.note if x.note else ''}"
+        )
 
 
 @review.command("decide")
@@ -169,8 +219,12 @@ def review_decide(claim_id, db, reviewer, label, note, run_id) -> None:
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["claimreview", "csv"]), default="claimreview", show_default=True)
 @click.option("--machine", is_flag=True, help="Also export claims nobody has decided, with the machine's label.")
-@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
-              help="Where the review app is published: each ClaimReview's url points to its claim page there.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where the review app is published: each ClaimReview's url points to its claim page there.",
+)
 @click.option("--org", default="factcheck", show_default=True, help="The organisation named as author.")
 def review_export(db, fmt, machine, base_url, org) -> None:
     """Decisions (and verdicts) as schema.org ClaimReview JSON-LD or CSV, on stdout.

@@ -4,29 +4,30 @@ Registered into cli/main.py's `store` and `eval` groups by `register(store, eval
 `ingest` and `stats` defined here replace the passage-only ones (same options, same JSON on stdout,
 more formats and more detail). Heavy imports happen inside the commands.
 """
+
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from cli.options import db_option, embedder_option, err, fail
 from claims.errors import FactcheckError
-
-
-
-
-
+from cli.options import db_option, embedder_option, err, fail
 
 
 def _progress():
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 # -- store ----------------------------------------------------------------------------------------
@@ -35,16 +36,26 @@ def _progress():
 @db_option
 @embedder_option
 @click.option("--strict", is_flag=True, help="Refuse the whole file if any row is bad.")
-@click.option("--kind", type=click.Choice(["auto", "passages", "document", "claimreview", "averitec-pool",
-                                           "checkthat", "facts"]), default="auto", show_default=True,
-              help="What the files hold; auto tells it from the extension and the first bytes.")
-@click.option("--replace", is_flag=True,
-              help="Passage files: retire the passages an earlier version of the same file held and this one "
-                   "does not (documents and facts always replace their earlier versions).")
-@click.option("--title-context", is_flag=True,
-              help="Passages and documents: embed and index each passage after its source title (for sentences "
-                   "of titled articles, e.g. an encyclopedia, that do not name their subject). The stored text "
-                   "and ids do not change; passages already stored keep their vectors.")
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", "passages", "document", "claimreview", "averitec-pool", "checkthat", "facts"]),
+    default="auto",
+    show_default=True,
+    help="What the files hold; auto tells it from the extension and the first bytes.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Passage files: retire the passages an earlier version of the same file held and this one "
+    "does not (documents and facts always replace their earlier versions).",
+)
+@click.option(
+    "--title-context",
+    is_flag=True,
+    help="Passages and documents: embed and index each passage after its source title (for sentences "
+    "of titled articles, e.g. an encyclopedia, that do not name their subject). The stored text "
+    "and ids do not change; passages already stored keep their vectors.",
+)
 def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> None:
     """Load reference material into the store, embedding each passage once.
 
@@ -78,8 +89,15 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
                 with _progress() as bar:
                     task_id = bar.add_task(f"embedding {Path(path).name}", total=None)
                     result = ingest_file(
-                        st, path, emb, kind=kind, strict=strict, replace=replace, title_context=title_context,
-                        progress=lambda done, total: bar.update(task_id, completed=done, total=total))
+                        st,
+                        path,
+                        emb,
+                        kind=kind,
+                        strict=strict,
+                        replace=replace,
+                        title_context=title_context,
+                        progress=lambda done, total: bar.update(task_id, completed=done, total=total),
+                    )
                 report = result.report
                 for row in report.rejected:
                     err(f"warning: {path}:{row.line}: rejected: {row.reason}")
@@ -90,15 +108,26 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
                 totals["skipped"] += report.skipped
                 totals["rejected"] += len(report.rejected)
                 totals["retired"] += result.retired
-                click.echo(json.dumps({
-                    "path": report.path, "kind": result.kind, "load_id": report.load_id, "added": report.added,
-                    "skipped": report.skipped, "rejected": len(report.rejected), "retired": result.retired,
-                }))
+                click.echo(
+                    json.dumps(
+                        {
+                            "path": report.path,
+                            "kind": result.kind,
+                            "load_id": report.load_id,
+                            "added": report.added,
+                            "skipped": report.skipped,
+                            "rejected": len(report.rejected),
+                            "retired": result.retired,
+                        }
+                    )
+                )
     except FactcheckError as exc:
         fail(exc)
     if len(files) > 1:
-        err(f"total: {totals['added']} added, {totals['skipped']} already stored, {totals['rejected']} rejected"
-             + (f", {totals['retired']} retired" if totals["retired"] else ""))
+        err(
+            f"total: {totals['added']} added, {totals['skipped']} already stored, {totals['rejected']} rejected"
+            + (f", {totals['retired']} retired" if totals["retired"] else "")
+        )
 
 
 @click.command("stats")
@@ -146,8 +175,9 @@ def store_remove(db, source_url, load_id, path) -> None:
             removed = remove_source(st, source_url=source_url, load_id=load_id, path=path)
     except FactcheckError as exc:
         fail(exc)
-    err(f"removed {removed['passages']} passage(s), {removed['facts']} fact(s), "
-         f"{removed['prior_checks']} fact-check(s)")
+    err(
+        f"removed {removed['passages']} passage(s), {removed['facts']} fact(s), {removed['prior_checks']} fact-check(s)"
+    )
     click.echo(json.dumps(removed))
 
 
@@ -155,8 +185,12 @@ def store_remove(db, source_url, load_id, path) -> None:
 @db_option
 @embedder_option
 @click.option("--rebuild", is_flag=True, help="Build from scratch even when the saved index matches.")
-@click.option("--threshold", type=int, default=None,
-              help="Passages above which the approximate (faiss) index is used (default 50000).")
+@click.option(
+    "--threshold",
+    type=int,
+    default=None,
+    help="Passages above which the approximate (faiss) index is used (default 50000).",
+)
 def store_index(db, embedder, rebuild, threshold) -> None:
     """Build or update the search indexes saved beside the store (vectors, faiss, BM25).
 
@@ -178,38 +212,81 @@ def store_index(db, embedder, rebuild, threshold) -> None:
             lex = LexicalIndex.for_store(st, rebuild=rebuild)
     except FactcheckError as exc:
         fail(exc)
-    click.echo(json.dumps({"passages": len(vec), "vector_index": vec.kind, "vector": vec.built,
-                           "vector_seconds": round(vec.build_seconds, 2), "bm25": lex.built,
-                           "bm25_seconds": round(lex.build_seconds, 2)}))
+    click.echo(
+        json.dumps(
+            {
+                "passages": len(vec),
+                "vector_index": vec.kind,
+                "vector": vec.built,
+                "vector_seconds": round(vec.build_seconds, 2),
+                "bm25": lex.built,
+                "bm25_seconds": round(lex.build_seconds, 2),
+            }
+        )
+    )
 
 
 # -- eval -----------------------------------------------------------------------------------------
 @click.command("retrieval")
-@click.option("--set", "set_name", type=click.Choice(["seed", "scifact", "climate-fever"]), default="seed",
-              show_default=True, help="Which data set adapter reads the files.")
-@click.option("--gold", type=click.Path(dir_okay=False),
-              help="Claims with gold evidence (seed: claims.gold.jsonl; scifact: claims_dev.jsonl; "
-                   "climate-fever: climate-fever.jsonl). Default: the file in ../shared/data.")
-@click.option("--corpus", type=click.Path(dir_okay=False),
-              help="The passages (seed: passages.jsonl; scifact: corpus.jsonl). Default: beside --gold.")
-@click.option("--query", type=click.Choice(["source", "en", "claims"]), default="source", show_default=True,
-              help="seed: query with the article's Norwegian sentence (source), the English gold claim (en), or "
-                   "the claim the pipeline extracts from the article, paired with the gold claim (claims).")
-@click.option("--mode", "modes", multiple=True, type=click.Choice(["dense", "bm25", "hybrid"]),
-              help="Retrieval mode(s) to measure (repeatable; default: all three).")
-@click.option("--db", type=click.Path(dir_okay=False),
-              help="Store to build or reuse for the set (default: a cache file under ~/.cache/factcheck).")
+@click.option(
+    "--set",
+    "set_name",
+    type=click.Choice(["seed", "scifact", "climate-fever"]),
+    default="seed",
+    show_default=True,
+    help="Which data set adapter reads the files.",
+)
+@click.option(
+    "--gold",
+    type=click.Path(dir_okay=False),
+    help="Claims with gold evidence (seed: claims.gold.jsonl; scifact: claims_dev.jsonl; "
+    "climate-fever: climate-fever.jsonl). Default: the file in ../shared/data.",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(dir_okay=False),
+    help="The passages (seed: passages.jsonl; scifact: corpus.jsonl). Default: beside --gold.",
+)
+@click.option(
+    "--query",
+    type=click.Choice(["source", "en", "claims"]),
+    default="source",
+    show_default=True,
+    help="seed: query with the article's Norwegian sentence (source), the English gold claim (en), or "
+    "the claim the pipeline extracts from the article, paired with the gold claim (claims).",
+)
+@click.option(
+    "--mode",
+    "modes",
+    multiple=True,
+    type=click.Choice(["dense", "bm25", "hybrid"]),
+    help="Retrieval mode(s) to measure (repeatable; default: all three).",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Store to build or reuse for the set (default: a cache file under ~/.cache/factcheck).",
+)
 @embedder_option
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
-@click.option("--split", type=click.Choice(["all", "tune", "held-out"]), default="all", show_default=True,
-              help="Which queries (eval/splits.py by query id): tune = folds 1-4, held-out = fold 0.")
+@click.option(
+    "--split",
+    type=click.Choice(["all", "tune", "held-out"]),
+    default="all",
+    show_default=True,
+    help="Which queries (eval/splits.py by query id): tune = folds 1-4, held-out = fold 0.",
+)
 @click.option("--rrf-k", type=int, default=None, help="Hybrid fusion: k of 1/(k + rank) (default: the tuned one).")
 @click.option("--w-bm25", type=float, default=None, help="Hybrid fusion: weight of the BM25 ranking (default: tuned).")
-@click.option("--title-context", is_flag=True,
-              help="Build the store as `store ingest --title-context` would: each passage embedded and indexed "
-                   "after its source title (a separate cached store).")
-def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, split, rrf_k, w_bm25,
-                   title_context) -> None:
+@click.option(
+    "--title-context",
+    is_flag=True,
+    help="Build the store as `store ingest --title-context` would: each passage embedded and indexed "
+    "after its source title (a separate cached store).",
+)
+def eval_retrieval(
+    set_name, gold, corpus, query, modes, db, embedder, out, split, rrf_k, w_bm25, title_context
+) -> None:
     """Recall@k and MRR of gold evidence passages (any gold passage in the top k).
 
     \b
@@ -233,14 +310,22 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
         if title_context:
             full = titled(full)
         rset = select_split(full, split)
-        if tuple(modes) == ("bm25",) and not db:      # BM25 alone needs no store and no embedding
+        if tuple(modes) == ("bm25",) and not db:  # BM25 alone needs no store and no embedding
             from eval.retrieval import lexical_search
 
             res = evaluate_retrieval(rset, lexical_search(rset), batch=256)
-            res.update({"mode": "bm25", "query": query if set_name == "seed" else "claim", "index": "bm25 (no store)",
-                        "title_context": title_context})
-            err(f"{set_name} bm25: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
-                 f"MRR {res.get('mrr')} over {res['queries']} queries")
+            res.update(
+                {
+                    "mode": "bm25",
+                    "query": query if set_name == "seed" else "claim",
+                    "index": "bm25 (no store)",
+                    "title_context": title_context,
+                }
+            )
+            err(
+                f"{set_name} bm25: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
+                f"MRR {res.get('mrr')} over {res['queries']} queries"
+            )
             report = {"set": set_name, "results": [res]}
             text = json.dumps(report, indent=2)
             if out:
@@ -263,19 +348,35 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
                         texts = [q.text for q in rset.queries]
                         chunks = []
                         for i in range(0, len(texts), 32):
-                            chunks.append(emb.queries(texts[i:i + 32]))
+                            chunks.append(emb.queries(texts[i : i + 32]))
                             bar.update(t, completed=min(i + 32, len(texts)))
                         qv = dict(zip(texts, np.concatenate(chunks)))
                 langs = {q.text: q.language for q in rset.queries}
-                res = evaluate_retrieval(rset, lambda ts, k: retriever.search_vectors(
-                    np.stack([qv[x] for x in ts]), k=k, texts=ts,
-                    languages=[langs[x] or "" for x in ts] if all(langs[x] for x in ts) else None), batch=256)
-                res.update({"mode": mode, "query": query if set_name == "seed" else "claim",
-                            "index": retriever.index_kind, "split": split, "title_context": title_context})
+                res = evaluate_retrieval(
+                    rset,
+                    lambda ts, k: retriever.search_vectors(
+                        np.stack([qv[x] for x in ts]),
+                        k=k,
+                        texts=ts,
+                        languages=[langs[x] or "" for x in ts] if all(langs[x] for x in ts) else None,
+                    ),
+                    batch=256,
+                )
+                res.update(
+                    {
+                        "mode": mode,
+                        "query": query if set_name == "seed" else "claim",
+                        "index": retriever.index_kind,
+                        "split": split,
+                        "title_context": title_context,
+                    }
+                )
                 if mode == "hybrid":
                     res.update({"rrf_k": retriever.rrf_k, "w_bm25": retriever.w_bm25})
-                err(f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
-                     f"MRR {res.get('mrr')} over {res['queries']} queries")
+                err(
+                    f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
+                    f"MRR {res.get('mrr')} over {res['queries']} queries"
+                )
                 results.append(res)
         finally:
             store.close()
@@ -289,16 +390,32 @@ def eval_retrieval(set_name, gold, corpus, query, modes, db, embedder, out, spli
 
 
 @click.command("matching")
-@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Queries TSV (id<TAB>text), e.g. CT2022-Task2A-EN-Dev-Test_Queries.tsv.")
-@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gold TSV (query_id 0 vclaim_id 1); only these queries are scored.")
-@click.option("--claims", "claims_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Verified claims JSONL (vclaim_id, vclaim, title, ...).")
+@click.option(
+    "--queries",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Queries TSV (id<TAB>text), e.g. CT2022-Task2A-EN-Dev-Test_Queries.tsv.",
+)
+@click.option(
+    "--qrels",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Gold TSV (query_id 0 vclaim_id 1); only these queries are scored.",
+)
+@click.option(
+    "--claims",
+    "claims_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Verified claims JSONL (vclaim_id, vclaim, title, ...).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
 @click.option("--mode", type=click.Choice(["dense", "bm25", "hybrid"]), default="hybrid", show_default=True)
-@click.option("--db", type=click.Path(dir_okay=False),
-              help="Store holding the verified claims (default: a cache file under ~/.cache/factcheck).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Store holding the verified claims (default: a cache file under ~/.cache/factcheck).",
+)
 @embedder_option
 @click.option("--rrf-k", type=int, default=None, help="Hybrid fusion: k of 1/(k + rank) (default: the tuned one).")
 @click.option("--w-bm25", type=float, default=None, help="Hybrid fusion: weight of the BM25 ranking (default: tuned).")
@@ -319,9 +436,17 @@ def eval_matching(queries, qrels, claims_path, out, mode, db, embedder, rrf_k, w
         db = db or matching_store_path(claims_path, emb)
         with _progress() as bar:
             t = bar.add_task("embedding verified claims", total=None)
-            result = evaluate_matching(queries, qrels, claims_path, db=db, embedder=emb, mode=mode,
-                                       progress=lambda d, n: bar.update(t, completed=d, total=n),
-                                       w_bm25=w_bm25, rrf_k=rrf_k)
+            result = evaluate_matching(
+                queries,
+                qrels,
+                claims_path,
+                db=db,
+                embedder=emb,
+                mode=mode,
+                progress=lambda d, n: bar.update(t, completed=d, total=n),
+                w_bm25=w_bm25,
+                rrf_k=rrf_k,
+            )
     except FactcheckError as exc:
         fail(exc)
     result["db"] = db

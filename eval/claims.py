@@ -21,18 +21,18 @@ Adapters
       any gold claim of its sentence), type accuracy on matched pairs.
     * :func:`eval_decomposition` over :func:`factcheck_bench_docs` -- ``Factbench.jsonl`` rows with
       ``source == "factcheckgpt"`` (94 responses, 92 with atomic claims; 661 factual atomic claims after
-      dropping the opinion / not-a-claim ones listed in ``subtask2_claim_checkworthiness.jsonl``): decomposition precision / recall / F1 of our
-      extractor and of the baseline "one claim per sentence".
+      dropping the opinion / not-a-claim ones listed in ``subtask2_claim_checkworthiness.jsonl``): decomposition
+      precision / recall / F1 of our extractor and of the baseline "one claim per sentence".
     * :func:`eval_checkworthy` -- a labelled file (CheckThat! 2022 1A TSV or Factcheck-Bench
       subtask 1/2 JSONL): F1 of the positive class, precision, recall and ROC AUC of the shipped
       check-worthiness model.
 """
+
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -49,8 +49,8 @@ from eval.seed import read_jsonl as _jsonl
 
 # measured with `python -m eval.claims threshold` (see measure_threshold, seed_sentence_pairs);
 # docs/claims.md has the figures. e5 scores cross-lingual pairs about 0.05 lower than monolingual ones.
-DEFAULT_THRESHOLD = 0.885        # English produced vs English gold (Factcheck-Bench, held-out sources)
-CROSS_LINGUAL_THRESHOLD = 0.83   # Norwegian produced vs English gold (seed sentence-level pairs)
+DEFAULT_THRESHOLD = 0.885  # English produced vs English gold (Factcheck-Bench, held-out sources)
+CROSS_LINGUAL_THRESHOLD = 0.83  # Norwegian produced vs English gold (seed sentence-level pairs)
 
 GOLD_TYPES = {
     "event": {ClaimType.EVENT},
@@ -98,6 +98,7 @@ def e5_encoder(cache: str | Path | None = None) -> Encoder:
 # ----------------------------------------------------------------------------------------------
 # alignment
 
+
 def align(sim: np.ndarray, threshold: float, allowed: np.ndarray | None = None) -> list[tuple[int, int, float]]:
     """One-to-one (produced i, gold j, similarity) pairs, greedy by descending similarity >= threshold."""
     if sim.size == 0:
@@ -129,22 +130,30 @@ def prf(tp_p: int, n_p: int, tp_r: int, n_g: int) -> dict:
 # ----------------------------------------------------------------------------------------------
 # seed adapter
 
-def eval_seed(gold_path: str | Path, article_path: str | Path, *, encode: Encoder | None = None,
-              threshold: float | None = None,
-              extractor: Callable[..., list[Claim]] = extract_claims) -> dict:
+
+def eval_seed(
+    gold_path: str | Path,
+    article_path: str | Path,
+    *,
+    encode: Encoder | None = None,
+    threshold: float | None = None,
+    extractor: Callable[..., list[Claim]] = extract_claims,
+) -> dict:
     """Recall / precision / type accuracy of the extractor on one article against its gold claims."""
     article = read_articles(article_path)[0]
     gold = _jsonl(gold_path)
     for n, g in enumerate(gold, 1):
         missing = [k for k in ("source_span_no", "claim_en") if k not in g]
         if missing:
-            raise InputError(f"{gold_path}: gold row {n} lacks {', '.join(missing)}. "
-                             "Each gold row needs source_span_no (the sentence) and claim_en.", code="FC121")
+            raise InputError(
+                f"{gold_path}: gold row {n} lacks {', '.join(missing)}. "
+                "Each gold row needs source_span_no (the sentence) and claim_en.",
+                code="FC121",
+            )
     if threshold is None:
         threshold = DEFAULT_THRESHOLD if article.language == "en" else CROSS_LINGUAL_THRESHOLD
     sentences = split_sentences(article.text, article.language)
-    claims = extractor(article.id, article.text, sentences, language=article.language,
-                       published=article.published)
+    claims = extractor(article.id, article.text, sentences, language=article.language, published=article.published)
     encode = encode or e5_encoder()
     gspans: list[Span | None] = []
     for g in gold:
@@ -153,8 +162,9 @@ def eval_seed(gold_path: str | Path, article_path: str | Path, *, encode: Encode
     P = encode([c.text for c in claims]) if claims else np.zeros((0, 1))
     G = encode([g["claim_en"] for g in gold])
     sim = P @ G.T if claims else np.zeros((0, len(gold)))
-    allowed = np.array([[gs is not None and (c.sentence_span or c.span).overlaps(gs) for gs in gspans]
-                        for c in claims], dtype=bool).reshape(len(claims), len(gold))
+    allowed = np.array(
+        [[gs is not None and (c.sentence_span or c.span).overlaps(gs) for gs in gspans] for c in claims], dtype=bool
+    ).reshape(len(claims), len(gold))
     checkable_gold = [j for j, g in enumerate(gold) if g.get("type") not in NOT_CHECKABLE_GOLD]
     checkable_prod = [i for i, c in enumerate(claims) if c.checkable]
     # recall: checkable gold vs checkable produced, one to one
@@ -176,16 +186,26 @@ def eval_seed(gold_path: str | Path, article_path: str | Path, *, encode: Encode
         m = matched.get(j)
         best = [i for i in range(len(claims)) if allowed[i, j]]
         bi = max(best, key=lambda i: sim[i, j]) if best else None
-        per_gold.append({
-            "id": g.get("id", str(j)), "gold": g["claim_en"], "gold_type": g.get("type"),
-            "matched": m is not None and True,
-            "claim": claims[m[0]].text if m else (claims[bi].text if bi is not None else None),
-            "similarity": round(m[1], 4) if m else (round(float(sim[bi, j]), 4) if bi is not None else None),
-            "type": claims[m[0]].type.value if m else None,
-        })
-    unmatched_prod = [{"claim": claims[i].text, "type": claims[i].type.value,
-                       "best_similarity": round(float(np.max(np.where(allowed[i], sim[i], -1.0))), 4)}
-                      for i in checkable_prod if i not in good]
+        per_gold.append(
+            {
+                "id": g.get("id", str(j)),
+                "gold": g["claim_en"],
+                "gold_type": g.get("type"),
+                "matched": m is not None and True,
+                "claim": claims[m[0]].text if m else (claims[bi].text if bi is not None else None),
+                "similarity": round(m[1], 4) if m else (round(float(sim[bi, j]), 4) if bi is not None else None),
+                "type": claims[m[0]].type.value if m else None,
+            }
+        )
+    unmatched_prod = [
+        {
+            "claim": claims[i].text,
+            "type": claims[i].type.value,
+            "best_similarity": round(float(np.max(np.where(allowed[i], sim[i], -1.0))), 4),
+        }
+        for i in checkable_prod
+        if i not in good
+    ]
     return {
         "dataset": "seed",
         "article_id": article.id,
@@ -208,6 +228,7 @@ def eval_seed(gold_path: str | Path, article_path: str | Path, *, encode: Encode
 # ----------------------------------------------------------------------------------------------
 # Factcheck-Bench adapter
 
+
 @dataclass(frozen=True)
 class BenchDoc:
     text: str
@@ -219,8 +240,10 @@ def factcheck_bench_docs(folder: str | Path, source: str = "factcheckgpt") -> li
     folder = Path(folder)
     path = folder / "Factbench.jsonl"
     if not path.exists():
-        raise InputError(f"no Factbench.jsonl in {folder}. Give the factcheck-bench folder "
-                         "(../shared/data/factcheck-bench).", code="FC122")
+        raise InputError(
+            f"no Factbench.jsonl in {folder}. Give the factcheck-bench folder (../shared/data/factcheck-bench).",
+            code="FC122",
+        )
     not_factual: set[str] = set()
     cw = folder / "subtask2_claim_checkworthiness.jsonl"
     if cw.exists():
@@ -233,15 +256,20 @@ def factcheck_bench_docs(folder: str | Path, source: str = "factcheckgpt") -> li
     return docs
 
 
-def one_claim_per_sentence(article_id: str, text: str, sentences, *, language: str,
-                           published: dt.date | None) -> list[Claim]:
+def one_claim_per_sentence(
+    article_id: str, text: str, sentences, *, language: str, published: dt.date | None
+) -> list[Claim]:
     """The baseline: every non-heading sentence is one claim."""
     return [Claim(article_id, s.text, s.span, sentence_span=s.span) for s in sentences if not s.is_heading]
 
 
-def eval_decomposition(docs: Sequence[BenchDoc], *, encode: Encoder | None = None,
-                       threshold: float = DEFAULT_THRESHOLD,
-                       extractors: dict[str, Callable[..., list[Claim]]] | None = None) -> dict:
+def eval_decomposition(
+    docs: Sequence[BenchDoc],
+    *,
+    encode: Encoder | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    extractors: dict[str, Callable[..., list[Claim]]] | None = None,
+) -> dict:
     """Precision / recall / F1 of each extractor's claims against the gold atomic claims per response."""
     encode = encode or e5_encoder()
     extractors = extractors or {"claims": extract_claims, "baseline_one_per_sentence": one_claim_per_sentence}
@@ -252,8 +280,12 @@ def eval_decomposition(docs: Sequence[BenchDoc], *, encode: Encoder | None = Non
             produced[k].append(fn(f"fb-{n}", d.text, sents, language="en", published=None))
     texts = sorted({t for d in docs for t in d.claims} | {c.text for v in produced.values() for cl in v for c in cl})
     vec = dict(zip(texts, encode(texts))) if texts else {}
-    out: dict = {"dataset": "factcheck-bench", "threshold": threshold, "documents": len(docs),
-                 "gold_claims": sum(len(d.claims) for d in docs)}
+    out: dict = {
+        "dataset": "factcheck-bench",
+        "threshold": threshold,
+        "documents": len(docs),
+        "gold_claims": sum(len(d.claims) for d in docs),
+    }
     for k in extractors:
         tp = n_p = 0
         for d, cl in zip(docs, produced[k]):
@@ -268,8 +300,9 @@ def eval_decomposition(docs: Sequence[BenchDoc], *, encode: Encoder | None = Non
     return out
 
 
-def measure_threshold(folder: str | Path, *, encode: Encoder | None = None,
-                      sources: Sequence[str] = ("factool-qa", "felm-wk")) -> dict:
+def measure_threshold(
+    folder: str | Path, *, encode: Encoder | None = None, sources: Sequence[str] = ("factool-qa", "felm-wk")
+) -> dict:
     """The similarity threshold that best separates a gold claim's source sentence from its neighbours.
 
     Held-out pairs (never the evaluated factcheckgpt part): for each gold claim of a response, the
@@ -310,8 +343,9 @@ def seed_sentence_pairs(gold_path: str | Path, article_path: str | Path) -> tupl
     return pos, neg
 
 
-def best_threshold(pos_pairs: Sequence[tuple[str, str]], neg_pairs: Sequence[tuple[str, str]],
-                   encode: Encoder | None = None) -> dict:
+def best_threshold(
+    pos_pairs: Sequence[tuple[str, str]], neg_pairs: Sequence[tuple[str, str]], encode: Encoder | None = None
+) -> dict:
     """The similarity threshold with the best balanced accuracy between positive and negative pairs."""
     encode = encode or e5_encoder()
     texts = sorted({t for p in [*pos_pairs, *neg_pairs] for t in p})
@@ -323,20 +357,28 @@ def best_threshold(pos_pairs: Sequence[tuple[str, str]], neg_pairs: Sequence[tup
         ba = ((pos >= t).mean() + (neg < t).mean()) / 2
         if ba > best_ba:
             best_t, best_ba = float(t), float(ba)
-    return {"threshold": round(best_t, 3), "balanced_accuracy": round(best_ba, 4), "positives": len(pos),
-            "negatives": len(neg), "pos_median": round(float(np.median(pos)), 4),
-            "neg_median": round(float(np.median(neg)), 4)}
+    return {
+        "threshold": round(best_t, 3),
+        "balanced_accuracy": round(best_ba, 4),
+        "positives": len(pos),
+        "negatives": len(neg),
+        "pos_median": round(float(np.median(pos)), 4),
+        "neg_median": round(float(np.median(neg)), 4),
+    }
 
 
 # ----------------------------------------------------------------------------------------------
 # check-worthiness adapter
 
+
 def read_checkworthy(path: str | Path) -> tuple[list[str], list[int]]:
     """(texts, 0/1 labels) from a CheckThat! 2022 1A/1B TSV or a Factcheck-Bench subtask 1/2 JSONL."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"no check-worthiness file at {path}. Give a CheckThat! TSV or a "
-                         "Factcheck-Bench subtask JSONL.", code="FC123")
+        raise InputError(
+            f"no check-worthiness file at {path}. Give a CheckThat! TSV or a Factcheck-Bench subtask JSONL.",
+            code="FC123",
+        )
     texts, labels = [], []
     if path.suffix == ".tsv":
         with path.open(encoding="utf-8", newline="") as f:
@@ -359,14 +401,17 @@ def binary_scores(pred: Sequence[int], labels: Sequence[int]) -> dict:
     p = np.asarray(pred, dtype=int)
     y = np.asarray(labels, dtype=int)
     tp = int(((p == 1) & (y == 1)).sum())
-    return {**prf(tp, int(p.sum()), tp, int(y.sum())), "accuracy": round(float((p == y).mean()), 4) if len(y) else 0.0,
-            "n": len(y), "positives": int(y.sum())}
+    return {
+        **prf(tp, int(p.sum()), tp, int(y.sum())),
+        "accuracy": round(float((p == y).mean()), 4) if len(y) else 0.0,
+        "n": len(y),
+        "positives": int(y.sum()),
+    }
 
 
 def eval_checkworthy(path: str | Path, *, model=None) -> dict:
     """F1 (positive class), precision, recall, accuracy and ROC AUC of the check-worthiness model."""
     from claims.checkworthy import load_model
-
     from claims.extract import RULES_CHECKWORTHY_THRESHOLD, rules_checkworthiness
 
     model = model or load_model()
@@ -374,15 +419,29 @@ def eval_checkworthy(path: str | Path, *, model=None) -> dict:
     scores = model.score(texts)
     pred = [int(s >= model.threshold) for s in scores]
     rules = rules_checkworthiness(texts, "en" if str(path).endswith(".tsv") else "")
-    return {"dataset": str(path), "model": model.name, "threshold": model.threshold,
-            **binary_scores(pred, labels), "auc": round(roc_auc(scores, labels), 4),
-            # the rule score that extract_claims uses by default, on the same texts
-            "rules": {**binary_scores([int(s >= RULES_CHECKWORTHY_THRESHOLD) for s in rules], labels),
-                      "auc": round(roc_auc(rules, labels), 4), "threshold": RULES_CHECKWORTHY_THRESHOLD}}
+    return {
+        "dataset": str(path),
+        "model": model.name,
+        "threshold": model.threshold,
+        **binary_scores(pred, labels),
+        "auc": round(roc_auc(scores, labels), 4),
+        # the rule score that extract_claims uses by default, on the same texts
+        "rules": {
+            **binary_scores([int(s >= RULES_CHECKWORTHY_THRESHOLD) for s in rules], labels),
+            "auc": round(roc_auc(rules, labels), 4),
+            "threshold": RULES_CHECKWORTHY_THRESHOLD,
+        },
+    }
 
 
-def compare_checkworthiness(gold_path: str | Path, article_path: str | Path, checkthat: Sequence[str | Path] = (), *,
-                            encode: Encoder | None = None, model=None) -> dict:
+def compare_checkworthiness(
+    gold_path: str | Path,
+    article_path: str | Path,
+    checkthat: Sequence[str | Path] = (),
+    *,
+    encode: Encoder | None = None,
+    model=None,
+) -> dict:
     """The rule score against the learned model, on the seed article and on CheckThat!-style files.
 
     Seed: every produced claim is labelled check-worthy when it says what a checkable gold claim of its
@@ -396,8 +455,13 @@ def compare_checkworthiness(gold_path: str | Path, article_path: str | Path, che
     article = read_articles(article_path)[0]
     gold = _jsonl(gold_path)
     threshold = DEFAULT_THRESHOLD if article.language == "en" else CROSS_LINGUAL_THRESHOLD
-    claims = extract_claims(article.id, article.text, split_sentences(article.text, article.language),
-                            language=article.language, published=article.published)
+    claims = extract_claims(
+        article.id,
+        article.text,
+        split_sentences(article.text, article.language),
+        language=article.language,
+        published=article.published,
+    )
     encode = encode or e5_encoder()
     checkable_gold = [g for g in gold if g.get("type") not in NOT_CHECKABLE_GOLD]
     G = encode([g["claim_en"] for g in checkable_gold])
@@ -414,43 +478,62 @@ def compare_checkworthiness(gold_path: str | Path, article_path: str | Path, che
     model_s = [c.checkworthy for c in score_claims(claims, model)]
 
     def summary(scores, thr, y):
-        return {**binary_scores([int(s >= thr) for s in scores], y), "auc": round(roc_auc(scores, y), 4),
-                "threshold": thr}
+        return {
+            **binary_scores([int(s >= thr) for s in scores], y),
+            "auc": round(roc_auc(scores, y), 4),
+            "threshold": thr,
+        }
 
-    out = {"seed": {"claims": len(claims), "checkworthy_by_gold": int(sum(labels)),
-                    "rules": summary(rules_s, RULES_CHECKWORTHY_THRESHOLD, labels),
-                    "model": summary(model_s, model.threshold, labels)}}
+    out = {
+        "seed": {
+            "claims": len(claims),
+            "checkworthy_by_gold": int(sum(labels)),
+            "rules": summary(rules_s, RULES_CHECKWORTHY_THRESHOLD, labels),
+            "model": summary(model_s, model.threshold, labels),
+        }
+    }
     for path in checkthat:
         texts, y = read_checkworthy(path)
-        out[Path(path).name] = {"rules": summary(rules_checkworthiness(texts, "en"), RULES_CHECKWORTHY_THRESHOLD, y),
-                                "model": summary(list(model.score(texts)), model.threshold, y)}
+        out[Path(path).name] = {
+            "rules": summary(rules_checkworthiness(texts, "en"), RULES_CHECKWORTHY_THRESHOLD, y),
+            "model": summary(list(model.score(texts)), model.threshold, y),
+        }
     return out
 
 
 # ----------------------------------------------------------------------------------------------
+
 
 def print_table(report: dict) -> str:
     """A small plain-text table of the headline figures."""
     lines = []
     if "seed" in report:
         s = report["seed"]
-        lines.append(f"seed gold     recall {s['recall']:.3f} ({s['recall_matched']}/{s['gold_checkable']})  "
-                     f"precision {s['precision']:.3f} ({s['precision_matched']}/{s['produced_checkable']})  "
-                     f"type acc {s['type_accuracy']:.3f}  checkable acc {s['checkable_decision_accuracy']:.3f}")
+        lines.append(
+            f"seed gold     recall {s['recall']:.3f} ({s['recall_matched']}/{s['gold_checkable']})  "
+            f"precision {s['precision']:.3f} ({s['precision_matched']}/{s['produced_checkable']})  "
+            f"type acc {s['type_accuracy']:.3f}  checkable acc {s['checkable_decision_accuracy']:.3f}"
+        )
     if "factcheck_bench" in report:
         b = report["factcheck_bench"]
         for k in ("claims", "baseline_one_per_sentence"):
             if k in b:
                 r = b[k]
-                lines.append(f"fc-bench {k:<26} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}  "
-                             f"({r['matched']} matched, {r['produced']} produced, {b['gold_claims']} gold)")
+                lines.append(
+                    f"fc-bench {k:<26} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}  "
+                    f"({r['matched']} matched, {r['produced']} produced, {b['gold_claims']} gold)"
+                )
     for c in report.get("checkworthy", []):
-        lines.append(f"checkworthy {Path(c['dataset']).name:<40} F1 {c['f1']:.3f}  P {c['precision']:.3f}  "
-                     f"R {c['recall']:.3f}  AUC {c['auc']:.3f}  (n={c['n']})")
+        lines.append(
+            f"checkworthy {Path(c['dataset']).name:<40} F1 {c['f1']:.3f}  P {c['precision']:.3f}  "
+            f"R {c['recall']:.3f}  AUC {c['auc']:.3f}  (n={c['n']})"
+        )
         if "rules" in c:
             r = c["rules"]
-            lines.append(f"  same, rule score (the default) {'':<20} F1 {r['f1']:.3f}  P {r['precision']:.3f}  "
-                         f"R {r['recall']:.3f}  AUC {r['auc']:.3f}")
+            lines.append(
+                f"  same, rule score (the default) {'':<20} F1 {r['f1']:.3f}  P {r['precision']:.3f}  "
+                f"R {r['recall']:.3f}  AUC {r['auc']:.3f}"
+            )
     return "\n".join(lines)
 
 
@@ -462,21 +545,44 @@ def _main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - meas
     if args and args[0] == "bench":  # quick decomposition figures with a vector cache
         enc = e5_encoder(args[1] if len(args) > 1 else None)
         print(json.dumps(eval_decomposition(factcheck_bench_docs(data / "factcheck-bench"), encode=enc), indent=2))
-        print(json.dumps({k: v for k, v in eval_seed(data / "seed" / "claims.gold.jsonl", data / "seed" / "article.md",
-                                                      encode=enc).items() if not isinstance(v, list)}, indent=2))
+        print(
+            json.dumps(
+                {
+                    k: v
+                    for k, v in eval_seed(
+                        data / "seed" / "claims.gold.jsonl", data / "seed" / "article.md", encode=enc
+                    ).items()
+                    if not isinstance(v, list)
+                },
+                indent=2,
+            )
+        )
     if args and args[0] == "checkworthiness":  # rules score vs learned model (which one extract_claims uses)
         ct = data / "checkthat2022-1"
-        print(json.dumps(compare_checkworthiness(
-            data / "seed" / "claims.gold.jsonl", data / "seed" / "article.md",
-            [ct / "CT22_english_1A_checkworthy_dev.tsv", ct / "CT22_english_1A_checkworthy_dev_test.tsv"],
-            encode=e5_encoder(args[1] if len(args) > 1 else None)), indent=2))
+        print(
+            json.dumps(
+                compare_checkworthiness(
+                    data / "seed" / "claims.gold.jsonl",
+                    data / "seed" / "article.md",
+                    [ct / "CT22_english_1A_checkworthy_dev.tsv", ct / "CT22_english_1A_checkworthy_dev_test.tsv"],
+                    encode=e5_encoder(args[1] if len(args) > 1 else None),
+                ),
+                indent=2,
+            )
+        )
     if args and args[0] == "threshold":
         enc = e5_encoder()
-        print(json.dumps({
-            "monolingual_en": measure_threshold(data / "factcheck-bench", encode=enc),
-            "cross_lingual_seed": best_threshold(*seed_sentence_pairs(data / "seed" / "claims.gold.jsonl",
-                                                                      data / "seed" / "article.md"), enc),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "monolingual_en": measure_threshold(data / "factcheck-bench", encode=enc),
+                    "cross_lingual_seed": best_threshold(
+                        *seed_sentence_pairs(data / "seed" / "claims.gold.jsonl", data / "seed" / "article.md"), enc
+                    ),
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ the same command runs on the train, dev and dev-test splits:
     factcheck eval matching --queries CT2022-Task2A-EN-Dev-Test_Queries.tsv \
         --qrels CT2022-Task2A-EN-Dev-Test_QRELs.tsv --claims vclaims.jsonl --out report.json
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,10 +42,17 @@ def load_vclaims(store, claims_path: str | Path, embedder, progress=None) -> lis
 
     checks, rejected = read_checkthat_vclaims(claims_path)
     have, unfilled = tables_prior.count_prior_checks(store.con, "checkthat")
-    if have < len({c.id for c in checks}) or unfilled:      # unfilled: stored before schema v8 (no summary yet)
+    if have < len({c.id for c in checks}) or unfilled:  # unfilled: stored before schema v8 (no summary yet)
         digest = hashlib.sha256(Path(claims_path).read_bytes()).hexdigest()
-        ingest_prior_checks(store, checks, embedder, source_path=str(claims_path), source_hash=digest,
-                            rejected=rejected, progress=progress)
+        ingest_prior_checks(
+            store,
+            checks,
+            embedder,
+            source_path=str(claims_path),
+            source_hash=digest,
+            rejected=rejected,
+            progress=progress,
+        )
     return checks
 
 
@@ -94,14 +102,25 @@ def score(ranked: dict[str, list[str]], qrels: dict[str, set[str]], ks: Sequence
     for k in ks:
         out[f"map@{k}"] = round(sum(average_precision(ranked[q], qrels[q], k) for q in qids) / n, 4)
         out[f"recall@{k}"] = round(sum(len(set(ranked[q][:k]) & qrels[q]) / len(qrels[q]) for q in qids) / n, 4)
-    out["mrr"] = round(sum(next((1 / i for i, x in enumerate(ranked[q], 1) if x in qrels[q]), 0.0)
-                           for q in qids) / n, 4)
+    out["mrr"] = round(
+        sum(next((1 / i for i, x in enumerate(ranked[q], 1) if x in qrels[q]), 0.0) for q in qids) / n, 4
+    )
     return out
 
 
-def evaluate_matching(queries_path, qrels_path, claims_path, *, db: str, embedder, mode: str = "hybrid",
-                      ks: Sequence[int] = (1, 5, 10), progress=None, w_bm25: float | None = None,
-                      rrf_k: int | None = None) -> dict:
+def evaluate_matching(
+    queries_path,
+    qrels_path,
+    claims_path,
+    *,
+    db: str,
+    embedder,
+    mode: str = "hybrid",
+    ks: Sequence[int] = (1, 5, 10),
+    progress=None,
+    w_bm25: float | None = None,
+    rrf_k: int | None = None,
+) -> dict:
     """Load the verified claims into db (once), rank them for every scored query, and score."""
     from sources.prior import PriorMatcher
     from sources.store import Store
@@ -110,8 +129,11 @@ def evaluate_matching(queries_path, qrels_path, claims_path, *, db: str, embedde
     qrels = read_qrels(qrels_path)
     missing = [q for q in qrels if q not in queries]
     if len(missing) == len(qrels):
-        raise InputError(f"none of the {len(qrels)} queries in {qrels_path} is in {queries_path}. "
-                         "Give the queries file of the same split.", code="FC214")
+        raise InputError(
+            f"none of the {len(qrels)} queries in {qrels_path} is in {queries_path}. "
+            "Give the queries file of the same split.",
+            code="FC214",
+        )
     with Store(db) as store:
         checks = load_vclaims(store, claims_path, embedder, progress)
         matcher = PriorMatcher(store, embedder, mode=mode)
@@ -125,12 +147,20 @@ def evaluate_matching(queries_path, qrels_path, claims_path, *, db: str, embedde
         ranked = {}
         kmax = max(ks)
         for i in range(0, len(qids), 64):
-            for q, checks_found in zip(qids[i:i + 64], matcher.rank(texts[i:i + 64], k=kmax)):
+            for q, checks_found in zip(qids[i : i + 64], matcher.rank(texts[i : i + 64], k=kmax)):
                 ranked[q] = [c.external_id for c in checks_found]
         elapsed = time.perf_counter() - started
     result = score(ranked, qrels, ks)
     if mode == "hybrid":
         result.update({"rrf_k": matcher.rrf_k, "w_bm25": matcher.w_bm25})
-    result.update({"mode": mode, "claims": len(checks), "missing_queries": len(missing),
-                   "seconds": round(elapsed, 2), "queries_file": str(queries_path), "qrels_file": str(qrels_path)})
+    result.update(
+        {
+            "mode": mode,
+            "claims": len(checks),
+            "missing_queries": len(missing),
+            "seconds": round(elapsed, 2),
+            "queries_file": str(queries_path),
+            "qrels_file": str(qrels_path),
+        }
+    )
     return result

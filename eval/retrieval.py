@@ -12,18 +12,22 @@ set gives, stored as `external_id`). The same code runs on any split of the same
 recall@k here is the share of queries with at least one gold passage in the top k (the issue's
 definition); `gold_recall@k` is the mean share of a query's gold passages found in the top k.
 """
+
 from __future__ import annotations
 
 import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from claims.errors import InputError
 from eval.seed import read_jsonl
 from sources import tables_passages
 from sources.model import Hit, Passage
+
+if TYPE_CHECKING:
+    from sources.store import Store
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 SETS = ("seed", "scifact", "climate-fever")
@@ -33,21 +37,21 @@ SETS = ("seed", "scifact", "climate-fever")
 class RetrievalQuery:
     id: str
     text: str
-    gold: frozenset[str]          # external ids of the gold passages
+    gold: frozenset[str]  # external ids of the gold passages
     language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class RetrievalSet:
     name: str
-    source: str                   # the corpus file the passages came from
+    source: str  # the corpus file the passages came from
     passages: tuple[Passage, ...]
     queries: tuple[RetrievalQuery, ...]
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()
         for p in self.passages:
-            h.update(p.store_key.encode())   # a titled store is another store; stores without context keep their name
+            h.update(p.store_key.encode())  # a titled store is another store; stores without context keep their name
         return h.hexdigest()[:12]
 
 
@@ -56,8 +60,9 @@ def _jsonl(path: str | Path) -> list[dict]:
 
 
 # -- adapters -------------------------------------------------------------------------------------
-def seed_set(gold: str | Path | None = None, passages: str | Path | None = None, *, query: str = "source",
-             embedder=None) -> RetrievalSet:
+def seed_set(
+    gold: str | Path | None = None, passages: str | Path | None = None, *, query: str = "source", embedder=None
+) -> RetrievalSet:
     """The seed gold claims against the seed passages. query="source" uses the Norwegian sentence
     the claim comes from, "en" the English normalised claim, "claims" what the pipeline queries with: the
     claim it extracts from the article (article.md beside the gold file), paired with the gold claim as the
@@ -69,7 +74,7 @@ def seed_set(gold: str | Path | None = None, passages: str | Path | None = None,
     passages = Path(passages or gold.parent / "passages.jsonl")
     stored, _ = read_passages(passages)
     records = _jsonl(gold)
-    if query == "claims":            # paired over all gold claims, as the verdict evaluation pairs them
+    if query == "claims":  # paired over all gold claims, as the verdict evaluation pairs them
         texts, langs = _pipeline_queries(gold.parent / "article.md", records, embedder)
     else:
         texts = [rec["claim_en"] if query == "en" else rec.get("source_span_no") or rec["claim_en"] for rec in records]
@@ -88,13 +93,20 @@ def _pipeline_queries(article_path: Path, records: list[dict], embedder) -> tupl
     from verdicts.pipeline import claims_of
 
     if embedder is None:
-        raise InputError("the seed's claims query pairs gold claims with the pipeline's claims by embedding; "
-                         "give an embedder.", code="FC219")
+        raise InputError(
+            "the seed's claims query pairs gold claims with the pipeline's claims by embedding; give an embedder.",
+            code="FC219",
+        )
     article = read_articles(_need_file(article_path))[0]
     claims = claims_of(article)
-    overlapping, paired = pair_gold_claims(article.text, [r.get("source_span_no") or "" for r in records],
-                                           [r.get("claim_en") or "" for r in records], claims, embedder)
-    for i, idx in enumerate(overlapping):     # gold without English glosses: the sentence's first claim
+    overlapping, paired = pair_gold_claims(
+        article.text,
+        [r.get("source_span_no") or "" for r in records],
+        [r.get("claim_en") or "" for r in records],
+        claims,
+        embedder,
+    )
+    for i, idx in enumerate(overlapping):  # gold without English glosses: the sentence's first claim
         if idx and i not in paired:
             paired[i] = idx[0]
     texts = [claims[paired[i]].text if i in paired else "" for i in range(len(records))]
@@ -115,11 +127,19 @@ def scifact_set(claims: str | Path | None = None, corpus: str | Path | None = No
     stored = []
     for doc in _jsonl(corpus):
         text = (doc.get("title", "").strip() + "\n" + " ".join(s.strip() for s in doc.get("abstract", []))).strip()
-        stored.append(Passage(text=text, source_url=f"scifact:{doc['doc_id']}", source_title=doc.get("title", ""),
-                              language="en", external_id=str(doc["doc_id"])))
+        stored.append(
+            Passage(
+                text=text,
+                source_url=f"scifact:{doc['doc_id']}",
+                source_title=doc.get("title", ""),
+                language="en",
+                external_id=str(doc["doc_id"]),
+            )
+        )
     queries = [
         RetrievalQuery(str(rec["id"]), rec["claim"], frozenset(str(d) for d in rec["evidence"]), "en")
-        for rec in _jsonl(claims) if rec.get("evidence")
+        for rec in _jsonl(claims)
+        if rec.get("evidence")
     ]
     return RetrievalSet("scifact", str(corpus), tuple(stored), tuple(queries))
 
@@ -138,8 +158,13 @@ def climate_fever_set(path: str | Path | None = None, *, gold: str = "labelled")
             if text not in by_text:
                 article = ev.get("article", "")
                 ext_of_text[text] = ev["evidence_id"]
-                by_text[text] = Passage(text=text, source_url=f"https://en.wikipedia.org/wiki/{article.replace(' ', '_')}",
-                                        source_title=article, language="en", external_id=ev["evidence_id"])
+                by_text[text] = Passage(
+                    text=text,
+                    source_url=f"https://en.wikipedia.org/wiki/{article.replace(' ', '_')}",
+                    source_title=article,
+                    language="en",
+                    external_id=ev["evidence_id"],
+                )
             if gold == "all" or ev.get("evidence_label") in ("SUPPORTS", "REFUTES"):
                 ids.add(ext_of_text[text])
         if ids:
@@ -175,8 +200,9 @@ def select_split(rset: RetrievalSet, split: str = "all") -> RetrievalSet:
 
 def load_set(name: str, **paths) -> RetrievalSet:
     if name == "seed":
-        return seed_set(paths.get("gold"), paths.get("corpus"), query=paths.get("query") or "source",
-                        embedder=paths.get("embedder"))
+        return seed_set(
+            paths.get("gold"), paths.get("corpus"), query=paths.get("query") or "source", embedder=paths.get("embedder")
+        )
     if name == "scifact":
         return scifact_set(paths.get("gold"), paths.get("corpus"))
     if name == "climate-fever":
@@ -196,7 +222,8 @@ def score_rankings(
     for k in ks:
         out[f"recall@{k}"] = round(sum(bool(set(r[:k]) & q.gold) for q, r in zip(queries, ranked)) / n, 4)
         out[f"gold_recall@{k}"] = round(
-            sum(len(set(r[:k]) & q.gold) / len(q.gold) for q, r in zip(queries, ranked)) / n, 4)
+            sum(len(set(r[:k]) & q.gold) / len(q.gold) for q, r in zip(queries, ranked)) / n, 4
+        )
     rr = 0.0
     for q, r in zip(queries, ranked):
         for i, pid in enumerate(r, 1):
@@ -218,8 +245,10 @@ def dedupe(ids: list[str]) -> list[str]:
 
 def store_path(rset: RetrievalSet, embedder) -> str:
     """The cached store of a set's passages for an embedder (~/.cache/factcheck/), reused by every run."""
-    return str(Path.home() / ".cache" / "factcheck" / f"eval-{rset.name}-{rset.fingerprint()}-"
-               f"{embedder.name.replace('/', '_')}.duckdb")
+    return str(
+        Path.home() / ".cache" / "factcheck" / f"eval-{rset.name}-{rset.fingerprint()}-"
+        f"{embedder.name.replace('/', '_')}.duckdb"
+    )
 
 
 def open_if_complete(db: str | Path, is_complete: Callable) -> "Store | None":
@@ -254,8 +283,14 @@ def build_store(rset: RetrievalSet, db: str, embedder, progress: Callable[[int, 
     store = Store(db)
     have = tables_passages.count_passages(store.con)
     if have < len({p.id for p in rset.passages}):
-        load_passages(store, list(rset.passages), embedder, source_path=rset.source,
-                      source_hash=rset.fingerprint(), progress=progress)
+        load_passages(
+            store,
+            list(rset.passages),
+            embedder,
+            source_path=rset.source,
+            source_hash=rset.fingerprint(),
+            progress=progress,
+        )
     return store
 
 
@@ -274,7 +309,7 @@ def evaluate_retrieval(
     started = time.perf_counter()
     for i in range(0, len(texts), batch):
         chunk = texts[i : i + batch]
-        asked = [t for t in chunk if t]          # an empty query (a gold claim with no pipeline claim) finds nothing
+        asked = [t for t in chunk if t]  # an empty query (a gold claim with no pipeline claim) finds nothing
         found = iter(search(asked, kmax * 2) if asked else [])
         for t in chunk:
             hits = next(found) if t else []
@@ -283,8 +318,7 @@ def evaluate_retrieval(
             progress(min(i + batch, len(texts)), len(texts))
     elapsed = time.perf_counter() - started
     result = score_rankings(rset.queries, ranked, ks)
-    result.update({"set": rset.name, "passages": len({p.id for p in rset.passages}),
-                   "seconds": round(elapsed, 2)})
+    result.update({"set": rset.name, "passages": len({p.id for p in rset.passages}), "seconds": round(elapsed, 2)})
     return result
 
 
@@ -295,12 +329,16 @@ def lexical_search(rset: RetrievalSet):
 
     passages = {p.id: p for p in rset.passages}
     ordered = list(passages.values())
-    index = LexicalIndex.from_texts([p.id for p in ordered], [p.indexed_text for p in ordered], [p.language for p in ordered])
+    index = LexicalIndex.from_texts(
+        [p.id for p in ordered], [p.indexed_text for p in ordered], [p.language for p in ordered]
+    )
     langs = {q.text: q.language for q in rset.queries}
 
     def search(texts, k):
         toks = [analyse_query(t, langs.get(t) or "en") for t in texts]
-        return [[Hit(passage=ordered[i], score=s, rank=r, method="bm25") for r, (i, s) in enumerate(ranking, 1)]
-                for ranking in index.search(toks, k)]
+        return [
+            [Hit(passage=ordered[i], score=s, rank=r, method="bm25") for r, (i, s) in enumerate(ranking, 1)]
+            for ranking in index.search(toks, k)
+        ]
 
     return search

@@ -4,6 +4,7 @@ A gold claim is *covered* when a produced claim's span overlaps the gold claim's
 in the article, and *covered with the gold label* when one of those produced claims got the gold
 label. The full evaluation harness (data-set adapters, calibration) comes with later issues.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,15 @@ from claims.model import Span
 from claims.read import read_articles
 
 GOLD_LABELS = {
-    "SUPPORTED": "SUPPORTED", "SUPPORTS": "SUPPORTED",
-    "REFUTED": "REFUTED", "REFUTES": "REFUTED",
-    "NOT ENOUGH EVIDENCE": "NOT_ENOUGH_EVIDENCE", "NOT_ENOUGH_EVIDENCE": "NOT_ENOUGH_EVIDENCE",
+    "SUPPORTED": "SUPPORTED",
+    "SUPPORTS": "SUPPORTED",
+    "REFUTED": "REFUTED",
+    "REFUTES": "REFUTED",
+    "NOT ENOUGH EVIDENCE": "NOT_ENOUGH_EVIDENCE",
+    "NOT_ENOUGH_EVIDENCE": "NOT_ENOUGH_EVIDENCE",
     "NOT ENOUGH INFO": "NOT_ENOUGH_EVIDENCE",
-    "CONFLICTING": "CONFLICTING", "CONFLICTING EVIDENCE/CHERRYPICKING": "CONFLICTING",
+    "CONFLICTING": "CONFLICTING",
+    "CONFLICTING EVIDENCE/CHERRYPICKING": "CONFLICTING",
 }
 
 
@@ -33,13 +38,15 @@ def read_jsonl(path: str | Path) -> list[dict]:
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}). Fix or remove that line.",
-                                 code="FC104") from exc
+                raise InputError(
+                    f"{path}:{n}: not valid JSON ({exc.msg}). Fix or remove that line.", code="FC104"
+                ) from exc
     return rows
 
 
-def pair_gold_claims(article_text: str, sentences: Sequence[str], glosses: Sequence[str],
-                     claims: Sequence, embedder) -> tuple[list[list[int]], dict[int, int]]:
+def pair_gold_claims(
+    article_text: str, sentences: Sequence[str], glosses: Sequence[str], claims: Sequence, embedder
+) -> tuple[list[list[int]], dict[int, int]]:
     """Which produced claims stand for each gold claim of the seed: (for each gold claim the indices of the
     produced claims whose span overlaps its source sentence, gold index -> the one produced claim paired with
     it). The pairs are the one-to-one assignment with the largest total e5 cosine (query mode, cross-lingual)
@@ -68,9 +75,10 @@ def pair_gold_claims(article_text: str, sentences: Sequence[str], glosses: Seque
     allowed = np.zeros((len(glosses), len(claims)), dtype=bool)
     for gi, idx in enumerate(overlapping):
         allowed[gi, idx] = True
-    weight = np.where(allowed, 1.0 + gv @ vv.T, 0.0)      # any allowed pair outweighs leaving a gold claim out
-    paired: dict[int, int] = {int(gi): int(i) for gi, i in zip(*linear_sum_assignment(weight, maximize=True))
-                              if allowed[gi, i]}
+    weight = np.where(allowed, 1.0 + gv @ vv.T, 0.0)  # any allowed pair outweighs leaving a gold claim out
+    paired: dict[int, int] = {
+        int(gi): int(i) for gi, i in zip(*linear_sum_assignment(weight, maximize=True)) if allowed[gi, i]
+    }
     for gi, idx in enumerate(overlapping):
         if idx and gi not in paired:
             paired[gi] = max(idx, key=lambda i: float(vv[i] @ gv[gi]))
@@ -90,8 +98,15 @@ def evaluate_seed(gold_path: str | Path, verdicts_path: str | Path, article_path
         start = article.text.find(sentence)
         gold_label = GOLD_LABELS.get(str(g["verdict"]).upper(), str(g["verdict"]))
         if start < 0:
-            per_claim.append({"id": g["id"], "covered": False, "gold": gold_label, "labels": [],
-                              "note": "source sentence not found in the article"})
+            per_claim.append(
+                {
+                    "id": g["id"],
+                    "covered": False,
+                    "gold": gold_label,
+                    "labels": [],
+                    "note": "source sentence not found in the article",
+                }
+            )
             continue
         gspan = Span(start, start + len(sentence))
         labels = [label for span, label in spans if span.overlaps(gspan)]
@@ -101,8 +116,16 @@ def evaluate_seed(gold_path: str | Path, verdicts_path: str | Path, article_path
         covered_label += hit
         majority = Counter(labels).most_common(1)[0][0] if labels else "NONE"
         confusion[(gold_label, majority)] += 1
-        per_claim.append({"id": g["id"], "type": g.get("type"), "gold": gold_label, "covered": is_covered,
-                          "labels": labels, "gold_label_found": hit})
+        per_claim.append(
+            {
+                "id": g["id"],
+                "type": g.get("type"),
+                "gold": gold_label,
+                "covered": is_covered,
+                "labels": labels,
+                "gold_label_found": hit,
+            }
+        )
     return {
         "article_id": article.id,
         "produced_claims": len(produced),

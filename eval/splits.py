@@ -15,6 +15,7 @@ claim's index in train.json. Change nothing here without re-measuring: published
                                 # SciFact and Check-COVID too, by claim id), so that the verdict aggregator
                                 # (verdicts/aggregate.py) is fitted on claims whose evidence the verifier never saw
 """
+
 from __future__ import annotations
 
 import hashlib

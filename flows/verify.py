@@ -11,21 +11,30 @@ shared, already loaded retriever. With a Dask or Ray runner (`make_task_runner`)
 which read a read-only snapshot copy of the store (`snapshot_store`), because DuckDB lets only one process open a
 file for writing.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
 
-import flows  # noqa: F401  (quiet, offline Prefect defaults)
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+import flows  # noqa: F401  (quiet, offline Prefect defaults)
 from claims.errors import FactcheckError, is_transient
 from claims.model import Article
 from review.reuse import DecisionReuse
 from sources.retrieve import Filters
-from verdicts.batch import (CheckContext, Checked, RunSummary, WorkerSpec, check_files, read_one, run_in_process,
-                            verify_one)
+from verdicts.batch import (
+    CheckContext,
+    Checked,
+    RunSummary,
+    WorkerSpec,
+    check_files,
+    read_one,
+    run_in_process,
+    verify_one,
+)
 from verdicts.export import markdown_report
 from verdicts.pipeline import ArticleResult
 
@@ -52,7 +61,7 @@ verify_task = task(
     retry_condition_fn=retry_if_transient,
 )(verify_one)
 
-BATCH_ARTICLES = 20   # articles per task in-process: each Prefect task run costs CPU in state and event traffic
+BATCH_ARTICLES = 20  # articles per task in-process: each Prefect task run costs CPU in state and event traffic
 
 
 @task(
@@ -62,8 +71,11 @@ BATCH_ARTICLES = 20   # articles per task in-process: each Prefect task run cost
     retry_delay_seconds=[1, 5],
     retry_condition_fn=retry_if_transient,
 )
-def verify_many_task(articles: list[Article], source: "CheckContext | WorkerSpec",
-                     catch: tuple[type[BaseException], ...] = (FactcheckError,)) -> list[tuple]:
+def verify_many_task(
+    articles: list[Article],
+    source: "CheckContext | WorkerSpec",
+    catch: tuple[type[BaseException], ...] = (FactcheckError,),
+) -> list[tuple]:
     """Check a batch of articles in this process: (article, Checked or None, the error in `catch` or None) each.
     A transient error (a locked store) fails the task, so that Prefect retries the batch; so does an error outside
     `catch`."""
@@ -91,18 +103,20 @@ def make_task_runner(name: str = "default", *, workers: int = 2, address: str | 
         except ImportError as exc:
             raise FactcheckError(
                 f"the dask task runner needs prefect-dask ({exc}). Install it: pip install 'factcheck[dask]'",
-                code="FC403") from exc
+                code="FC403",
+            ) from exc
         if address:
             return DaskTaskRunner(address=address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                              "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+        )
     if name == "ray":
         try:
             from prefect_ray import RayTaskRunner
         except ImportError as exc:
             raise FactcheckError(
-                f"the ray task runner needs prefect-ray ({exc}). Install it: pip install 'factcheck[ray]'",
-                code="FC403") from exc
+                f"the ray task runner needs prefect-ray ({exc}). Install it: pip install 'factcheck[ray]'", code="FC403"
+            ) from exc
         if address:
             return RayTaskRunner(address=address)
         return RayTaskRunner(init_kwargs={"num_cpus": workers, "include_dashboard": False})
@@ -137,10 +151,10 @@ def run_batch(
     if not remote:
         articles = list(articles)
         for i in range(0, len(articles), BATCH_ARTICLES):
-            batch = articles[i:i + BATCH_ARTICLES]
+            batch = articles[i : i + BATCH_ARTICLES]
             try:
                 outcomes = verify_many_task(batch, source, catch)
-            except catch as exc:   # still transient after the retries: every article of the batch is reported
+            except catch as exc:  # still transient after the retries: every article of the batch is reported
                 outcomes = [(article, None, exc) for article in batch]
             for outcome in outcomes:
                 on_done(*outcome)
@@ -178,14 +192,31 @@ def verify_articles(
     (verdicts.batch.check_files, with each step a task of this flow and the report published as an artifact).
     """
     logger = get_run_logger()
-    summary = check_files(paths, db, out_dir, embedder, k, exclude_urls, on_article, mode, prior, filters, verifier,
-                          reuse=DecisionReuse, read=read_task, batch=run_batch, remote=runner_is_remote(),
-                          logger=logger, engine="prefect")
+    summary = check_files(
+        paths,
+        db,
+        out_dir,
+        embedder,
+        k,
+        exclude_urls,
+        on_article,
+        mode,
+        prior,
+        filters,
+        verifier,
+        reuse=DecisionReuse,
+        read=read_task,
+        batch=run_batch,
+        remote=runner_is_remote(),
+        logger=logger,
+        engine="prefect",
+    )
     try:
         create_markdown_artifact(
             key="factcheck-report",
-            markdown=markdown_report([(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id,
-                                     failures=summary.failures),
+            markdown=markdown_report(
+                [(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id, failures=summary.failures
+            ),
             description=f"factcheck run {summary.run_id}",
         )
     except Exception as exc:  # an artifact is a convenience; the files and the store hold the truth

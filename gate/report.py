@@ -7,6 +7,7 @@
 
 All four are built from one GateResult (gate.check), so they always agree.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -29,10 +30,18 @@ TITLES = {
 
 def finding_to_dict(f: Finding) -> dict:
     return {
-        "kind": f.kind, "severity": f.severity, "path": f.path, "line": f.line, "article_id": f.article_id,
-        "span": f.span.to_list() if f.span else None, "quote": f.quote, "claim_id": f.claim_id or None,
-        "label": f.label or None, "confidence": round(f.confidence, 4) if f.confidence is not None else None,
-        "correction_id": f.correction_id or None, "message": f.message,
+        "kind": f.kind,
+        "severity": f.severity,
+        "path": f.path,
+        "line": f.line,
+        "article_id": f.article_id,
+        "span": f.span.to_list() if f.span else None,
+        "quote": f.quote,
+        "claim_id": f.claim_id or None,
+        "label": f.label or None,
+        "confidence": round(f.confidence, 4) if f.confidence is not None else None,
+        "correction_id": f.correction_id or None,
+        "message": f.message,
     }
 
 
@@ -46,13 +55,23 @@ def _claim_rows(result: GateResult) -> list[dict]:
             except ValueError:
                 line = None
             label, who = v.label.value, reviewer_of(v)
-            rows.append({
-                "path": chk.path, "line": line, "article_id": chk.article.id, "claim_id": v.claim.id,
-                "verdict_id": v.id, "text": v.claim.text, "quote": v.claim.span.of(chk.article.text),
-                "span": v.claim.span.to_list(), "label": label, "confidence": round(v.confidence, 4),
-                "decided_by": who or None,
-                "review_needed": v.review.needed, "fails_gate": (chk.path, v.claim.id) in failing,
-            })
+            rows.append(
+                {
+                    "path": chk.path,
+                    "line": line,
+                    "article_id": chk.article.id,
+                    "claim_id": v.claim.id,
+                    "verdict_id": v.id,
+                    "text": v.claim.text,
+                    "quote": v.claim.span.of(chk.article.text),
+                    "span": v.claim.span.to_list(),
+                    "label": label,
+                    "confidence": round(v.confidence, 4),
+                    "decided_by": who or None,
+                    "review_needed": v.review.needed,
+                    "fails_gate": (chk.path, v.claim.id) in failing,
+                }
+            )
     return rows
 
 
@@ -66,8 +85,9 @@ def to_json(result: GateResult) -> dict:
         "run_id": result.run_id,
         "seconds": round(result.seconds, 3),
         "files": result.files,
-        "articles": [{"path": c.path, "article_id": c.article.id, "claims": len(c.result.verdicts)}
-                     for c in result.checks],
+        "articles": [
+            {"path": c.path, "article_id": c.article.id, "claims": len(c.result.verdicts)} for c in result.checks
+        ],
         "claims_checked": result.claims,
         "failures": len(result.failures),
         "findings_by_kind": dict(sorted(kinds.items())),
@@ -156,20 +176,30 @@ def _md(text: str) -> str:
 
 def to_markdown(result: GateResult) -> str:
     status = result.status
-    head = {"pass": "✅ factcheck gate passed", "fail": "❌ factcheck gate failed",
-            "error": "⚠️ factcheck gate could not check every file"}[status]
+    head = {
+        "pass": "✅ factcheck gate passed",
+        "fail": "❌ factcheck gate failed",
+        "error": "⚠️ factcheck gate could not check every file",
+    }[status]
     n_art = len(result.checks)
     lines = [f"## {head}", ""]
     against = f" changed since `{result.base}`" if result.base else ""
-    lines.append(f"Checked {n_art} article(s){against}: {result.claims} claim(s), "
-                 f"{len(result.failures)} failure(s), "
-                 f"{sum(1 for f in result.findings if not f.fails)} warning(s), in {result.seconds:.1f} s.")
+    lines.append(
+        f"Checked {n_art} article(s){against}: {result.claims} claim(s), "
+        f"{len(result.failures)} failure(s), "
+        f"{sum(1 for f in result.findings if not f.fails)} warning(s), in {result.seconds:.1f} s."
+    )
     lines.append("")
     if result.failures:
         lines += ["| where | problem | claim | why |", "|---|---|---|---|"]
         for f in result.failures:
-            problem = f.kind if not f.label else f"{f.kind} ({f.label} {f.confidence:.2f})" if f.confidence is not None \
+            problem = (
+                f.kind
+                if not f.label
+                else f"{f.kind} ({f.label} {f.confidence:.2f})"
+                if f.confidence is not None
                 else f"{f.kind} ({f.label})"
+            )
             lines.append(f"| `{_md(_where(f))}` | {_md(problem)} | {_md(f.quote) or '—'} | {_md(f.message)} |")
         lines.append("")
     warnings = [f for f in result.findings if not f.fails]
@@ -183,8 +213,12 @@ def to_markdown(result: GateResult) -> str:
         lines.append("")
     rows = _claim_rows(result)
     if rows:
-        lines += [f"<details><summary>All {len(rows)} claim(s)</summary>", "",
-                  "| where | label | confidence | gate | claim |", "|---|---|---|---|---|"]
+        lines += [
+            f"<details><summary>All {len(rows)} claim(s)</summary>",
+            "",
+            "| where | label | confidence | gate | claim |",
+            "|---|---|---|---|---|",
+        ]
         for r in rows:
             where = f"{r['path']}:{r['line']}" if r["line"] else r["path"]
             gate = "fails" if r["fails_gate"] else ""
@@ -219,15 +253,18 @@ def github_annotations(result: GateResult, *, warnings: bool = True) -> list[str
         out.append(f"::{level} {','.join(props)}::{_escape_data(f.message)}")
     for path, msg in result.errors:
         if not any(f.kind == "unreadable" and f.path == path for f in result.findings):
-            out.append(f"::error file={_escape_property(path)},title=factcheck%3A article not checked::"
-                       f"{_escape_data(msg)}")
+            out.append(
+                f"::error file={_escape_property(path)},title=factcheck%3A article not checked::{_escape_data(msg)}"
+            )
     return out
 
 
 def to_text(result: GateResult) -> str:
     """A few lines for a terminal or a CI log."""
-    lines = [f"factcheck gate: {result.status.upper()} - {len(result.checks)} article(s), {result.claims} claim(s), "
-             f"{len(result.failures)} failure(s)"]
+    lines = [
+        f"factcheck gate: {result.status.upper()} - {len(result.checks)} article(s), {result.claims} claim(s), "
+        f"{len(result.failures)} failure(s)"
+    ]
     for f in result.findings:
         lines.append(f"  {'FAIL' if f.fails else 'warn'} {_where(f)} [{f.kind}] {f.message}")
     for path, msg in result.errors:

@@ -1,5 +1,6 @@
 """One gate run over files: open the store, load the corrections, check the files, and record the run when the
 policy asks (cli.gate is the command around it)."""
+
 from __future__ import annotations
 
 import json
@@ -11,22 +12,29 @@ from gate import report
 from gate.check import GateResult, Policy, check_files
 from gate.corrections import list_corrections, merge_corrections, read_corrections_file
 from review.reuse import DecisionReuse
+from sources import tables_gate
 from sources.embed import get_embedder
 from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Retriever
-from sources import tables_gate
 from sources.store import Store, new_id
 from verdicts.decide import RULES_VERSION
 from verdicts.model import ModelInfo, Provenance
 from verdicts.record import save_article
 
 
-def run_gate(files: Sequence[str], policy: Policy, db_path: str, embedder_name: str, root: Path,
-             note: Callable[[str], None] = lambda message: None) -> GateResult:
+def run_gate(
+    files: Sequence[str],
+    policy: Policy,
+    db_path: str,
+    embedder_name: str,
+    root: Path,
+    note: Callable[[str], None] = lambda message: None,
+) -> GateResult:
     """Open the store, load the corrections, check the files; record the run when the policy asks. `note` gets
     the progress lines a person reads (the CLI writes them to stderr)."""
-    corrections_file = policy.corrections_file or (str(root / "corrections.toml")
-                                                   if (root / "corrections.toml").is_file() else "")
+    corrections_file = policy.corrections_file or (
+        str(root / "corrections.toml") if (root / "corrections.toml").is_file() else ""
+    )
     from_file = []
     if corrections_file and Path(corrections_file).is_file():
         from_file = read_corrections_file(corrections_file)
@@ -44,15 +52,17 @@ def run_gate(files: Sequence[str], policy: Policy, db_path: str, embedder_name: 
             run_id = store.begin_run(
                 code_version=code_version(),
                 models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
-                rules_version=RULES_VERSION, params={"gate": True, "files": list(files), "policy": policy.path},
+                rules_version=RULES_VERSION,
+                params={"gate": True, "files": list(files), "policy": policy.path},
             )
         else:
             run_id = new_id("gate")
-        provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
-                                rules_version=RULES_VERSION)
+        provenance = Provenance(
+            run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION
+        )
         retriever = Retriever(store, emb)
         note(f"gate: checking {len(files)} file(s) against {db_path} ({len(corrections)} correction(s)) ...")
-        reuse = DecisionReuse(store, emb)       # reviewers' decisions in force, read-only
+        reuse = DecisionReuse(store, emb)  # reviewers' decisions in force, read-only
         result = check_files(files, policy, retriever, provenance, corrections=corrections, root=root, reuse=reuse)
         if policy.record:
             record_gate(store, result, run_id, emb)
@@ -68,6 +78,14 @@ def record_gate(store: Store, result: GateResult, run_id: str, emb: CachingEmbed
     store.finish_run(run_id, status="done")
     findings = json.dumps([report.finding_to_dict(f) for f in result.findings], ensure_ascii=False)
     tables_gate.insert_gate_run(
-        store.con, run_id=run_id, base=result.base or None, head=result.head or None,
-        policy_path=result.policy.path or None, status=result.status, articles=len(result.checks),
-        claims=result.claims, failures=len(result.failures), findings=findings)
+        store.con,
+        run_id=run_id,
+        base=result.base or None,
+        head=result.head or None,
+        policy_path=result.policy.path or None,
+        status=result.status,
+        articles=len(result.checks),
+        claims=result.claims,
+        failures=len(result.failures),
+        findings=findings,
+    )

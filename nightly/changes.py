@@ -11,6 +11,7 @@ whether the night ran straight through or was killed and resumed.
 - `review_priority(v)`: the order reviewers see flagged claims in.
 - `night_report(...)`: the Markdown report of a night.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,8 @@ class VerdictRecord:
 class VerdictChange:
     before: VerdictRecord
     after: VerdictRecord
-    added: tuple[EvidenceRecord, ...]      # evidence the new verdict has and the old one had not
-    removed: tuple[EvidenceRecord, ...]    # evidence the old verdict had and the new one has not
+    added: tuple[EvidenceRecord, ...]  # evidence the new verdict has and the old one had not
+    removed: tuple[EvidenceRecord, ...]  # evidence the old verdict had and the new one has not
 
 
 def load_verdicts(con, pairs: Iterable[tuple[str, str]]) -> dict[str, list[VerdictRecord]]:
@@ -72,15 +73,28 @@ def load_verdicts(con, pairs: Iterable[tuple[str, str]]) -> dict[str, list[Verdi
     rows, ev_rows = tables_runs.verdicts_with_evidence(con, pairs)
     evidence: dict[tuple[str, str], list[EvidenceRecord]] = defaultdict(list)
     for r in ev_rows:
-        evidence[(r[0], r[1])].append(EvidenceRecord(r[2], r[3] or "", float(r[4]), float(r[5]), r[6], r[7], r[8], r[9]))
+        evidence[(r[0], r[1])].append(
+            EvidenceRecord(r[2], r[3] or "", float(r[4]), float(r[5]), r[6], r[7], r[8], r[9])
+        )
     out: dict[str, list[VerdictRecord]] = defaultdict(list)
     for r in rows:
-        out[r[3]].append(VerdictRecord(
-            verdict_id=r[0], run_id=r[1], claim_id=r[2], article_id=r[3], article_title=r[4], claim_text=r[5],
-            span=(int(r[6]), int(r[7])), checkworthy=float(r[8]), label=r[9], confidence=float(r[10]),
-            review_needed=bool(r[11]), reasons=tuple(json.loads(r[12]) if r[12] else ()),
-            evidence=tuple(evidence.get((r[0], r[1]), ())),
-        ))
+        out[r[3]].append(
+            VerdictRecord(
+                verdict_id=r[0],
+                run_id=r[1],
+                claim_id=r[2],
+                article_id=r[3],
+                article_title=r[4],
+                claim_text=r[5],
+                span=(int(r[6]), int(r[7])),
+                checkworthy=float(r[8]),
+                label=r[9],
+                confidence=float(r[10]),
+                review_needed=bool(r[11]),
+                reasons=tuple(json.loads(r[12]) if r[12] else ()),
+                evidence=tuple(evidence.get((r[0], r[1]), ())),
+            )
+        )
     return dict(out)
 
 
@@ -95,11 +109,14 @@ def diff_verdicts(before: Sequence[VerdictRecord], after: Sequence[VerdictRecord
             continue
         old_ids = {e.passage_id: e for e in old.evidence}
         new_ids = {e.passage_id: e for e in new.evidence}
-        changes.append(VerdictChange(
-            old, new,
-            tuple(e for pid, e in new_ids.items() if pid not in old_ids or old_ids[pid].stance != e.stance),
-            tuple(e for pid, e in old_ids.items() if pid not in new_ids or new_ids[pid].stance != e.stance),
-        ))
+        changes.append(
+            VerdictChange(
+                old,
+                new,
+                tuple(e for pid, e in new_ids.items() if pid not in old_ids or old_ids[pid].stance != e.stance),
+                tuple(e for pid, e in old_ids.items() if pid not in new_ids or new_ids[pid].stance != e.stance),
+            )
+        )
     return changes
 
 
@@ -140,15 +157,13 @@ def evidence_changed(
     added = tables_passages.passages_added_since(con, oldest)
     if added:
         texts = tables_runs.claim_texts(con, carried)
-        todo = [(a, c) for a, items in claims.items() if a not in out
-                for c, _ in items if f"{a}\x1f{c}" in texts]
+        todo = [(a, c) for a, items in claims.items() if a not in out for c, _ in items if f"{a}\x1f{c}" in texts]
         by_article: dict[str, list[str]] = defaultdict(list)
         for a, c in todo:
             by_article[a].append(c)
         for article_id in sorted(by_article):
             ids = by_article[article_id]
-            found = search([texts[f"{article_id}\x1f{c}"] for c in ids],
-                           (exclude_urls or {}).get(article_id, ()))
+            found = search([texts[f"{article_id}\x1f{c}"] for c in ids], (exclude_urls or {}).get(article_id, ()))
             since = verified_at[article_id]
             for claim_id, top in zip(ids, found):
                 newer = [pid for pid in top if pid in added and added[pid] >= since]
@@ -183,9 +198,12 @@ def night_report(
     max_flagged: int = 100,
 ) -> str:
     """The morning report: counts by label, flagged claims by priority, verdicts that changed and why."""
-    lines = ["# Night report", "",
-             f"Run `{run_id}`" + (f", compared with `{previous_run_id}`." if previous_run_id else ", the first night."),
-             ""]
+    lines = [
+        "# Night report",
+        "",
+        f"Run `{run_id}`" + (f", compared with `{previous_run_id}`." if previous_run_id else ", the first night."),
+        "",
+    ]
     lines.append("Articles: " + ", ".join(f"{n} {k}" for k, n in articles.items()) + ".")
     lines += ["", "## Verdicts by label", "", "| label | whole inbox | verified tonight |", "|---|---|---|"]
     all_counts, new_counts = label_counts(whole), label_counts(tonight)
@@ -193,14 +211,17 @@ def night_report(
         lines.append(f"| {label} | {all_counts[label]} | {new_counts.get(label, 0)} |")
     lines.append(f"| total | {sum(all_counts.values())} | {sum(new_counts.values())} |")
 
-    flagged = sorted((v for v in tonight if v.review_needed),
-                     key=lambda v: (-review_priority(v), v.article_id, v.span, v.claim_id))
+    flagged = sorted(
+        (v for v in tonight if v.review_needed), key=lambda v: (-review_priority(v), v.article_id, v.span, v.claim_id)
+    )
     lines += ["", f"## Flagged for review ({len(flagged)}, highest priority first)", ""]
     if flagged:
         lines += ["| # | priority | label | confidence | claim | article | reasons |", "|---|---|---|---|---|---|---|"]
         for i, v in enumerate(flagged[:max_flagged], 1):
-            lines.append(f"| {i} | {review_priority(v):.2f} | {v.label} | {v.confidence:.2f} | {_cell(v.claim_text)} | "
-                         f"{_cell(v.article_title or v.article_id, 60)} | {_cell('; '.join(v.reasons), 100)} |")
+            lines.append(
+                f"| {i} | {review_priority(v):.2f} | {v.label} | {v.confidence:.2f} | {_cell(v.claim_text)} | "
+                f"{_cell(v.article_title or v.article_id, 60)} | {_cell('; '.join(v.reasons), 100)} |"
+            )
         if len(flagged) > max_flagged:
             lines.append(f"\n…and {len(flagged) - max_flagged} more (see the review queue).")
     else:
@@ -212,17 +233,22 @@ def night_report(
     for ch in changes:
         b, a = ch.before, ch.after
         flag = lambda v: " (review)" if v.review_needed else ""  # noqa: E731
-        lines += [f"### {b.label}{flag(b)} → {a.label}{flag(a)}: {_cell(a.claim_text, 200)}", "",
-                  f"Article {_cell(a.article_title or a.article_id, 80)} (`{a.article_id}`); "
-                  f"confidence {b.confidence:.2f} → {a.confidence:.2f}."]
+        lines += [
+            f"### {b.label}{flag(b)} → {a.label}{flag(a)}: {_cell(a.claim_text, 200)}",
+            "",
+            f"Article {_cell(a.article_title or a.article_id, 80)} (`{a.article_id}`); "
+            f"confidence {b.confidence:.2f} → {a.confidence:.2f}.",
+        ]
         why = reverified.get(a.article_id)
         if why:
             lines.append(f"Re-verified because {why}.")
         lines.append("")
         for sign, items in (("+", ch.added), ("−", ch.removed)):
             for e in items:
-                lines.append(f"- {sign} **{e.stance}** ({e.stance_score:.2f}{', ' + e.rule if e.rule else ''}) "
-                             f"[{_cell(e.source_title or e.source_url, 80)}]({e.source_url}): {_cell(e.text, 200)}")
+                lines.append(
+                    f"- {sign} **{e.stance}** ({e.stance_score:.2f}{', ' + e.rule if e.rule else ''}) "
+                    f"[{_cell(e.source_title or e.source_url, 80)}]({e.source_url}): {_cell(e.text, 200)}"
+                )
         if not ch.added and not ch.removed:
             lines.append("- same evidence, weighed differently (rules or thresholds changed)")
         lines.append("")
@@ -236,7 +262,9 @@ def night_report(
 
 def top_k_ids(retriever, k: int):
     """A `search` for evidence_changed over a Retriever: the passage ids of each text's top k."""
+
     def search(texts: Sequence[str], exclude: Sequence[str]) -> list[list[str]]:
         qv = np.asarray(retriever.embedder.queries(list(texts)), dtype=np.float32)
         return [[h.passage.id for h in hits] for hits in retriever.search_vectors(qv, k=k, exclude_urls=exclude)]
+
     return search

@@ -17,6 +17,7 @@ history instead of being retried for ever.
 `NightlyLock` keeps two nightly runs on one store from running at once, within one process or
 across processes (an OS file lock next to the store, released by the OS even on kill -9).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,8 +62,8 @@ class PlanItem:
     article_id: str
     content_hash: str
     path: str
-    reason: str                  # 'new', 'changed', 'evidence', 'unchanged', 'unreadable'
-    status: str                  # 'pending', 'carried', 'failed'
+    reason: str  # 'new', 'changed', 'evidence', 'unchanged', 'unreadable'
+    status: str  # 'pending', 'carried', 'failed'
     verdict_run_id: str | None = None
     previous_run_id: str | None = None
     detail: str = ""
@@ -90,7 +91,7 @@ class NightlyLock:
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
                     os.close(fd)
                     raise NightlyLockedError(
-                        f"another nightly run is using {self.path.name[:-len('.nightly.lock')]} ({holder}). "
+                        f"another nightly run is using {self.path.name[: -len('.nightly.lock')]} ({holder}). "
                         "Wait for it to finish, or pass --wait SECONDS to queue behind it."
                     ) from None
                 time.sleep(0.2)
@@ -135,10 +136,12 @@ def recover_unfinished(store: Store) -> list[str]:
     with store.transaction() as con:
         for run_id, attempts, started_at in rows:
             pid = tables_nightly.attempt_pid(con, run_id, attempts)
-            msg = (f"attempt {attempts} (pid {pid[0] if pid and pid[0] else '?'}) ended without finishing: "
-                   f"the process was killed, crashed or its machine went down; noticed by pid {os.getpid()} "
-                   f"on {host}")
-            if pid is None:    # a night begun before schema v7 kept no attempts
+            msg = (
+                f"attempt {attempts} (pid {pid[0] if pid and pid[0] else '?'}) ended without finishing: "
+                f"the process was killed, crashed or its machine went down; noticed by pid {os.getpid()} "
+                f"on {host}"
+            )
+            if pid is None:  # a night begun before schema v7 kept no attempts
                 tables_nightly.insert_attempt(con, run_id, attempts, pid=None, host=None, started_at=started_at)
             tables_nightly.end_attempt(con, run_id, attempts, "interrupted", msg)
             tables_nightly.set_night_status(con, run_id, "interrupted", msg)
@@ -196,12 +199,20 @@ def known_articles(store: Store) -> dict[str, Known]:
     return {r[0]: Known(r[1], r[2], r[3]) for r in rows}
 
 
-def begin_nightly(store: Store, *, code_version: str, models: list[dict], rules_version: str, params: dict,
-                  inbox: Sequence[str], task_runner: str, plan: Sequence[PlanItem]) -> str:
+def begin_nightly(
+    store: Store,
+    *,
+    code_version: str,
+    models: list[dict],
+    rules_version: str,
+    params: dict,
+    inbox: Sequence[str],
+    task_runner: str,
+    plan: Sequence[PlanItem],
+) -> str:
     """The runs row, the nightly_runs row and the whole plan, in one transaction; returns the run id."""
     with store.transaction():
-        run_id = store.begin_run(code_version=code_version, models=models, rules_version=rules_version,
-                                 params=params)
+        run_id = store.begin_run(code_version=code_version, models=models, rules_version=rules_version, params=params)
         tables_nightly.insert_night(store.con, run_id, inbox_key(inbox), previous_run(store), task_runner)
         _begin_attempt(store.con, run_id, 1)
         _insert_plan(store.con, run_id, plan)
@@ -215,8 +226,24 @@ def extend_plan(store: Store, run_id: str, plan: Sequence[PlanItem]) -> None:
 
 
 def _insert_plan(con, run_id: str, plan: Sequence[PlanItem]) -> None:
-    tables_nightly.insert_plan(con, [(run_id, p.article_id, p.content_hash, p.path, p.reason, p.detail or None,
-                                      p.status, p.verdict_run_id, p.previous_run_id, p.error or None) for p in plan])
+    tables_nightly.insert_plan(
+        con,
+        [
+            (
+                run_id,
+                p.article_id,
+                p.content_hash,
+                p.path,
+                p.reason,
+                p.detail or None,
+                p.status,
+                p.verdict_run_id,
+                p.previous_run_id,
+                p.error or None,
+            )
+            for p in plan
+        ],
+    )
 
 
 def planned(store: Store, run_id: str) -> dict[str, tuple[str, str]]:
@@ -233,18 +260,36 @@ def mark_failed(store: Store, run_id: str, article_id: str, error: str) -> None:
     tables_nightly.mark_article_failed(store.con, run_id, article_id, error)
 
 
-def finish_nightly(store: Store, run_id: str, *, status: str, label_counts: dict, claims: int,
-                   verdicts_changed: int, durations: dict, report: str) -> None:
+def finish_nightly(
+    store: Store,
+    run_id: str,
+    *,
+    status: str,
+    label_counts: dict,
+    claims: int,
+    verdicts_changed: int,
+    durations: dict,
+    report: str,
+) -> None:
     with store.transaction() as con:
         counts = tables_nightly.plan_counts(con, run_id)
         n = lambda *keys: sum(v for k, v in counts.items() if k in keys)  # noqa: E731
         tables_nightly.finish_night(
-            con, run_id, status=status, seen=sum(counts.values()),
-            new=n("new:done", "new:failed"), changed=n("changed:done", "changed:failed"),
-            evidence=n("evidence:done", "evidence:failed"), carried=n("unchanged:carried"),
-            failed=sum(v for k, v in counts.items() if k.endswith(":failed")), claims=claims,
-            verdicts_changed=verdicts_changed, label_counts=json.dumps(label_counts), durations=json.dumps(durations),
-            report=report)
+            con,
+            run_id,
+            status=status,
+            seen=sum(counts.values()),
+            new=n("new:done", "new:failed"),
+            changed=n("changed:done", "changed:failed"),
+            evidence=n("evidence:done", "evidence:failed"),
+            carried=n("unchanged:carried"),
+            failed=sum(v for k, v in counts.items() if k.endswith(":failed")),
+            claims=claims,
+            verdicts_changed=verdicts_changed,
+            label_counts=json.dumps(label_counts),
+            durations=json.dumps(durations),
+            report=report,
+        )
         tables_nightly.end_current_attempt(con, run_id, status)
         store.finish_run(run_id, status=status)
 
@@ -261,11 +306,19 @@ def history(store: Store, limit: int = 20) -> list[dict]:
     if out:
         tries: dict[str, list[dict]] = {}
         for run_id, attempt, pid, host, started, finished, status, error in tables_nightly.attempt_rows(
-                store.con, [r["run_id"] for r in out]):
-            tries.setdefault(run_id, []).append({
-                "attempt": attempt, "status": status, "pid": pid, "host": host, "error": error,
-                "started_at": started.isoformat() if started else None,
-                "finished_at": finished.isoformat() if finished else None})
+            store.con, [r["run_id"] for r in out]
+        ):
+            tries.setdefault(run_id, []).append(
+                {
+                    "attempt": attempt,
+                    "status": status,
+                    "pid": pid,
+                    "host": host,
+                    "error": error,
+                    "started_at": started.isoformat() if started else None,
+                    "finished_at": finished.isoformat() if finished else None,
+                }
+            )
         for rec in out:
             rec["attempt_log"] = tries.get(rec["run_id"], [])
     return out

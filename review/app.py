@@ -15,6 +15,7 @@ keep coming and closed after keep_open idle seconds (`factcheck serve` default: 
 app stops (keep_open=inf, `--hold`). While the app holds the file no other process can write it: a
 nightly `factcheck check` runs in the idle gaps.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -40,11 +41,11 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "fc_session"
 LOGIN_CSRF_COOKIE = "fc_login_csrf"
 CLAIM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
-LABELS = [l.value for l in Label]
+LABELS = [label.value for label in Label]
 KEYS = {"SUPPORTED": "1", "REFUTED": "2", "NOT_ENOUGH_EVIDENCE": "3", "CONFLICTING": "4"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -70,7 +71,7 @@ class StoreAccess:
         if keep_open == float("inf"):
             self._store = Store(db)
         else:
-            Store(db).close()   # create or migrate the file once, up front
+            Store(db).close()  # create or migrate the file once, up front
 
     @contextlib.contextmanager
     def open(self):
@@ -123,10 +124,12 @@ def _segments(text: str, span) -> tuple[str, str, str]:
     return text[: span.start], text[span.start : span.end], text[span.end :]
 
 
-def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESSION_TTL,
-               secure_cookies: bool = False) -> FastAPI:
+def create_app(
+    db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESSION_TTL, secure_cookies: bool = False
+) -> FastAPI:
     """The app for one store file (keep_open: see StoreAccess). secure_cookies=True marks cookies Secure."""
     access = StoreAccess(db, keep_open=keep_open)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app):
         yield
@@ -153,8 +156,9 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
     def login_page(request: Request, message: str = "", status: int = 200) -> HTMLResponse:
         token = secrets.token_urlsafe(24)
         resp = page(request, "login.html", {"message": message, "csrf": token, "user": None}, status)
-        resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies,
-                        path="/login")
+        resp.set_cookie(
+            LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies, path="/login"
+        )
         return resp
 
     def session_of(request: Request, st: Store) -> auth.Session:
@@ -173,8 +177,12 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
                     return login_page(request, str(exc.args[0]), status=401)
                 return fn(st, session)
         except StoreLockedError:
-            return refuse(request, 503, "Store busy",
-                          "Another process (a verification run?) is writing the store. Try again in a minute.")
+            return refuse(
+                request,
+                503,
+                "Store busy",
+                "Another process (a verification run?) is writing the store. Try again in a minute.",
+            )
 
     # -- sign in / out ---------------------------------------------------------------------------
     @app.get("/login", response_class=HTMLResponse)
@@ -182,12 +190,21 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
         return login_page(request)
 
     @app.post("/login")
-    def login(request: Request, username: str = Form(""), password: str = Form(""), token: str = Form(""),
-              csrf: str = Form("")):
+    def login(
+        request: Request,
+        username: str = Form(""),
+        password: str = Form(""),
+        token: str = Form(""),
+        csrf: str = Form(""),
+    ):
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not secrets.compare_digest(expected.encode(), csrf.encode()):
-            return refuse(request, 403, "Forged form", "The sign-in form's security token is missing or wrong. "
-                                                       "Reload the sign-in page and try again.")
+            return refuse(
+                request,
+                403,
+                "Forged form",
+                "The sign-in form's security token is missing or wrong. Reload the sign-in page and try again.",
+            )
         try:
             with access.open() as st:
                 user = auth.authenticate_token(st, token) if token else auth.authenticate(st, username, password)
@@ -197,8 +214,15 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
         except StoreLockedError:
             return refuse(request, 503, "Store busy", "Another process is writing the store. Try again.")
         resp = RedirectResponse("/", status_code=303)
-        resp.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="strict", secure=secure_cookies,
-                        path="/", max_age=int(session_ttl.total_seconds()))
+        resp.set_cookie(
+            SESSION_COOKIE,
+            cookie,
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookies,
+            path="/",
+            max_age=int(session_ttl.total_seconds()),
+        )
         resp.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
         return resp
 
@@ -211,31 +235,66 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
             resp = RedirectResponse("/login", status_code=303)
             resp.delete_cookie(SESSION_COOKIE, path="/")
             return resp
+
         return guarded(request, fn)
 
     # -- queue -----------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
-    def queue_page(request: Request, run: str = "", article: str = "", label: str = "", language: str = "",
-                   status: str = "pending", reviewer: str = "", page_no: int = 1):
+    def queue_page(
+        request: Request,
+        run: str = "",
+        article: str = "",
+        label: str = "",
+        language: str = "",
+        status: str = "pending",
+        reviewer: str = "",
+        page_no: int = 1,
+    ):
         def fn(st, session):
             try:
-                f = queue.QueueFilter(run_id=run or None, article_id=article or None,
-                                      label=label if label in LABELS else None, language=language or None,
-                                      status=status if status in queue.STATUSES else "pending",
-                                      reviewer=reviewer or None, limit=50, offset=max(0, page_no - 1) * 50)
+                f = queue.QueueFilter(
+                    run_id=run or None,
+                    article_id=article or None,
+                    label=label if label in LABELS else None,
+                    language=language or None,
+                    status=status if status in queue.STATUSES else "pending",
+                    reviewer=reviewer or None,
+                    limit=50,
+                    offset=max(0, page_no - 1) * 50,
+                )
                 result = queue.list_queue(st, f)
             except FactcheckError as exc:
                 return refuse(request, 400, "Bad filter", str(exc), session.user)
-            params = {k: v for k, v in (("run", run), ("article", article), ("label", label),
-                                        ("language", language), ("status", status), ("reviewer", reviewer)) if v}
-            return page(request, "queue.html", {
-                "user": session.user, "csrf": session.csrf_token, "page": result, "filters": params,
-                "facets": queue.facets(st), "page_no": page_no,
-                "next_page": f"/?{urlencode(params | {'page_no': page_no + 1})}"
-                if result.total > page_no * 50 else "",
-                "prev_page": f"/?{urlencode(params | {'page_no': page_no - 1})}" if page_no > 1 else "",
-                "decided": request.query_params.get("decided", ""),
-            })
+            params = {
+                k: v
+                for k, v in (
+                    ("run", run),
+                    ("article", article),
+                    ("label", label),
+                    ("language", language),
+                    ("status", status),
+                    ("reviewer", reviewer),
+                )
+                if v
+            }
+            return page(
+                request,
+                "queue.html",
+                {
+                    "user": session.user,
+                    "csrf": session.csrf_token,
+                    "page": result,
+                    "filters": params,
+                    "facets": queue.facets(st),
+                    "page_no": page_no,
+                    "next_page": f"/?{urlencode(params | {'page_no': page_no + 1})}"
+                    if result.total > page_no * 50
+                    else "",
+                    "prev_page": f"/?{urlencode(params | {'page_no': page_no - 1})}" if page_no > 1 else "",
+                    "decided": request.query_params.get("decided", ""),
+                },
+            )
+
         return guarded(request, fn)
 
     # -- one claim -------------------------------------------------------------------------------
@@ -252,17 +311,30 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
             before, mark, after = _segments(d.article_text, d.span)
             cards = [(e, _segments(e.text, e.highlight)) for e in d.evidence]
             current = trail[-1] if trail else None
-            return page(request, "claim.html", {
-                "user": session.user, "csrf": session.csrf_token, "d": d, "before": before, "mark": mark,
-                "after": after, "cards": cards, "trail": trail, "current": current,
-                "label_in_force": current.label_after if current else d.label,
-                "just_decided": request.query_params.get("decided", ""),
-            })
+            return page(
+                request,
+                "claim.html",
+                {
+                    "user": session.user,
+                    "csrf": session.csrf_token,
+                    "d": d,
+                    "before": before,
+                    "mark": mark,
+                    "after": after,
+                    "cards": cards,
+                    "trail": trail,
+                    "current": current,
+                    "label_in_force": current.label_after if current else d.label,
+                    "just_decided": request.query_params.get("decided", ""),
+                },
+            )
+
         return guarded(request, fn)
 
     @app.get("/claims/{claim_id}/next")
     def next_claim(request: Request, claim_id: str):
         """The pending claim after this one in queue order (the first pending one if this is not pending)."""
+
         def fn(st, session):
             ids = [it.claim_id for it in queue.list_queue(st, queue.QueueFilter(status="pending", limit=500)).items]
             if claim_id in ids:
@@ -271,26 +343,51 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
             else:
                 target = ids[0] if ids else ""
             return RedirectResponse(f"/claims/{target}" if target else "/", status_code=303)
+
         return guarded(request, fn)
 
     @app.post("/claims/{claim_id}/decide")
-    def decide(request: Request, claim_id: str, csrf: str = Form(""), action: str = Form("change"),
-               label: str = Form(""), note: str = Form(""), expected_previous: str = Form(""),
-               run: str = Form("")):
+    def decide(
+        request: Request,
+        claim_id: str,
+        csrf: str = Form(""),
+        action: str = Form("change"),
+        label: str = Form(""),
+        note: str = Form(""),
+        expected_previous: str = Form(""),
+        run: str = Form(""),
+    ):
         def fn(st, session):
             if not auth.csrf_ok(session, csrf):
-                return refuse(request, 403, "Forged form",
-                              "The form's security token is missing or wrong, so nothing was recorded. "
-                              "Reload the claim page and decide again.", session.user)
+                return refuse(
+                    request,
+                    403,
+                    "Forged form",
+                    "The form's security token is missing or wrong, so nothing was recorded. "
+                    "Reload the claim page and decide again.",
+                    session.user,
+                )
             if not session.user.can_decide:
-                return refuse(request, 403, "Read-only", f"{session.user.username} is read-only: only "
-                              "reviewers may record decisions.", session.user)
+                return refuse(
+                    request,
+                    403,
+                    "Read-only",
+                    f"{session.user.username} is read-only: only reviewers may record decisions.",
+                    session.user,
+                )
             if not CLAIM_ID.match(claim_id):
                 return refuse(request, 404, "Not found", "No such claim.", session.user)
             try:
-                dec = decisions.decide(st, claim_id, reviewer=session.user.username,
-                                       label=None if action == "confirm" else (label or None), note=note.strip(),
-                                       run_id=run or None, source="web", expected_previous=expected_previous)
+                dec = decisions.decide(
+                    st,
+                    claim_id,
+                    reviewer=session.user.username,
+                    label=None if action == "confirm" else (label or None),
+                    note=note.strip(),
+                    run_id=run or None,
+                    source="web",
+                    expected_previous=expected_previous,
+                )
             except UnknownClaimError as exc:
                 return refuse(request, 404, "Not found", str(exc), session.user)
             except StaleDecisionError as exc:
@@ -300,6 +397,7 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
             pending = queue.list_queue(st, queue.QueueFilter(status="pending", limit=1)).items
             target = f"/claims/{pending[0].claim_id}" if pending else "/"
             return RedirectResponse(f"{target}?{urlencode({'decided': dec.decision_id})}", status_code=303)
+
         return guarded(request, fn)
 
     # -- export ----------------------------------------------------------------------------------
@@ -314,8 +412,12 @@ def create_app(db: str, *, keep_open: float = 0.0, session_ttl=auth.DEFAULT_SESS
         def fn(st, session):
             fmt, media = kinds[name]
             base = str(request.base_url).rstrip("/")
-            return Response(export(st, fmt, base_url=base), media_type=media,
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return Response(
+                export(st, fmt, base_url=base),
+                media_type=media,
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+
         return guarded(request, fn)
 
     @app.get("/healthz")

@@ -5,6 +5,7 @@ tokens are 256-bit random strings made by `factcheck review users add --token`; 
 stored (a fast hash is enough for a random secret of that size). Session cookies are random too, and
 the store keeps only their sha256, with an expiry time and the session's CSRF token.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,18 +52,29 @@ class Session:
     expires_at: dt.datetime
 
 
-def add_user(store: Store, username: str, role: str = "reviewer", *, password: str | None = None,
-             token: bool = False, created_by: str = "cli") -> str | None:
+def add_user(
+    store: Store,
+    username: str,
+    role: str = "reviewer",
+    *,
+    password: str | None = None,
+    token: bool = False,
+    created_by: str = "cli",
+) -> str | None:
     """Create a user with a password and/or a sign-in token. Returns the token (shown once) if one was made."""
     if not _USERNAME.match(username or ""):
-        raise BadUserError(f"user name {username!r} is not allowed. Use 1-64 lower-case letters, digits, '.', '_' "
-                           "or '-', starting with a letter or digit.")
+        raise BadUserError(
+            f"user name {username!r} is not allowed. Use 1-64 lower-case letters, digits, '.', '_' "
+            "or '-', starting with a letter or digit."
+        )
     if role not in ROLES:
         raise BadUserError(f"unknown role {role!r}. Use one of: {', '.join(ROLES)}.")
     if password is None and not token:
         raise BadUserError(f"user {username!r} needs a password or a token. Give --password-stdin or --token.")
     if password is not None and len(password) < MIN_PASSWORD:
-        raise BadUserError(f"the password for {username!r} has {len(password)} characters; use at least {MIN_PASSWORD}.")
+        raise BadUserError(
+            f"the password for {username!r} has {len(password)} characters; use at least {MIN_PASSWORD}."
+        )
     pw_hash = _hasher().hash(password) if password is not None else None
     tok = "fct_" + secrets.token_urlsafe(32) if token else None
     with store.transaction() as con:
@@ -102,7 +114,7 @@ def authenticate(store: Store, username: str, password: str) -> User:
     row = tables_review.user_row(store.con, username or "")
     ph = _hasher()
     if row is None or row[2] is None:
-        if not _DUMMY_HASH:   # spend the same time as a real check, so timing does not reveal user names
+        if not _DUMMY_HASH:  # spend the same time as a real check, so timing does not reveal user names
             _DUMMY_HASH.append(ph.hash(secrets.token_hex(8)))
         try:
             ph.verify(_DUMMY_HASH[0], password or "")

@@ -1,4 +1,5 @@
 """Errors of the review package: codes FC500-FC519."""
+
 from __future__ import annotations
 
 from claims.errors import FactcheckError

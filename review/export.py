@@ -7,6 +7,7 @@ The rating scale (worst 1, best 4) puts the four labels in order of how true the
 A decided claim is exported with the reviewer's label; with `machine=True`, claims nobody decided yet
 are exported with the machine's label (and say so in the rating's explanation).
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,12 @@ from review.errors import ExportError
 from sources import tables_review
 from sources.store import Store
 
-RATING = {"REFUTED": (1, "False"), "CONFLICTING": (2, "Mixed"), "NOT_ENOUGH_EVIDENCE": (3, "Unproven"),
-          "SUPPORTED": (4, "True")}
+RATING = {
+    "REFUTED": (1, "False"),
+    "CONFLICTING": (2, "Mixed"),
+    "NOT_ENOUGH_EVIDENCE": (3, "Unproven"),
+    "SUPPORTED": (4, "True"),
+}
 BEST, WORST = 4, 1
 FORMATS = ("claimreview", "csv")
 
@@ -40,7 +45,7 @@ class ExportRow:
     machine_label: str
     machine_confidence: float
     review_reasons: str
-    label: str                   # the label in force: the decision's, else the machine's
+    label: str  # the label in force: the decision's, else the machine's
     decided: bool
     action: str
     reviewer: str
@@ -55,15 +60,31 @@ def export_rows(store: Store, *, machine: bool = False) -> list[ExportRow]:
     out = []
     for r in tables_review.export_rows(store.con, bool(machine)):
         decided = r[18] is not None
-        out.append(ExportRow(
-            claim_id=r[0], run_id=r[1], verdict_id=r[2], article_id=r[3], article_title=r[4], article_url=r[5],
-            article_published=r[6].isoformat() if r[6] else "", claim_text=r[7], quote=r[8] or "", language=r[9],
-            machine_label=r[10], machine_confidence=round(float(r[11]), 4),
-            review_reasons="; ".join(json.loads(r[12])), label=r[13] if decided else r[10], decided=decided,
-            action=r[14] or "", reviewer=r[15] or "",
-            decided_at=r[16].isoformat(timespec="seconds") + "Z" if r[16] else "", note=r[17] or "",
-            decision_id=r[18] or "", explanation=r[19],
-        ))
+        out.append(
+            ExportRow(
+                claim_id=r[0],
+                run_id=r[1],
+                verdict_id=r[2],
+                article_id=r[3],
+                article_title=r[4],
+                article_url=r[5],
+                article_published=r[6].isoformat() if r[6] else "",
+                claim_text=r[7],
+                quote=r[8] or "",
+                language=r[9],
+                machine_label=r[10],
+                machine_confidence=round(float(r[11]), 4),
+                review_reasons="; ".join(json.loads(r[12])),
+                label=r[13] if decided else r[10],
+                decided=decided,
+                action=r[14] or "",
+                reviewer=r[15] or "",
+                decided_at=r[16].isoformat(timespec="seconds") + "Z" if r[16] else "",
+                note=r[17] or "",
+                decision_id=r[18] or "",
+                explanation=r[19],
+            )
+        )
     return out
 
 
@@ -95,8 +116,12 @@ def claim_review(row: ExportRow, *, base_url: str = "http://127.0.0.1:8000", org
         "itemReviewed": claim,
         "author": {"@type": "Organization", "name": org},
         "reviewRating": {
-            "@type": "Rating", "ratingValue": value, "bestRating": BEST, "worstRating": WORST,
-            "alternateName": name, "ratingExplanation": explanation,
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": BEST,
+            "worstRating": WORST,
+            "alternateName": name,
+            "ratingExplanation": explanation,
         },
         "datePublished": (row.decided_at[:10] if row.decided else None) or row.article_published or None,
         "identifier": row.decision_id or row.verdict_id,
@@ -108,9 +133,28 @@ def claim_review(row: ExportRow, *, base_url: str = "http://127.0.0.1:8000", org
     return {k: v for k, v in review.items() if v is not None}
 
 
-CSV_COLUMNS = ("claim_id", "label", "decided", "action", "reviewer", "decided_at", "note", "machine_label",
-               "machine_confidence", "review_reasons", "claim_text", "quote", "language", "article_id",
-               "article_title", "article_url", "article_published", "run_id", "verdict_id", "decision_id")
+CSV_COLUMNS = (
+    "claim_id",
+    "label",
+    "decided",
+    "action",
+    "reviewer",
+    "decided_at",
+    "note",
+    "machine_label",
+    "machine_confidence",
+    "review_reasons",
+    "claim_text",
+    "quote",
+    "language",
+    "article_id",
+    "article_title",
+    "article_url",
+    "article_published",
+    "run_id",
+    "verdict_id",
+    "decision_id",
+)
 
 
 def to_csv(rows: list[ExportRow]) -> str:
@@ -129,8 +173,9 @@ def _csv_safe(value):
     return value
 
 
-def export(store: Store, fmt: str, *, machine: bool = False, base_url: str = "http://127.0.0.1:8000",
-           org: str = "factcheck") -> str:
+def export(
+    store: Store, fmt: str, *, machine: bool = False, base_url: str = "http://127.0.0.1:8000", org: str = "factcheck"
+) -> str:
     """The export as text: a JSON array of ClaimReview objects, or CSV."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}. Use one of: {', '.join(FORMATS)}.")
@@ -196,11 +241,15 @@ def validate(obj, vocab: dict | None = None, path: str = "$") -> list[str]:
             check(value, f"{where}.{key}", spec["range"])
         if t == "Rating" and all(k in node for k in ("ratingValue", "bestRating", "worstRating")):
             if not node["worstRating"] <= node["ratingValue"] <= node["bestRating"]:
-                problems.append(f"{where}: ratingValue {node['ratingValue']} outside "
-                                f"[{node['worstRating']}, {node['bestRating']}]")
+                problems.append(
+                    f"{where}: ratingValue {node['ratingValue']} outside [{node['worstRating']}, {node['bestRating']}]"
+                )
 
-    if isinstance(obj, dict) and obj.get("@context") not in ("https://schema.org", "http://schema.org",
-                                                             "https://schema.org/"):
+    if isinstance(obj, dict) and obj.get("@context") not in (
+        "https://schema.org",
+        "http://schema.org",
+        "https://schema.org/",
+    ):
         problems.append(f"{path}: @context must be https://schema.org")
     check(obj, path, None)
     return problems

@@ -1,4 +1,5 @@
 """Stores with flagged claims, for tests, the benchmark and trying the app: one real run, or many synthetic rows."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,12 @@ def check_into_store(store: Store, article_paths, embedder, *, reuse=None, k: in
     from verdicts.record import save_article
 
     models = [ModelInfo(embedder.name, embedder.version, "embedder")]
-    run_id = store.begin_run(code_version="test", models=[{"name": embedder.name, "version": embedder.version,
-                                                           "role": "embedder"}],
-                             rules_version=RULES_VERSION, params={})
+    run_id = store.begin_run(
+        code_version="test",
+        models=[{"name": embedder.name, "version": embedder.version, "role": "embedder"}],
+        rules_version=RULES_VERSION,
+        params={},
+    )
     prov = Provenance(run_id=run_id, code_version="test", models=tuple(models), rules_version=RULES_VERSION)
     retriever = Retriever(store, embedder)
     config = DecideConfig.load()
@@ -58,8 +62,19 @@ def synthetic_flagged(store: Store, n: int, *, claims_per_article: int = 20, pas
     for a in range(n_articles):
         text = "".join(body_sentence.format(i=1000 + a * claims_per_article + j) for j in range(claims_per_article))
         art_id = f"a-bench-{a:06d}"
-        articles.append((art_id, run_id, f"h{a}", f"Bench article {a}", f"https://example.org/{a}",
-                         "nb" if a % 2 else "en", None, None, text))
+        articles.append(
+            (
+                art_id,
+                run_id,
+                f"h{a}",
+                f"Bench article {a}",
+                f"https://example.org/{a}",
+                "nb" if a % 2 else "en",
+                None,
+                None,
+                text,
+            )
+        )
         pos = 0
         for j in range(claims_per_article):
             i = a * claims_per_article + j
@@ -71,24 +86,88 @@ def synthetic_flagged(store: Store, n: int, *, claims_per_article: int = 20, pas
             cid, vid = f"c-bench-{i:07d}", f"v-bench-{i:07d}"
             label = _LABELS[i % 4]
             conf = round(0.3 + (i % 7) / 10, 2)
-            reasons = ["refuted with high confidence"] if label == "REFUTED" else (
-                ["conflicting evidence"] if label == "CONFLICTING" else (
-                    ["check-worthy claim without evidence"] if label == "NOT_ENOUGH_EVIDENCE"
-                    else [f"low confidence ({conf:.2f} < 0.60)"]))
-            claims.append((cid, run_id, art_id, sent, start, start + len(sent), "numeric",
-                           "nb" if a % 2 else "en", 0.5 + (i % 5) / 10, True, "bench", "{}"))
-            verdicts.append((vid, run_id, cid, art_id, label, conf, True, json.dumps(reasons),
-                             f"{label}: synthetic", json.dumps({"run_id": run_id}), created))
+            reasons = (
+                ["refuted with high confidence"]
+                if label == "REFUTED"
+                else (
+                    ["conflicting evidence"]
+                    if label == "CONFLICTING"
+                    else (
+                        ["check-worthy claim without evidence"]
+                        if label == "NOT_ENOUGH_EVIDENCE"
+                        else [f"low confidence ({conf:.2f} < 0.60)"]
+                    )
+                )
+            )
+            claims.append(
+                (
+                    cid,
+                    run_id,
+                    art_id,
+                    sent,
+                    start,
+                    start + len(sent),
+                    "numeric",
+                    "nb" if a % 2 else "en",
+                    0.5 + (i % 5) / 10,
+                    True,
+                    "bench",
+                    "{}",
+                )
+            )
+            verdicts.append(
+                (
+                    vid,
+                    run_id,
+                    cid,
+                    art_id,
+                    label,
+                    conf,
+                    True,
+                    json.dumps(reasons),
+                    f"{label}: synthetic",
+                    json.dumps({"run_id": run_id}),
+                    created,
+                )
+            )
             for r in range(passages_per_claim):
                 pid = f"p-bench-{(i * passages_per_claim + r) % 5000:05d}"
-                links.append((vid, run_id, r + 1, pid, 0.85, "refutes" if r == 0 else "neutral", 0.7,
-                              "quantity" if r == 0 else "", f"claim says over {1000 + i}; source says {1000 + i + 7}",
-                              "load-bench"))
+                links.append(
+                    (
+                        vid,
+                        run_id,
+                        r + 1,
+                        pid,
+                        0.85,
+                        "refutes" if r == 0 else "neutral",
+                        0.7,
+                        "quantity" if r == 0 else "",
+                        f"claim says over {1000 + i}; source says {1000 + i + 7}",
+                        "load-bench",
+                    )
+                )
     for p in range(min(5000, n * passages_per_claim)):
-        passages.append((f"p-bench-{p:05d}", None, f"Officials counted {1000 + p + 7} people in the district. "
-                         "The count was published on 30 April 2024.", "en", f"https://source.example/{p}",
-                         f"Source {p}", "source.example", None, None, None, None, None, None, "bench",
-                         "load-bench", created, None))
+        passages.append(
+            (
+                f"p-bench-{p:05d}",
+                None,
+                f"Officials counted {1000 + p + 7} people in the district. The count was published on 30 April 2024.",
+                "en",
+                f"https://source.example/{p}",
+                f"Source {p}",
+                "source.example",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "bench",
+                "load-bench",
+                created,
+                None,
+            )
+        )
     with store.transaction() as con:
         tables_runs.insert_articles(con, articles)
         tables_runs.insert_claims(con, claims)

@@ -13,6 +13,7 @@ person has decided, in this order:
 The queries are sources/tables_review.py's: fixed SQL texts with bound parameters (filters are parameters, never
 spliced in).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,17 +35,17 @@ PRIORITY_NAMES = {
     3: "low confidence",
     4: "other flag",
 }
-HIGH_CONFIDENCE = 0.6   # the confidence from which a REFUTED verdict is "high confidence" (DecideConfig.review_below)
+HIGH_CONFIDENCE = 0.6  # the confidence from which a REFUTED verdict is "high confidence" (DecideConfig.review_below)
 
 
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
     run_id: str | None = None
     article_id: str | None = None
-    label: str | None = None          # the machine's label
+    label: str | None = None  # the machine's label
     language: str | None = None
-    status: str = "pending"           # pending | decided | all
-    reviewer: str | None = None       # decided by this reviewer (implies decided claims)
+    status: str = "pending"  # pending | decided | all
+    reviewer: str | None = None  # decided by this reviewer (implies decided claims)
     limit: int = 50
     offset: int = 0
 
@@ -52,8 +53,9 @@ class QueueFilter:
         if self.status not in STATUSES:
             raise ReviewError(f"unknown status {self.status!r}. Use one of: {', '.join(STATUSES)}.", code="FC512")
         if not (1 <= self.limit <= 1000) or self.offset < 0:
-            raise ReviewError(f"page size {self.limit} / offset {self.offset} out of range (1-1000, >= 0).",
-                              code="FC512")
+            raise ReviewError(
+                f"page size {self.limit} / offset {self.offset} out of range (1-1000, >= 0).", code="FC512"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ class QueueItem:
     reasons: tuple[str, ...]
     priority: int
     checkworthy: float
-    decided_label: str | None = None      # the latest decision's label, if any
+    decided_label: str | None = None  # the latest decision's label, if any
     decided_by: str | None = None
     decided_at: dt.datetime | None = None
 
@@ -90,16 +92,35 @@ def list_queue(store: Store, f: QueueFilter | None = None) -> QueuePage:
     """One page of the queue, in priority order, with the total number of matching claims."""
     f = f or QueueFilter()
     rows = tables_review.queue_rows(
-        store.con, run_id=f.run_id or None, high=HIGH_CONFIDENCE, no_evidence=NO_EVIDENCE,
-        article_id=f.article_id or None, label=f.label or None, language=f.language or None,
-        reviewer=f.reviewer or None, status="decided" if f.reviewer and f.status == "pending" else f.status,
-        limit=f.limit, offset=f.offset,
+        store.con,
+        run_id=f.run_id or None,
+        high=HIGH_CONFIDENCE,
+        no_evidence=NO_EVIDENCE,
+        article_id=f.article_id or None,
+        label=f.label or None,
+        language=f.language or None,
+        reviewer=f.reviewer or None,
+        status="decided" if f.reviewer and f.status == "pending" else f.status,
+        limit=f.limit,
+        offset=f.offset,
     )
     items = tuple(
         QueueItem(
-            claim_id=r[0], run_id=r[1], verdict_id=r[2], article_id=r[3], article_title=r[4], claim_text=r[5],
-            language=r[6], label=r[7], confidence=float(r[8]), reasons=tuple(json.loads(r[9] or "[]")),
-            priority=int(r[10]), checkworthy=float(r[11]), decided_label=r[12], decided_by=r[13], decided_at=r[14],
+            claim_id=r[0],
+            run_id=r[1],
+            verdict_id=r[2],
+            article_id=r[3],
+            article_title=r[4],
+            claim_text=r[5],
+            language=r[6],
+            label=r[7],
+            confidence=float(r[8]),
+            reasons=tuple(json.loads(r[9] or "[]")),
+            priority=int(r[10]),
+            checkworthy=float(r[11]),
+            decided_label=r[12],
+            decided_by=r[13],
+            decided_at=r[14],
         )
         for r in rows
     )
@@ -123,11 +144,11 @@ class EvidenceCard:
     rank: int
     passage_id: str
     text: str
-    highlight: Span | None        # the part of text that bears on the claim
+    highlight: Span | None  # the part of text that bears on the claim
     source_url: str
     source_title: str
     publisher: str
-    published: str                # ISO date, the raw date as given, or ""
+    published: str  # ISO date, the raw date as given, or ""
     language: str
     retrieval_score: float | None
     stance: str
@@ -149,11 +170,11 @@ class ClaimDetail:
     article_language: str
     article_text: str
     span: Span
-    claim_text: str               # the claim as extracted (normalised where the extractor rewrote it)
+    claim_text: str  # the claim as extracted (normalised where the extractor rewrote it)
     claim_type: str
     language: str
     checkworthy: float
-    fields: dict                  # quantities, dates, entities, exclusivity as stored
+    fields: dict  # quantities, dates, entities, exclusivity as stored
     label: str
     confidence: float
     review_needed: bool
@@ -162,7 +183,7 @@ class ClaimDetail:
     provenance: dict
     evidence: tuple[EvidenceCard, ...]
     priority: int
-    runs: tuple[str, ...] = field(default=())   # every run that checked this claim, newest first
+    runs: tuple[str, ...] = field(default=())  # every run that checked this claim, newest first
 
     @property
     def quote(self) -> str:
@@ -174,37 +195,83 @@ def get_claim(store: Store, claim_id: str, run_id: str | None = None) -> ClaimDe
     row = tables_review.claim_detail_row(store.con, claim_id, run_id or None)
     if row is None:
         where = f" in run {run_id}" if run_id else ""
-        raise UnknownClaimError(
-            f"no verdict for claim {claim_id!r}{where}. List the queue with: factcheck review list")
-    (verdict_id, run, article_id, label, conf, needed, reasons, explanation, prov, text, s0, s1, ctype, lang,
-     checkworthy, fields, a_title, a_url, a_pub, a_lang, a_text) = row
+        raise UnknownClaimError(f"no verdict for claim {claim_id!r}{where}. List the queue with: factcheck review list")
+    (
+        verdict_id,
+        run,
+        article_id,
+        label,
+        conf,
+        needed,
+        reasons,
+        explanation,
+        prov,
+        text,
+        s0,
+        s1,
+        ctype,
+        lang,
+        checkworthy,
+        fields,
+        a_title,
+        a_url,
+        a_pub,
+        a_lang,
+        a_text,
+    ) = row
     reasons_t = tuple(json.loads(reasons or "[]"))
     evidence = []
     for e in tables_review.evidence_card_rows(store.con, verdict_id, run):
         ptext = e[2] or ""
         published = e[6].isoformat() if e[6] else (e[7] or "")
-        if e[15]:   # a reused review decision stands in the evidence list
+        if e[15]:  # a reused review decision stands in the evidence list
             published = e[16].date().isoformat() if e[16] else ""
-        evidence.append(EvidenceCard(
-            rank=int(e[0]), passage_id=e[1], text=ptext,
-            highlight=relevant_part(ptext, text, e[13] or ""),
-            source_url=e[3] or "", source_title=e[4] or ("review decision" if e[15] else ""),
-            publisher=e[5] or (f"reviewer {e[15]}" if e[15] else ""),
-            published=published, language=e[8] or "",
-            retrieval_score=None if e[9] is None else float(e[9]), stance=e[10] or "",
-            stance_score=None if e[11] is None else float(e[11]), rule=e[12] or "", explanation=e[13] or "",
-            load_id=e[14] or "",
-        ))
+        evidence.append(
+            EvidenceCard(
+                rank=int(e[0]),
+                passage_id=e[1],
+                text=ptext,
+                highlight=relevant_part(ptext, text, e[13] or ""),
+                source_url=e[3] or "",
+                source_title=e[4] or ("review decision" if e[15] else ""),
+                publisher=e[5] or (f"reviewer {e[15]}" if e[15] else ""),
+                published=published,
+                language=e[8] or "",
+                retrieval_score=None if e[9] is None else float(e[9]),
+                stance=e[10] or "",
+                stance_score=None if e[11] is None else float(e[11]),
+                rule=e[12] or "",
+                explanation=e[13] or "",
+                load_id=e[14] or "",
+            )
+        )
     runs = tuple(tables_review.runs_of_claim(store.con, claim_id))
     priority = _priority(label, float(conf), reasons_t)
     return ClaimDetail(
-        claim_id=claim_id, run_id=run, verdict_id=verdict_id, article_id=article_id,
-        article_title=a_title or "", article_url=a_url or "", article_published=a_pub,
-        article_language=a_lang or "", article_text=a_text, span=Span(int(s0), int(s1)), claim_text=text,
-        claim_type=ctype or "", language=lang or "", checkworthy=float(checkworthy or 0),
-        fields=json.loads(fields or "{}"), label=label, confidence=float(conf), review_needed=bool(needed),
-        reasons=reasons_t, explanation=explanation or "", provenance=json.loads(prov or "{}"),
-        evidence=tuple(evidence), priority=priority, runs=runs,
+        claim_id=claim_id,
+        run_id=run,
+        verdict_id=verdict_id,
+        article_id=article_id,
+        article_title=a_title or "",
+        article_url=a_url or "",
+        article_published=a_pub,
+        article_language=a_lang or "",
+        article_text=a_text,
+        span=Span(int(s0), int(s1)),
+        claim_text=text,
+        claim_type=ctype or "",
+        language=lang or "",
+        checkworthy=float(checkworthy or 0),
+        fields=json.loads(fields or "{}"),
+        label=label,
+        confidence=float(conf),
+        review_needed=bool(needed),
+        reasons=reasons_t,
+        explanation=explanation or "",
+        provenance=json.loads(prov or "{}"),
+        evidence=tuple(evidence),
+        priority=priority,
+        runs=runs,
     )
 
 

@@ -19,6 +19,7 @@ The reused decision is put first in the verdict's evidence (rule "review-decisio
 decision id, reviewer, date and similarity), the label becomes the decision's, the review flag is
 cleared, and the explanation names the decision: the provenance travels with the verdict.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,39 +36,48 @@ from sources import tables_review
 from sources.store import Store
 from verdicts.model import Evidence, Label, Review, Stance, Verdict
 
-DEFAULT_THRESHOLD = 0.88      # measured: no false match among 1,174 negative pairs (studies/review_reuse.py)
-REUSED_CONFIDENCE = 0.95      # hand-set: a person's decision, matched by meaning (1.0 is never claimed)
+DEFAULT_THRESHOLD = 0.88  # measured: no false match among 1,174 negative pairs (studies/review_reuse.py)
+REUSED_CONFIDENCE = 0.95  # hand-set: a person's decision, matched by meaning (1.0 is never claimed)
 RULE = "review-decision"
 
 
 @dataclass(frozen=True, slots=True)
 class DecisionMatch:
     decision: Decision
-    similarity: float          # 1.0 for the same claim id
-    how: str                   # "same claim" or "same meaning"
+    similarity: float  # 1.0 for the same claim id
+    how: str  # "same claim" or "same meaning"
 
 
 def _quantity_key(text: str, language: str) -> tuple:
     from claims.normalise import parse_quantities
 
-    return tuple(sorted((round(q.value, 6), None if q.upper is None else round(q.upper, 6), q.comparator.value)
-                        for q in parse_quantities(text, language)))
+    return tuple(
+        sorted(
+            (round(q.value, 6), None if q.upper is None else round(q.upper, 6), q.comparator.value)
+            for q in parse_quantities(text, language)
+        )
+    )
 
 
-_SENTENCE_STARTERS = frozenset("""
+_SENTENCE_STARTERS = frozenset(
+    """
 over more less fewer about around nearly almost the a an in on at since after before this that these those there
 it he she they we according only all every most many some no not also and but so when while if as by for from
 i på en et ei det den de dette disse ifølge rundt nesten mer færre minst mindre etter før siden han hun vi
 bare kun alle hver flest mange noen ingen ikke også og men så når mens hvis som av for fra til med
-""".split())
+""".split()
+)
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def _names(text: str) -> set[str]:
     """Capitalised words (a sentence's first word only when it is not a common sentence starter)."""
     toks = _TOKEN.findall(text)
-    return {t.lower() for i, t in enumerate(toks)
-            if t[:1].isupper() and len(t) >= 2 and (i > 0 or t.lower() not in _SENTENCE_STARTERS)}
+    return {
+        t.lower()
+        for i, t in enumerate(toks)
+        if t[:1].isupper() and len(t) >= 2 and (i > 0 or t.lower() not in _SENTENCE_STARTERS)
+    }
 
 
 def same_names(a: str, b: str) -> bool:
@@ -165,18 +175,36 @@ def apply_decision(verdict: Verdict, m: DecisionMatch) -> Verdict:
     when = d.decided_at.date()
     note = f"; note: {d.note}" if d.note else ""
     item = Evidence(
-        passage_id=d.decision_id, text=d.claim_text, source_url="", source_title="review decision",
-        publisher=f"reviewer {d.reviewer}", published=when, span=None, retrieval_score=m.similarity, rank=0,
-        stance=_STANCE.get(d.label_after, Stance.NEUTRAL), stance_score=m.similarity, rule=RULE,
-        explanation=(f"{d.reviewer} decided {d.label_after} on {when.isoformat()} ({m.how}, similarity "
-                     f"{m.similarity:.3f}, decision {d.decision_id}){note}"),
+        passage_id=d.decision_id,
+        text=d.claim_text,
+        source_url="",
+        source_title="review decision",
+        publisher=f"reviewer {d.reviewer}",
+        published=when,
+        span=None,
+        retrieval_score=m.similarity,
+        rank=0,
+        stance=_STANCE.get(d.label_after, Stance.NEUTRAL),
+        stance_score=m.similarity,
+        rule=RULE,
+        explanation=(
+            f"{d.reviewer} decided {d.label_after} on {when.isoformat()} ({m.how}, similarity "
+            f"{m.similarity:.3f}, decision {d.decision_id}){note}"
+        ),
     )
-    explanation = (f"{d.label_after}: reviewer decision {d.decision_id} by {d.reviewer} on {when.isoformat()} "
-                   f"({m.how}, similarity {m.similarity:.3f}); machine said {verdict.label.value} "
-                   f"({verdict.confidence:.2f})")
+    explanation = (
+        f"{d.label_after}: reviewer decision {d.decision_id} by {d.reviewer} on {when.isoformat()} "
+        f"({m.how}, similarity {m.similarity:.3f}); machine said {verdict.label.value} "
+        f"({verdict.confidence:.2f})"
+    )
     return dataclasses.replace(
-        verdict, label=Label(d.label_after), confidence=REUSED_CONFIDENCE, evidence=(item,) + verdict.evidence,
-        review=Review(needed=False, reasons=()), explanation=explanation, id="",
+        verdict,
+        label=Label(d.label_after),
+        confidence=REUSED_CONFIDENCE,
+        evidence=(item,) + verdict.evidence,
+        review=Review(needed=False, reasons=()),
+        explanation=explanation,
+        id="",
     )
 
 

@@ -4,12 +4,13 @@ Sentences come from claims.segment.split_sentences (character spans, Norwegian a
 a passage never ends inside a sentence; a heading starts a new passage. Each passage's span covers
 exactly its text in the document: `document_text[span.start:span.end] == passage.text`.
 """
+
 from __future__ import annotations
 
 from claims.model import Span, checked_span
 from claims.segment import split_sentences
 
-MAX_CHARS = 700        # about 150 words: e5-small reads 512 tokens, and shorter passages rank sharper
+MAX_CHARS = 700  # about 150 words: e5-small reads 512 tokens, and shorter passages rank sharper
 
 
 def chunk_spans(text: str, language: str = "", *, max_chars: int = MAX_CHARS) -> list[Span]:
@@ -33,4 +34,4 @@ def chunk_spans(text: str, language: str = "", *, max_chars: int = MAX_CHARS) ->
             continue
     if start is not None:
         spans.append(Span(start, end))
-    return [checked_span(text, sp, text[sp.start:sp.end]) for sp in spans if text[sp.start:sp.end].strip()]
+    return [checked_span(text, sp, text[sp.start : sp.end]) for sp in spans if text[sp.start : sp.end].strip()]

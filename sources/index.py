@@ -11,6 +11,7 @@
 
 A store opened as ":memory:" keeps its indexes in memory only.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,12 +25,12 @@ from typing import Sequence
 import numpy as np
 
 from claims.errors import StoreError
-from sources.model import indexed_text
 from sources import tables_passages
+from sources.model import indexed_text
 from sources.store import Store
 
-EXACT_MAX = 50_000          # above this many passages, search an approximate (faiss) index
-NPROBE = 48                 # IVF lists visited per query at least (recall vs exact checked in tests and bench)
+EXACT_MAX = 50_000  # above this many passages, search an approximate (faiss) index
+NPROBE = 48  # IVF lists visited per query at least (recall vs exact checked in tests and bench)
 INDEX_FORMAT = 1
 
 
@@ -92,7 +93,7 @@ def build_ivf(vectors: np.ndarray, *, nlist: int | None = None, seed: int = 0):
     sample = vectors if n <= nlist * 40 else vectors[np.sort(rng.choice(n, nlist * 40, replace=False))]
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    index.nprobe = max(NPROBE, nlist // 20)     # 1M passages, 2000 lists: 100 probed (recall@10 0.96, bench)
+    index.nprobe = max(NPROBE, nlist // 20)  # 1M passages, 2000 lists: 100 probed (recall@10 0.96, bench)
     return index
 
 
@@ -100,12 +101,12 @@ def build_ivf(vectors: np.ndarray, *, nlist: int | None = None, seed: int = 0):
 class VectorIndex:
     """Passage ids and vectors (same order), with a faiss index when large."""
 
-    ids: np.ndarray                       # object array of passage ids
-    vectors: np.ndarray                   # (n, 384) float32, maybe memory-mapped
-    ann: object | None = None             # faiss index, or None for exact search
+    ids: np.ndarray  # object array of passage ids
+    vectors: np.ndarray  # (n, 384) float32, maybe memory-mapped
+    ann: object | None = None  # faiss index, or None for exact search
     fingerprint: tuple[int, int] = (0, 0)
     loads: list[str] = field(default_factory=list)
-    built: str = ""                       # "loaded", "built", "updated", "memory"
+    built: str = ""  # "loaded", "built", "updated", "memory"
     build_seconds: float = 0.0
     _pos: dict | None = field(default=None, init=False, repr=False)
 
@@ -122,8 +123,9 @@ class VectorIndex:
         return self._pos
 
     # -- search ---------------------------------------------------------------------------------
-    def search(self, qv: np.ndarray, k: int, allowed: np.ndarray | None = None,
-               exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, qv: np.ndarray, k: int, allowed: np.ndarray | None = None, exact: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(positions, scores) of the top k rows per query, best first; -1 pads missing rows.
 
         allowed, a boolean mask over rows, restricts the search (filters)."""
@@ -145,13 +147,14 @@ class VectorIndex:
                 out_scores = np.full((nq, k), -np.inf, np.float32)
                 for i in range(nq):
                     p_i, s_i = pos[i][keep[i]][:k], scores[i][keep[i]][:k]
-                    out_pos[i, :len(p_i)], out_scores[i, :len(s_i)] = p_i, s_i
+                    out_pos[i, : len(p_i)], out_scores[i, : len(s_i)] = p_i, s_i
                 if (out_pos[:, -1] >= 0).all():
                     return out_pos, out_scores
             if allowed is not None and n_allowed < n:
                 bits = np.packbits(allowed.astype(np.uint8), bitorder="little")
-                params = faiss.SearchParametersIVF(sel=faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits)),
-                                                   nprobe=self.ann.nprobe)
+                params = faiss.SearchParametersIVF(
+                    sel=faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits)), nprobe=self.ann.nprobe
+                )
                 scores, pos = self.ann.search(qv, k, params=params)
                 del bits
             else:
@@ -185,8 +188,9 @@ class VectorIndex:
 
     # -- building, saving, loading -------------------------------------------------------------
     @classmethod
-    def for_store(cls, store: Store, embed_model: str, *, threshold: int = EXACT_MAX,
-                  rebuild: bool = False, save: bool = True) -> "VectorIndex":
+    def for_store(
+        cls, store: Store, embed_model: str, *, threshold: int = EXACT_MAX, rebuild: bool = False, save: bool = True
+    ) -> "VectorIndex":
         """The index for the store's current passages: loaded from beside the DB when it matches,
         updated when rows were only added, rebuilt otherwise."""
         fp = fingerprint(store, embed_model)
@@ -201,9 +205,13 @@ class VectorIndex:
             xor = old.fingerprint[1]
             added_fp = tables_passages.fingerprint_outside_loads(store.con, embed_model, old.loads)
             if old.fingerprint[0] + int(added_fp[0]) == fp[0] and (xor ^ int(added_fp[1])) == fp[1]:
-                index = cls(ids=np.concatenate([np.asarray(old.ids, dtype=object), new_ids]),
-                            vectors=np.concatenate([np.asarray(old.vectors), new_vecs]) if len(new_ids) else old.vectors,
-                            ann=old.ann, fingerprint=fp, loads=sorted(set(old.loads) | set(new_loads)))
+                index = cls(
+                    ids=np.concatenate([np.asarray(old.ids, dtype=object), new_ids]),
+                    vectors=np.concatenate([np.asarray(old.vectors), new_vecs]) if len(new_ids) else old.vectors,
+                    ann=old.ann,
+                    fingerprint=fp,
+                    loads=sorted(set(old.loads) | set(new_loads)),
+                )
                 if index.ann is not None and len(new_ids):
                     index.ann.add(np.ascontiguousarray(new_vecs))
                 index.built, index.build_seconds = "updated", time.perf_counter() - started
@@ -228,11 +236,19 @@ class VectorIndex:
             np.save(tmp / "ids.npy", np.asarray(self.ids, dtype=str))
             if self.ann is not None:
                 _faiss().write_index(self.ann, str(tmp / "faiss.ivf"))
-            (tmp / "meta.json").write_text(json.dumps({
-                "format": INDEX_FORMAT, "embed_model": embed_model, "count": self.fingerprint[0],
-                "xor": str(self.fingerprint[1]), "loads": self.loads, "kind": self.kind,
-                "nprobe": getattr(self.ann, "nprobe", None),
-            }))
+            (tmp / "meta.json").write_text(
+                json.dumps(
+                    {
+                        "format": INDEX_FORMAT,
+                        "embed_model": embed_model,
+                        "count": self.fingerprint[0],
+                        "xor": str(self.fingerprint[1]),
+                        "loads": self.loads,
+                        "kind": self.kind,
+                        "nprobe": getattr(self.ann, "nprobe", None),
+                    }
+                )
+            )
             old = folder.with_name(folder.name + ".old")
             if folder.exists():
                 if old.exists():
@@ -245,7 +261,8 @@ class VectorIndex:
             raise IndexError_(
                 f"cannot write the search index beside the store at {folder} ({exc}). "
                 "Check the folder is writable, or open the store read-only to search without saving.",
-                code="FC220") from exc
+                code="FC220",
+            ) from exc
 
     @classmethod
     def load(cls, folder: Path, embed_model: str) -> "VectorIndex | None":
@@ -262,18 +279,35 @@ class VectorIndex:
             if (folder / "faiss.ivf").exists():
                 ann = _faiss().read_index(str(folder / "faiss.ivf"))
                 ann.nprobe = int(meta.get("nprobe") or NPROBE)
-            return cls(ids=ids, vectors=vecs, ann=ann, fingerprint=(int(meta["count"]), int(meta["xor"])),
-                       loads=list(meta.get("loads", [])))
+            return cls(
+                ids=ids,
+                vectors=vecs,
+                ann=ann,
+                fingerprint=(int(meta["count"]), int(meta["xor"])),
+                loads=list(meta.get("loads", [])),
+            )
         except (OSError, ValueError, KeyError, RuntimeError):
-            return None   # a damaged index is rebuilt from the store
+            return None  # a damaged index is rebuilt from the store
 
 
 # -- lexical ----------------------------------------------------------------------------------------
 _ANALYSERS = {
-    "en": ("english", "en"), "nb": ("norwegian", "no"), "nn": ("norwegian", "no"), "no": ("norwegian", "no"),
-    "sv": ("swedish", "sv"), "da": ("danish", "da"), "de": ("german", "de"), "fr": ("french", "fr"),
-    "es": ("spanish", "es"), "it": ("italian", "it"), "pt": ("portuguese", "pt"), "nl": ("dutch", "nl"),
-    "ru": ("russian", "ru"), "tr": ("turkish", "tr"), "fi": ("finnish", None), "ar": ("arabic", None),
+    "en": ("english", "en"),
+    "nb": ("norwegian", "no"),
+    "nn": ("norwegian", "no"),
+    "no": ("norwegian", "no"),
+    "sv": ("swedish", "sv"),
+    "da": ("danish", "da"),
+    "de": ("german", "de"),
+    "fr": ("french", "fr"),
+    "es": ("spanish", "es"),
+    "it": ("italian", "it"),
+    "pt": ("portuguese", "pt"),
+    "nl": ("dutch", "nl"),
+    "ru": ("russian", "ru"),
+    "tr": ("turkish", "tr"),
+    "fi": ("finnish", None),
+    "ar": ("arabic", None),
 }
 
 
@@ -289,9 +323,18 @@ def _analyser(language: str):
 
         stemmer = Stemmer.Stemmer(stem_name)
     stops = {
-        "en": sw.STOPWORDS_EN_PLUS, "no": sw.STOPWORDS_NORWEGIAN, "sv": sw.STOPWORDS_SWEDISH, "da": sw.STOPWORDS_DANISH,
-        "de": sw.STOPWORDS_GERMAN, "fr": sw.STOPWORDS_FRENCH, "es": sw.STOPWORDS_SPANISH, "it": sw.STOPWORDS_ITALIAN,
-        "pt": sw.STOPWORDS_PORTUGUESE, "nl": sw.STOPWORDS_DUTCH, "ru": sw.STOPWORDS_RUSSIAN, "tr": sw.STOPWORDS_TURKISH,
+        "en": sw.STOPWORDS_EN_PLUS,
+        "no": sw.STOPWORDS_NORWEGIAN,
+        "sv": sw.STOPWORDS_SWEDISH,
+        "da": sw.STOPWORDS_DANISH,
+        "de": sw.STOPWORDS_GERMAN,
+        "fr": sw.STOPWORDS_FRENCH,
+        "es": sw.STOPWORDS_SPANISH,
+        "it": sw.STOPWORDS_ITALIAN,
+        "pt": sw.STOPWORDS_PORTUGUESE,
+        "nl": sw.STOPWORDS_DUTCH,
+        "ru": sw.STOPWORDS_RUSSIAN,
+        "tr": sw.STOPWORDS_TURKISH,
     }.get(stop_key, ())
     return stemmer, list(stops)
 
@@ -301,8 +344,9 @@ def analyse(texts: Sequence[str], language: str, extra_stopwords: Sequence[str] 
     import bm25s
 
     stemmer, stops = _analyser(language)
-    return bm25s.tokenize(list(texts), stopwords=stops + list(extra_stopwords), stemmer=stemmer,
-                          return_ids=False, show_progress=False)
+    return bm25s.tokenize(
+        list(texts), stopwords=stops + list(extra_stopwords), stemmer=stemmer, return_ids=False, show_progress=False
+    )
 
 
 def analyse_query(text: str, language: str) -> list[str]:
@@ -360,8 +404,9 @@ class LexicalIndex:
                 np.save(lex / "ids.npy", ids.astype(str))
                 (lex / "meta.json").write_text(json.dumps({"count": fp[0], "xor": str(fp[1])}))
             except OSError as exc:
-                raise IndexError_(f"cannot write the BM25 index at {lex} ({exc}). Check the folder is writable.",
-                                  code="FC220") from exc
+                raise IndexError_(
+                    f"cannot write the BM25 index at {lex} ({exc}). Check the folder is writable.", code="FC220"
+                ) from exc
         return index
 
     @classmethod
@@ -382,8 +427,9 @@ class LexicalIndex:
             model.index(tokens, show_progress=False)
         return cls(ids=np.asarray(list(ids), dtype=object), bm25=model, built="built")
 
-    def search(self, query_tokens: list[list[str]], k: int, weight_mask: np.ndarray | None = None
-               ) -> list[list[tuple[int, float]]]:
+    def search(
+        self, query_tokens: list[list[str]], k: int, weight_mask: np.ndarray | None = None
+    ) -> list[list[tuple[int, float]]]:
         """(row, bm25 score) pairs, best first, for each query's tokens; rows with score 0 left out."""
         if self.bm25 is None or not len(self.ids):
             return [[] for _ in query_tokens]

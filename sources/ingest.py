@@ -4,6 +4,7 @@ A passage's id is a hash of its source URL and text, so loading the same file tw
 Bad rows are reported with their line numbers while the good ones load (or, with strict=True, the
 whole load is refused). The load runs in one transaction: a failure or a kill leaves no rows behind.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,15 +16,15 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import urlparse
 
-from claims.errors import InputError, ModelError
+from claims.errors import InputError
 from claims.read import parse_date_value, read_text
-from sources.embed import Embedder, mixed_models_message
+from sources import tables_passages
+from sources.embed import Embedder
 from sources.model import Passage
 from sources.report import IngestReport, RejectedRow, check_embed_model, check_rejected
-from sources import tables_passages
 from sources.store import Store
 
-Progress = Callable[[int, int], None]   # (done, total)
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 def publisher_of(url: str) -> str:
@@ -100,9 +101,15 @@ def ingest_passages(
     path = Path(path)
     passages, rejected = read_passages(path)
     return load_passages(
-        store, passages, embedder, source_path=str(path),
-        source_hash=hashlib.sha256(path.read_bytes()).hexdigest(), rejected=rejected, strict=strict,
-        progress=progress, title_context=title_context,
+        store,
+        passages,
+        embedder,
+        source_path=str(path),
+        source_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+        rejected=rejected,
+        strict=strict,
+        progress=progress,
+        title_context=title_context,
     )
 
 
@@ -176,7 +183,11 @@ def load_passages(
             on_load(load_id)
         store.finish_load(load_id, added=len(new), skipped=skipped, rejected=len(rejected))
     return IngestReport(
-        path=source_path, load_id=load_id, embed_model=embedder.name, added=len(new), skipped=skipped,
+        path=source_path,
+        load_id=load_id,
+        embed_model=embedder.name,
+        added=len(new),
+        skipped=skipped,
         rejected=tuple(rejected),
     )
 
@@ -222,8 +233,8 @@ class LoadResult:
 
     kind: str
     report: IngestReport
-    retired: int = 0            # rows a changed source no longer holds (moved to history)
-    unchanged: bool = False     # the exact same version was loaded before: nothing read or embedded
+    retired: int = 0  # rows a changed source no longer holds (moved to history)
+    unchanged: bool = False  # the exact same version was loaded before: nothing read or embedded
 
 
 def retire_passages(store: Store, ids: Sequence[str], by: str) -> int:
@@ -234,9 +245,11 @@ def retire_passages(store: Store, ids: Sequence[str], by: str) -> int:
 
 def document_passages(path: str | Path) -> tuple[list[Passage], dict]:
     """A Markdown / HTML / text document cut into passages with their spans in the document text."""
+    from claims.model import (
+        Span,  # noqa: F401  (spans come from chunk_spans)
+        content_hash,
+    )
     from claims.read import read_article
-    from claims.model import content_hash
-    from claims.model import Span  # noqa: F401  (spans come from chunk_spans)
     from sources.chunk import chunk_spans
 
     path = Path(path)
@@ -245,20 +258,37 @@ def document_passages(path: str | Path) -> tuple[list[Passage], dict]:
     doc_id = "d-" + content_hash(article.url or str(path.resolve()))
     version = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
     passages = [
-        Passage(text=article.text[sp.start:sp.end], source_url=url, source_title=article.title,
-                publisher=publisher_of(url) if article.url else "", published=article.published,
-                published_raw=str(article.published or ""), language=article.language, span=sp,
-                external_id=f"{doc_id}#{i}")
+        Passage(
+            text=article.text[sp.start : sp.end],
+            source_url=url,
+            source_title=article.title,
+            publisher=publisher_of(url) if article.url else "",
+            published=article.published,
+            published_raw=str(article.published or ""),
+            language=article.language,
+            span=sp,
+            external_id=f"{doc_id}#{i}",
+        )
         for i, sp in enumerate(chunk_spans(article.text, article.language))
     ]
-    info = {"document_id": doc_id, "version_hash": version, "source_url": url, "source_path": str(path),
-            "title": article.title, "format": article.format, "language": article.language,
-            "published": article.published, "chars": len(article.text), "text": article.text}
+    info = {
+        "document_id": doc_id,
+        "version_hash": version,
+        "source_url": url,
+        "source_path": str(path),
+        "title": article.title,
+        "format": article.format,
+        "language": article.language,
+        "published": article.published,
+        "chars": len(article.text),
+        "text": article.text,
+    }
     return passages, info
 
 
-def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progress: Progress | None = None,
-                    title_context: bool = False) -> LoadResult:
+def ingest_document(
+    store: Store, path: str | Path, embedder: Embedder, *, progress: Progress | None = None, title_context: bool = False
+) -> LoadResult:
     """Load a document as passages. The same version again adds nothing; a new version replaces the
     passages the old one held and this one does not (they move to retired_passages)."""
     passages, info = document_passages(path)
@@ -279,13 +309,31 @@ def ingest_document(store: Store, path: str | Path, embedder: Embedder, *, progr
         tables_passages.retire_document(store.con, info["document_id"], load_id)
         tables_passages.insert_document(store.con, info, [p.id for p in passages], load_id)
 
-    report = load_passages(store, passages, embedder, source_path=str(path), source_hash=info["version_hash"],
-                           kind="document", progress=progress, on_load=on_load, title_context=title_context)
+    report = load_passages(
+        store,
+        passages,
+        embedder,
+        source_path=str(path),
+        source_hash=info["version_hash"],
+        kind="document",
+        progress=progress,
+        on_load=on_load,
+        title_context=title_context,
+    )
     return LoadResult("document", report, retired=holder.get("retired", 0))
 
 
-def ingest_file(store: Store, path: str | Path, embedder: Embedder, *, kind: str = "auto", strict: bool = False,
-                replace: bool = False, progress: Progress | None = None, title_context: bool = False) -> LoadResult:
+def ingest_file(
+    store: Store,
+    path: str | Path,
+    embedder: Embedder,
+    *,
+    kind: str = "auto",
+    strict: bool = False,
+    replace: bool = False,
+    progress: Progress | None = None,
+    title_context: bool = False,
+) -> LoadResult:
     """Load one file of any supported kind. replace (passage files): passages that earlier versions
     of the same file held and this one does not are retired (documents and facts always replace).
     title_context (passages and documents): see load_passages."""
@@ -296,8 +344,7 @@ def ingest_file(store: Store, path: str | Path, embedder: Embedder, *, kind: str
         raise InputError(f"unknown kind {kind!r}. Use one of: {', '.join(KINDS)}.", code="FC216")
     kind = detect_kind(path) if kind == "auto" else kind
     if kind == "passages":
-        report = ingest_passages(store, path, embedder, strict=strict, progress=progress,
-                                 title_context=title_context)
+        report = ingest_passages(store, path, embedder, strict=strict, progress=progress, title_context=title_context)
         retired = 0
         if replace:
             retired = retire_missing_from_file(store, path, report.load_id)
@@ -312,9 +359,16 @@ def ingest_file(store: Store, path: str | Path, embedder: Embedder, *, kind: str
     from sources.prior import READERS, ingest_prior_checks
 
     checks, rejected = READERS[kind](path)
-    report = ingest_prior_checks(store, checks, embedder, source_path=str(path),
-                                 source_hash=hashlib.sha256(path.read_bytes()).hexdigest(), rejected=rejected,
-                                 strict=strict, progress=progress)
+    report = ingest_prior_checks(
+        store,
+        checks,
+        embedder,
+        source_path=str(path),
+        source_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+        rejected=rejected,
+        strict=strict,
+        progress=progress,
+    )
     return LoadResult(kind, report)
 
 
@@ -329,8 +383,9 @@ def retire_missing_from_file(store: Store, path: Path, load_id: str) -> int:
         return retire_passages(store, gone, load_id)
 
 
-def remove_source(store: Store, *, source_url: str | None = None, load_id: str | None = None,
-                  path: str | None = None) -> dict:
+def remove_source(
+    store: Store, *, source_url: str | None = None, load_id: str | None = None, path: str | None = None
+) -> dict:
     """Remove a source's rows from the live store: passages (to retired_passages), facts (to
     facts_history), prior checks, documents (marked retired). Select by URL, load id or loaded path."""
     from sources import tables_facts, tables_prior
@@ -344,8 +399,11 @@ def remove_source(store: Store, *, source_url: str | None = None, load_id: str |
     url_match = None
     if source_url:
         norm = normalise_url(source_url)
-        found = (tables_passages.passage_source_urls(store.con) + tables_facts.fact_source_urls(store.con)
-                 + tables_prior.check_urls(store.con))
+        found = (
+            tables_passages.passage_source_urls(store.con)
+            + tables_facts.fact_source_urls(store.con)
+            + tables_prior.check_urls(store.con)
+        )
         url_match = sorted({u for u in found if normalise_url(u) == norm})
     with store.transaction() as con:
         passage_ids = tables_passages.passage_ids_of_source(con, load_id, path, url_match)
@@ -368,11 +426,16 @@ def store_summary(store: Store) -> dict:
     s = store.stats()
     has = table_names(store.con)
     out: dict = {
-        "schema_version": s.schema_version, "passages": s.passages, "sources": s.sources,
-        "languages": dict(s.languages), "embed_models": list(s.embed_models), "loads": s.loads,
-        "runs": s.runs, "verdicts": s.verdicts,
+        "schema_version": s.schema_version,
+        "passages": s.passages,
+        "sources": s.sources,
+        "languages": dict(s.languages),
+        "embed_models": list(s.embed_models),
+        "loads": s.loads,
+        "runs": s.runs,
+        "verdicts": s.verdicts,
     }
-    out.update(tables_passages.passage_summary(store.con))   # with_context (--title-context), publishers, published
+    out.update(tables_passages.passage_summary(store.con))  # with_context (--title-context), publishers, published
     if "documents" in has:
         out["documents"] = tables_passages.document_counts(store.con)
     if "prior_checks" in has:
@@ -383,9 +446,18 @@ def store_summary(store: Store) -> dict:
     if "facts_history" in has:
         out["retired_facts"] = tables_facts.count_facts_history(store.con)
     out["recent_loads"] = [
-        {"load_id": r[0], "kind": r[1], "path": r[2], "added": r[3], "skipped": r[4], "rejected": r[5],
-         "status": r[6], "finished": r[7]}
-        for r in tables_passages.recent_loads(store.con, 10)]
+        {
+            "load_id": r[0],
+            "kind": r[1],
+            "path": r[2],
+            "added": r[3],
+            "skipped": r[4],
+            "rejected": r[5],
+            "status": r[6],
+            "finished": r[7],
+        }
+        for r in tables_passages.recent_loads(store.con, 10)
+    ]
     folder = index_dir(store)
     if folder is not None:
         import json as _json
@@ -395,7 +467,12 @@ def store_summary(store: Store) -> dict:
         if meta.exists():
             m = _json.loads(meta.read_text())
             fp = fingerprint(store, m.get("embed_model"))
-            info.update({"kind": m.get("kind"), "rows": m.get("count"),
-                         "current": (m.get("count"), str(m.get("xor"))) == (fp[0], str(fp[1]))})
+            info.update(
+                {
+                    "kind": m.get("kind"),
+                    "rows": m.get("count"),
+                    "current": (m.get("count"), str(m.get("xor"))) == (fp[0], str(fp[1])),
+                }
+            )
         out["index"] = info
     return out

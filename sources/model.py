@@ -1,4 +1,5 @@
 """The nouns of the reference store: passages and the hits retrieval returns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,13 +22,13 @@ class Passage:
     source_title: str = ""
     publisher: str = ""
     published: dt.date | None = None
-    published_raw: str = ""          # the date as given, kept when it is not a date ("undated")
+    published_raw: str = ""  # the date as given, kept when it is not a date ("undated")
     language: str = ""
-    quote_type: str = ""             # "verbatim" or "paraphrase" of its source
-    span: Span | None = None         # where the text sits in its source document, when known
-    external_id: str = ""            # the id the file gave it ("P001")
+    quote_type: str = ""  # "verbatim" or "paraphrase" of its source
+    span: Span | None = None  # where the text sits in its source document, when known
+    external_id: str = ""  # the id the file gave it ("P001")
     id: str = ""
-    context: str = ""                # read with the text when embedding and indexing (e.g. its article's title)
+    context: str = ""  # read with the text when embedding and indexing (e.g. its article's title)
 
     def __post_init__(self):
         if not self.id:
@@ -51,7 +52,7 @@ class Passage:
         when the source gives only that ("2018-11"), None when undated."""
         if self.published is not None:
             return self.published, self.published
-        from claims.read import partial_date_bounds   # published_raw was already read as a full date at ingest
+        from claims.read import partial_date_bounds  # published_raw was already read as a full date at ingest
 
         return partial_date_bounds(self.published_raw)
 
@@ -72,7 +73,7 @@ class Hit:
     """A passage found for a query, with how it was found."""
 
     passage: Passage
-    score: float          # cosine similarity for dense retrieval
-    rank: int             # 1-based
+    score: float  # cosine similarity for dense retrieval
+    rank: int  # 1-based
     method: str = "dense"
-    load_id: str = ""     # the load that wrote the passage row
+    load_id: str = ""  # the load that wrote the passage row

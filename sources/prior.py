@@ -5,6 +5,7 @@ verified claims) and find the ones a new claim repeats, in any language, before 
 claim means the same (e5 cosine in query mode for both sides, fused with BM25 for ranking), each
 with its rating, mapped label and URL. `PriorMatcher` keeps the matrix loaded between calls.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,8 @@ class PriorCheck:
     """An earlier fact-check of a claim, and how well it matches the claim asked about."""
 
     claim_text: str
-    rating: str = ""                 # as the publisher wrote it
-    label: str = ""                  # SUPPORTED / REFUTED / CONFLICTING / NOT_ENOUGH_EVIDENCE or ""
+    rating: str = ""  # as the publisher wrote it
+    label: str = ""  # SUPPORTED / REFUTED / CONFLICTING / NOT_ENOUGH_EVIDENCE or ""
     url: str = ""
     publisher: str = ""
     claimant: str = ""
@@ -46,8 +47,8 @@ class PriorCheck:
     external_id: str = ""
     source_format: str = ""
     id: str = ""
-    summary: str = ""                # the fact-check's standfirst; indexed for BM25 (bm25_text), not embedded
-    score: float = 0.0               # cosine with the claim asked about (when found by a search)
+    summary: str = ""  # the fact-check's standfirst; indexed for BM25 (bm25_text), not embedded
+    score: float = 0.0  # cosine with the claim asked about (when found by a search)
     rank: int = 0
     load_id: str = ""
 
@@ -77,20 +78,75 @@ def bm25_text(match_text: str, summary: str | None) -> str:
 
 
 # -- ratings ------------------------------------------------------------------------------------
-_FALSE = ("false", "pants on fire", "fake", "incorrect", "wrong", "not true", "untrue", "fabricated", "hoax",
-          "scam", "falso", "falsk", "usant", "feil", "faux", "falsch", "misattributed", "baseless", "inaccurate",
-          "four pinocchios", "three pinocchios", "altered", "morphed", "doctored", "fasle", "old photo", "old video")
+_FALSE = (
+    "false",
+    "pants on fire",
+    "fake",
+    "incorrect",
+    "wrong",
+    "not true",
+    "untrue",
+    "fabricated",
+    "hoax",
+    "scam",
+    "falso",
+    "falsk",
+    "usant",
+    "feil",
+    "faux",
+    "falsch",
+    "misattributed",
+    "baseless",
+    "inaccurate",
+    "four pinocchios",
+    "three pinocchios",
+    "altered",
+    "morphed",
+    "doctored",
+    "fasle",
+    "old photo",
+    "old video",
+)
 _TRUE = ("true", "correct", "accurate", "sant", "riktig", "stemmer", "verdadero", "vrai", "richtig", "legit")
-_MIXED = ("mixture", "half true", "half-true", "misleading", "partly", "partially", "mostly", "exaggerat",
-          "cherry", "missing context", "needs context", "out of context", "distort", "delvis", "villedende",
-          "lacks context", "lacks_context", "not the whole story", "selective", "imprecise", "two pinocchios",
-          "spins the facts", "mixed")
-_UNKNOWN = ("unproven", "unverified", "unsupported", "unsubstantiated", "no evidence", "research in progress",
-            "unclear")
+_MIXED = (
+    "mixture",
+    "half true",
+    "half-true",
+    "misleading",
+    "partly",
+    "partially",
+    "mostly",
+    "exaggerat",
+    "cherry",
+    "missing context",
+    "needs context",
+    "out of context",
+    "distort",
+    "delvis",
+    "villedende",
+    "lacks context",
+    "lacks_context",
+    "not the whole story",
+    "selective",
+    "imprecise",
+    "two pinocchios",
+    "spins the facts",
+    "mixed",
+)
+_UNKNOWN = (
+    "unproven",
+    "unverified",
+    "unsupported",
+    "unsubstantiated",
+    "no evidence",
+    "research in progress",
+    "unclear",
+)
 
 
-def label_of_rating(rating: str, best: float | None = None, worst: float | None = None,
-                    value: float | None = None) -> str:
+def label_of_rating(
+    rating: str, best: float | None = None, worst: float | None = None, value: float | None = None
+) -> str:
     """Map a publisher's rating to one of our labels ("" when it cannot be told)."""
     r = (rating or "").strip().lower()
     if r:
@@ -168,9 +224,12 @@ def check_from_claimreview(cr: dict) -> PriorCheck:
     return PriorCheck(
         claim_text=claim.strip(),
         rating=text_rating,
-        label=label_of_rating(text_rating, _num(rating.get("bestRating")) if isinstance(rating, dict) else None,
-                              _num(rating.get("worstRating")) if isinstance(rating, dict) else None,
-                              _num(rating.get("ratingValue")) if isinstance(rating, dict) else None),
+        label=label_of_rating(
+            text_rating,
+            _num(rating.get("bestRating")) if isinstance(rating, dict) else None,
+            _num(rating.get("worstRating")) if isinstance(rating, dict) else None,
+            _num(rating.get("ratingValue")) if isinstance(rating, dict) else None,
+        ),
         url=url,
         publisher=publisher,
         claimant=_name(item.get("author")) if isinstance(item, dict) else "",
@@ -198,7 +257,7 @@ def read_claimreview(path: str | Path) -> tuple[list[PriorCheck], list[Rejected]
     bad: list[Rejected] = []
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        for m in re.finditer(r'<script[^>]*application/ld\+json[^>]*>(.*?)</script>', text, re.S | re.I):
+        for m in re.finditer(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", text, re.S | re.I):
             line = text.count("\n", 0, m.start()) + 1
             try:
                 docs.append((line, json.loads(m.group(1))))
@@ -215,8 +274,11 @@ def read_claimreview(path: str | Path) -> tuple[list[PriorCheck], list[Rejected]
         try:
             docs.append((1, json.loads(text)))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: not valid JSON-LD ({exc.msg} at line {exc.lineno}). "
-                             "Give one JSON document, or .jsonl with one a line.", code="FC212") from exc
+            raise InputError(
+                f"{path}: not valid JSON-LD ({exc.msg} at line {exc.lineno}). "
+                "Give one JSON document, or .jsonl with one a line.",
+                code="FC212",
+            ) from exc
     good = []
     for line, doc in docs:
         found = list(_claimreviews(doc))
@@ -255,8 +317,9 @@ def read_averitec_pool(path: str | Path) -> tuple[list[PriorCheck], list[Rejecte
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).", code="FC212") from exc
     if not isinstance(rows, list):
-        raise InputError(f"{path}: expected a JSON list of pool records (claim_text, verdict_article, ...).",
-                         code="FC212")
+        raise InputError(
+            f"{path}: expected a JSON list of pool records (claim_text, verdict_article, ...).", code="FC212"
+        )
     good, bad = [], []
     for i, rec in enumerate(rows, 1):
         if not isinstance(rec, dict) or not str(rec.get("claim_text") or "").strip():
@@ -264,12 +327,19 @@ def read_averitec_pool(path: str | Path) -> tuple[list[PriorCheck], list[Rejecte
             continue
         url = _archived_url(str(rec.get("web_archive") or ""))
         rating = str(rec.get("verdict_article") or "")
-        good.append(PriorCheck(
-            claim_text=str(rec["claim_text"]).strip(), rating=rating, label=label_of_rating(rating), url=url,
-            publisher=_host(url), claimant=str(rec.get("source_claim") or ""),
-            review_date=_pool_date(str(rec.get("fact_checking_date") or "")), source_format="averitec-pool",
-            external_id=str(rec.get("web_archive") or ""),
-        ))
+        good.append(
+            PriorCheck(
+                claim_text=str(rec["claim_text"]).strip(),
+                rating=rating,
+                label=label_of_rating(rating),
+                url=url,
+                publisher=_host(url),
+                claimant=str(rec.get("source_claim") or ""),
+                review_date=_pool_date(str(rec.get("fact_checking_date") or "")),
+                source_format="averitec-pool",
+                external_id=str(rec.get("web_archive") or ""),
+            )
+        )
     return good, bad
 
 
@@ -287,13 +357,19 @@ def read_checkthat_vclaims(path: str | Path) -> tuple[list[PriorCheck], list[Rej
         except (json.JSONDecodeError, ValueError, AttributeError) as exc:
             bad.append(Rejected(n, str(exc)))
             continue
-        good.append(PriorCheck(
-            claim_text=text, title=str(rec.get("title") or ""), external_id=str(rec.get("vclaim_id") or ""),
-            summary=str(rec.get("subtitle") or "").strip(),
-            review_date=parse_date_value(str(rec.get("date") or "")) if rec.get("date") else None,
-            claimant=str(rec.get("author") or ""), source_format="checkthat", language="en",
-            url=f"snopes:{rec.get('vclaim_id')}",
-        ))
+        good.append(
+            PriorCheck(
+                claim_text=text,
+                title=str(rec.get("title") or ""),
+                external_id=str(rec.get("vclaim_id") or ""),
+                summary=str(rec.get("subtitle") or "").strip(),
+                review_date=parse_date_value(str(rec.get("date") or "")) if rec.get("date") else None,
+                claimant=str(rec.get("author") or ""),
+                source_format="checkthat",
+                language="en",
+                url=f"snopes:{rec.get('vclaim_id')}",
+            )
+        )
     return good, bad
 
 
@@ -313,26 +389,51 @@ def sniff_prior_format(path: str | Path) -> str | None:
     return None
 
 
-READERS = {"claimreview": read_claimreview, "averitec-pool": read_averitec_pool,
-           "checkthat": read_checkthat_vclaims}
+READERS = {"claimreview": read_claimreview, "averitec-pool": read_averitec_pool, "checkthat": read_checkthat_vclaims}
 
 
 # -- storing --------------------------------------------------------------------------------------
-def insert_prior_checks(store: Store, checks: Sequence[PriorCheck], vectors: np.ndarray, embed_model: str,
-                        load_id: str) -> None:
+def insert_prior_checks(
+    store: Store, checks: Sequence[PriorCheck], vectors: np.ndarray, embed_model: str, load_id: str
+) -> None:
     created = now()
     rows = [
-        (c.id, c.claim_text, c.rating or None, c.label or None, c.url or None, c.publisher or None,
-         c.claimant or None, c.claim_date, c.review_date, c.language or None, c.title or None,
-         c.external_id or None, c.source_format or None, v.astype(np.float32).tolist(), embed_model, load_id, created,
-         c.summary)
+        (
+            c.id,
+            c.claim_text,
+            c.rating or None,
+            c.label or None,
+            c.url or None,
+            c.publisher or None,
+            c.claimant or None,
+            c.claim_date,
+            c.review_date,
+            c.language or None,
+            c.title or None,
+            c.external_id or None,
+            c.source_format or None,
+            v.astype(np.float32).tolist(),
+            embed_model,
+            load_id,
+            created,
+            c.summary,
+        )
         for c, v in zip(checks, vectors)
     ]
     tables_prior.insert_prior_checks(store.con, rows)
 
 
-def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, source_path: str, source_hash: str,
-                        rejected: Sequence = (), strict: bool = False, progress=None):
+def ingest_prior_checks(
+    store: Store,
+    checks: list[PriorCheck],
+    embedder,
+    *,
+    source_path: str,
+    source_hash: str,
+    rejected: Sequence = (),
+    strict: bool = False,
+    progress=None,
+):
     """Embed (query mode, as claims are) and store the checks the store does not hold yet."""
     from sources.report import IngestReport, RejectedRow, check_embed_model, check_rejected
 
@@ -351,7 +452,7 @@ def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, sou
     if new:
         chunks = []
         for i in range(0, len(texts), 64):
-            chunks.append(embedder.queries(texts[i:i + 64]))
+            chunks.append(embedder.queries(texts[i : i + 64]))
             if progress:
                 progress(min(i + 64, len(texts)), len(texts))
         vecs = np.concatenate(chunks)
@@ -361,11 +462,17 @@ def ingest_prior_checks(store: Store, checks: list[PriorCheck], embedder, *, sou
     with store.transaction():
         load_id = store.begin_load("prior_checks", source_path, source_hash, embedder.name)
         insert_prior_checks(store, new, vecs, embedder.name, load_id)
-        if unfilled:     # nothing else about those checks changes
+        if unfilled:  # nothing else about those checks changes
             tables_prior.fill_summaries(store.con, unfilled)
         store.finish_load(load_id, added=len(new), skipped=len(checks) - len(new), rejected=len(rejected))
-    return IngestReport(path=source_path, load_id=load_id, embed_model=embedder.name, added=len(new),
-                        skipped=len(checks) - len(new), rejected=tuple(rejected))
+    return IngestReport(
+        path=source_path,
+        load_id=load_id,
+        embed_model=embedder.name,
+        added=len(new),
+        skipped=len(checks) - len(new),
+        rejected=tuple(rejected),
+    )
 
 
 # -- matching -------------------------------------------------------------------------------------
@@ -375,9 +482,9 @@ class PriorMatcher:
 
     store: Store
     embedder: object
-    mode: str = "hybrid"             # "dense", "bm25" or "hybrid" (ranking); the match test is dense
+    mode: str = "hybrid"  # "dense", "bm25" or "hybrid" (ranking); the match test is dense
     min_score: float = MATCH_MIN
-    rrf_k: int = 10                  # fusion tuned on the CheckThat 2022 2A train queries (docs/store.md)
+    rrf_k: int = 10  # fusion tuned on the CheckThat 2022 2A train queries (docs/store.md)
     w_bm25: float = 1.0
     _rows: list = field(default_factory=list, init=False, repr=False)
     _matrix: np.ndarray | None = field(default=None, init=False, repr=False)
@@ -386,13 +493,16 @@ class PriorMatcher:
     def warm_up(self) -> None:
         if self._matrix is not None:
             return
-        if not tables_prior.has_prior_checks_table(self.store.con):   # before schema v4, read-only: no checks
+        if not tables_prior.has_prior_checks_table(self.store.con):  # before schema v4, read-only: no checks
             self._rows, self._matrix = [], np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32)
             return
         res = tables_prior.check_rows(self.store.con, self.embedder.name)
         self._rows = [r[:15] for r in res]
-        self._matrix = (np.asarray([r[15] for r in res], dtype=np.float32) if res
-                        else np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32))
+        self._matrix = (
+            np.asarray([r[15] for r in res], dtype=np.float32)
+            if res
+            else np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32)
+        )
         if self.mode != "dense" and res:
             import bm25s
 
@@ -410,8 +520,13 @@ class PriorMatcher:
         self.warm_up()
         return len(self._rows)
 
-    def rank(self, claim_texts: Sequence[str], k: int = 5, qv: np.ndarray | None = None,
-             languages: Sequence[str] | None = None) -> list[list[PriorCheck]]:
+    def rank(
+        self,
+        claim_texts: Sequence[str],
+        k: int = 5,
+        qv: np.ndarray | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> list[list[PriorCheck]]:
         """The k best earlier checks per claim, best first, whatever their score."""
         self.warm_up()
         if not claim_texts:
@@ -451,31 +566,54 @@ class PriorMatcher:
             out.append([self._check(self._rows[j], float(row[j]), r) for r, j in enumerate(best, 1)])
         return out
 
-    def find(self, claim_texts: Sequence[str], k: int = 3, languages: Sequence[str] | None = None,
-             qv: np.ndarray | None = None) -> list[list[PriorCheck]]:
+    def find(
+        self,
+        claim_texts: Sequence[str],
+        k: int = 3,
+        languages: Sequence[str] | None = None,
+        qv: np.ndarray | None = None,
+    ) -> list[list[PriorCheck]]:
         """Earlier checks of the same claim (cosine >= min_score), best first. qv: the claims' query
         vectors when the caller has them already."""
-        return [[c for c in ranked if c.score >= self.min_score]
-                for ranked in self.rank(claim_texts, k=k, languages=languages, qv=qv)]
+        return [
+            [c for c in ranked if c.score >= self.min_score]
+            for ranked in self.rank(claim_texts, k=k, languages=languages, qv=qv)
+        ]
 
     @classmethod
     def if_any(cls, store: Store, embedder) -> "PriorMatcher | None":
         """A matcher when the store holds earlier fact-checks made with this embedder, else None."""
-        if (not tables_prior.has_prior_checks_table(store.con)
-                or not tables_prior.count_checks_of_model(store.con, embedder.name)):
+        if not tables_prior.has_prior_checks_table(store.con) or not tables_prior.count_checks_of_model(
+            store.con, embedder.name
+        ):
             return None
         return cls(store, embedder)
 
     @staticmethod
     def _check(r, score: float, rank: int) -> PriorCheck:
         return PriorCheck(
-            claim_text=r[1], rating=r[2] or "", label=r[3] or "", url=r[4] or "", publisher=r[5] or "",
-            claimant=r[6] or "", claim_date=r[7], review_date=r[8], language=r[9] or "", title=r[10] or "",
-            external_id=r[11] or "", source_format=r[12] or "", id=r[0], load_id=r[13] or "", score=score, rank=rank,
-            summary=r[14] or "")
+            claim_text=r[1],
+            rating=r[2] or "",
+            label=r[3] or "",
+            url=r[4] or "",
+            publisher=r[5] or "",
+            claimant=r[6] or "",
+            claim_date=r[7],
+            review_date=r[8],
+            language=r[9] or "",
+            title=r[10] or "",
+            external_id=r[11] or "",
+            source_format=r[12] or "",
+            id=r[0],
+            load_id=r[13] or "",
+            score=score,
+            rank=rank,
+            summary=r[14] or "",
+        )
 
 
-def find_prior_checks(store: Store, claim_texts: Sequence[str], embedder, *, k: int = 3,
-                      min_score: float = MATCH_MIN) -> list[list[PriorCheck]]:
+def find_prior_checks(
+    store: Store, claim_texts: Sequence[str], embedder, *, k: int = 3, min_score: float = MATCH_MIN
+) -> list[list[PriorCheck]]:
     """Per claim, the earlier fact-checks of the same claim (any language), best first."""
     return PriorMatcher(store, embedder, min_score=min_score).find(claim_texts, k=k)

@@ -6,6 +6,7 @@ existing store therefore means embedding every passage again: `reembed_store` do
 transaction and records it as a load of kind "reembed", so a failure or a kill leaves the store as
 it was. Passage texts, ids and the loads that wrote them do not change.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,9 +16,9 @@ from typing import Callable
 import numpy as np
 
 from claims.errors import StoreError
+from sources import tables_passages
 from sources.embed import Embedder
 from sources.model import indexed_text
-from sources import tables_passages
 from sources.store import EMBED_DIM, Store
 
 Progress = Callable[[int, int], None]
@@ -28,11 +29,13 @@ class ReembedReport:
     load_id: str
     embed_model: str
     reembedded: int
-    unchanged: int                    # already embedded by this model
+    unchanged: int  # already embedded by this model
     previous_models: tuple[str, ...]
 
 
-def reembed_store(store: Store, embedder: Embedder, *, batch: int = 64, progress: Progress | None = None) -> ReembedReport:
+def reembed_store(
+    store: Store, embedder: Embedder, *, batch: int = 64, progress: Progress | None = None
+) -> ReembedReport:
     """Embed (passage mode) every passage whose vector was not made by `embedder`, and store the new vectors."""
     if store.read_only:
         raise StoreError(f"{store.path} is open read-only; re-embedding writes to it.", code="FC320")
@@ -42,7 +45,9 @@ def reembed_store(store: Store, embedder: Embedder, *, batch: int = 64, progress
     ids = [r[0] for r in rows]
     chunks = []
     for i in range(0, len(rows), batch):
-        chunks.append(np.asarray(embedder.passages([indexed_text(r[1], r[2]) for r in rows[i : i + batch]]), dtype=np.float32))
+        chunks.append(
+            np.asarray(embedder.passages([indexed_text(r[1], r[2]) for r in rows[i : i + batch]]), dtype=np.float32)
+        )
         if progress:
             progress(min(i + batch, len(rows)), len(rows))
     vectors = np.concatenate(chunks) if chunks else np.zeros((0, EMBED_DIM), np.float32)

@@ -1,5 +1,6 @@
 """What a load reports, and the checks every source format makes before it writes (sources.ingest, sources.facts
 and sources.prior share them, so none imports another for them)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ class IngestReport:
     load_id: str
     embed_model: str
     added: int
-    skipped: int                        # already in the store (or repeated in the file)
+    skipped: int  # already in the store (or repeated in the file)
     rejected: tuple[RejectedRow, ...]
 
     def summary(self) -> str:

@@ -17,6 +17,7 @@ Filters (`Filters`) apply before ranking: the article's own URL and any excluded
 allow / deny lists (a publisher host such as "reuters.com", which also matches its subdomains, or a
 URL prefix), and a date window relative to the article's date.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,10 +28,10 @@ from typing import Sequence
 import numpy as np
 
 from claims.errors import InputError, ModelError
-from sources.embed import Embedder, mixed_models_message
 from claims.normalise import normalise_language
-from sources.model import Hit
 from sources import tables_passages
+from sources.embed import Embedder, mixed_models_message
+from sources.model import Hit
 from sources.store import Store
 from sources.tables_passages import passage_from_row
 
@@ -43,7 +44,7 @@ DEFAULT_MODE = "hybrid"
 RRF_K = 10
 W_DENSE = 1.0
 W_BM25 = 1.0
-CANDIDATES = 100   # per ranking, before fusion
+CANDIDATES = 100  # per ranking, before fusion
 # Cosine added, for ranking only, to a passage in another language than the query: the hand-set value of
 # verdicts' cross_lingual_allowance (DESIGN.md: translations score about 0.91; not tuned on the seed).
 CROSS_LINGUAL = 0.03
@@ -61,7 +62,7 @@ def normalise_url(url: str) -> str:
     u = url.strip().lower()
     for prefix in ("https://", "http://"):
         if u.startswith(prefix):
-            u = u[len(prefix):]
+            u = u[len(prefix) :]
     u = u.split("#", 1)[0].rstrip("/")
     host, _, rest = u.partition("/")
     host = host.removeprefix("www.").removesuffix(":443").removesuffix(":80")
@@ -72,15 +73,15 @@ def normalise_url(url: str) -> str:
 class Filters:
     """What evidence may be used for a claim."""
 
-    exclude_urls: tuple[str, ...] = ()        # never these URLs (the article's own URL is added by the pipeline)
-    allow_sources: tuple[str, ...] = ()       # only these publishers / hosts / URL prefixes, when given
-    deny_sources: tuple[str, ...] = ()        # never these publishers / hosts / URL prefixes
-    anchor: dt.date | None = None             # the article's date; the window below is relative to it
-    days_before: int | None = None            # drop passages published more than this many days before anchor
-    days_after: int | None = None             # drop passages published more than this many days after anchor
-    keep_undated: bool = True                 # passages without a date pass the date windows
-    since: dt.date | None = None              # drop passages published before this date (absolute)
-    until: dt.date | None = None              # drop passages published after this date (absolute)
+    exclude_urls: tuple[str, ...] = ()  # never these URLs (the article's own URL is added by the pipeline)
+    allow_sources: tuple[str, ...] = ()  # only these publishers / hosts / URL prefixes, when given
+    deny_sources: tuple[str, ...] = ()  # never these publishers / hosts / URL prefixes
+    anchor: dt.date | None = None  # the article's date; the window below is relative to it
+    days_before: int | None = None  # drop passages published more than this many days before anchor
+    days_after: int | None = None  # drop passages published more than this many days after anchor
+    keep_undated: bool = True  # passages without a date pass the date windows
+    since: dt.date | None = None  # drop passages published before this date (absolute)
+    until: dt.date | None = None  # drop passages published after this date (absolute)
 
     def with_excluded(self, urls: Sequence[str]) -> "Filters":
         from dataclasses import replace
@@ -107,8 +108,14 @@ class Filters:
 
     @property
     def empty(self) -> bool:
-        return not (self.exclude_urls or self.allow_sources or self.deny_sources or self.since or self.until
-                    or (self.anchor and self.relative))
+        return not (
+            self.exclude_urls
+            or self.allow_sources
+            or self.deny_sources
+            or self.since
+            or self.until
+            or (self.anchor and self.relative)
+        )
 
 
 def _source_key(spec: str) -> tuple[str, str]:
@@ -121,10 +128,10 @@ def _source_key(spec: str) -> tuple[str, str]:
 class _Meta:
     """Per-row metadata of the vector index order, for filters."""
 
-    urls: np.ndarray           # normalised URL per row (object)
-    hosts: np.ndarray          # host code per row (int)
+    urls: np.ndarray  # normalised URL per row (object)
+    hosts: np.ndarray  # host code per row (int)
     host_names: list[str]
-    days: np.ndarray           # published date as days since epoch; INT_MIN when undated
+    days: np.ndarray  # published date as days since epoch; INT_MIN when undated
     url_rows: dict[str, np.ndarray]
 
 
@@ -139,14 +146,14 @@ class Retriever:
     store: Store
     embedder: Embedder
     mode: str = field(default_factory=lambda: os.environ.get("FACTCHECK_RETRIEVAL_MODE") or DEFAULT_MODE)
-    threshold: int | None = None      # passages above which the faiss index is used (None: the default)
+    threshold: int | None = None  # passages above which the faiss index is used (None: the default)
     rrf_k: int = RRF_K
     w_dense: float = W_DENSE
     w_bm25: float = W_BM25
     candidates: int = CANDIDATES
     cross_lingual: float = CROSS_LINGUAL
     _index: object = field(default=None, init=False, repr=False)
-    _langs: tuple | None = field(default=None, init=False, repr=False)   # (group names, code per index row)
+    _langs: tuple | None = field(default=None, init=False, repr=False)  # (group names, code per index row)
     _foreign_cache: dict = field(default_factory=dict, init=False, repr=False)
     _lexical: object = field(default=None, init=False, repr=False)
     _meta: _Meta | None = field(default=None, init=False, repr=False)
@@ -206,8 +213,7 @@ class Retriever:
             for i, u in enumerate(urls):
                 if u:
                     url_rows.setdefault(u, []).append(i)
-            self._meta = _Meta(urls, hosts, list(host_names), days,
-                               {u: np.asarray(r) for u, r in url_rows.items()})
+            self._meta = _Meta(urls, hosts, list(host_names), days, {u: np.asarray(r) for u, r in url_rows.items()})
         return self._meta
 
     def __len__(self) -> int:
@@ -235,7 +241,7 @@ class Retriever:
             mask &= self._source_mask(filters.allow_sources, meta)
         if filters.deny_sources:
             mask &= ~self._source_mask(filters.deny_sources, meta)
-        lo, hi = [], []                           # earliest / latest allowed day, as days since epoch
+        lo, hi = [], []  # earliest / latest allowed day, as days since epoch
         epoch = dt.date(1970, 1, 1)
         if filters.anchor is not None and filters.days_before is not None:
             lo.append((filters.anchor - epoch).days - filters.days_before)
@@ -289,8 +295,9 @@ class Retriever:
         qv = self._embed_while_warming(list(queries))
         if not len(self._index):
             return [[] for _ in queries]
-        return self.search_vectors(qv, k=k, exclude_urls=exclude_urls, filters=filters,
-                                   texts=list(queries), languages=languages)
+        return self.search_vectors(
+            qv, k=k, exclude_urls=exclude_urls, filters=filters, texts=list(queries), languages=languages
+        )
 
     def _embed_while_warming(self, queries: list[str]) -> np.ndarray:
         """The queries' vectors; a first call loads the indexes in a second thread meanwhile, unless the embedder
@@ -338,8 +345,13 @@ class Retriever:
         if self.mode == "dense" or texts is None:
             if foreign is None:
                 pos, scores = self._index.search(qv, k, mask)
-                return self._hits_all([[(int(p), float(s)) for p, s in zip(prow, srow) if p >= 0 and np.isfinite(s)]
-                                       for prow, srow in zip(pos, scores)], "dense")
+                return self._hits_all(
+                    [
+                        [(int(p), float(s)) for p, s in zip(prow, srow) if p >= 0 and np.isfinite(s)]
+                        for prow, srow in zip(pos, scores)
+                    ],
+                    "dense",
+                )
             pos, scores = self._index.search(qv, max(self.candidates, k), mask)
             out = []
             for qi, (prow, srow) in enumerate(zip(pos, scores)):
@@ -364,7 +376,7 @@ class Retriever:
                 fused[p] = fused.get(p, 0.0) + w / (self.rrf_k + rank)
             rank = 0
             for r, _ in ranking:
-                if other is not None and other[r]:   # BM25 cannot judge a passage in another language
+                if other is not None and other[r]:  # BM25 cannot judge a passage in another language
                     continue
                 rank += 1
                 fused[r] = fused.get(r, 0.0) + self.w_bm25 / (self.rrf_k + rank)
@@ -448,7 +460,7 @@ class Retriever:
         wanted = list(dict.fromkeys(i for ids in ids_of for i in ids))
         found: dict[str, tuple] = {}
         for n in range(0, len(wanted), 1000):
-            part = wanted[n:n + 1000]
+            part = wanted[n : n + 1000]
             rows = tables_passages.passage_rows_by_id(self.store.con, part)
             found.update((r[0], passage_from_row(r)) for r in rows)
         out = []
@@ -456,7 +468,14 @@ class Retriever:
             hits: list[Hit] = []
             for pid, (_, score) in zip(ids, scored):
                 if pid in found:
-                    hits.append(Hit(passage=found[pid][0], score=float(score), rank=len(hits) + 1, method=method,
-                                    load_id=found[pid][1]))
+                    hits.append(
+                        Hit(
+                            passage=found[pid][0],
+                            score=float(score),
+                            rank=len(hits) + 1,
+                            method=method,
+                            load_id=found[pid][1],
+                        )
+                    )
             out.append(hits)
         return out

@@ -10,6 +10,7 @@ changes) and transactions. Every other SQL statement lives in a table module bes
 claims and verdicts, `tables_review`, `tables_nightly`, `tables_gate`, ...; the methods below that read or
 write rows call them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -144,8 +145,9 @@ class Store:
                         "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
                     )
                 self.con.execute(sql)
-                self.con.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                                 [version, name, now()])
+                self.con.execute(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)", [version, name, now()]
+                )
                 self.con.execute("COMMIT")
             except Exception:
                 self.con.execute("ROLLBACK")
@@ -173,9 +175,7 @@ class Store:
     def existing_passage_ids(self, ids: Sequence[str]) -> set[str]:
         return tables_passages.existing_passage_ids(self.con, ids)
 
-    def insert_passages(
-        self, passages: Sequence[Passage], vectors: np.ndarray, embed_model: str, load_id: str
-    ) -> None:
+    def insert_passages(self, passages: Sequence[Passage], vectors: np.ndarray, embed_model: str, load_id: str) -> None:
         """Insert new passages with their vectors (the caller has removed those already stored)."""
         if len(passages) != len(vectors):
             raise ValueError("one vector per passage")
@@ -209,8 +209,9 @@ class Store:
 
     # -- runs (sources/tables_runs.py) ---------------------------------------------------------------
     def begin_run(self, *, code_version: str, models: list[dict], rules_version: str, params: dict) -> str:
-        return tables_runs.begin_run(self.con, code_version=code_version, models=models, rules_version=rules_version,
-                                     params=params)
+        return tables_runs.begin_run(
+            self.con, code_version=code_version, models=models, rules_version=rules_version, params=params
+        )
 
     def finish_run(self, run_id: str, status: str = "done") -> None:
         tables_runs.finish_run(self.con, run_id, status)

@@ -17,6 +17,7 @@ Each function takes a DuckDB connection (`store.con`, or the one `store.transact
 connection) so that callers decide what runs in one transaction. `tests/test_store_owner.py` fails when SQL shows
 up anywhere else, or when an INSERT does not name its columns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,16 +36,18 @@ def new_id(prefix: str) -> str:
 
 def has_table(con, name: str) -> bool:
     """Whether the store has the table (a read-only store of an old schema may lack later tables)."""
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
+    )
 
 
 def table_names(con) -> set[str]:
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
-def insert_many(con, table: str, columns: Sequence[str], rows: Sequence[Sequence], *, chunk: int = 500,
-                on_conflict: str = "") -> None:
+def insert_many(
+    con, table: str, columns: Sequence[str], rows: Sequence[Sequence], *, chunk: int = 500, on_conflict: str = ""
+) -> None:
     """Insert rows (tuples in `columns` order) with one multi-row INSERT per `chunk` rows: DuckDB's executemany runs
     a statement per row, which for an article's few hundred evidence links took longer than checking it (measured).
     on_conflict: "" or "DO NOTHING"."""
@@ -52,9 +55,11 @@ def insert_many(con, table: str, columns: Sequence[str], rows: Sequence[Sequence
     one = "(" + ", ".join("?" * len(columns)) + ")"
     tail = f" ON CONFLICT {on_conflict}" if on_conflict else ""
     for i in range(0, len(rows), chunk):
-        part = rows[i:i + chunk]
-        con.execute(f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([one] * len(part)) + tail,
-                    [x for row in part for x in row])
+        part = rows[i : i + chunk]
+        con.execute(
+            f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([one] * len(part)) + tail,
+            [x for row in part for x in row],
+        )
 
 
 def execute_many(con, table: str, columns: Sequence[str], rows: Sequence[Sequence], *, on_conflict: str = "") -> None:
@@ -62,5 +67,6 @@ def execute_many(con, table: str, columns: Sequence[str], rows: Sequence[Sequenc
     multi-row VALUES list would have to unify, such as vectors)."""
     if rows:
         tail = f" ON CONFLICT {on_conflict}" if on_conflict else ""
-        con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}){tail}",
-                        rows)
+        con.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}){tail}", rows
+        )

@@ -1,4 +1,5 @@
 """SQL on embedding_cache: query and passage vectors kept by the content hash of their text (schema v5)."""
+
 from __future__ import annotations
 
 from typing import Sequence

@@ -1,4 +1,5 @@
 """SQL on structured facts: facts, and facts_history (facts a changed or removed source no longer holds)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,13 +8,28 @@ from typing import Sequence
 from sources.tables import now
 from sources.tables_passages import source_where
 
-FACT_COLUMNS = ("fact_id", "subject", "attribute", "value", "unit", "valid_from", "valid_to", "source_url", "load_id",
-                "source_title", "external_id", "value_number", "created_at")
+FACT_COLUMNS = (
+    "fact_id",
+    "subject",
+    "attribute",
+    "value",
+    "unit",
+    "valid_from",
+    "valid_to",
+    "source_url",
+    "load_id",
+    "source_title",
+    "external_id",
+    "value_number",
+    "created_at",
+)
 
 
 def existing_fact_ids(con, ids: Sequence[str]) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT fact_id FROM facts WHERE fact_id IN (SELECT unnest(?))", [list(ids)]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute("SELECT fact_id FROM facts WHERE fact_id IN (SELECT unnest(?))", [list(ids)]).fetchall()
+    }
 
 
 def insert_facts(con, rows: Sequence[tuple]) -> None:
@@ -22,15 +38,21 @@ def insert_facts(con, rows: Sequence[tuple]) -> None:
         con.executemany(
             "INSERT INTO facts (fact_id, subject, attribute, value, unit, valid_from, valid_to, source_url, "
             "load_id, source_title, external_id, value_number, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(rows))
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(rows),
+        )
 
 
 def facts_left_by_file(con, source_path: str, load_id: str, keep: Sequence[str]) -> list[str]:
     """Ids of facts that earlier loads of source_path (not load_id) wrote and that are not in keep."""
-    return [r[0] for r in con.execute(
-        "SELECT fact_id FROM facts WHERE load_id IN (SELECT load_id FROM loads WHERE source_path = ? "
-        "AND load_id <> ?) AND fact_id NOT IN (SELECT unnest(?))", [source_path, load_id, list(keep)]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT fact_id FROM facts WHERE load_id IN (SELECT load_id FROM loads WHERE source_path = ? "
+            "AND load_id <> ?) AND fact_id NOT IN (SELECT unnest(?))",
+            [source_path, load_id, list(keep)],
+        ).fetchall()
+    ]
 
 
 def retire_facts(con, ids: Sequence[str], by: str) -> int:
@@ -41,7 +63,8 @@ def retire_facts(con, ids: Sequence[str], by: str) -> int:
         "INSERT INTO facts_history (fact_id, subject, attribute, value, unit, valid_from, valid_to, source_url, "
         "load_id, retired_by, retired_at) SELECT fact_id, subject, attribute, value, unit, valid_from, valid_to, "
         "source_url, load_id, ?, ? FROM facts WHERE fact_id IN (SELECT unnest(?)) ON CONFLICT DO NOTHING",
-        [by, now(), list(ids)])
+        [by, now(), list(ids)],
+    )
     con.execute("DELETE FROM facts WHERE fact_id IN (SELECT unnest(?))", [list(ids)])
     return len(ids)
 
@@ -49,8 +72,10 @@ def retire_facts(con, ids: Sequence[str], by: str) -> int:
 def facts_about(con, subject: str, attribute: str | None = None, on: dt.date | None = None) -> list[tuple]:
     """(subject, attribute, value, unit, valid_from, valid_to, source_url, source_title, external_id, fact_id) of
     the facts of a subject (case-insensitive), optionally one attribute, valid on a date."""
-    sql = ("SELECT subject, attribute, value, unit, valid_from, valid_to, source_url, source_title, external_id, "
-           "fact_id FROM facts WHERE lower(subject) = lower(?)")
+    sql = (
+        "SELECT subject, attribute, value, unit, valid_from, valid_to, source_url, source_title, external_id, "
+        "fact_id FROM facts WHERE lower(subject) = lower(?)"
+    )
     params: list = [subject]
     if attribute:
         sql += " AND lower(attribute) = lower(?)"

@@ -2,14 +2,25 @@
 run_articles (the night's plan: one row per article and its status), nightly_attempts (each process that worked
 on a night). What the statuses mean, and when each is set, is nightly/runs.py's business.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
 
 from sources.tables import now
 
-PLAN_COLUMNS = ("run_id", "article_id", "content_hash", "path", "reason", "detail", "status", "verdict_run_id",
-                "previous_run_id", "error")
+PLAN_COLUMNS = (
+    "run_id",
+    "article_id",
+    "content_hash",
+    "path",
+    "reason",
+    "detail",
+    "status",
+    "verdict_run_id",
+    "previous_run_id",
+    "error",
+)
 
 
 # -- nights ----------------------------------------------------------------------------------------
@@ -29,8 +40,7 @@ def running_nights(con) -> list[tuple]:
 def latest_night(con) -> tuple | None:
     """(run_id, inbox, status, attempts, error) of the newest night, or None."""
     return con.execute(
-        "SELECT run_id, inbox, status, attempts, error FROM nightly_runs "
-        "ORDER BY started_at DESC, run_id DESC LIMIT 1"
+        "SELECT run_id, inbox, status, attempts, error FROM nightly_runs ORDER BY started_at DESC, run_id DESC LIMIT 1"
     ).fetchone()
 
 
@@ -61,8 +71,10 @@ def night_previous_run(con, run_id: str) -> str | None:
 
 def reopen_night(con, run_id: str) -> int:
     """One more attempt at the night, running again; returns the attempt's number."""
-    con.execute("UPDATE nightly_runs SET attempts = attempts + 1, status = 'running', finished_at = NULL "
-                "WHERE run_id = ?", [run_id])
+    con.execute(
+        "UPDATE nightly_runs SET attempts = attempts + 1, status = 'running', finished_at = NULL WHERE run_id = ?",
+        [run_id],
+    )
     return night_attempts(con, run_id)
 
 
@@ -73,26 +85,58 @@ def set_night_status(con, run_id: str, status: str, error: str | None) -> None:
 
 def end_night(con, run_id: str, status: str, error: str | None) -> None:
     """Status, error and end time now."""
-    con.execute("UPDATE nightly_runs SET status = ?, error = ?, finished_at = ? WHERE run_id = ?",
-                [status, error, now(), run_id])
+    con.execute(
+        "UPDATE nightly_runs SET status = ?, error = ?, finished_at = ? WHERE run_id = ?",
+        [status, error, now(), run_id],
+    )
 
 
 def close_night(con, run_id: str, status: str, error: str | None) -> None:
     """Status and error; an end time already set is kept."""
-    con.execute("UPDATE nightly_runs SET status = ?, error = ?, finished_at = coalesce(finished_at, ?) "
-                "WHERE run_id = ?", [status, error, now(), run_id])
+    con.execute(
+        "UPDATE nightly_runs SET status = ?, error = ?, finished_at = coalesce(finished_at, ?) WHERE run_id = ?",
+        [status, error, now(), run_id],
+    )
 
 
-def finish_night(con, run_id: str, *, status: str, seen: int, new: int, changed: int, evidence: int, carried: int,
-                 failed: int, claims: int, verdicts_changed: int, label_counts: str, durations: str,
-                 report: str) -> None:
+def finish_night(
+    con,
+    run_id: str,
+    *,
+    status: str,
+    seen: int,
+    new: int,
+    changed: int,
+    evidence: int,
+    carried: int,
+    failed: int,
+    claims: int,
+    verdicts_changed: int,
+    label_counts: str,
+    durations: str,
+    report: str,
+) -> None:
     """The night's end: status, counts, JSON label_counts and durations, the report; its error cleared."""
     con.execute(
         "UPDATE nightly_runs SET status = ?, finished_at = ?, articles_seen = ?, articles_new = ?, "
         "articles_changed = ?, articles_evidence = ?, articles_carried = ?, articles_failed = ?, claims = ?, "
         "verdicts_changed = ?, label_counts = ?, durations = ?, report = ?, error = NULL WHERE run_id = ?",
-        [status, now(), seen, new, changed, evidence, carried, failed, claims, verdicts_changed, label_counts,
-         durations, report, run_id],
+        [
+            status,
+            now(),
+            seen,
+            new,
+            changed,
+            evidence,
+            carried,
+            failed,
+            claims,
+            verdicts_changed,
+            label_counts,
+            durations,
+            report,
+            run_id,
+        ],
     )
 
 
@@ -138,32 +182,42 @@ def known_articles(con) -> list[tuple]:
 # -- attempts --------------------------------------------------------------------------------------
 def attempt_pid(con, run_id: str, attempt: int) -> tuple | None:
     """(pid,) of the attempt, or None when no row records it."""
-    return con.execute("SELECT pid FROM nightly_attempts WHERE run_id = ? AND attempt = ?",
-                       [run_id, attempt]).fetchone()
+    return con.execute(
+        "SELECT pid FROM nightly_attempts WHERE run_id = ? AND attempt = ?", [run_id, attempt]
+    ).fetchone()
 
 
 def insert_attempt(con, run_id: str, attempt: int, *, pid: int | None, host: str | None, started_at) -> None:
     """An attempt, 'running' (pid and host None for one noticed only afterwards)."""
-    con.execute("INSERT INTO nightly_attempts (run_id, attempt, pid, host, started_at, status) "
-                "VALUES (?, ?, ?, ?, ?, 'running')", [run_id, attempt, pid, host, started_at])
+    con.execute(
+        "INSERT INTO nightly_attempts (run_id, attempt, pid, host, started_at, status) "
+        "VALUES (?, ?, ?, ?, ?, 'running')",
+        [run_id, attempt, pid, host, started_at],
+    )
 
 
 def end_attempt(con, run_id: str, attempt: int, status: str, error: str | None) -> None:
-    con.execute("UPDATE nightly_attempts SET status = ?, finished_at = ?, error = ? WHERE run_id = ? "
-                "AND attempt = ?", [status, now(), error, run_id, attempt])
+    con.execute(
+        "UPDATE nightly_attempts SET status = ?, finished_at = ?, error = ? WHERE run_id = ? AND attempt = ?",
+        [status, now(), error, run_id, attempt],
+    )
 
 
 def end_current_attempt(con, run_id: str, status: str) -> None:
     """The night's current attempt ended with status (its error left as it is)."""
-    con.execute("UPDATE nightly_attempts SET status = ?, finished_at = ? WHERE run_id = ? AND attempt = "
-                "(SELECT attempts FROM nightly_runs WHERE run_id = ?)", [status, now(), run_id, run_id])
+    con.execute(
+        "UPDATE nightly_attempts SET status = ?, finished_at = ? WHERE run_id = ? AND attempt = "
+        "(SELECT attempts FROM nightly_runs WHERE run_id = ?)",
+        [status, now(), run_id, run_id],
+    )
 
 
 def attempt_rows(con, run_ids: Sequence[str]) -> list[tuple]:
     """(run_id, attempt, pid, host, started_at, finished_at, status, error) of the nights' attempts, in order."""
     return con.execute(
         "SELECT run_id, attempt, pid, host, started_at, finished_at, status, error FROM nightly_attempts "
-        "WHERE run_id IN (SELECT unnest(?)) ORDER BY run_id, attempt", [list(run_ids)]
+        "WHERE run_id IN (SELECT unnest(?)) ORDER BY run_id, attempt",
+        [list(run_ids)],
     ).fetchall()
 
 
@@ -173,7 +227,9 @@ def insert_plan(con, rows: Sequence[tuple]) -> None:
     if rows:
         con.executemany(
             "INSERT INTO run_articles (run_id, article_id, content_hash, path, reason, detail, status, "
-            "verdict_run_id, previous_run_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(rows))
+            "verdict_run_id, previous_run_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(rows),
+        )
 
 
 def plan_status(con, run_id: str) -> list[tuple[str, str, str]]:
@@ -188,14 +244,18 @@ def plan_rows(con, run_id: str) -> list[tuple]:
     article id."""
     return con.execute(
         "SELECT article_id, status, reason, verdict_run_id, previous_run_id, detail, error, path "
-        "FROM run_articles WHERE run_id = ? ORDER BY article_id", [run_id]).fetchall()
+        "FROM run_articles WHERE run_id = ? ORDER BY article_id",
+        [run_id],
+    ).fetchall()
 
 
 def plan_counts(con, run_id: str) -> dict[str, int]:
     """'reason:status' -> how many of the night's articles."""
-    return dict(con.execute(
-        "SELECT reason || ':' || status, count(*) FROM run_articles WHERE run_id = ? GROUP BY 1", [run_id]
-    ).fetchall())
+    return dict(
+        con.execute(
+            "SELECT reason || ':' || status, count(*) FROM run_articles WHERE run_id = ? GROUP BY 1", [run_id]
+        ).fetchall()
+    )
 
 
 def mark_article_done(con, run_id: str, article_id: str, content_hash: str, seconds: float) -> None:

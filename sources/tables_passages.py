@@ -3,6 +3,7 @@
 Every load of a source file is a `loads` row; every passage knows the load that wrote it. Passages a changed or
 removed source no longer holds move to `retired_passages`, so nothing a verdict rested on is lost.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,20 +16,35 @@ from sources.model import Passage
 from sources.tables import execute_many, new_id, now
 
 EMBED_DIM = 384
-PASSAGE_COLUMNS = ("passage_id, external_id, text, language, source_url, source_title, publisher, published, "
-                   "published_raw, quote_type, span_start, span_end, embedding, embed_model, load_id, created_at, "
-                   "context")
+PASSAGE_COLUMNS = (
+    "passage_id, external_id, text, language, source_url, source_title, publisher, published, "
+    "published_raw, quote_type, span_start, span_end, embedding, embed_model, load_id, created_at, "
+    "context"
+)
 
-PASSAGE_READ = ("passage_id, external_id, text, language, source_url, source_title, publisher, published, "
-                "published_raw, quote_type, span_start, span_end, load_id, context")
+PASSAGE_READ = (
+    "passage_id, external_id, text, language, source_url, source_title, publisher, published, "
+    "published_raw, quote_type, span_start, span_end, load_id, context"
+)
 
 
 def passage_from_row(r) -> tuple[Passage, str]:
     """(the Passage, the load id that wrote it) from a row selected as PASSAGE_READ."""
     span = Span(r[10], r[11]) if r[10] is not None and r[11] is not None else None
-    return Passage(text=r[2], source_url=r[4] or "", source_title=r[5] or "", publisher=r[6] or "",
-                   published=r[7], published_raw=r[8] or "", language=r[3] or "", quote_type=r[9] or "",
-                   span=span, external_id=r[1] or "", id=r[0], context=r[13] or ""), r[12]
+    return Passage(
+        text=r[2],
+        source_url=r[4] or "",
+        source_title=r[5] or "",
+        publisher=r[6] or "",
+        published=r[7],
+        published_raw=r[8] or "",
+        language=r[3] or "",
+        quote_type=r[9] or "",
+        span=span,
+        external_id=r[1] or "",
+        id=r[0],
+        context=r[13] or "",
+    ), r[12]
 
 
 # -- loads -----------------------------------------------------------------------------------------
@@ -74,23 +90,21 @@ def recent_loads(con, limit: int = 10) -> list[tuple]:
     """(load_id, kind, source_path, rows_added, rows_skipped, rows_rejected, status, finished_at), newest first."""
     return con.execute(
         "SELECT load_id, kind, source_path, rows_added, rows_skipped, rows_rejected, status, finished_at "
-        "FROM loads ORDER BY started_at DESC LIMIT ?", [limit]).fetchall()
+        "FROM loads ORDER BY started_at DESC LIMIT ?",
+        [limit],
+    ).fetchall()
 
 
 # -- passages --------------------------------------------------------------------------------------
 def embed_models(con) -> list[str]:
-    rows = con.execute(
-        "SELECT DISTINCT embed_model FROM passages WHERE embed_model IS NOT NULL ORDER BY 1"
-    ).fetchall()
+    rows = con.execute("SELECT DISTINCT embed_model FROM passages WHERE embed_model IS NOT NULL ORDER BY 1").fetchall()
     return [r[0] for r in rows]
 
 
 def existing_passage_ids(con, ids: Sequence[str]) -> set[str]:
     if not ids:
         return set()
-    rows = con.execute(
-        "SELECT passage_id FROM passages WHERE passage_id IN (SELECT unnest(?))", [list(ids)]
-    ).fetchall()
+    rows = con.execute("SELECT passage_id FROM passages WHERE passage_id IN (SELECT unnest(?))", [list(ids)]).fetchall()
     return {r[0] for r in rows}
 
 
@@ -99,10 +113,23 @@ def insert_passages(con, passages: Sequence[Passage], vectors: np.ndarray, embed
     created = now()
     rows = [
         (
-            p.id, p.external_id or None, p.text, p.language or None, p.source_url or None,
-            p.source_title or None, p.publisher or None, p.published, p.published_raw or None,
-            p.quote_type or None, p.span.start if p.span else None, p.span.end if p.span else None,
-            vec.astype(np.float32).tolist(), embed_model, load_id, created, p.context or None,
+            p.id,
+            p.external_id or None,
+            p.text,
+            p.language or None,
+            p.source_url or None,
+            p.source_title or None,
+            p.publisher or None,
+            p.published,
+            p.published_raw or None,
+            p.quote_type or None,
+            p.span.start if p.span else None,
+            p.span.end if p.span else None,
+            vec.astype(np.float32).tolist(),
+            embed_model,
+            load_id,
+            created,
+            p.context or None,
         )
         for p, vec in zip(passages, vectors)
     ]
@@ -111,15 +138,13 @@ def insert_passages(con, passages: Sequence[Passage], vectors: np.ndarray, embed
 
 def insert_passage_rows(con, rows: Sequence[tuple], *, skip_existing: bool = False) -> None:
     """Insert raw rows in PASSAGE_COLUMNS order; skip_existing: a passage id already stored is left as it is."""
-    execute_many(con, "passages", PASSAGE_COLUMNS.split(", "), rows,
-                 on_conflict="DO NOTHING" if skip_existing else "")
+    execute_many(con, "passages", PASSAGE_COLUMNS.split(", "), rows, on_conflict="DO NOTHING" if skip_existing else "")
 
 
 def passage_vectors(con, embed_model: str) -> tuple[list[str], np.ndarray]:
     """All passage ids and their vectors made by embed_model, as an (n, 384) float32 matrix."""
     res = con.execute(
-        "SELECT passage_id, embedding FROM passages WHERE embed_model = ? ORDER BY passage_id",
-        [embed_model],
+        "SELECT passage_id, embedding FROM passages WHERE embed_model = ? ORDER BY passage_id", [embed_model]
     ).fetchnumpy()
     ids = [str(x) for x in res["passage_id"]]
     if not ids:
@@ -167,7 +192,8 @@ def passage_languages(con) -> list[tuple[str, str]]:
 def bm25_rows(con) -> list[tuple]:
     """(passage_id, text, language or '', context) of every passage, by id: what the BM25 index reads."""
     return con.execute(
-        "SELECT passage_id, text, coalesce(language, ''), context FROM passages ORDER BY passage_id").fetchall()
+        "SELECT passage_id, text, coalesce(language, ''), context FROM passages ORDER BY passage_id"
+    ).fetchall()
 
 
 def fingerprint(con, embed_model: str | None = None, table: str = "passages") -> tuple[int, int]:
@@ -184,12 +210,15 @@ def fingerprint_outside_loads(con, embed_model: str, loads: Sequence[str]) -> tu
     """The fingerprint of the passages of embed_model that none of `loads` wrote."""
     row = con.execute(
         "SELECT count(*), coalesce(bit_xor(hash(passage_id)), 0) FROM passages "
-        "WHERE embed_model = ? AND load_id NOT IN (SELECT unnest(?))", [embed_model, list(loads)]).fetchone()
+        "WHERE embed_model = ? AND load_id NOT IN (SELECT unnest(?))",
+        [embed_model, list(loads)],
+    ).fetchone()
     return int(row[0]), int(row[1])
 
 
-def read_vectors(con, embed_model: str, exclude_loads: Sequence[str] | None = None
-                 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def read_vectors(
+    con, embed_model: str, exclude_loads: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(ids, (n, 384) float32 vectors, load ids) of embed_model's passages (less those exclude_loads wrote), by id."""
     if exclude_loads is None:
         where, params = "WHERE embed_model = ?", [embed_model]
@@ -228,8 +257,10 @@ def replace_vectors(con, ids: Sequence[str], vectors: np.ndarray, embed_model: s
     """Set the vectors (and their model) of the passages ids; run inside the caller's transaction."""
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _reembed (passage_id VARCHAR, embedding FLOAT[{EMBED_DIM}])")
     con.execute("DELETE FROM _reembed")
-    con.executemany("INSERT INTO _reembed (passage_id, embedding) VALUES (?, ?)",
-                    [(pid, v.tolist()) for pid, v in zip(ids, vectors)])
+    con.executemany(
+        "INSERT INTO _reembed (passage_id, embedding) VALUES (?, ?)",
+        [(pid, v.tolist()) for pid, v in zip(ids, vectors)],
+    )
     con.execute(
         "UPDATE passages SET embedding = r.embedding, embed_model = ? "
         "FROM _reembed r WHERE passages.passage_id = r.passage_id",
@@ -247,20 +278,26 @@ def retire_passages(con, ids: Sequence[str], by: str) -> int:
     con.execute(
         "INSERT INTO retired_passages (passage_id, text, source_url, source_title, publisher, load_id, retired_by, "
         "retired_at) SELECT passage_id, text, source_url, source_title, publisher, load_id, ?, ? "
-        "FROM passages WHERE passage_id IN (SELECT unnest(?)) ON CONFLICT DO NOTHING", [by, now(), list(ids)])
+        "FROM passages WHERE passage_id IN (SELECT unnest(?)) ON CONFLICT DO NOTHING",
+        [by, now(), list(ids)],
+    )
     con.execute("DELETE FROM passages WHERE passage_id IN (SELECT unnest(?))", [list(ids)])
     return len(ids)
 
 
 def passages_left_by_file(con, source_path: str, load_id: str, keep: Sequence[str]) -> list[str]:
     """Ids of passages that earlier loads of source_path (not load_id) wrote and that are not in keep."""
-    return [r[0] for r in con.execute(
-        "SELECT passage_id FROM passages WHERE load_id IN (SELECT load_id FROM loads WHERE source_path = ? "
-        "AND load_id <> ?) AND passage_id NOT IN (SELECT unnest(?))", [source_path, load_id, list(keep)]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT passage_id FROM passages WHERE load_id IN (SELECT load_id FROM loads WHERE source_path = ? "
+            "AND load_id <> ?) AND passage_id NOT IN (SELECT unnest(?))",
+            [source_path, load_id, list(keep)],
+        ).fetchall()
+    ]
 
 
-def source_where(load_id: str | None, path: str | None, urls: Sequence[str] | None, url_col: str
-                 ) -> tuple[str, list]:
+def source_where(load_id: str | None, path: str | None, urls: Sequence[str] | None, url_col: str) -> tuple[str, list]:
     """The WHERE clause (and its parameters) that selects a source's rows, for the tables that have load_id and a
     URL column: by the load that wrote them, the path that load read, and/or one of urls (None: any URL)."""
     conds, params = [], []
@@ -278,8 +315,9 @@ def source_where(load_id: str | None, path: str | None, urls: Sequence[str] | No
 
 
 def passage_source_urls(con) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT DISTINCT source_url FROM passages WHERE source_url IS NOT NULL").fetchall()]
+    return [
+        r[0] for r in con.execute("SELECT DISTINCT source_url FROM passages WHERE source_url IS NOT NULL").fetchall()
+    ]
 
 
 def passage_ids_of_source(con, load_id: str | None, path: str | None, urls: Sequence[str] | None) -> list[str]:
@@ -291,20 +329,26 @@ def passage_ids_of_source(con, load_id: str | None, path: str | None, urls: Sequ
 def live_document_versions(con, document_id: str) -> list[tuple[str, list[str] | None]]:
     """(version_hash, passage_ids) of the document's versions not retired."""
     return con.execute(
-        "SELECT version_hash, passage_ids FROM documents WHERE document_id = ? AND retired_at IS NULL",
-        [document_id]).fetchall()
+        "SELECT version_hash, passage_ids FROM documents WHERE document_id = ? AND retired_at IS NULL", [document_id]
+    ).fetchall()
 
 
 def passages_of_other_documents(con, document_id: str) -> set[str]:
     """The passage ids that live documents other than document_id hold."""
-    return {r[0] for r in con.execute(
-        "SELECT DISTINCT unnest(passage_ids) FROM documents WHERE retired_at IS NULL AND document_id <> ?",
-        [document_id]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unnest(passage_ids) FROM documents WHERE retired_at IS NULL AND document_id <> ?",
+            [document_id],
+        ).fetchall()
+    }
 
 
 def retire_document(con, document_id: str, by: str) -> None:
-    con.execute("UPDATE documents SET retired_at = ?, retired_by = ? WHERE document_id = ? AND retired_at IS NULL",
-                [now(), by, document_id])
+    con.execute(
+        "UPDATE documents SET retired_at = ?, retired_by = ? WHERE document_id = ? AND retired_at IS NULL",
+        [now(), by, document_id],
+    )
 
 
 def insert_document(con, info: dict, passage_ids: Sequence[str], load_id: str) -> None:
@@ -315,13 +359,28 @@ def insert_document(con, info: dict, passage_ids: Sequence[str], load_id: str) -
         "published, chars, passages, passage_ids, text, load_id, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET retired_at = NULL, "
         "retired_by = NULL, load_id = excluded.load_id",
-        [info["document_id"], info["version_hash"], info["source_url"], info["source_path"], info["title"],
-         info["format"], info["language"], info["published"], info["chars"], len(passage_ids),
-         list(passage_ids), info["text"], load_id, now()])
+        [
+            info["document_id"],
+            info["version_hash"],
+            info["source_url"],
+            info["source_path"],
+            info["title"],
+            info["format"],
+            info["language"],
+            info["published"],
+            info["chars"],
+            len(passage_ids),
+            list(passage_ids),
+            info["text"],
+            load_id,
+            now(),
+        ],
+    )
 
 
-def retire_documents_of_source(con, by: str, *, urls: Sequence[str] | None = None, load_id: str | None = None,
-                               path: str | None = None) -> None:
+def retire_documents_of_source(
+    con, by: str, *, urls: Sequence[str] | None = None, load_id: str | None = None, path: str | None = None
+) -> None:
     """Mark retired the live documents with one of urls, written by load_id, or read from path (each given)."""
     doc_sql = "UPDATE documents SET retired_at = ?, retired_by = ? WHERE retired_at IS NULL AND "
     if urls is not None:
@@ -338,27 +397,35 @@ def passage_counts(con) -> tuple[int, int, list[tuple[str, int]]]:
     langs = con.execute(
         "SELECT coalesce(language, '?'), count(*) FROM passages GROUP BY 1 ORDER BY 2 DESC, 1"
     ).fetchall()
-    return (con.execute("SELECT count(*) FROM passages").fetchone()[0],
-            con.execute("SELECT count(DISTINCT source_url) FROM passages").fetchone()[0], langs)
+    return (
+        con.execute("SELECT count(*) FROM passages").fetchone()[0],
+        con.execute("SELECT count(DISTINCT source_url) FROM passages").fetchone()[0],
+        langs,
+    )
 
 
 def passage_summary(con) -> dict:
     """Counts for `factcheck store stats`: with_context, publishers (top 10), published range, documents."""
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
     lo, hi, undated = con.execute(
-        "SELECT min(published), max(published), count(*) FILTER (WHERE published IS NULL) FROM passages").fetchone()
+        "SELECT min(published), max(published), count(*) FILTER (WHERE published IS NULL) FROM passages"
+    ).fetchone()
     return {
         "with_context": one("SELECT count(*) FROM passages WHERE context IS NOT NULL"),
-        "publishers": dict(con.execute(
-            "SELECT coalesce(publisher, '?'), count(*) FROM passages GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
-        ).fetchall()),
+        "publishers": dict(
+            con.execute(
+                "SELECT coalesce(publisher, '?'), count(*) FROM passages GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
+            ).fetchall()
+        ),
         "published": {"from": lo, "to": hi, "undated": undated},
     }
 
 
 def document_counts(con) -> dict:
-    return {"live": con.execute("SELECT count(*) FROM documents WHERE retired_at IS NULL").fetchone()[0],
-            "versions": con.execute("SELECT count(*) FROM documents").fetchone()[0]}
+    return {
+        "live": con.execute("SELECT count(*) FROM documents WHERE retired_at IS NULL").fetchone()[0],
+        "versions": con.execute("SELECT count(*) FROM documents").fetchone()[0],
+    }
 
 
 def count_retired_passages(con) -> int:

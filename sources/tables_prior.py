@@ -1,4 +1,5 @@
 """SQL on prior_checks: previously fact-checked claims (ClaimReview, the AVeriTeC pool, CheckThat)."""
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -6,9 +7,26 @@ from typing import Sequence
 from sources.tables import has_table
 from sources.tables_passages import source_where
 
-PRIOR_COLUMNS = ("check_id", "claim_text", "rating", "label", "url", "publisher", "claimant", "claim_date",
-                 "review_date", "language", "title", "external_id", "source_format", "embedding", "embed_model",
-                 "load_id", "created_at", "summary")
+PRIOR_COLUMNS = (
+    "check_id",
+    "claim_text",
+    "rating",
+    "label",
+    "url",
+    "publisher",
+    "claimant",
+    "claim_date",
+    "review_date",
+    "language",
+    "title",
+    "external_id",
+    "source_format",
+    "embedding",
+    "embed_model",
+    "load_id",
+    "created_at",
+    "summary",
+)
 
 
 def has_prior_checks_table(con) -> bool:
@@ -22,19 +40,28 @@ def insert_prior_checks(con, rows: Sequence[tuple]) -> None:
         con.executemany(
             "INSERT INTO prior_checks (check_id, claim_text, rating, label, url, publisher, claimant, claim_date, "
             "review_date, language, title, external_id, source_format, embedding, embed_model, load_id, created_at, "
-            "summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(rows))
+            "summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(rows),
+        )
 
 
 def existing_check_ids(con, ids: Sequence[str]) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT check_id FROM prior_checks WHERE check_id IN (SELECT unnest(?))", [list(ids)]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT check_id FROM prior_checks WHERE check_id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+    }
 
 
 def check_ids_without_summary(con, ids: Sequence[str]) -> set[str]:
     """Of ids, the checks stored before schema v8 (summary NULL)."""
-    return {r[0] for r in con.execute(
-        "SELECT check_id FROM prior_checks WHERE summary IS NULL AND check_id IN (SELECT unnest(?))",
-        [list(ids)]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT check_id FROM prior_checks WHERE summary IS NULL AND check_id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+    }
 
 
 def fill_summaries(con, rows: Sequence[tuple[str | None, str]]) -> None:
@@ -52,7 +79,9 @@ def check_rows(con, embed_model: str) -> list[tuple]:
     return con.execute(
         "SELECT check_id, claim_text, rating, label, url, publisher, claimant, claim_date, review_date, "
         "language, title, external_id, source_format, load_id, summary, embedding FROM prior_checks "
-        "WHERE embed_model = ? ORDER BY check_id", [embed_model]).fetchall()
+        "WHERE embed_model = ? ORDER BY check_id",
+        [embed_model],
+    ).fetchall()
 
 
 def check_urls(con) -> list[str]:
@@ -71,11 +100,17 @@ def delete_checks(con, ids: Sequence[str]) -> None:
 
 def prior_check_counts(con) -> dict:
     """{"total": n, "by_label": {label or '?': n}} for `factcheck store stats`."""
-    return {"total": con.execute("SELECT count(*) FROM prior_checks").fetchone()[0], "by_label": dict(
-        con.execute("SELECT coalesce(label, '?'), count(*) FROM prior_checks GROUP BY 1 ORDER BY 2 DESC").fetchall())}
+    return {
+        "total": con.execute("SELECT count(*) FROM prior_checks").fetchone()[0],
+        "by_label": dict(
+            con.execute("SELECT coalesce(label, '?'), count(*) FROM prior_checks GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        ),
+    }
 
 
 def count_prior_checks(con, source_format: str) -> tuple[int, int]:
     """(checks of this source format, of them stored without a summary: before schema v8)."""
-    return con.execute("SELECT count(*), count(*) FILTER (WHERE summary IS NULL) FROM prior_checks "
-                       "WHERE source_format = ?", [source_format]).fetchone()
+    return con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE summary IS NULL) FROM prior_checks WHERE source_format = ?",
+        [source_format],
+    ).fetchone()

@@ -5,6 +5,7 @@ latest decision).
 review_decisions is an audit trail: nothing here updates or deletes its rows. Every query is a fixed SQL text
 with bound parameters; filters are parameters, never spliced in.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,10 @@ import numpy as np
 
 from sources.tables import now
 
-DECISION_COLUMNS = ("decision_id, claim_id, run_id, verdict_id, article_id, claim_text, claim_language, reviewer, "
-                    "decided_at, action, label_before, label_after, confidence_before, note, supersedes, source")
+DECISION_COLUMNS = (
+    "decision_id, claim_id, run_id, verdict_id, article_id, claim_text, claim_language, reviewer, "
+    "decided_at, action, label_before, label_after, confidence_before, note, supersedes, source"
+)
 
 
 # -- users and sessions ----------------------------------------------------------------------------
@@ -23,8 +26,9 @@ def user_exists(con, username: str) -> bool:
     return con.execute("SELECT 1 FROM review_users WHERE username = ?", [username]).fetchone() is not None
 
 
-def insert_user(con, username: str, role: str, password_hash: str | None, token_hash: str | None,
-                created_by: str) -> None:
+def insert_user(
+    con, username: str, role: str, password_hash: str | None, token_hash: str | None, created_by: str
+) -> None:
     con.execute(
         "INSERT INTO review_users (username, role, password_hash, token_hash, created_at, created_by) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -36,13 +40,15 @@ def list_users(con) -> list[tuple]:
     """(username, role, has password, has token, created_at) of every user, by name."""
     return con.execute(
         "SELECT username, role, password_hash IS NOT NULL, token_hash IS NOT NULL, created_at "
-        "FROM review_users ORDER BY username").fetchall()
+        "FROM review_users ORDER BY username"
+    ).fetchall()
 
 
 def user_row(con, username: str) -> tuple[str, str, str | None] | None:
     """(username, role, password_hash) of the user, or None."""
     return con.execute(
-        "SELECT username, role, password_hash FROM review_users WHERE username = ?", [username]).fetchone()
+        "SELECT username, role, password_hash FROM review_users WHERE username = ?", [username]
+    ).fetchone()
 
 
 def user_of_token(con, token_hash: str) -> tuple[str, str] | None:
@@ -54,18 +60,23 @@ def purge_sessions(con, expired_before: dt.datetime) -> None:
     con.execute("DELETE FROM review_sessions WHERE expires_at < ?", [expired_before])
 
 
-def insert_session(con, session_hash: str, username: str, csrf_token: str, created_at: dt.datetime,
-                   expires_at: dt.datetime) -> None:
+def insert_session(
+    con, session_hash: str, username: str, csrf_token: str, created_at: dt.datetime, expires_at: dt.datetime
+) -> None:
     con.execute(
         "INSERT INTO review_sessions (session_hash, username, csrf_token, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?)", [session_hash, username, csrf_token, created_at, expires_at])
+        "VALUES (?, ?, ?, ?, ?)",
+        [session_hash, username, csrf_token, created_at, expires_at],
+    )
 
 
 def session_row(con, session_hash: str) -> tuple | None:
     """(username, role, csrf_token, expires_at) of the session, or None."""
     return con.execute(
         "SELECT s.username, u.role, s.csrf_token, s.expires_at FROM review_sessions s "
-        "JOIN review_users u ON u.username = s.username WHERE s.session_hash = ?", [session_hash]).fetchone()
+        "JOIN review_users u ON u.username = s.username WHERE s.session_hash = ?",
+        [session_hash],
+    ).fetchone()
 
 
 def delete_session(con, session_hash: str) -> None:
@@ -82,33 +93,39 @@ def verdict_to_decide(con, claim_id: str, run_id: str | None) -> tuple | None:
         "JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id "
         "WHERE v.claim_id = $claim_id AND (CAST($run_id AS VARCHAR) IS NULL OR v.run_id = $run_id) "
         "ORDER BY r.started_at DESC, v.run_id DESC LIMIT 1",
-        {"claim_id": claim_id, "run_id": run_id}).fetchone()
+        {"claim_id": claim_id, "run_id": run_id},
+    ).fetchone()
 
 
 def latest_decision(con, claim_id: str) -> tuple | None:
     """The claim's newest decision (DECISION_COLUMNS), or None."""
     return con.execute(
         f"SELECT {DECISION_COLUMNS} FROM review_decisions WHERE claim_id = ? "
-        "ORDER BY decided_at DESC, decision_id DESC LIMIT 1", [claim_id]).fetchone()
+        "ORDER BY decided_at DESC, decision_id DESC LIMIT 1",
+        [claim_id],
+    ).fetchone()
 
 
 def insert_decision(con, values: Sequence) -> None:
     """One decision, values in DECISION_COLUMNS order."""
     con.execute(
         f"INSERT INTO review_decisions ({DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        list(values))
+        list(values),
+    )
 
 
 def decisions_of_claim(con, claim_id: str) -> list[tuple]:
     """Every decision on the claim (DECISION_COLUMNS), oldest first."""
     return con.execute(
         f"SELECT {DECISION_COLUMNS} FROM review_decisions WHERE claim_id = ? ORDER BY decided_at, decision_id",
-        [claim_id]).fetchall()
+        [claim_id],
+    ).fetchall()
 
 
 def decision_by_id(con, decision_id: str) -> tuple | None:
-    return con.execute(f"SELECT {DECISION_COLUMNS} FROM review_decisions WHERE decision_id = ?",
-                       [decision_id]).fetchone()
+    return con.execute(
+        f"SELECT {DECISION_COLUMNS} FROM review_decisions WHERE decision_id = ?", [decision_id]
+    ).fetchone()
 
 
 def decisions_in_force(con) -> list[tuple]:
@@ -116,7 +133,8 @@ def decisions_in_force(con) -> list[tuple]:
     return con.execute(
         f"SELECT {DECISION_COLUMNS} FROM (SELECT *, row_number() OVER (PARTITION BY claim_id "
         "ORDER BY decided_at DESC, decision_id DESC) AS rn FROM review_decisions) WHERE rn = 1 "
-        "ORDER BY decided_at DESC, decision_id").fetchall()
+        "ORDER BY decided_at DESC, decision_id"
+    ).fetchall()
 
 
 def reviewers(con) -> list[str]:
@@ -127,16 +145,21 @@ def reviewers(con) -> list[str]:
 # -- claim vectors for decision reuse ------------------------------------------------------------
 def review_vectors(con, embed_model: str, text_hashes: Sequence[str]) -> list[tuple[str, np.ndarray]]:
     """(text_hash, float32 vector) of the claim texts cached for embed_model."""
-    return [(h, np.asarray(vec, dtype=np.float32)) for h, vec in con.execute(
-        "SELECT text_hash, embedding FROM review_vectors WHERE embed_model = ? "
-        "AND text_hash IN (SELECT unnest(?))", [embed_model, list(text_hashes)]).fetchall()]
+    return [
+        (h, np.asarray(vec, dtype=np.float32))
+        for h, vec in con.execute(
+            "SELECT text_hash, embedding FROM review_vectors WHERE embed_model = ? AND text_hash IN (SELECT unnest(?))",
+            [embed_model, list(text_hashes)],
+        ).fetchall()
+    ]
 
 
 def save_review_vectors(con, embed_model: str, rows: Sequence[tuple[str, list[float]]]) -> None:
     """(text_hash, vector) rows; those cached already are left as they are."""
     con.executemany(
         "INSERT INTO review_vectors (text_hash, embed_model, embedding) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        [(h, embed_model, v) for h, v in rows])
+        [(h, embed_model, v) for h, v in rows],
+    )
 
 
 # -- the queue -------------------------------------------------------------------------------------
@@ -173,7 +196,9 @@ WITH latest AS (
 )
 """
 
-_QUEUE_SQL = _CURRENT + """
+_QUEUE_SQL = (
+    _CURRENT
+    + """
 SELECT claim_id, run_id, verdict_id, article_id, coalesce(article_title, ''), claim_text,
        coalesce(claim_language, ''), label, confidence, review_reasons, priority, coalesce(checkworthy, 0),
        label_after, reviewer, decided_at, count(*) OVER () AS total
@@ -189,20 +214,43 @@ ORDER BY decision_id IS NOT NULL, priority,
          claim_id
 LIMIT $limit OFFSET $offset
 """
+)
 
 
-def queue_rows(con, *, run_id: str | None, high: float, no_evidence: str, article_id: str | None,
-               label: str | None, language: str | None, reviewer: str | None, status: str, limit: int,
-               offset: int) -> list[tuple]:
+def queue_rows(
+    con,
+    *,
+    run_id: str | None,
+    high: float,
+    no_evidence: str,
+    article_id: str | None,
+    label: str | None,
+    language: str | None,
+    reviewer: str | None,
+    status: str,
+    limit: int,
+    offset: int,
+) -> list[tuple]:
     """One page of flagged or decided claims, undecided first, then by priority tier (0 REFUTED at or above
     confidence `high`, 1 CONFLICTING, 2 a reason containing `no_evidence`, 3 below `high`, 4 other); None filters
     match anything; status 'pending', 'decided' or 'all'. Rows: (claim_id, run_id, verdict_id, article_id,
     article title, claim text, claim language, label, confidence, review_reasons, priority, checkworthy,
     decided label, reviewer, decided_at, total matching)."""
-    return con.execute(_QUEUE_SQL, {
-        "run_id": run_id, "high": high, "no_evidence": no_evidence, "article_id": article_id, "label": label,
-        "language": language, "reviewer": reviewer, "status": status, "limit": limit, "offset": offset,
-    }).fetchall()
+    return con.execute(
+        _QUEUE_SQL,
+        {
+            "run_id": run_id,
+            "high": high,
+            "no_evidence": no_evidence,
+            "article_id": article_id,
+            "label": label,
+            "language": language,
+            "reviewer": reviewer,
+            "status": status,
+            "limit": limit,
+            "offset": offset,
+        },
+    ).fetchall()
 
 
 _DETAIL_SQL = """
@@ -247,9 +295,14 @@ def evidence_card_rows(con, verdict_id: str, run_id: str) -> list[tuple]:
 
 def runs_of_claim(con, claim_id: str) -> list[str]:
     """Every run that checked the claim, newest first."""
-    return [r[0] for r in con.execute(
-        "SELECT v.run_id FROM verdicts v JOIN runs r ON r.run_id = v.run_id WHERE v.claim_id = $claim_id "
-        "ORDER BY r.started_at DESC", {"claim_id": claim_id}).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT v.run_id FROM verdicts v JOIN runs r ON r.run_id = v.run_id WHERE v.claim_id = $claim_id "
+            "ORDER BY r.started_at DESC",
+            {"claim_id": claim_id},
+        ).fetchall()
+    ]
 
 
 _EXPORT_SQL = """

@@ -2,6 +2,7 @@
 
 Rows are keyed by (id, run_id): a run's rows for an article are replaced as a whole, never duplicated.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,45 @@ from sources.tables import insert_many, new_id, now
 from sources.tables_passages import latest_load_id
 
 ARTICLE_COLUMNS = ("article_id", "run_id", "content_hash", "title", "url", "language", "published", "path", "text")
-CLAIM_COLUMNS = ("claim_id", "run_id", "article_id", "text", "span_start", "span_end", "type", "language",
-                 "checkworthy", "checkable", "extractor", "fields")
-VERDICT_COLUMNS = ("verdict_id", "run_id", "claim_id", "article_id", "label", "confidence", "review_needed",
-                   "review_reasons", "explanation", "provenance", "created_at")
-EVIDENCE_COLUMNS = ("verdict_id", "run_id", "rank", "passage_id", "retrieval_score", "stance", "stance_score", "rule",
-                    "explanation", "load_id")
+CLAIM_COLUMNS = (
+    "claim_id",
+    "run_id",
+    "article_id",
+    "text",
+    "span_start",
+    "span_end",
+    "type",
+    "language",
+    "checkworthy",
+    "checkable",
+    "extractor",
+    "fields",
+)
+VERDICT_COLUMNS = (
+    "verdict_id",
+    "run_id",
+    "claim_id",
+    "article_id",
+    "label",
+    "confidence",
+    "review_needed",
+    "review_reasons",
+    "explanation",
+    "provenance",
+    "created_at",
+)
+EVIDENCE_COLUMNS = (
+    "verdict_id",
+    "run_id",
+    "rank",
+    "passage_id",
+    "retrieval_score",
+    "stance",
+    "stance_score",
+    "rule",
+    "explanation",
+    "load_id",
+)
 
 
 # -- runs ------------------------------------------------------------------------------------------
@@ -25,8 +59,15 @@ def begin_run(con, *, code_version: str, models: list[dict], rules_version: str,
     con.execute(
         "INSERT INTO runs (run_id, started_at, status, code_version, models, rules_version, store_load_id, params) "
         "VALUES (?, ?, 'running', ?, ?, ?, ?, ?)",
-        [run_id, now(), code_version, json.dumps(models), rules_version, latest_load_id(con),
-         json.dumps(params, default=str)],
+        [
+            run_id,
+            now(),
+            code_version,
+            json.dumps(models),
+            rules_version,
+            latest_load_id(con),
+            json.dumps(params, default=str),
+        ],
     )
     return run_id
 
@@ -52,8 +93,9 @@ def reopen_run(con, run_id: str) -> None:
 
 def close_run(con, run_id: str, status: str) -> None:
     """Ended with status; an end time already set is kept."""
-    con.execute("UPDATE runs SET status = ?, finished_at = coalesce(finished_at, ?) WHERE run_id = ?",
-                [status, now(), run_id])
+    con.execute(
+        "UPDATE runs SET status = ?, finished_at = coalesce(finished_at, ?) WHERE run_id = ?", [status, now(), run_id]
+    )
 
 
 def run_ids(con, limit: int = 50) -> list[str]:
@@ -72,8 +114,11 @@ def count_verdicts(con) -> int:
 # -- an article's rows -----------------------------------------------------------------------------
 def delete_article_rows(con, article_id: str, run_id: str) -> None:
     """The run's evidence links, verdicts, claims and article row of the article."""
-    con.execute("DELETE FROM evidence_links WHERE verdict_id IN (SELECT verdict_id FROM verdicts WHERE article_id = ? "
-                "AND run_id = ?) AND run_id = ?", [article_id, run_id, run_id])
+    con.execute(
+        "DELETE FROM evidence_links WHERE verdict_id IN (SELECT verdict_id FROM verdicts WHERE article_id = ? "
+        "AND run_id = ?) AND run_id = ?",
+        [article_id, run_id, run_id],
+    )
     con.execute("DELETE FROM verdicts WHERE article_id = ? AND run_id = ?", [article_id, run_id])
     con.execute("DELETE FROM claims WHERE article_id = ? AND run_id = ?", [article_id, run_id])
     con.execute("DELETE FROM articles WHERE article_id = ? AND run_id = ?", [article_id, run_id])
@@ -101,9 +146,12 @@ def insert_evidence_links(con, rows: Sequence[tuple]) -> None:
 
 def claim_languages(con) -> list[str]:
     """Every language a stored claim has, sorted."""
-    return [r[0] for r in con.execute(
-        "SELECT DISTINCT language FROM claims WHERE language IS NOT NULL AND language <> '' ORDER BY 1"
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT language FROM claims WHERE language IS NOT NULL AND language <> '' ORDER BY 1"
+        ).fetchall()
+    ]
 
 
 def claims_of_articles(con, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
@@ -182,9 +230,11 @@ def evidence_gone(con, rows: Sequence[tuple[str, str, str]]) -> list[tuple[str, 
 def claim_texts(con, rows: Sequence[tuple[str, str, str]]) -> dict[str, str]:
     """article_id + '\\x1f' + claim_id -> claim text, for (article_id, claim_id, run_id) claims."""
     _carried(con, rows)
-    texts = dict(con.execute(
-        "SELECT DISTINCT k.article_id || '\x1f' || c.claim_id, c.text FROM _carried k "
-        "JOIN claims c ON c.claim_id = k.claim_id AND c.run_id = k.run_id"
-    ).fetchall())
+    texts = dict(
+        con.execute(
+            "SELECT DISTINCT k.article_id || '\x1f' || c.claim_id, c.text FROM _carried k "
+            "JOIN claims c ON c.claim_id = k.claim_id AND c.run_id = k.run_id"
+        ).fetchall()
+    )
     con.execute("DROP TABLE _carried")
     return texts

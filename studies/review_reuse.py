@@ -13,6 +13,7 @@ cosine at which at most `--max-fpr` of all negative pairs match. Prints recall o
 
     python -m studies.review_reuse [--data ../shared/data] [--negatives 1000] [--max-fpr 0.0]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,10 +99,14 @@ def main(argv=None) -> None:
     grid = np.round(np.arange(0.80, 0.99, 0.005), 3)
     chosen = next(t for t in grid if (neg >= t).mean() <= args.max_fpr)
     print(f"model {emb.name}; {len(cache)} texts embedded in {time.perf_counter() - started:.0f}s")
-    print(f"seed nb->en: {len(sp)} positive, {len(sn)} negative pairs; positives median {np.median(sp):.3f} "
-          f"(min {sp.min():.3f}), negatives median {np.median(sn):.3f} (max {sn.max():.3f})")
-    print(f"checkthat2022-2a dev: {len(cp)} positive, {len(cn)} negative pairs; positives median {np.median(cp):.3f}, "
-          f"negatives median {np.median(cn):.3f} (max {cn.max():.3f})")
+    print(
+        f"seed nb->en: {len(sp)} positive, {len(sn)} negative pairs; positives median {np.median(sp):.3f} "
+        f"(min {sp.min():.3f}), negatives median {np.median(sn):.3f} (max {sn.max():.3f})"
+    )
+    print(
+        f"checkthat2022-2a dev: {len(cp)} positive, {len(cn)} negative pairs; positives median {np.median(cp):.3f}, "
+        f"negatives median {np.median(cn):.3f} (max {cn.max():.3f})"
+    )
     print("threshold  false-match-rate  recall-seed  recall-checkthat")
     for t in grid:
         if t in (chosen,) or abs((t * 1000) % 20) < 1e-6:

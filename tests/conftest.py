@@ -11,7 +11,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 # Every process the tests start inherits this mark, so the end of the session can find any left running (a
 # Prefect temporary server whose parent was killed is reparented and would otherwise live on unseen).
-if not os.environ.get("FACTCHECK_TEST_SESSION", "").startswith(f"tests-{os.getpid()}-"):   # once per session
+if not os.environ.get("FACTCHECK_TEST_SESSION", "").startswith(f"tests-{os.getpid()}-"):  # once per session
     os.environ["FACTCHECK_TEST_SESSION"] = f"tests-{os.getpid()}-{time.time_ns()}"
 _SESSION_MARK = "FACTCHECK_TEST_SESSION=" + os.environ["FACTCHECK_TEST_SESSION"]
 
@@ -30,7 +30,7 @@ def _left_running() -> list[tuple[int, str]]:
         try:
             if mark not in (proc / "environ").read_bytes().split(b"\0"):
                 continue
-            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":   # exited, not yet reaped
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":  # exited, not yet reaped
                 continue
             cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:
@@ -46,7 +46,7 @@ def pytest_sessionfinish(session, exitstatus):
     stopped. (Linux only: it reads /proc.)"""
     if not Path("/proc/self/environ").exists():
         return
-    deadline = time.monotonic() + 15          # a server shutting down at its parent's exit gets a moment
+    deadline = time.monotonic() + 15  # a server shutting down at its parent's exit gets a moment
     while (left := _left_running()) and time.monotonic() < deadline:
         time.sleep(0.5)
     if not left:
@@ -65,6 +65,7 @@ def pytest_sessionfinish(session, exitstatus):
     else:
         print("\n".join(lines), file=sys.stderr)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "seed"
@@ -100,9 +101,11 @@ def e5():
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--regen-golden", action="store_true", default=False,
+        "--regen-golden",
+        action="store_true",
+        default=False,
         help="Rewrite the golden files under tests/cases/ from the current code instead of comparing "
-             "(then review the change with git diff tests/cases/).",
+        "(then review the change with git diff tests/cases/).",
     )
 
 

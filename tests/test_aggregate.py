@@ -1,5 +1,6 @@
 """The verdict aggregator (verdicts/aggregate.py): fitting on labelled claims, the saved file, its use by
 decide() for the verifier it was fitted with only, and the verifier's language gate."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,8 @@ import numpy as np
 import pytest
 
 from claims.model import Claim, ClaimType, Span
-from training.fit_aggregator import cross_validate, fit
 from sources.model import Hit, Passage
+from training.fit_aggregator import cross_validate, fit
 from verdicts import aggregate
 from verdicts.aggregate import FEATURES, LABELS, Aggregator, feature_vector, load_aggregator
 from verdicts.decide import DecideConfig, claim_features, decide, verifier_probabilities
@@ -37,13 +38,21 @@ class FakeVerifier:
 
 
 def claim(text, language="en"):
-    return Claim("a-test", text, Span(0, len(text)), language=language, checkworthy=0.8, anchor_date=ANCHOR,
-                 type=ClaimType.EVENT)
+    return Claim(
+        "a-test", text, Span(0, len(text)), language=language, checkworthy=0.8, anchor_date=ANCHOR, type=ClaimType.EVENT
+    )
 
 
 def hit(text, score, ext="P1", language="en"):
-    p = Passage(text, source_url=f"https://example.org/{ext}", source_title=ext, publisher="Pub",
-                published=ANCHOR, language=language, external_id=ext)
+    p = Passage(
+        text,
+        source_url=f"https://example.org/{ext}",
+        source_title=ext,
+        publisher="Pub",
+        published=ANCHOR,
+        language=language,
+        external_id=ext,
+    )
     return Hit(p, score, 1, "dense", "load-1")
 
 
@@ -69,7 +78,7 @@ def test_fit_learns_the_labels_and_the_file_round_trips(tmp_path):
     assert np.mean([a == b for a, b in zip(pred, y)]) > 0.9
     p = agg.proba(X[0])
     assert set(p) == set(LABELS) and sum(p.values()) == pytest.approx(1.0)
-    assert p[Label.CONFLICTING.value] < 1e-6            # never seen in the fit data: never predicted
+    assert p[Label.CONFLICTING.value] < 1e-6  # never seen in the fit data: never predicted
     again = Aggregator.from_json(json.loads(json.dumps(agg.to_json())))
     assert again.proba(X[5]) == pytest.approx(agg.proba(X[5]))
     cv = cross_validate(X, y, sets)
@@ -100,8 +109,9 @@ def test_decide_takes_the_label_and_confidence_from_the_fitted_aggregator(tmp_pa
     hits = [hit(sup, 0.87)]
     out = decide(c, hits, provenance=PROV, config=CFG, verifier=v)
     probs = verifier_probabilities(v, [c], [hits], CFG)[0]
-    expected = load_aggregator("fake-verifier@agg-1", path).proba(claim_features(c, hits, verifier_probs=probs,
-                                                                                 config=CFG))
+    expected = load_aggregator("fake-verifier@agg-1", path).proba(
+        claim_features(c, hits, verifier_probs=probs, config=CFG)
+    )
     assert out.label is Label.SUPPORTED
     assert out.confidence == pytest.approx(min(CFG.max_confidence, expected["SUPPORTED"]), abs=1e-4)
     assert out.evidence[0].passage_id == hits[0].passage.id
@@ -127,10 +137,11 @@ def test_a_verifier_reads_only_the_languages_it_was_trained_on():
     assert v.calls == []
     out = decide(no_claim, [hit(sup, 0.90, language="no")], provenance=PROV, config=CFG, verifier=v)
     plain = decide(no_claim, [hit(sup, 0.90, language="no")], provenance=PROV, config=CFG)
-    assert out.label is plain.label is Label.SUPPORTED     # judged as without a verifier
+    assert out.label is plain.label is Label.SUPPORTED  # judged as without a verifier
     en = claim("Fatah and Hamas met in Beijing")
-    rows = verifier_probabilities(v, [en], [[hit(sup, 0.90, "P1", "no"), hit("Fatah and Hamas met.", 0.9, "P2")]],
-                                  CFG)[0]
+    rows = verifier_probabilities(v, [en], [[hit(sup, 0.90, "P1", "no"), hit("Fatah and Hamas met.", 0.9, "P2")]], CFG)[
+        0
+    ]
     assert np.isnan(rows[0]).all() and not np.isnan(rows[1]).any()
 
 
@@ -140,19 +151,29 @@ def test_a_label_against_every_verifier_reading_is_flagged_for_review(tmp_path, 
     path = tmp_path / "aggregator.json"
     n = len(FEATURES)
     coef = np.zeros((4, n))
-    coef[0, FEATURES.index("max_ref")] = 5.0          # a perverse fit: more P(refutes), more SUPPORTED
+    coef[0, FEATURES.index("max_ref")] = 5.0  # a perverse fit: more P(refutes), more SUPPORTED
     agg = Aggregator("fake-verifier@agg-1", LABELS, FEATURES, np.zeros(n), np.ones(n), coef, np.zeros(4), {})
     path.write_text(json.dumps(agg.to_json()))
     monkeypatch.setattr(aggregate, "AGGREGATOR_PATH", path)
     ref = "The talks were held in Cairo, not Beijing."
     v = FakeVerifier({ref: (0.1, 0.8, 0.1)})
-    out = decide(claim("The talks between Fatah and Hamas took place in Beijing"), [hit(ref, 0.87)],
-                 provenance=PROV, config=CFG, verifier=v)
+    out = decide(
+        claim("The talks between Fatah and Hamas took place in Beijing"),
+        [hit(ref, 0.87)],
+        provenance=PROV,
+        config=CFG,
+        verifier=v,
+    )
     assert out.label is Label.SUPPORTED and out.review.needed
     assert any(r.startswith(VERIFIER_AGAINST) and "refutes 0.80" in r for r in out.review.reasons)
     sup = "Fatah and Hamas held talks in Beijing."
-    agreeing = decide(claim("The talks between Fatah and Hamas took place in Beijing"),
-                      [hit(sup, 0.87)], provenance=PROV, config=CFG, verifier=FakeVerifier({sup: (0.8, 0.1, 0.1)}))
+    agreeing = decide(
+        claim("The talks between Fatah and Hamas took place in Beijing"),
+        [hit(sup, 0.87)],
+        provenance=PROV,
+        config=CFG,
+        verifier=FakeVerifier({sup: (0.8, 0.1, 0.1)}),
+    )
     assert not any(r.startswith(VERIFIER_AGAINST) for r in agreeing.review.reasons)
 
 
@@ -166,10 +187,10 @@ def test_gate_tuning_cross_validates_and_keeps_the_rules_labels():
         x = rng.normal(0, 0.3, len(FEATURES))
         x[FEATURES.index("max_sup")] += 1.0 if label == "SUPPORTED" else 0.0
         x[FEATURES.index("max_ref")] += 1.0 if label == "REFUTED" else 0.0
-        rule = i % 10 == 0                       # a rule decided, wrongly: its label is kept, not the aggregator's
+        rule = i % 10 == 0  # a rule decided, wrongly: its label is kept, not the aggregator's
         rows.append(("a" if i < 100 else "b", x, label, "CONFLICTING" if rule else "", "rule" if rule else "verifier"))
     acc = cross_validated_accuracy(rows, {"a", "b"})
-    assert 0.85 <= acc["a"] <= 0.9 and 0.85 <= acc["b"] <= 0.9     # separable, less the 10 % rule claims
+    assert 0.85 <= acc["a"] <= 0.9 and 0.85 <= acc["b"] <= 0.9  # separable, less the 10 % rule claims
     assert acc["mean"] == round((acc["a"] + acc["b"]) / 2, 3)
-    only_a = cross_validated_accuracy(rows, {"a"})                   # b predicted by a fit on a alone
+    only_a = cross_validated_accuracy(rows, {"a"})  # b predicted by a fit on a alone
     assert set(only_a) == {"a", "b", "mean"}

@@ -1,4 +1,5 @@
 """Check-worthiness: the logistic regression, the transparent features, the shipped model on real text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,16 @@ import json
 import numpy as np
 import pytest
 
-from claims.checkworthy import (ARTIFACT, CARD, FEATURES, CheckworthyModel, features, fit_logistic, load_model,
-                                score_claims)
+from claims.checkworthy import (
+    ARTIFACT,
+    CARD,
+    FEATURES,
+    CheckworthyModel,
+    features,
+    fit_logistic,
+    load_model,
+    score_claims,
+)
 from claims.errors import ModelError
 from claims.extract import extract_claims
 from claims.segment import split_sentences
@@ -30,8 +39,10 @@ def test_fit_logistic_separates_and_matches_the_gradient_condition():
 
 
 def test_features_are_transparent_and_language_aware():
-    f = features(["Over 34.000 palestinere er drept siden 7. oktober 2023, sier Lin Jian.",
-                  "Jeg tror kanskje det går bra?"], "nb")
+    f = features(
+        ["Over 34.000 palestinere er drept siden 7. oktober 2023, sier Lin Jian.", "Jeg tror kanskje det går bra?"],
+        "nb",
+    )
     row = dict(zip(FEATURES, f[0]))
     assert row["quantity"] == 1 and row["date"] == 1 and row["reported"] == 1 and row["opinion"] == 0
     row = dict(zip(FEATURES, f[1]))
@@ -48,8 +59,14 @@ def test_missing_or_broken_model_files_are_coded_errors(tmp_path):
 
 
 def test_saved_model_round_trips(tmp_path):
-    m = CheckworthyModel(np.arange(len(FEATURES), dtype=np.float32) / 10, -0.5, np.zeros(len(FEATURES)),
-                         np.ones(len(FEATURES)), 0.4, use_embeddings=False)
+    m = CheckworthyModel(
+        np.arange(len(FEATURES), dtype=np.float32) / 10,
+        -0.5,
+        np.zeros(len(FEATURES)),
+        np.ones(len(FEATURES)),
+        0.4,
+        use_embeddings=False,
+    )
     path = tmp_path / "m.npz"
     m.save(path)
     back = load_model(str(path))
@@ -65,8 +82,10 @@ def test_shipped_model_ranks_facts_above_opinions_in_norwegian_and_english():
     card = json.loads(CARD.read_text(encoding="utf-8"))
     assert card["metrics"]["checkthat2022_1a_dev_test"]["f1_positive"] > 0.3
     model = load_model()
-    facts = ["Over 34.000 palestinere er drept i israelske angrep i Gaza siden 7. oktober.",
-             "More than 34,000 Palestinians have been killed in Gaza since 7 October."]
+    facts = [
+        "Over 34.000 palestinere er drept i israelske angrep i Gaza siden 7. oktober.",
+        "More than 34,000 Palestinians have been killed in Gaza since 7 October.",
+    ]
     chatter = ["Jeg håper alle får en fin helg!", "Good morning everyone, have a lovely day!"]
     s = model.score(facts + chatter, "")
     assert min(s[:2]) > max(s[2:])
@@ -82,7 +101,7 @@ def test_score_claims_uses_given_vectors_instead_of_embedding():
     """Retrieval embeds the claims in query mode already; the pipeline can hand those vectors over."""
     d = 384 + len(FEATURES)
     w = np.zeros(d, dtype=np.float32)
-    w[0] = 5.0                                   # only the first embedding dimension counts
+    w[0] = 5.0  # only the first embedding dimension counts
     m = CheckworthyModel(w, 0.0, np.zeros(d), np.ones(d), 0.5)
     text = "Over 34.000 palestinere er drept i Gaza. Hamas vant valget i januar 2006."
     claims = extract_claims("x", text, split_sentences(text, "nb"), language="nb", published=dt.date(2024, 4, 30))
@@ -103,12 +122,21 @@ def test_eval_checkworthy_reports_the_model_and_the_rule_score(tmp_path):
     from eval.claims import eval_checkworthy
 
     tsv = tmp_path / "cw.tsv"
-    tsv.write_text("topic\ttweet_id\ttweet_url\ttweet_text\tclass_label\n"
-                   "c\t1\tu\tOver 34,000 people were killed in Gaza since 7 October 2023.\t1\n"
-                   "c\t2\tu\tGood morning, have a lovely day!\t0\n"
-                   "c\t3\tu\tI think this is fine\t0\n", encoding="utf-8")
-    m = CheckworthyModel(np.ones(len(FEATURES), dtype=np.float32), -3.0, np.zeros(len(FEATURES)),
-                         np.ones(len(FEATURES)), 0.5, use_embeddings=False)
+    tsv.write_text(
+        "topic\ttweet_id\ttweet_url\ttweet_text\tclass_label\n"
+        "c\t1\tu\tOver 34,000 people were killed in Gaza since 7 October 2023.\t1\n"
+        "c\t2\tu\tGood morning, have a lovely day!\t0\n"
+        "c\t3\tu\tI think this is fine\t0\n",
+        encoding="utf-8",
+    )
+    m = CheckworthyModel(
+        np.ones(len(FEATURES), dtype=np.float32),
+        -3.0,
+        np.zeros(len(FEATURES)),
+        np.ones(len(FEATURES)),
+        0.5,
+        use_embeddings=False,
+    )
     r = eval_checkworthy(tsv, model=m)
     assert r["n"] == 3 and r["positives"] == 1
     assert r["rules"]["threshold"] == 0.5 and r["rules"]["auc"] == 1.0 and r["rules"]["f1"] == 1.0

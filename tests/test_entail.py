@@ -1,5 +1,6 @@
 """The verifier interface (verdicts/entail.py): specs, label mapping of any HF NLI model, mismatch signals, and the
 bundled artifact on held-out VitaminC pairs."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,15 @@ import numpy as np
 import pytest
 
 from claims.errors import FactcheckError
-from verdicts.entail import (FEATURE_NAMES, STANCES, E5CrossVerifier, HFVerifier, get_verifier, map_nli_labels,
-                             mismatch_features)
+from verdicts.entail import (
+    FEATURE_NAMES,
+    STANCES,
+    E5CrossVerifier,
+    HFVerifier,
+    get_verifier,
+    map_nli_labels,
+    mismatch_features,
+)
 
 CASES = Path(__file__).parent / "cases" / "verifier"
 
@@ -33,13 +41,16 @@ def test_default_is_bundled(monkeypatch):
     assert v.name.startswith("factcheck-verifier") and len(v.version) == 12
 
 
-@pytest.mark.parametrize("spec, code", [
-    ("nonsense", "FC730"),
-    ("hf:", "FC730"),
-    ("dir:/nonexistent/verifier", "FC731"),
-    ("hf:/nonexistent/dir/model", "FC733"),
-    ("hf:nobody-owns-this/not-a-cached-model-xyz", "FC733"),
-])
+@pytest.mark.parametrize(
+    "spec, code",
+    [
+        ("nonsense", "FC730"),
+        ("hf:", "FC730"),
+        ("dir:/nonexistent/verifier", "FC731"),
+        ("hf:/nonexistent/dir/model", "FC733"),
+        ("hf:nobody-owns-this/not-a-cached-model-xyz", "FC733"),
+    ],
+)
 def test_bad_specs_give_coded_errors(spec, code):
     with pytest.raises(FactcheckError) as err:
         get_verifier(spec)
@@ -83,10 +94,17 @@ def _tiny_nli_model(path: Path, favour: int) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     (path / "vocab.txt").write_text("\n".join(words) + "\n")
     tok = BertTokenizerFast(vocab_file=str(path / "vocab.txt"))
-    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=32, max_position_embeddings=64, num_labels=3,
-                        id2label={0: "entailment", 1: "neutral", 2: "contradiction"},
-                        label2id={"entailment": 0, "neutral": 1, "contradiction": 2})
+    config = BertConfig(
+        vocab_size=len(words),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=3,
+        id2label={0: "entailment", 1: "neutral", 2: "contradiction"},
+        label2id={"entailment": 0, "neutral": 1, "contradiction": 2},
+    )
     torch.manual_seed(0)
     model = BertForSequenceClassification(config)
     with torch.no_grad():
@@ -102,8 +120,11 @@ def test_hf_model_from_a_local_directory(tmp_path, favour, stance):
     path = _tiny_nli_model(tmp_path / "nli", favour)
     v = get_verifier(f"hf:{path}")
     assert isinstance(v, HFVerifier) and v.name == "hf/nli" and v.version
-    probs = v.predict(["the tower is 30 m tall .", "the tower is not tall"] * 3,
-                      ["the tower is tall .", "the tower is 30 m ."] * 3, batch_size=4)
+    probs = v.predict(
+        ["the tower is 30 m tall .", "the tower is not tall"] * 3,
+        ["the tower is tall .", "the tower is 30 m ."] * 3,
+        batch_size=4,
+    )
     assert probs.shape == (6, 3)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
     assert (probs.argmax(axis=1) == STANCES.index(stance)).all()
@@ -125,10 +146,14 @@ def test_hf_model_with_unmappable_labels(tmp_path):
 
 # -- mismatch signals -----------------------------------------------------------------------------
 def test_number_signals_respect_comparators():
-    ok = mismatch_features("Westlife made over 23.5 million sales in the UK.",
-                           "Westlife has a total of more than 24 million combined sales in the UK.")
-    bad = mismatch_features("Westlife made under 23.5 million sales in the UK.",
-                            "Westlife has a total of more than 24 million combined sales in the UK.")
+    ok = mismatch_features(
+        "Westlife made over 23.5 million sales in the UK.",
+        "Westlife has a total of more than 24 million combined sales in the UK.",
+    )
+    bad = mismatch_features(
+        "Westlife made under 23.5 million sales in the UK.",
+        "Westlife has a total of more than 24 million combined sales in the UK.",
+    )
     assert _feature(ok, "claim_has_number") == 1 and _feature(ok, "claim_number_satisfied") == 1
     assert _feature(bad, "claim_number_satisfied") == 0
     exact = mismatch_features("The stadium holds 84,115 fans.", "The biggest attendance was 62,241 fans.")
@@ -154,8 +179,10 @@ def bundled():
 
 
 def test_bundled_predicts_probabilities(bundled):
-    probs = bundled.predict(["Abbas er 87 år gammel.", "The tower is 300 m tall."],
-                            ["Mahmoud Abbas was born on 15 November 1935.", "The tower is 300 metres tall."])
+    probs = bundled.predict(
+        ["Abbas er 87 år gammel.", "The tower is 300 m tall."],
+        ["Mahmoud Abbas was born on 15 November 1935.", "The tower is 300 metres tall."],
+    )
     assert probs.shape == (2, 3) and probs.dtype == np.float32
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
     assert bundled.version in (bundled.path / "MODEL_CARD.md").read_text()
@@ -170,7 +197,7 @@ def test_bundled_tells_the_supporting_revision_from_the_refuting_one(bundled):
     evidence = [r["supports"] for r in rows] + [r["refutes"] for r in rows]
     probs = bundled.predict(claims, evidence)
     margin = probs[:, 0] - probs[:, 1]
-    wins = int((margin[: len(rows)] > margin[len(rows):]).sum())
+    wins = int((margin[: len(rows)] > margin[len(rows) :]).sum())
     assert wins >= 16, f"the supporting revision scored higher for only {wins} of {len(rows)} claims"
 
 

@@ -1,6 +1,7 @@
 """One error registry (claims/error_codes.py): every FCnnn code the source uses is defined there once, every code
 there is used, no two exception classes default to one code, and the README's "Error codes" section is the table
 the registry renders. Read from the source with `ast`, so a new code fails here with the file and line that use it."""
+
 from __future__ import annotations
 
 import ast
@@ -17,9 +18,9 @@ from claims.errors import FactcheckError
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("claims", "sources", "verdicts", "review", "gate", "nightly", "flows", "cli", "eval", "training")
-REGISTRY_FILE = "claims/error_codes.py"       # defines the codes; using them is everyone else's
+REGISTRY_FILE = "claims/error_codes.py"  # defines the codes; using them is everyone else's
 _EXACT = re.compile(r"FC\d{3}")
-_IN_TEXT = re.compile(r"\[(FC\d{3})\]")       # "[FC108] path: ..." in warnings and CLI lines
+_IN_TEXT = re.compile(r"\[(FC\d{3})\]")  # "[FC108] path: ..." in warnings and CLI lines
 FIX = "Run `python -m claims.error_codes` and paste its output under '## Error codes' in README.md."
 
 
@@ -51,9 +52,11 @@ def _class_defaults() -> dict[str, list[str]]:
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 for stmt in node.body:
-                    if (isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "code"
-                                                             for t in stmt.targets)
-                            and isinstance(stmt.value, ast.Constant)):
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == "code" for t in stmt.targets)
+                        and isinstance(stmt.value, ast.Constant)
+                    ):
                         found[stmt.value.value].append(f"{rel}:{node.name}")
     return found
 
@@ -77,8 +80,10 @@ def test_the_registry_is_well_formed():
 
 def test_every_code_in_the_source_is_in_the_registry():
     missing = {c: sites for c, sites in _source_codes().items() if c not in CODES}
-    assert not missing, ("codes used but not defined in claims/error_codes.py (add each with its meaning and fix, "
-                         f"then update the README): {missing}")
+    assert not missing, (
+        "codes used but not defined in claims/error_codes.py (add each with its meaning and fix, "
+        f"then update the README): {missing}"
+    )
 
 
 def test_every_registry_code_is_used():
@@ -96,8 +101,9 @@ def test_readme_table_is_the_registry():
 
 
 def test_the_module_prints_the_table():
-    out = subprocess.run([sys.executable, "-m", "claims.error_codes"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "claims.error_codes"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert out == markdown()
     assert "| FC204 | the store's schema is older than this factcheck | Run: `factcheck store migrate" in out
 

@@ -1,4 +1,5 @@
 """`factcheck eval articles`: case folders checked end to end and scored as a desk reads the flags."""
+
 from __future__ import annotations
 
 import json
@@ -18,24 +19,42 @@ published: 2015-11-13
 Folketallet i Testby økte med 1.200 personer i tredje kvartal. Ordføreren er 54 år gammel.
 """
 GOLD = [
-    {"id": "C01", "source_span_no": "Folketallet i Testby økte med 1.200 personer i tredje kvartal.",
-     "claim_en": "Testby's population grew by 1,200 in the third quarter of 2015.", "verdict": "REFUTED",
-     "evidence": [{"passage_id": "P1", "stance": "refutes"}]},
-    {"id": "C02", "source_span_no": "Ordføreren er 54 år gammel.", "claim_en": "The mayor is 54.",
-     "verdict": "NOT ENOUGH EVIDENCE", "evidence": []},
+    {
+        "id": "C01",
+        "source_span_no": "Folketallet i Testby økte med 1.200 personer i tredje kvartal.",
+        "claim_en": "Testby's population grew by 1,200 in the third quarter of 2015.",
+        "verdict": "REFUTED",
+        "evidence": [{"passage_id": "P1", "stance": "refutes"}],
+    },
+    {
+        "id": "C02",
+        "source_span_no": "Ordføreren er 54 år gammel.",
+        "claim_en": "The mayor is 54.",
+        "verdict": "NOT ENOUGH EVIDENCE",
+        "evidence": [],
+    },
 ]
-PASSAGES = [{"id": "P1", "text": "Folketallet i Testby økte med 900 personer i tredje kvartal 2015.",
-             "source_url": "https://ssb.example/testby", "published_date": "2015-11-12", "language": "no"}]
+PASSAGES = [
+    {
+        "id": "P1",
+        "text": "Folketallet i Testby økte med 900 personer i tredje kvartal 2015.",
+        "source_url": "https://ssb.example/testby",
+        "published_date": "2015-11-12",
+        "language": "no",
+    }
+]
 
 
 def _case(root: Path, name: str = "case-a") -> Path:
     folder = root / name
     folder.mkdir(parents=True)
     (folder / "article.md").write_text(ARTICLE, encoding="utf-8")
-    (folder / "claims.gold.jsonl").write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in GOLD) + "\n",
-                                              encoding="utf-8")
-    (folder / "passages.jsonl").write_text("\n".join(json.dumps(p, ensure_ascii=False) for p in PASSAGES) + "\n",
-                                           encoding="utf-8")
+    (folder / "claims.gold.jsonl").write_text(
+        "\n".join(json.dumps(g, ensure_ascii=False) for g in GOLD) + "\n", encoding="utf-8"
+    )
+    (folder / "passages.jsonl").write_text(
+        "\n".join(json.dumps(p, ensure_ascii=False) for p in PASSAGES) + "\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -81,8 +100,20 @@ def test_cli_writes_the_report(tmp_path):
     from cli.main import cli
 
     out = tmp_path / "r.json"
-    res = CliRunner().invoke(cli, ["eval", "articles", str(_case(tmp_path / "c")), "--embedder", "hash",
-                                   "--work", str(tmp_path / "w"), "--out", str(out)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            "articles",
+            str(_case(tmp_path / "c")),
+            "--embedder",
+            "hash",
+            "--work",
+            str(tmp_path / "w"),
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(out.read_text())["pooled"]["gold_claims"] == 2
     bad = CliRunner().invoke(cli, ["eval", "articles", str(tmp_path)])

@@ -1,4 +1,5 @@
 """The claim evaluation harness: alignment, adapters, metrics, and the CLI on the real seed gold."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,16 @@ from click.testing import CliRunner
 
 from claims.checkworthy import roc_auc
 from claims.errors import InputError
-from eval.claims import (align, binary_scores, eval_decomposition, eval_seed, factcheck_bench_docs, BenchDoc,
-                         one_claim_per_sentence, read_checkworthy)
+from eval.claims import (
+    BenchDoc,
+    align,
+    binary_scores,
+    eval_decomposition,
+    eval_seed,
+    factcheck_bench_docs,
+    one_claim_per_sentence,
+    read_checkworthy,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed"
@@ -47,15 +56,33 @@ def test_roc_auc_matches_brute_force():
 
 def test_seed_adapter_with_a_fake_encoder_counts_the_identity_extractor(tmp_path):
     article = tmp_path / "a.md"
-    article.write_text("---\nid: t\nlanguage: en\npublished: 2024-04-30\n---\n\nHamas won the election in 2006. "
-                       "It is unclear who will govern Gaza.\n", encoding="utf-8")
+    article.write_text(
+        "---\nid: t\nlanguage: en\npublished: 2024-04-30\n---\n\nHamas won the election in 2006. "
+        "It is unclear who will govern Gaza.\n",
+        encoding="utf-8",
+    )
     gold = tmp_path / "g.jsonl"
-    gold.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "G1", "source_span_no": "Hamas won the election in 2006.", "claim_en": "Hamas won the election in 2006.",
-         "type": "event"},
-        {"id": "G2", "source_span_no": "It is unclear who will govern Gaza.",
-         "claim_en": "It is unclear who will govern Gaza.", "type": "opinion/not-checkable"},
-    ]) + "\n", encoding="utf-8")
+    gold.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "id": "G1",
+                    "source_span_no": "Hamas won the election in 2006.",
+                    "claim_en": "Hamas won the election in 2006.",
+                    "type": "event",
+                },
+                {
+                    "id": "G2",
+                    "source_span_no": "It is unclear who will govern Gaza.",
+                    "claim_en": "It is unclear who will govern Gaza.",
+                    "type": "opinion/not-checkable",
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     r = eval_seed(gold, article, encode=_hash_encoder(), threshold=0.99)
     assert (r["gold_checkable"], r["recall_matched"], r["recall"]) == (1, 1, 1.0)
     assert r["precision"] == 1.0 and r["type_accuracy"] == 1.0
@@ -70,8 +97,12 @@ def test_gold_rows_without_the_needed_fields_are_refused(tmp_path):
 
 
 def test_decomposition_beats_nothing_on_a_toy_document():
-    docs = [BenchDoc("Jack Dorsey founded Twitter in 2006 and founded Square in 2009.",
-                     ("Jack Dorsey founded Twitter in 2006.", "Jack Dorsey founded Square in 2009."))]
+    docs = [
+        BenchDoc(
+            "Jack Dorsey founded Twitter in 2006 and founded Square in 2009.",
+            ("Jack Dorsey founded Twitter in 2006.", "Jack Dorsey founded Square in 2009."),
+        )
+    ]
     r = eval_decomposition(docs, encode=_hash_encoder(), threshold=0.7)
     assert r["baseline_one_per_sentence"]["matched"] <= 1
     assert r["claims"]["matched"] == 2 and r["claims"]["recall"] == 1.0
@@ -79,8 +110,10 @@ def test_decomposition_beats_nothing_on_a_toy_document():
 
 def test_checkworthy_readers(tmp_path):
     tsv = tmp_path / "x.tsv"
-    tsv.write_text("topic\ttweet_id\ttweet_url\ttweet_text\tclass_label\nc\t1\tu\tA claim \"quoted\"\t1\nc\t2\tu\tlol\t0\n",
-                   encoding="utf-8")
+    tsv.write_text(
+        'topic\ttweet_id\ttweet_url\ttweet_text\tclass_label\nc\t1\tu\tA claim "quoted"\t1\nc\t2\tu\tlol\t0\n',
+        encoding="utf-8",
+    )
     assert read_checkworthy(tsv) == (['A claim "quoted"', "lol"], [1, 0])
     with pytest.raises(InputError, match="FC123"):
         read_checkworthy(tmp_path / "missing.tsv")
@@ -102,8 +135,9 @@ def test_cli_on_the_real_seed_gold_with_e5(tmp_path):
     if gold is None:
         pytest.skip("needs ../shared/data/seed/claims.gold.jsonl")
     out = tmp_path / "r.json"
-    res = CliRunner().invoke(cli, ["eval", "claims", "--gold", str(gold), "--article", str(SEED / "article.md"),
-                                   "--out", str(out)])
+    res = CliRunner().invoke(
+        cli, ["eval", "claims", "--gold", str(gold), "--article", str(SEED / "article.md"), "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     assert "seed gold" in res.output and "recall" in res.output
     report = json.loads(out.read_text(encoding="utf-8"))["seed"]

@@ -1,5 +1,6 @@
 """The retrieval and matching evaluation: metrics against hand-computed values, each data set's
 adapter on a small file in its original format, and the CLI end to end."""
+
 import json
 import os
 import subprocess
@@ -15,8 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_recall_and_mrr_by_hand():
-    qs = [RetrievalQuery("1", "a", frozenset({"x"})), RetrievalQuery("2", "b", frozenset({"y", "z"})),
-          RetrievalQuery("3", "c", frozenset({"w"}))]
+    qs = [
+        RetrievalQuery("1", "a", frozenset({"x"})),
+        RetrievalQuery("2", "b", frozenset({"y", "z"})),
+        RetrievalQuery("3", "c", frozenset({"w"})),
+    ]
     ranked = [["x", "p"], ["p", "q", "z", "y"], ["p", "q"]]
     s = score_rankings(qs, ranked, ks=(1, 3))
     assert s["recall@1"] == round(1 / 3, 4) and s["recall@3"] == round(2 / 3, 4)
@@ -43,14 +47,32 @@ def test_checkthat_files_in_their_format(tmp_path):
 
 def test_scifact_and_climate_fever_adapters(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps(d) + "\n" for d in [
-        {"doc_id": 1, "title": "Aspirin and stroke", "abstract": ["Aspirin lowers risk.", "In adults."]},
-        {"doc_id": 2, "title": "Sleep", "abstract": ["Sleep matters."]}]), encoding="utf-8")
+    corpus.write_text(
+        "".join(
+            json.dumps(d) + "\n"
+            for d in [
+                {"doc_id": 1, "title": "Aspirin and stroke", "abstract": ["Aspirin lowers risk.", "In adults."]},
+                {"doc_id": 2, "title": "Sleep", "abstract": ["Sleep matters."]},
+            ]
+        ),
+        encoding="utf-8",
+    )
     claims = tmp_path / "claims_dev.jsonl"
-    claims.write_text("".join(json.dumps(c) + "\n" for c in [
-        {"id": 7, "claim": "Aspirin reduces stroke risk.", "evidence": {"1": [{"sentences": [0], "label": "SUPPORT"}]},
-         "cited_doc_ids": [1]},
-        {"id": 8, "claim": "No evidence here.", "evidence": {}, "cited_doc_ids": [2]}]), encoding="utf-8")
+    claims.write_text(
+        "".join(
+            json.dumps(c) + "\n"
+            for c in [
+                {
+                    "id": 7,
+                    "claim": "Aspirin reduces stroke risk.",
+                    "evidence": {"1": [{"sentences": [0], "label": "SUPPORT"}]},
+                    "cited_doc_ids": [1],
+                },
+                {"id": 8, "claim": "No evidence here.", "evidence": {}, "cited_doc_ids": [2]},
+            ]
+        ),
+        encoding="utf-8",
+    )
     s = scifact_set(claims, corpus)
     assert [p.external_id for p in s.passages] == ["1", "2"]
     assert s.passages[0].text == "Aspirin and stroke\nAspirin lowers risk. In adults."
@@ -58,10 +80,27 @@ def test_scifact_and_climate_fever_adapters(tmp_path):
 
     cf = tmp_path / "cf.jsonl"
     ev = lambda i, label, text: {"evidence_id": f"A:{i}", "evidence_label": label, "article": "A", "evidence": text}  # noqa
-    cf.write_text(json.dumps({"claim_id": "0", "claim": "Seas rise", "claim_label": "SUPPORTS", "evidences": [
-        ev(1, "SUPPORTS", "Sea level rose."), ev(2, "NOT_ENOUGH_INFO", "Ice exists.")]}) + "\n"
-        + json.dumps({"claim_id": "1", "claim": "Ice exists", "claim_label": "NOT_ENOUGH_INFO", "evidences": [
-            ev(2, "NOT_ENOUGH_INFO", "Ice exists.")]}) + "\n", encoding="utf-8")
+    cf.write_text(
+        json.dumps(
+            {
+                "claim_id": "0",
+                "claim": "Seas rise",
+                "claim_label": "SUPPORTS",
+                "evidences": [ev(1, "SUPPORTS", "Sea level rose."), ev(2, "NOT_ENOUGH_INFO", "Ice exists.")],
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "claim_id": "1",
+                "claim": "Ice exists",
+                "claim_label": "NOT_ENOUGH_INFO",
+                "evidences": [ev(2, "NOT_ENOUGH_INFO", "Ice exists.")],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     c = climate_fever_set(cf)
     assert len(c.passages) == 2 and [(q.id, set(q.gold)) for q in c.queries] == [("0", {"A:1"})]
     assert len(climate_fever_set(cf, gold="all").queries) == 2
@@ -79,8 +118,9 @@ def test_seed_adapter_reads_gold_passage_ids(seed_dir):
 
 def _run(*args):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
 
 
 @pytest.mark.slow
@@ -89,27 +129,64 @@ def test_cli_eval_retrieval_and_matching(tmp_path, seed_dir):
     if not gold.exists():
         pytest.skip("needs the shared data sets at ../shared/data (seed/claims.gold.jsonl); CI has them")
     out = tmp_path / "r.json"
-    res = _run("eval", "retrieval", "--set", "seed", "--gold", str(gold), "--corpus", str(seed_dir / "passages.jsonl"),
-               "--embedder", "hash", "--db", str(tmp_path / "e.duckdb"), "--query", "en", "--out", str(out))
+    res = _run(
+        "eval",
+        "retrieval",
+        "--set",
+        "seed",
+        "--gold",
+        str(gold),
+        "--corpus",
+        str(seed_dir / "passages.jsonl"),
+        "--embedder",
+        "hash",
+        "--db",
+        str(tmp_path / "e.duckdb"),
+        "--query",
+        "en",
+        "--out",
+        str(out),
+    )
     assert res.returncode == 0, res.stderr
     report = json.loads(out.read_text())
     assert [r["mode"] for r in report["results"]] == ["dense", "bm25", "hybrid"]
     for r in report["results"]:
         assert r["queries"] == 36 and 0 < r["recall@5"] <= 1 and 0 < r["mrr"] <= 1
     bm25 = report["results"][1]
-    assert bm25["recall@10"] >= 0.8            # the English claims share words with their evidence
+    assert bm25["recall@10"] >= 0.8  # the English claims share words with their evidence
 
     vclaims = tmp_path / "v.jsonl"
-    vclaims.write_text("".join(json.dumps(v) + "\n" for v in [
-        {"vclaim_id": "v1", "vclaim": "A shark swam on a flooded highway", "title": "Shark on highway"},
-        {"vclaim_id": "v2", "vclaim": "The president signed 30 executive orders in a week", "title": "Orders"},
-        {"vclaim_id": "v3", "vclaim": "Drinking bleach cures the virus", "title": "Bleach"}]), encoding="utf-8")
+    vclaims.write_text(
+        "".join(
+            json.dumps(v) + "\n"
+            for v in [
+                {"vclaim_id": "v1", "vclaim": "A shark swam on a flooded highway", "title": "Shark on highway"},
+                {"vclaim_id": "v2", "vclaim": "The president signed 30 executive orders in a week", "title": "Orders"},
+                {"vclaim_id": "v3", "vclaim": "Drinking bleach cures the virus", "title": "Bleach"},
+            ]
+        ),
+        encoding="utf-8",
+    )
     q = tmp_path / "q.tsv"
     q.write_text("t1\tLook, a shark swimming on the flooded highway!\nt2\tbleach cures virus, drink it\n")
     r = tmp_path / "r.tsv"
     r.write_text("t1\t0\tv1\t1\nt2\t0\tv3\t1\n")
-    res = _run("eval", "matching", "--queries", str(q), "--qrels", str(r), "--claims", str(vclaims),
-               "--embedder", "hash", "--db", str(tmp_path / "m.duckdb"), "--out", str(tmp_path / "m.json"))
+    res = _run(
+        "eval",
+        "matching",
+        "--queries",
+        str(q),
+        "--qrels",
+        str(r),
+        "--claims",
+        str(vclaims),
+        "--embedder",
+        "hash",
+        "--db",
+        str(tmp_path / "m.duckdb"),
+        "--out",
+        str(tmp_path / "m.json"),
+    )
     assert res.returncode == 0, res.stderr
     m = json.loads((tmp_path / "m.json").read_text())
     assert m["queries"] == 2 and m["map@5"] == 1.0
@@ -126,7 +203,7 @@ def test_split_takes_one_side_of_the_shared_rule_by_query_id(seed_dir):
     tune, test = select_split(rset, "tune"), select_split(rset, "held-out")
     assert {q.id for q in tune.queries} | {q.id for q in test.queries} == {q.id for q in rset.queries}
     assert test.queries and all(held_out(q.id) for q in test.queries) and not any(held_out(q.id) for q in tune.queries)
-    assert tune.passages == rset.passages                        # the store stays whole
+    assert tune.passages == rset.passages  # the store stays whole
     assert select_split(rset, "all") is rset
 
 
@@ -134,9 +211,30 @@ def test_cli_eval_retrieval_takes_a_split_and_fusion_settings(tmp_path, seed_dir
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():
         pytest.skip("needs the shared data sets at ../shared/data (seed/claims.gold.jsonl); CI has them")
-    res = _run("eval", "retrieval", "--set", "seed", "--gold", str(gold), "--corpus", str(seed_dir / "passages.jsonl"),
-               "--embedder", "hash", "--db", str(tmp_path / "e.duckdb"), "--query", "en", "--mode", "hybrid",
-               "--split", "held-out", "--rrf-k", "30", "--w-bm25", "0.5")
+    res = _run(
+        "eval",
+        "retrieval",
+        "--set",
+        "seed",
+        "--gold",
+        str(gold),
+        "--corpus",
+        str(seed_dir / "passages.jsonl"),
+        "--embedder",
+        "hash",
+        "--db",
+        str(tmp_path / "e.duckdb"),
+        "--query",
+        "en",
+        "--mode",
+        "hybrid",
+        "--split",
+        "held-out",
+        "--rrf-k",
+        "30",
+        "--w-bm25",
+        "0.5",
+    )
     assert res.returncode == 0, res.stderr
     r = json.loads(res.stdout)["results"][0]
     assert (r["split"], r["rrf_k"], r["w_bm25"]) == ("held-out", 30, 0.5) and 0 < r["queries"] < 36
@@ -168,14 +266,21 @@ def test_pairing_gives_each_gold_claim_its_own_overlapping_claim(hash_embedder):
 
     text = "Abbas is 88 and rules Gaza. Rain fell."
     first = text.index("Abbas")
-    claims = [SimpleNamespace(text="Abbas is 88", span=Span(first, first + 11)),
-              SimpleNamespace(text="Abbas rules Gaza", span=Span(first + 16, first + 26))]
+    claims = [
+        SimpleNamespace(text="Abbas is 88", span=Span(first, first + 11)),
+        SimpleNamespace(text="Abbas rules Gaza", span=Span(first + 16, first + 26)),
+    ]
     sentence = "Abbas is 88 and rules Gaza."
-    overlapping, paired = pair_gold_claims(text, [sentence, sentence, "Rain fell.", "Not there."],
-                                           ["Abbas rules Gaza", "Abbas is 88", "It rained", "x"], claims, hash_embedder)
+    overlapping, paired = pair_gold_claims(
+        text,
+        [sentence, sentence, "Rain fell.", "Not there."],
+        ["Abbas rules Gaza", "Abbas is 88", "It rained", "x"],
+        claims,
+        hash_embedder,
+    )
     assert overlapping == [[0, 1], [0, 1], [], []]
-    assert paired == {0: 1, 1: 0}                       # one to one, by the glosses
-    assert pair_gold_claims(text, [sentence], [""], claims, hash_embedder)[1] == {}   # no gloss: no pairing
+    assert paired == {0: 1, 1: 0}  # one to one, by the glosses
+    assert pair_gold_claims(text, [sentence], [""], claims, hash_embedder)[1] == {}  # no gloss: no pairing
 
 
 def test_pairing_maximises_the_total_similarity_not_the_first_best_pair():
@@ -204,8 +309,9 @@ def test_an_empty_query_finds_nothing_and_counts_as_a_miss():
     from sources.model import Hit, Passage
 
     p = Passage(text="t", external_id="x")
-    rset = RetrievalSet("s", "f", (p,), (RetrievalQuery("1", "q", frozenset({"x"})),
-                                         RetrievalQuery("2", "", frozenset({"x"}))))
+    rset = RetrievalSet(
+        "s", "f", (p,), (RetrievalQuery("1", "q", frozenset({"x"})), RetrievalQuery("2", "", frozenset({"x"})))
+    )
     asked = []
 
     def search(texts, k):
@@ -238,7 +344,7 @@ def test_rerank_probe_orders():
     from studies.rerank_probe import rerank
 
     rel = np.array([0.1, 0.9, 0.5])
-    assert rerank(3, rel, None) == [0, 1, 2]                 # the hybrid order
-    assert rerank(3, rel, 0.0) == [1, 2, 0]                  # the verifier's alone
+    assert rerank(3, rel, None) == [0, 1, 2]  # the hybrid order
+    assert rerank(3, rel, 0.0) == [1, 2, 0]  # the verifier's alone
     assert rerank(3, rel, (10, 1.0))[0] in (0, 1) and sorted(rerank(3, rel, (10, 1.0))) == [0, 1, 2]
-    assert rerank(3, rel, (10, 100.0)) == [1, 2, 0]          # a heavy verifier weight follows the verifier
+    assert rerank(3, rel, (10, 100.0)) == [1, 2, 0]  # a heavy verifier weight follows the verifier

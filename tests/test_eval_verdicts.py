@@ -1,4 +1,5 @@
 """`factcheck eval verdicts` and eval.verdicts: metrics, ECE, adapters on the real files, the CLI end to end."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ def test_ece_against_a_hand_computed_example():
     err, table = ece(conf, right)
     assert err == pytest.approx(0.35)
     assert [b["n"] for b in table] == [1, 2, 2]
-    assert ece([1.0, 1.0], [True, True])[0] == 0.0          # confidence 1.0 falls in the last bin
+    assert ece([1.0, 1.0], [True, True])[0] == 0.0  # confidence 1.0 falls in the last bin
 
 
 def test_score_counts_per_label_and_confusion():
@@ -46,13 +47,23 @@ def test_gold_labels_map_onto_the_four():
 
 # -- the CLI, generic way in ---------------------------------------------------------------------
 PASSAGES = [
-    {"id": "P1", "text": "The Oslo city council approved the new tram line to Fornebu in March.",
-     "source_url": "https://example.org/tram"},
-    {"id": "P2", "text": "Salmon exports from Norway reached a record value last year.",
-     "source_url": "https://example.org/salmon"},
+    {
+        "id": "P1",
+        "text": "The Oslo city council approved the new tram line to Fornebu in March.",
+        "source_url": "https://example.org/tram",
+    },
+    {
+        "id": "P2",
+        "text": "Salmon exports from Norway reached a record value last year.",
+        "source_url": "https://example.org/salmon",
+    },
 ]
 CLAIMS = [
-    {"id": "c1", "claim": "The Oslo city council approved the new tram line to Fornebu in March.", "label": "SUPPORTED"},
+    {
+        "id": "c1",
+        "claim": "The Oslo city council approved the new tram line to Fornebu in March.",
+        "label": "SUPPORTED",
+    },
     {"id": "c2", "claim": "Penguins can be seen at the zoo in winter afternoons.", "label": "NOT_ENOUGH_EVIDENCE"},
     {"id": "c3", "claim": "Salmon exports from Norway reached a record value last year.", "label": "REFUTED"},
 ]
@@ -68,12 +79,27 @@ def test_cli_generic_claims_against_an_ingested_store(tmp_path):
 
     db = str(tmp_path / "s.duckdb")
     runner = CliRunner()
-    res = runner.invoke(cli, ["store", "ingest", _write(tmp_path / "p.jsonl", PASSAGES), "--db", db,
-                              "--embedder", "hash"])
+    res = runner.invoke(
+        cli, ["store", "ingest", _write(tmp_path / "p.jsonl", PASSAGES), "--db", db, "--embedder", "hash"]
+    )
     assert res.exit_code == 0, res.output
     out = tmp_path / "report.json"
-    res = runner.invoke(cli, ["eval", "verdicts", "--claims", _write(tmp_path / "c.jsonl", CLAIMS), "--db", db,
-                              "--embedder", "hash", "--out", str(out), "--per-claim"])
+    res = runner.invoke(
+        cli,
+        [
+            "eval",
+            "verdicts",
+            "--claims",
+            _write(tmp_path / "c.jsonl", CLAIMS),
+            "--db",
+            db,
+            "--embedder",
+            "hash",
+            "--out",
+            str(out),
+            "--per-claim",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "accuracy" in res.stdout and "confusion" in res.stdout
     report = json.loads(out.read_text())
@@ -141,8 +167,25 @@ def test_cli_end_to_end_on_a_real_data_set(tmp_path):
     from cli.main import cli
 
     out = tmp_path / "cc.json"
-    res = CliRunner().invoke(cli, ["eval", "verdicts", "--dataset", "check-covid", "--limit", "6", "--embedder",
-                                   "hash", "--work", str(tmp_path / "work"), "--out", str(out), "--data", str(DATA)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            "verdicts",
+            "--dataset",
+            "check-covid",
+            "--limit",
+            "6",
+            "--embedder",
+            "hash",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+            "--data",
+            str(DATA),
+        ],
+    )
     assert res.exit_code == 0, res.output
     report = json.loads(out.read_text())
     assert report["set"] == "check-covid" and report["split"] == "dev" and report["n"] == 6
@@ -158,11 +201,16 @@ def test_a_cached_eval_store_of_an_older_schema_is_migrated_not_refused(tmp_path
     from sources.model import Passage
     from sources.store import SCHEMA_VERSION, Store
 
-    eset = EvalSet("t", "all", "src", (EvalClaim("c1", "Polar bears hunt seals.", "SUPPORTED"),),
-                   (Passage(text="Polar bears hunt seals on the sea ice.", source_url="https://example.org/a"),))
+    eset = EvalSet(
+        "t",
+        "all",
+        "src",
+        (EvalClaim("c1", "Polar bears hunt seals.", "SUPPORTED"),),
+        (Passage(text="Polar bears hunt seals on the sea ice.", source_url="https://example.org/a"),),
+    )
     db = tmp_path / "t.duckdb"
     build_store(eset, db, hash_embedder).close()
-    with Store(str(db)) as st:                      # as a store of schema v7 was
+    with Store(str(db)) as st:  # as a store of schema v7 was
         st.con.execute("ALTER TABLE passages DROP COLUMN context")
         st.con.execute("DELETE FROM schema_version WHERE version = 8")
         loads = st.con.execute("SELECT count(*) FROM loads").fetchone()[0]

@@ -1,4 +1,5 @@
 """Claims from sentences: clause splits, age claims, types, flags, spans into the article."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,8 @@ from hypothesis import strategies as st
 
 from claims.errors import InputError
 from claims.extract import EXTRACTOR, extract_claims, split_clauses
-from claims.segment import split_sentences
 from claims.model import ClaimType, Comparator, Precision, Sentence, Span
+from claims.segment import split_sentences
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "article.md"
 PUBLISHED = dt.date(2024, 4, 30)
@@ -49,9 +50,10 @@ def test_every_span_is_exact_and_metadata_is_set(seed):
     for c in claims:
         assert c.sentence_span.contains(c.span)
         # sources: the sentence, an antecedent before it, or (a heading) the name in the sentence below it
-        heading = body[c.sentence_span.end:c.sentence_span.end + 2] == "\n\n" and "." not in c.sentence_span.of(body)
-        assert c.sources and all(c.sentence_span.contains(s) or s.end <= c.sentence_span.start or heading
-                                 for s in c.sources)
+        heading = body[c.sentence_span.end : c.sentence_span.end + 2] == "\n\n" and "." not in c.sentence_span.of(body)
+        assert c.sources and all(
+            c.sentence_span.contains(s) or s.end <= c.sentence_span.start or heading for s in c.sources
+        )
         # every word of the claim comes from a span it draws on, or is one of the few words a rewrite adds
         drawn = " ".join(body[s.start : s.end] for s in c.sources).lower()
         added = {"er", "is", "var", "was", "i", "in", "år", "years", "old", "det", "ble", "there"}
@@ -83,8 +85,9 @@ def test_age_claim_and_clauses(seed):
     assert a.text == "Abbas er 87 år" and body[a.span.start : a.span.end] == "87 år gamle Abbas"
     assert a.type is ClaimType.NUMERIC and a.checkable
     assert a.quantities[0].value == 87 and "Abbas" in a.entities
-    assert [body[s.start : s.end] for s in a.sources] == ["Abbas", "87 år gamle"] or \
-        sorted(body[s.start : s.end] for s in a.sources) == ["87 år gamle", "Abbas"]
+    assert [body[s.start : s.end] for s in a.sources] == ["Abbas", "87 år gamle"] or sorted(
+        body[s.start : s.end] for s in a.sources
+    ) == ["87 år gamle", "Abbas"]
     clauses = [c for c in cs if c is not a]
     assert [c.text for c in clauses] == [
         "Abbas har sittet på overtid siden 2009",
@@ -131,36 +134,57 @@ def test_only_claim_is_exclusive_comparative(seed):
     assert framed.type is ClaimType.TEMPORAL and not framed.exclusive
     assert [d.text for d in framed.dates] == ["februar 2007"] and framed.dates[0].precision is Precision.MONTH
     assert framed.period == (dt.date(2007, 2, 1), dt.date(2007, 2, 28))
-    assert body[framed.span.start:framed.span.end].startswith("februar 2007 inviterte")
+    assert body[framed.span.start : framed.span.end].startswith("februar 2007 inviterte")
 
 
-@pytest.mark.parametrize("text,language,framed,unframed", [
-    ("In 2019, Acme launched the X1 phone, which sold ten million units.", "en",
-     "the X1 phone sold ten million units in 2019", "the X1 phone sold ten million units."),
-    ("I mars 2021 la regjeringen fram en plan, som Stortinget vedtok.", "nb",
-     "Stortinget vedtok en plan i mars 2021", "Stortinget vedtok en plan"),
-])
+@pytest.mark.parametrize(
+    "text,language,framed,unframed",
+    [
+        (
+            "In 2019, Acme launched the X1 phone, which sold ten million units.",
+            "en",
+            "the X1 phone sold ten million units in 2019",
+            "the X1 phone sold ten million units.",
+        ),
+        (
+            "I mars 2021 la regjeringen fram en plan, som Stortinget vedtok.",
+            "nb",
+            "Stortinget vedtok en plan i mars 2021",
+            "Stortinget vedtok en plan",
+        ),
+    ],
+)
 def test_fronted_time_frames_a_relative_clause(text, language, framed, unframed):
     cs = extract_claims("t", text, split_sentences(text, language), language=language, published=PUBLISHED)
     texts = [c.text for c in cs]
     assert framed in texts and unframed in texts, texts
     f = cs[texts.index(framed)]
-    assert f.dates and text[f.dates[0].span.start:f.dates[0].span.end] == f.dates[0].text
+    assert f.dates and text[f.dates[0].span.start : f.dates[0].span.end] == f.dates[0].text
     assert f.span.contains(f.dates[0].span)
 
 
-@pytest.mark.parametrize("text,language", [
-    ("Acme launched the X1 phone in 2019, which sold ten million units.", "en"),   # the time is not fronted
-    ("In 2019, Acme launched the X1 phone, which sold ten million units in 2020.", "en"),  # its own time
-    ("Regjeringen la fram en plan, som Stortinget vedtok.", "nb"),
-])
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Acme launched the X1 phone in 2019, which sold ten million units.", "en"),  # the time is not fronted
+        ("In 2019, Acme launched the X1 phone, which sold ten million units in 2020.", "en"),  # its own time
+        ("Regjeringen la fram en plan, som Stortinget vedtok.", "nb"),
+    ],
+)
 def test_no_time_frame_without_a_fronted_time_or_with_its_own(text, language):
     cs = extract_claims("t", text, split_sentences(text, language), language=language, published=PUBLISHED)
-    rel = [c for c in cs if c.text.rstrip(".").endswith(("units", "units in 2020", "plan"))
-           and not c.text.startswith(("Acme", "In 2019", "Regjeringen"))]
+    rel = [
+        c
+        for c in cs
+        if c.text.rstrip(".").endswith(("units", "units in 2020", "plan"))
+        and not c.text.startswith(("Acme", "In 2019", "Regjeringen"))
+    ]
     assert rel and all(len(c.dates) <= 1 for c in rel)
-    assert not any(c.text.endswith(("in 2019", "i 2019")) for c in cs if c.type is ClaimType.TEMPORAL
-                   and not c.text.startswith("In 2019"))
+    assert not any(
+        c.text.endswith(("in 2019", "i 2019"))
+        for c in cs
+        if c.type is ClaimType.TEMPORAL and not c.text.startswith("In 2019")
+    )
 
 
 def test_polls_finding_is_checkable(seed):
@@ -196,12 +220,14 @@ def test_quotes_dates_and_entities(seed):
 
 
 def test_a_contact_relatives_group_is_named_in_the_clause_that_holds_it_too():
-    body = ("Venstre vant valget i kommunen i 2023. Høyre kritiserte likevel Venstre og nektet å støtte "
-            "budsjettet de presenterte i fjor.")
+    body = (
+        "Venstre vant valget i kommunen i 2023. Høyre kritiserte likevel Venstre og nektet å støtte "
+        "budsjettet de presenterte i fjor."
+    )
     texts = {c.text: c for c in extract_claims("t", body, _sentences(body), language="nb", published=PUBLISHED)}
-    assert "Venstre presenterte budsjettet i fjor" in texts                       # the relative, as before
-    held = texts["Høyre nektet å støtte budsjettet Venstre presenterte i fjor."]   # not "... budsjettet de ..."
-    assert any(body[sp.start:sp.end] == "Venstre" for sp in held.sources)
+    assert "Venstre presenterte budsjettet i fjor" in texts  # the relative, as before
+    held = texts["Høyre nektet å støtte budsjettet Venstre presenterte i fjor."]  # not "... budsjettet de ..."
+    assert any(body[sp.start : sp.end] == "Venstre" for sp in held.sources)
     # no group to stand for "de": the clause is left as it is
     body2 = "Høyre nektet å støtte budsjettet de presenterte i fjor."
     texts2 = [c.text for c in extract_claims("t", body2, _sentences(body2), language="nb", published=PUBLISHED)]
@@ -217,7 +243,7 @@ def test_vp_coordination_gets_the_subject(seed):
         "EU ser imidlertid på Hamas som en terroristorganisasjon",
         "Israel ser imidlertid på Hamas som en terroristorganisasjon",
         "Hamas dannet regjeringen",  # the contact relative "regjeringen de dannet", "de" = "gruppen" = Hamas
-        "USA nektet å anerkjenne regjeringen Hamas dannet.",   # the clause holding it says so too
+        "USA nektet å anerkjenne regjeringen Hamas dannet.",  # the clause holding it says so too
         "EU nektet å anerkjenne regjeringen Hamas dannet.",
         "Israel nektet å anerkjenne regjeringen Hamas dannet.",
     ]
@@ -225,7 +251,11 @@ def test_vp_coordination_gets_the_subject(seed):
     hamas = body.index("Hamas vant valget")
     assert Span(hamas, hamas + 5) in cs[0].sources  # the claim links to the antecedent of "gruppen"
     # the clause's sources: its own words, and the mention of Hamas that "de" (via "gruppen") stands for
-    assert [body[sp.start:sp.end] for sp in cs[5].sources] == ["Hamas", "EU", "nektet å anerkjenne regjeringen de dannet."]
+    assert [body[sp.start : sp.end] for sp in cs[5].sources] == [
+        "Hamas",
+        "EU",
+        "nektet å anerkjenne regjeringen de dannet.",
+    ]
     assert cs[5].sources[0] == Span(hamas, hamas + 5)
     assert cs[5].entities == ("EU", "Hamas")
 
@@ -305,7 +335,9 @@ def test_english_types(english, start, ctype, checkable, exclusive):
     c, *more = _by_start(text, claims, start)
     assert (c.type, c.checkable, c.exclusive) == (ctype, checkable, exclusive)
     # a stated cause also gives its effect as a claim of its own
-    assert [m.text for m in more] == (["There was the collapse of the government."] if ctype is ClaimType.CAUSAL else [])
+    assert [m.text for m in more] == (
+        ["There was the collapse of the government."] if ctype is ClaimType.CAUSAL else []
+    )
 
 
 def test_english_entities(english):
@@ -350,9 +382,39 @@ def test_mismatched_sentence_span_is_an_input_error():
 
 
 PIECES = st.lists(
-    st.sampled_from(["Abbas", "87 år gamle", "87-year-old", "(88)", " ", ", og ", ", and ", ", ", "; ", " og har ",
-                     " and has ", "Over 34.000", "er", "is", "drept", "killed", "Hamas", "USA", "–", ".", "i går",
-                     "7. oktober", "siden 2009", "only", "alene", "tyder på", "sier", "Lin Jian", "x"]),
+    st.sampled_from(
+        [
+            "Abbas",
+            "87 år gamle",
+            "87-year-old",
+            "(88)",
+            " ",
+            ", og ",
+            ", and ",
+            ", ",
+            "; ",
+            " og har ",
+            " and has ",
+            "Over 34.000",
+            "er",
+            "is",
+            "drept",
+            "killed",
+            "Hamas",
+            "USA",
+            "–",
+            ".",
+            "i går",
+            "7. oktober",
+            "siden 2009",
+            "only",
+            "alene",
+            "tyder på",
+            "sier",
+            "Lin Jian",
+            "x",
+        ]
+    ),
     max_size=30,
 ).map("".join)
 
@@ -375,15 +437,27 @@ def test_extract_never_crashes_and_spans_are_exact(sentence, lang):
 
 def test_unknown_checkworthiness_mode_is_an_input_error():
     with pytest.raises(InputError, match="FC124"):
-        extract_claims("x", "Hello world.", [Sentence(Span(0, 12), "Hello world.")], language="en", published=None,
-                       checkworthiness="gut feeling")
+        extract_claims(
+            "x",
+            "Hello world.",
+            [Sentence(Span(0, 12), "Hello world.")],
+            language="en",
+            published=None,
+            checkworthiness="gut feeling",
+        )
 
 
-@pytest.mark.parametrize("text,language,expected", [
-    ("Omstridt statsminister\n\nStatsminister Ola Nordmann gikk av i går.", "nb",
-     "Ola Nordmann er en omstridt statsminister"),
-    ("# Unpopular president\n\nPresident John Smith lost the vote.", "en", "John Smith is an unpopular president"),
-])
+@pytest.mark.parametrize(
+    "text,language,expected",
+    [
+        (
+            "Omstridt statsminister\n\nStatsminister Ola Nordmann gikk av i går.",
+            "nb",
+            "Ola Nordmann er en omstridt statsminister",
+        ),
+        ("# Unpopular president\n\nPresident John Smith lost the vote.", "en", "John Smith is an unpopular president"),
+    ],
+)
 def test_heading_describing_a_titled_person_is_a_claim(text, language, expected):
     cs = extract_claims("h", text, split_sentences(text, language), language=language, published=PUBLISHED)
     head = [c for c in cs if c.text == expected]
@@ -391,15 +465,18 @@ def test_heading_describing_a_titled_person_is_a_claim(text, language, expected)
     c = head[0]
     assert c.type is ClaimType.ENTITY_ATTRIBUTE and c.checkable
     name = expected.split(" er ")[0].split(" is ")[0]
-    assert [text[s.start:s.end] for s in c.sources][-1] == name   # the name, from the sentence below
-    assert text[c.span.start:c.span.end].lower() == expected.split(" en ")[-1].split(" an ")[-1]
+    assert [text[s.start : s.end] for s in c.sources][-1] == name  # the name, from the sentence below
+    assert text[c.span.start : c.span.end].lower() == expected.split(" en ")[-1].split(" an ")[-1]
 
 
-@pytest.mark.parametrize("text,language", [
-    ("Vil knuse Hamas\n\nStatsminister Benjamin Netanyahu har sagt det.", "nb"),   # not a role noun
-    ("# Embattled leader\n\nPrime Minister Jane Doe said she would stay.", "en"),  # the role is not named below
-    ("Upopulær president\n\nMeningsmålinger viser at han har lav støtte.", "nb"),   # no titled name below
-])
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Vil knuse Hamas\n\nStatsminister Benjamin Netanyahu har sagt det.", "nb"),  # not a role noun
+        ("# Embattled leader\n\nPrime Minister Jane Doe said she would stay.", "en"),  # the role is not named below
+        ("Upopulær president\n\nMeningsmålinger viser at han har lav støtte.", "nb"),  # no titled name below
+    ],
+)
 def test_other_headings_give_no_claim(text, language):
     cs = extract_claims("h", text, split_sentences(text, language), language=language, published=PUBLISHED)
     heading_end = text.index("\n")

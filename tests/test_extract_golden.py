@@ -3,6 +3,7 @@
 Regenerate with `python -m pytest tests/test_extract_golden.py --regen-golden` and review the diff
 of tests/cases/ like code: every changed line is a changed claim a fact-checker would see.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,17 +30,20 @@ EN_TEXT = (
 
 
 def _rows(text: str, claims) -> list[dict]:
-    return [{
-        "text": c.text,
-        "quote": text[c.span.start : c.span.end],
-        "sources": [text[s.start : s.end] for s in c.sources],
-        "type": c.type.value,
-        "checkable": c.checkable,
-        "quantities": [[q.text, q.value, q.unit, q.comparator.value] for q in c.quantities],
-        "dates": [[d.text, d.value.isoformat(), d.last.isoformat(), d.precision.value] for d in c.dates],
-        "period": [d.isoformat() for d in c.period] if c.period else None,
-        "entities": list(c.entities),
-    } for c in claims]
+    return [
+        {
+            "text": c.text,
+            "quote": text[c.span.start : c.span.end],
+            "sources": [text[s.start : s.end] for s in c.sources],
+            "type": c.type.value,
+            "checkable": c.checkable,
+            "quantities": [[q.text, q.value, q.unit, q.comparator.value] for q in c.quantities],
+            "dates": [[d.text, d.value.isoformat(), d.last.isoformat(), d.precision.value] for d in c.dates],
+            "period": [d.isoformat() for d in c.period] if c.period else None,
+            "entities": list(c.entities),
+        }
+        for c in claims
+    ]
 
 
 def _check(name: str, rows: list[dict], regen: bool) -> None:
@@ -55,12 +59,14 @@ def _check(name: str, rows: list[dict], regen: bool) -> None:
 
 def test_seed_article_claims_match_golden(regen_golden):
     art = read_articles(SEED_ARTICLE)[0]
-    claims = extract_claims(art.id, art.text, split_sentences(art.text, art.language), language=art.language,
-                            published=art.published)
+    claims = extract_claims(
+        art.id, art.text, split_sentences(art.text, art.language), language=art.language, published=art.published
+    )
     _check("seed_claims.jsonl", _rows(art.text, claims), regen_golden)
 
 
 def test_english_claims_match_golden(regen_golden):
-    claims = extract_claims("en-golden", EN_TEXT, split_sentences(EN_TEXT, "en"), language="en",
-                            published=dt.date(2024, 4, 30))
+    claims = extract_claims(
+        "en-golden", EN_TEXT, split_sentences(EN_TEXT, "en"), language="en", published=dt.date(2024, 4, 30)
+    )
     _check("en_claims.jsonl", _rows(EN_TEXT, claims), regen_golden)

@@ -1,4 +1,5 @@
 """The verify_articles flow under prefect_test_harness, with the fast hash embedder."""
+
 import json
 
 import duckdb
@@ -26,7 +27,9 @@ def test_flow_checks_articles_records_rows_and_survives_a_bad_article(harness, t
         ingest_passages(st, seed_dir / "passages.jsonl", HashEmbedder())
     broken = tmp_path / "broken.md"
     broken.write_bytes(b"\x00\x00\x00")
-    summary = verify_articles([str(seed_dir / "article.md"), str(broken)], db, out_dir=str(tmp_path / "out"), embedder="hash")
+    summary = verify_articles(
+        [str(seed_dir / "article.md"), str(broken)], db, out_dir=str(tmp_path / "out"), embedder="hash"
+    )
     assert len(summary.results) == 1 and summary.verdicts
     assert summary.failures and "broken.md" in summary.failures[0][0]
     con = duckdb.connect(db, read_only=True)
@@ -34,7 +37,7 @@ def test_flow_checks_articles_records_rows_and_survives_a_bad_article(harness, t
     n = con.execute("SELECT count(*) FROM verdicts WHERE run_id = ?", [summary.run_id]).fetchone()[0]
     assert n == len(summary.verdicts)
     lines = (tmp_path / "out" / "verdicts.jsonl").read_text().splitlines()
-    assert len(lines) == n and all(json.loads(l)["provenance"]["run_id"] == summary.run_id for l in lines)
+    assert len(lines) == n and all(json.loads(line)["provenance"]["run_id"] == summary.run_id for line in lines)
     con.close()
 
 
@@ -44,8 +47,8 @@ def test_rewriting_an_article_in_the_same_run_does_not_duplicate(harness, tmp_pa
     from sources.retrieve import Retriever
     from verdicts.decide import DecideConfig
     from verdicts.model import Provenance
-    from verdicts.record import save_article
     from verdicts.pipeline import check_article
+    from verdicts.record import save_article
 
     db = str(tmp_path / "s.duckdb")
     emb = HashEmbedder()
@@ -56,7 +59,7 @@ def test_rewriting_an_article_in_the_same_run_does_not_duplicate(harness, tmp_pa
         article = read_articles(seed_dir / "article.md")[0]
         result = check_article(article, Retriever(st, emb), prov, config=DecideConfig.load())
         save_article(st, run_id, article, result.claims, result.verdicts)
-        save_article(st, run_id, article, result.claims, result.verdicts)   # a rerun after a crash
+        save_article(st, run_id, article, result.claims, result.verdicts)  # a rerun after a crash
         counts = st.con.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM claims), (SELECT count(*) FROM verdicts)"
         ).fetchone()

@@ -1,5 +1,6 @@
 """Quantity frames (claims.frames) and the checks that use them: what a figure measures decides what it may be
 compared with. Sentences are made up for the tests; none comes from an article of the data sets."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +13,9 @@ from claims.model import Span
 from claims.normalise import parse_dates, parse_quantities
 from claims.segment import split_sentences
 from sources.model import Passage
+from tests.test_rules import claim
 from verdicts import rules
 from verdicts.model import Stance
-from tests.test_rules import claim
 
 DAY = dt.date(2031, 5, 12)
 
@@ -24,15 +25,18 @@ def frame(text: str, figure: str):
     return frame_of(text, Span(i, i + len(figure)))
 
 
-@pytest.mark.parametrize("text,figure,basis", [
-    ("Lønnsveksten endte på 4,1 prosent målt mot samme måned i fjor.", "4,1", "yoy"),
-    ("Tolvmånedersveksten i KPI var 2,2 prosent.", "2,2", "yoy"),
-    ("Wages rose 4.1% year on year.", "4.1", "yoy"),
-    ("Strømprisen steg med 8 prosent fra måneden før.", "8", "mom"),
-    ("Husleiene steg 0,4 prosent frå mars til april.", "0,4", "mom"),
-    ("Hittil i år er det solgt 41.200 elbiler.", "41.200", "ytd"),
-    ("Det ble solgt 41.200 elbiler.", "41.200", ""),
-])
+@pytest.mark.parametrize(
+    "text,figure,basis",
+    [
+        ("Lønnsveksten endte på 4,1 prosent målt mot samme måned i fjor.", "4,1", "yoy"),
+        ("Tolvmånedersveksten i KPI var 2,2 prosent.", "2,2", "yoy"),
+        ("Wages rose 4.1% year on year.", "4.1", "yoy"),
+        ("Strømprisen steg med 8 prosent fra måneden før.", "8", "mom"),
+        ("Husleiene steg 0,4 prosent frå mars til april.", "0,4", "mom"),
+        ("Hittil i år er det solgt 41.200 elbiler.", "41.200", "ytd"),
+        ("Det ble solgt 41.200 elbiler.", "41.200", ""),
+    ],
+)
 def test_basis_is_read_in_every_language(text, figure, basis):
     assert frame(text, figure).basis == basis
 
@@ -40,7 +44,7 @@ def test_basis_is_read_in_every_language(text, figure, basis):
 def test_change_level_and_forecast():
     assert frame("Det er 2.400 flere arbeidsledige enn i fjor.", "2.400").change is True
     assert frame("Folketallet økte med 7.000 i andre kvartal.", "7.000").change is True
-    assert frame("Antallet har økt til 11.300 personer.", "11.300").change is False     # "økt til": a level
+    assert frame("Antallet har økt til 11.300 personer.", "11.300").change is False  # "økt til": a level
     assert frame("Ledige utgjør 3,1 prosent av arbeidsstyrken.", "3,1").change is False
     assert frame("Ledigheten i fylket var 3,1 prosent.", "3,1").change is None
     assert frame("Sentralbanken anslo at renten ville bli 4,5 prosent.", "4,5").kind == "forecast"
@@ -50,7 +54,7 @@ def test_change_level_and_forecast():
 def test_periods_and_corrections():
     assert frame("Prisveksten var 2,9 prosent i mars.", "2,9").periods == {"m3"}
     assert frame("I 2. kvartal økte eksporten med 900.", "900").periods == {"q2"}
-    assert frame("It may rise 3% next year.", "3%").periods == frozenset()     # "may" is no month
+    assert frame("It may rise 3% next year.", "3%").periods == frozenset()  # "may" is no month
     text = "Korrigert vekst for mars er 2,7 prosent, mot tidligere publisert 2,9 prosent."
     fixed, old = frame(text, "2,7"), frame(text, "2,9 prosent.")
     assert fixed.corrected and not fixed.superseded and old.superseded
@@ -66,7 +70,7 @@ def test_comparable_names_what_differs():
     change = frame("Det er 2.400 flere ledige.", "2.400")
     level = frame("Det er totalt 2.400 ledige.", "2.400")
     assert comparable(change, level) == "a change against a level"
-    assert frame("Det er 2.400 ledige.", "2.400").change is None          # a bare figure may be either
+    assert frame("Det er 2.400 ledige.", "2.400").change is None  # a bare figure may be either
     assert comparable(change, frame("Det er 2.400 ledige.", "2.400")) == ""
 
 
@@ -84,29 +88,45 @@ def figure_claim(text: str, anchor=DAY, language="nb"):
 
 def test_a_month_on_month_figure_does_not_refute_a_12_month_rate():
     c = figure_claim("Prisveksten i Norge var 2,9 prosent i april, målt mot samme måned i fjor.")
-    p = Passage("Matvareprisene steg med 0,5 prosent i april sammenlignet med måneden før.",
-                source_url="https://stat.example/a", published=DAY, language="no")
+    p = Passage(
+        "Matvareprisene steg med 0,5 prosent i april sammenlignet med måneden før.",
+        source_url="https://stat.example/a",
+        published=DAY,
+        language="no",
+    )
     r = rules.check(c, p)
     assert r is None or r.stance is not Stance.REFUTES
 
 
 def test_a_correction_refutes_the_first_release_it_replaced():
     c = figure_claim("Prisveksten i Norge var 2,9 prosent i april, målt mot samme måned i fjor.")
-    p = Passage("Korrigert tolvmånedersvekst for april er 2,6 prosent, mot tidligere publisert 2,9 prosent.",
-                source_url="https://stat.example/fix", published=DAY, language="no")
+    p = Passage(
+        "Korrigert tolvmånedersvekst for april er 2,6 prosent, mot tidligere publisert 2,9 prosent.",
+        source_url="https://stat.example/fix",
+        published=DAY,
+        language="no",
+    )
     r = rules.check(c, p)
     assert r.stance is Stance.REFUTES and r.corrected and "corrected figure" in r.explanation
-    assert "12-month" in r.explanation                            # the explanation names the frame that matched
+    assert "12-month" in r.explanation  # the explanation names the frame that matched
 
 
 def test_a_later_or_stale_figure_does_not_refute():
     c = figure_claim("Hittil i år er det født 31.500 barn i landet.")
-    later = Passage("I fjor ble det født 44.100 barn i landet.", source_url="https://stat.example/l",
-                    published=DAY + dt.timedelta(days=400), language="no")
+    later = Passage(
+        "I fjor ble det født 44.100 barn i landet.",
+        source_url="https://stat.example/l",
+        published=DAY + dt.timedelta(days=400),
+        language="no",
+    )
     r = rules.check(c, later)
     assert r is None or r.stance is not Stance.REFUTES
-    same_time = Passage("Hittil i år er det født 35.900 barn i landet.", source_url="https://stat.example/s",
-                        published=DAY, language="no")
+    same_time = Passage(
+        "Hittil i år er det født 35.900 barn i landet.",
+        source_url="https://stat.example/s",
+        published=DAY,
+        language="no",
+    )
     assert rules.check(c, same_time).stance is Stance.REFUTES
 
 
@@ -133,16 +153,23 @@ def test_a_stated_birth_year_is_refuted_by_the_sources_year():
 
 def test_a_dated_age_dates_the_birth():
     c = birth_claim("Per Lunde (fødd 1970) har gitt ut fem plater.", ["Per Lunde"])
-    p = Passage("Per Lunde (61) spelar på festivalen i år.", source_url="https://fest.example/p",
-                published=dt.date(2029, 6, 1), language="no")
-    r = rules.check(c, p)                      # 61 on 2029-06-01: born 1967-06-02 .. 1968-06-01
+    p = Passage(
+        "Per Lunde (61) spelar på festivalen i år.",
+        source_url="https://fest.example/p",
+        published=dt.date(2029, 6, 1),
+        language="no",
+    )
+    r = rules.check(c, p)  # 61 on 2029-06-01: born 1967-06-02 .. 1968-06-01
     assert r.stance is Stance.REFUTES and "61 years old" in r.explanation
 
 
 def test_another_persons_birth_in_the_same_sentence_does_not_count():
     c = birth_claim("Per Lunde (fødd 1970) har gitt ut fem plater.", ["Per Lunde"])
-    p = Passage("Born on 3 March 1975 in Bergen, she is a singer; her cousin, Per Lunde, is a drummer.",
-                source_url="https://bio.example/x", language="en")
+    p = Passage(
+        "Born on 3 March 1975 in Bergen, she is a singer; her cousin, Per Lunde, is a drummer.",
+        source_url="https://bio.example/x",
+        language="en",
+    )
     r = rules.check(c, p)
     assert r is None or r.rule != "birth"
 
@@ -151,23 +178,28 @@ def test_another_persons_birth_in_the_same_sentence_does_not_count():
 def test_a_sentence_ending_in_a_thousands_figure_is_split():
     text = "Eksporten endte på 4.700 og importen var 3.900. Handelsbalansen ble dermed positiv."
     assert [s.text for s in split_sentences(text, "nb")] == [
-        "Eksporten endte på 4.700 og importen var 3.900.", "Handelsbalansen ble dermed positiv."]
+        "Eksporten endte på 4.700 og importen var 3.900.",
+        "Handelsbalansen ble dermed positiv.",
+    ]
 
 
 def test_a_subhead_above_its_paragraph_is_its_own_heading():
     text = "Innledning her.\n\nTo nye bøker\nKari Holm har skrevet to bøker i år."
     out = split_sentences(text, "nb")
-    assert [(s.text, s.is_heading) for s in out][1:] == [("To nye bøker", True),
-                                                         ("Kari Holm har skrevet to bøker i år.", False)]
+    assert [(s.text, s.is_heading) for s in out][1:] == [
+        ("To nye bøker", True),
+        ("Kari Holm har skrevet to bøker i år.", False),
+    ]
 
 
 def test_a_heading_that_states_something_is_checked_and_a_label_is_not():
     from claims.extract import extract_claims
 
-    text = ("Kari Holm er årets lyrikar\n\nHer er årets vinnarar\n\nFakta om prisen\n\n"
-            "Prisen blir delt ut i Bergen i mai.")
+    text = (
+        "Kari Holm er årets lyrikar\n\nHer er årets vinnarar\n\nFakta om prisen\n\nPrisen blir delt ut i Bergen i mai."
+    )
     claims = extract_claims("a", text, split_sentences(text, "nb"), language="nb", published=None)
-    covered = {text[c.span.start:c.span.end].split("\n")[0] for c in claims}
+    covered = {text[c.span.start : c.span.end].split("\n")[0] for c in claims}
     assert any("Kari Holm" in c.text for c in claims)
     assert not any(t.startswith(("Her er", "Fakta")) for t in covered)
 
@@ -180,8 +212,8 @@ def test_two_figures_joined_by_og_are_two_claims():
 
 
 def test_a_short_claim_cut_from_its_sentence_is_also_searched_with_the_sentence():
-    from verdicts.pipeline import _with_context_hits
     from sources.model import Hit
+    from verdicts.pipeline import _with_context_hits
 
     def hit(pid):
         return Hit(Passage(f"text {pid}", source_url=f"https://x.example/{pid}"), 0.9, 1, "dense")
@@ -196,13 +228,21 @@ def test_a_short_claim_cut_from_its_sentence_is_also_searched_with_the_sentence(
     sentence = "A endte på 9.400 og B ble i år da 5.800, med C og D."
     short = figure_claim("B var 5.800.")
     short2 = figure_claim("A endte på 9.400")
-    words = claim("C og D.")                                               # short, but no figure
+    words = claim("C og D.")  # short, but no figure
     whole = figure_claim(sentence)
     r = Retriever()
-    out = _with_context_hits([short, short2, words, whole], [sentence] * 4,
-                             [[hit("own")]] * 4, r, k=8, exclude_urls=(), filters=None, languages=None)
-    assert r.asked == [sentence]                  # only the short figure claims' sentence, embedded once
-    assert [h.passage.text for h in out[0]] == ["text own", "text ctx1", "text ctx2"]   # its own hits first
+    out = _with_context_hits(
+        [short, short2, words, whole],
+        [sentence] * 4,
+        [[hit("own")]] * 4,
+        r,
+        k=8,
+        exclude_urls=(),
+        filters=None,
+        languages=None,
+    )
+    assert r.asked == [sentence]  # only the short figure claims' sentence, embedded once
+    assert [h.passage.text for h in out[0]] == ["text own", "text ctx1", "text ctx2"]  # its own hits first
     assert len(out[1]) == 3 and len(out[2]) == 1 and len(out[3]) == 1
 
 
@@ -228,23 +268,31 @@ def test_a_rise_is_not_compared_with_a_fall():
 def test_tolerance_follows_the_wording():
     def verdict(claim_text, source_text, published=DAY):
         c = figure_claim(claim_text)
-        return rules.check(c, Passage(source_text, source_url="https://x.example/q", published=published,
-                                      language="no"))
+        return rules.check(
+            c, Passage(source_text, source_url="https://x.example/q", published=published, language="no")
+        )
 
     # "over 500" is what a journalist writes when the count passed 500
-    assert verdict("Over 500 hytter er solgt i kommunen.", "Kommunen har passert 500 solgte hytter.").stance \
+    assert (
+        verdict("Over 500 hytter er solgt i kommunen.", "Kommunen har passert 500 solgte hytter.").stance
         is Stance.SUPPORTS
+    )
     # "drøyt 2,4 millioner" allows what rounds to 2.4 million
-    assert verdict("Drøyt 2,4 millioner reiste med toget.", "I alt 2 381 000 reiste med toget.").stance \
-        is Stance.SUPPORTS
+    assert (
+        verdict("Drøyt 2,4 millioner reiste med toget.", "I alt 2 381 000 reiste med toget.").stance is Stance.SUPPORTS
+    )
     # a share price on the same day moves within its daily range; a day later it is a different quote
-    assert verdict("Aksjen i Fjordlaks endte på 24,37 kroner.", "Fjordlaks-aksjen stengte på 24,41 kroner.").stance \
+    assert (
+        verdict("Aksjen i Fjordlaks endte på 24,37 kroner.", "Fjordlaks-aksjen stengte på 24,41 kroner.").stance
         is Stance.SUPPORTS
+    )
     far = verdict("Aksjen i Fjordlaks endte på 24,37 kroner.", "Fjordlaks-aksjen stengte på 26,10 kroner.")
     assert far.stance is Stance.REFUTES
     # "nærmer seg 500" (497) is nearly
-    assert verdict("Antallet smittede nærmer seg 500 i fylket.", "Antallet smittede i fylket er 497.").stance \
+    assert (
+        verdict("Antallet smittede nærmer seg 500 i fylket.", "Antallet smittede i fylket er 497.").stance
         is Stance.SUPPORTS
+    )
 
 
 def test_a_birthplace_beside_a_birth_date_is_a_claim_of_its_own():
@@ -265,8 +313,10 @@ def test_a_bound_on_a_birth_date_is_not_read_as_the_date():
 
 
 def test_more_than_n_is_refuted_by_exactly_n():
-    c = claim("The band has released more than six studio albums.",
-              quantities=parse_quantities("The band has released more than six studio albums.", "en"))
+    c = claim(
+        "The band has released more than six studio albums.",
+        quantities=parse_quantities("The band has released more than six studio albums.", "en"),
+    )
     p = Passage("The band has released six studio albums.", source_url="https://x.example/b", language="en")
     assert rules.check(c, p).stance is Stance.REFUTES
 
@@ -277,8 +327,15 @@ def test_each_exported_quantity_carries_its_frame():
     text = "Prisveksten i Norge havnet på 3,3 prosent i oktober, målt mot samme måned i fjor."
     q = parse_quantities(text, "nb")[0]
     out = _quantity(q, text)
-    assert out["frame"] == {"measure": ["inflation"], "basis": "yoy", "change": True, "direction": None,
-                            "kind": "outcome", "periods": ["m10"], "corrected": False}
+    assert out["frame"] == {
+        "measure": ["inflation"],
+        "basis": "yoy",
+        "change": True,
+        "direction": None,
+        "kind": "outcome",
+        "periods": ["m10"],
+        "corrected": False,
+    }
 
 
 def test_a_part_is_not_compared_with_the_whole():
@@ -297,12 +354,20 @@ def test_the_top_of_a_ranking_is_a_part():
 
 def test_the_base_of_a_share_is_not_what_it_measures():
     c = figure_claim("Bruttoledigheten var på 90.000 personer, eller 3,1 prosent av arbeidsstyrken.")
-    other = Passage("I alt 150.000 var helt eller delvis ledige, noe som utgjør 5,2 prosent av arbeidsstyrken.",
-                    source_url="https://nav.example/a", published=DAY, language="no")
+    other = Passage(
+        "I alt 150.000 var helt eller delvis ledige, noe som utgjør 5,2 prosent av arbeidsstyrken.",
+        source_url="https://nav.example/a",
+        published=DAY,
+        language="no",
+    )
     r = rules.check(c, other)
     assert r is None or r.stance is not Stance.REFUTES
-    same = Passage("Bruttoledigheten er på 90 000 personer, eller 3,1 prosent av arbeidsstyrken.",
-                   source_url="https://nav.example/b", published=DAY, language="no")
+    same = Passage(
+        "Bruttoledigheten er på 90 000 personer, eller 3,1 prosent av arbeidsstyrken.",
+        source_url="https://nav.example/b",
+        published=DAY,
+        language="no",
+    )
     assert rules.check(c, same).stance is Stance.SUPPORTS
 
 
@@ -312,10 +377,21 @@ def test_a_correction_outranks_the_pages_that_repeat_the_first_release():
     from verdicts.model import Label, Provenance
 
     c = figure_claim("Prisveksten i Norge var 2,9 prosent i april, målt mot samme måned i fjor.")
-    first = [Passage(f"Tolvmånedersveksten i KPI var 2,9 prosent i april, melder byrå {i}.",
-                     source_url=f"https://news{i}.example/kpi", published=DAY, language="no") for i in range(2)]
-    fix = Passage("Korrigert tolvmånedersvekst for april er 2,6 prosent, mot tidligere publisert 2,9 prosent.",
-                  source_url="https://stat.example/fix", published=DAY + dt.timedelta(days=3), language="no")
+    first = [
+        Passage(
+            f"Tolvmånedersveksten i KPI var 2,9 prosent i april, melder byrå {i}.",
+            source_url=f"https://news{i}.example/kpi",
+            published=DAY,
+            language="no",
+        )
+        for i in range(2)
+    ]
+    fix = Passage(
+        "Korrigert tolvmånedersvekst for april er 2,6 prosent, mot tidligere publisert 2,9 prosent.",
+        source_url="https://stat.example/fix",
+        published=DAY + dt.timedelta(days=3),
+        language="no",
+    )
     hits = [Hit(p, 0.9, i + 1, "dense") for i, p in enumerate([*first, fix])]
     v = decide(c, hits, provenance=Provenance(run_id="t", code_version="t"))
     assert v.label is Label.REFUTED and "corrected figure" in v.explanation
@@ -323,63 +399,97 @@ def test_a_correction_outranks_the_pages_that_repeat_the_first_release():
 
 # ---------------------------------------------------------------- parts of a listed sum, qualifiers, ages, weekdays
 def test_a_figure_counting_a_list_is_not_compared_with_one_of_its_items():
-    c = figure_claim("I mars var 84.200 helt ledige, delvis ledige og permitterte registrert, tilsvarende "
-                     "3,1 prosent av arbeidsstyrken.")
-    one_item = Passage("51 300 personer var registrert som helt ledige i mars, noe som utgjør 1,9 prosent av "
-                       "arbeidsstyrken.", source_url="https://stat.example/l1", published=DAY, language="no")
+    c = figure_claim(
+        "I mars var 84.200 helt ledige, delvis ledige og permitterte registrert, tilsvarende "
+        "3,1 prosent av arbeidsstyrken."
+    )
+    one_item = Passage(
+        "51 300 personer var registrert som helt ledige i mars, noe som utgjør 1,9 prosent av arbeidsstyrken.",
+        source_url="https://stat.example/l1",
+        published=DAY,
+        language="no",
+    )
     r = rules.check(c, one_item)
     assert r is not None and r.stance is Stance.NEUTRAL and "sum of the categories" in r.explanation
-    whole = Passage("I mars var 79 600 helt ledige, delvis ledige og permitterte registrert.",
-                    source_url="https://stat.example/l2", published=DAY, language="no")
-    assert rules.check(c, whole).stance is Stance.REFUTES         # the same list, another figure
+    whole = Passage(
+        "I mars var 79 600 helt ledige, delvis ledige og permitterte registrert.",
+        source_url="https://stat.example/l2",
+        published=DAY,
+        language="no",
+    )
+    assert rules.check(c, whole).stance is Stance.REFUTES  # the same list, another figure
     parts_of_it = figure_claim("Krigen har krevd over 41.000 drepte, inkludert kvinner og barn.")
-    toll = Passage("Krigen har krevd 41 800 drepte.", source_url="https://stat.example/t", published=DAY,
-                   language="no")
+    toll = Passage("Krigen har krevd 41 800 drepte.", source_url="https://stat.example/t", published=DAY, language="no")
     assert rules.check(parts_of_it, toll).stance is Stance.SUPPORTS  # "inkludert" names a part, not a category
     c = figure_claim("I landet er 61,2 millioner svært fattige.")
-    restated = Passage("I landet er 64,8 millioner svært fattige eller nesten halvparten av befolkningen.",
-                       source_url="https://stat.example/r", published=DAY, language="no")
-    assert rules.check(c, restated).stance is Stance.REFUTES        # "eller nesten halvparten" restates the figure
+    restated = Passage(
+        "I landet er 64,8 millioner svært fattige eller nesten halvparten av befolkningen.",
+        source_url="https://stat.example/r",
+        published=DAY,
+        language="no",
+    )
+    assert rules.check(c, restated).stance is Stance.REFUTES  # "eller nesten halvparten" restates the figure
     reviews = figure_claim("The album was reviewed by 21 critics.", language="en")
-    clause = Passage("The album has a score of 71 based on 23 critics, indicating generally good or mixed reviews.",
-                     source_url="https://reviews.example/a", language="en")
-    assert rules.check(reviews, clause).stance is Stance.REFUTES    # a participle ends the "list": no categories
+    clause = Passage(
+        "The album has a score of 71 based on 23 critics, indicating generally good or mixed reviews.",
+        source_url="https://reviews.example/a",
+        language="en",
+    )
+    assert rules.check(reviews, clause).stance is Stance.REFUTES  # a participle ends the "list": no categories
 
 
 def test_fully_and_partly_are_different_measures():
     c = figure_claim("I mars var 51.300 personer helt ledige.")
-    p = Passage("I tillegg var 22 100 personer delvis ledige i mars.", source_url="https://stat.example/d",
-                published=DAY, language="no")
+    p = Passage(
+        "I tillegg var 22 100 personer delvis ledige i mars.",
+        source_url="https://stat.example/d",
+        published=DAY,
+        language="no",
+    )
     r = rules.check(c, p)
     assert r is None or r.stance is not Stance.REFUTES
 
 
 def test_where_in_a_period_is_not_what_a_figure_counts():
     c = figure_claim("Det er 2.400 flere enn ved utgangen av mars.")
-    p = Passage("Ved utgangen av april var det 3 100 flere permitterte enn ved utgangen av mars.",
-                source_url="https://stat.example/u", published=DAY, language="no")
+    p = Passage(
+        "Ved utgangen av april var det 3 100 flere permitterte enn ved utgangen av mars.",
+        source_url="https://stat.example/u",
+        published=DAY,
+        language="no",
+    )
     r = rules.check(c, p)
     assert r is None or r.stance is not Stance.REFUTES
 
 
 def age_claim(text: str, age: int, entities):
-    return claim(text, quantities=[q for q in parse_quantities(text, "nb") if q.unit == "year_of_age"],
-                 entities=entities, language="nb", anchor=DAY)
+    return claim(
+        text,
+        quantities=[q for q in parse_quantities(text, "nb") if q.unit == "year_of_age"],
+        entities=entities,
+        language="nb",
+        anchor=DAY,
+    )
 
 
 def test_an_unnamed_persons_age_is_not_the_named_persons():
     c = age_claim("62 år gamle Ola Berg ble såret i ulykken.", 62, ["Ola Berg"])
-    other = Passage("En 35 år gammel mann er siktet etter ulykken der Ola Berg ble såret.",
-                    source_url="https://news.example/a", published=DAY, language="no")
+    other = Passage(
+        "En 35 år gammel mann er siktet etter ulykken der Ola Berg ble såret.",
+        source_url="https://news.example/a",
+        published=DAY,
+        language="no",
+    )
     r = rules.check(c, other)
     assert r is None or r.rule != "age"
-    own = Passage("Berg, 64 år gammel, ble fløyet til sykehus.", source_url="https://news.example/b",
-                  published=DAY, language="no")
-    assert rules.check(c, own).stance is Stance.REFUTES           # the surname alone names him
+    own = Passage(
+        "Berg, 64 år gammel, ble fløyet til sykehus.", source_url="https://news.example/b", published=DAY, language="no"
+    )
+    assert rules.check(c, own).stance is Stance.REFUTES  # the surname alone names him
 
 
 def test_a_weekday_with_its_day_of_the_month_is_that_date():
-    anchor = dt.date(2031, 5, 12)                                   # a Monday
+    anchor = dt.date(2031, 5, 12)  # a Monday
     [d] = parse_dates("Han døde fredag 2, mai, 80 år gammel.", language="nb", anchor=anchor)
     assert d.value == dt.date(2031, 5, 2) and d.value.weekday() == 4
     [d] = parse_dates("Han døde fredag kveld.", language="nb", anchor=anchor)

@@ -1,5 +1,6 @@
 """Unit tests of the gate: policy, corrections, restatement, evaluation, reports, git and the CLI, with fakes
 (the hash embedder, temporary DuckDB files and git repositories)."""
+
 import datetime as dt
 import json
 import os
@@ -12,6 +13,17 @@ from click.testing import CliRunner
 
 from claims.errors import FactcheckError
 from claims.model import Article, Claim, Span
+from gate import report as ci_report
+from gate.check import (
+    REVIEW_RULE,
+    ArticleCheck,
+    GateResult,
+    Policy,
+    evaluate,
+    load_policy,
+    policy_from_dict,
+    reviewer_of,
+)
 from gate.corrections import (
     Correction,
     add_correction,
@@ -24,26 +36,21 @@ from gate.corrections import (
 )
 from sources.embed import HashEmbedder
 from sources.store import Store
-from gate import report as ci_report
-from gate.check import (
-    REVIEW_RULE,
-    ArticleCheck,
-    GateResult,
-    Policy,
-    evaluate,
-    load_policy,
-    policy_from_dict,
-    reviewer_of,
-)
 from verdicts.model import Evidence, Label, Provenance, Review, Stance, Verdict
 from verdicts.pipeline import ArticleResult
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "seed"
-TEXT = ("Abbas leder Fatah.\n\n87 år gamle Abbas har sittet på overtid siden 2009.\n\n"
-        "Over 34.000 palestinere er drept.\n")
-ABBAS = Correction(article="articles/a.md", claim_as_was="87 år gamle Abbas", corrected_text="88 år gamle Abbas",
-                   date=dt.date(2024, 5, 2), note="born 1935")
+TEXT = (
+    "Abbas leder Fatah.\n\n87 år gamle Abbas har sittet på overtid siden 2009.\n\nOver 34.000 palestinere er drept.\n"
+)
+ABBAS = Correction(
+    article="articles/a.md",
+    claim_as_was="87 år gamle Abbas",
+    corrected_text="88 år gamle Abbas",
+    date=dt.date(2024, 5, 2),
+    note="born 1935",
+)
 
 
 def claim_at(article: Article, quote: str, text: str | None = None) -> Claim:
@@ -72,8 +79,10 @@ def test_default_policy_fails_refuted_at_0_8_and_includes_article_files():
 def test_policy_file_is_read_with_paths_relative_to_it(tmp_path):
     (tmp_path / "factcheck.toml").write_text(
         '[gate]\nstore = "data/store.duckdb"\ninclude = ["articles/*.md"]\nexclude = ["articles/drafts/*"]\n'
-        'unreviewed_conflicting = true\nk = 4\n[gate.fail_on]\nREFUTED = 0.9\nconflicting = 0.95\n'
-        '[corrections]\nfile = "corrections.toml"\nrequire_notice = true\nsimilarity = 0.95\n', encoding="utf-8")
+        "unreviewed_conflicting = true\nk = 4\n[gate.fail_on]\nREFUTED = 0.9\nconflicting = 0.95\n"
+        '[corrections]\nfile = "corrections.toml"\nrequire_notice = true\nsimilarity = 0.95\n',
+        encoding="utf-8",
+    )
     p = load_policy(tmp_path / "factcheck.toml")
     assert p.store == str(tmp_path.resolve() / "data" / "store.duckdb")
     assert p.corrections_file == str(tmp_path.resolve() / "corrections.toml")
@@ -82,15 +91,18 @@ def test_policy_file_is_read_with_paths_relative_to_it(tmp_path):
     assert p.selects("articles/a.md") and not p.selects("articles/drafts/b.md") and not p.selects("notes/c.md")
 
 
-@pytest.mark.parametrize("text, code, words", [
-    ("[gate\n", "FC602", "not valid TOML"),
-    ("[gate]\nstroe = 'x'\n", "FC603", "stroe"),
-    ("[gates]\n", "FC603", "gates"),
-    ("[gate]\nk = 'many'\n", "FC603", "'k' must be int"),
-    ("[gate.fail_on]\nWRONG = 0.5\n", "FC603", "WRONG"),
-    ("[gate.fail_on]\nREFUTED = 1.5\n", "FC603", "from 0 to 1"),
-    ("[corrections]\nnotice_pattern = '('\n", "FC604", "notice_pattern"),
-])
+@pytest.mark.parametrize(
+    "text, code, words",
+    [
+        ("[gate\n", "FC602", "not valid TOML"),
+        ("[gate]\nstroe = 'x'\n", "FC603", "stroe"),
+        ("[gates]\n", "FC603", "gates"),
+        ("[gate]\nk = 'many'\n", "FC603", "'k' must be int"),
+        ("[gate.fail_on]\nWRONG = 0.5\n", "FC603", "WRONG"),
+        ("[gate.fail_on]\nREFUTED = 1.5\n", "FC603", "from 0 to 1"),
+        ("[corrections]\nnotice_pattern = '('\n", "FC604", "notice_pattern"),
+    ],
+)
 def test_bad_policy_files_say_what_and_where(tmp_path, text, code, words):
     f = tmp_path / "factcheck.toml"
     f.write_text(text, encoding="utf-8")
@@ -108,23 +120,39 @@ def test_missing_policy_file_is_FC601(tmp_path):
 # -- corrections ----------------------------------------------------------------------------------
 def test_corrections_file_toml_and_jsonl(tmp_path):
     toml = tmp_path / "corrections.toml"
-    toml.write_text('[[correction]]\narticle = "articles/a.md"\nclaim_as_was = "87 år gamle Abbas"\n'
-                    'corrected_text = "88 år gamle Abbas"\ndate = 2024-05-02\nnote = "born 1935"\n', encoding="utf-8")
+    toml.write_text(
+        '[[correction]]\narticle = "articles/a.md"\nclaim_as_was = "87 år gamle Abbas"\n'
+        'corrected_text = "88 år gamle Abbas"\ndate = 2024-05-02\nnote = "born 1935"\n',
+        encoding="utf-8",
+    )
     jsonl = tmp_path / "corrections.jsonl"
-    jsonl.write_text(json.dumps({"article": "articles/a.md", "was": "87 år gamle Abbas",
-                                 "corrected": "88 år gamle Abbas", "date": "2024-05-02"}) + "\n\n", encoding="utf-8")
+    jsonl.write_text(
+        json.dumps(
+            {
+                "article": "articles/a.md",
+                "was": "87 år gamle Abbas",
+                "corrected": "88 år gamle Abbas",
+                "date": "2024-05-02",
+            }
+        )
+        + "\n\n",
+        encoding="utf-8",
+    )
     (a,), (b,) = read_corrections_file(toml), read_corrections_file(jsonl)
     assert a.id == b.id == ABBAS.id and a.date == dt.date(2024, 5, 2) and a.origin == str(toml)
     assert merge_corrections([a], [b]) == [a]
 
 
-@pytest.mark.parametrize("record, code", [
-    ({"claim_as_was": "x", "date": "2024-01-01"}, "FC613"),
-    ({"article": "a", "claim_as_was": " ", "date": "2024-01-01"}, "FC613"),
-    ({"article": "a", "claim_as_was": "x", "date": "2 May"}, "FC614"),
-    ({"article": "a", "claim_as_was": "x"}, "FC614"),
-    ({"article": "a", "claim_as_was": "x", "date": "2024-01-01", "colour": "red"}, "FC613"),
-])
+@pytest.mark.parametrize(
+    "record, code",
+    [
+        ({"claim_as_was": "x", "date": "2024-01-01"}, "FC613"),
+        ({"article": "a", "claim_as_was": " ", "date": "2024-01-01"}, "FC613"),
+        ({"article": "a", "claim_as_was": "x", "date": "2 May"}, "FC614"),
+        ({"article": "a", "claim_as_was": "x"}, "FC614"),
+        ({"article": "a", "claim_as_was": "x", "date": "2024-01-01", "colour": "red"}, "FC613"),
+    ],
+)
 def test_bad_correction_records(record, code):
     with pytest.raises(FactcheckError) as exc:
         parse_correction(record, "corrections.toml correction 1")
@@ -147,8 +175,9 @@ def test_corrections_in_the_store_are_idempotent_and_know_their_load(tmp_db):
         assert add_correction(store, ABBAS, added_by="kari") is True
         assert add_correction(store, ABBAS) is False
         (got,) = list_corrections(store)
-        row = store.con.execute("SELECT c.added_by, l.kind, l.status FROM corrections c "
-                                "JOIN loads l USING (load_id)").fetchall()
+        row = store.con.execute(
+            "SELECT c.added_by, l.kind, l.status FROM corrections c JOIN loads l USING (load_id)"
+        ).fetchall()
     assert got.id == ABBAS.id and got.claim_as_was == "87 år gamle Abbas" and got.date == ABBAS.date
     assert row == [("kari", "corrections", "done")]
 
@@ -181,7 +210,9 @@ def test_refuted_fails_at_the_threshold_and_warns_below():
     chk = check(TEXT, [("87 år gamle Abbas", "REFUTED", 0.8), ("Abbas leder Fatah.", "REFUTED", 0.79)])
     found = evaluate([chk], Policy())
     assert [(f.kind, f.severity, f.quote) for f in found] == [
-        ("refuted-low", "warning", "Abbas leder Fatah."), ("label", "error", "87 år gamle Abbas")]
+        ("refuted-low", "warning", "Abbas leder Fatah."),
+        ("label", "error", "87 år gamle Abbas"),
+    ]
 
 
 def test_conflicting_fails_only_when_the_policy_says_and_nobody_decided():
@@ -190,8 +221,20 @@ def test_conflicting_fails_only_when_the_policy_says_and_nobody_decided():
     on = policy_from_dict({"gate": {"unreviewed_conflicting": True}})
     assert [f.kind for f in evaluate([chk], on)] == ["conflicting-unreviewed"]
     art = chk.article
-    decided = Evidence("d-1", "Abbas leder Fatah.", "", "review decision", "reviewer kari", None, None, 1.0, 0,
-                       Stance.NEUTRAL, 1.0, rule=REVIEW_RULE)
+    decided = Evidence(
+        "d-1",
+        "Abbas leder Fatah.",
+        "",
+        "review decision",
+        "reviewer kari",
+        None,
+        None,
+        1.0,
+        0,
+        Stance.NEUTRAL,
+        1.0,
+        rule=REVIEW_RULE,
+    )
     v = verdict(chk.result.claims[0], "CONFLICTING", 0.95, [decided])
     assert reviewer_of(v) == "kari"
     chk2 = ArticleCheck(art, chk.path, ArticleResult(art, chk.result.claims, (v,)))
@@ -228,10 +271,17 @@ def test_corrections_undone_refuted_corrected_text_and_missing_notice():
 
 # -- reports --------------------------------------------------------------------------------------
 def gate_result() -> GateResult:
-    chk = check(TEXT, [("Abbas leder Fatah.", "REFUTED", 0.5), ("87 år gamle Abbas", "REFUTED", 0.97)],
-                path="articles/a, b.md")
-    return GateResult(checks=[chk], findings=evaluate([chk], Policy(), [ABBAS]), corrections=[ABBAS],
-                      base="abc123", run_id="gate-1", files=["articles/a, b.md"])
+    chk = check(
+        TEXT, [("Abbas leder Fatah.", "REFUTED", 0.5), ("87 år gamle Abbas", "REFUTED", 0.97)], path="articles/a, b.md"
+    )
+    return GateResult(
+        checks=[chk],
+        findings=evaluate([chk], Policy(), [ABBAS]),
+        corrections=[ABBAS],
+        base="abc123",
+        run_id="gate-1",
+        files=["articles/a, b.md"],
+    )
 
 
 def test_junit_has_one_testcase_per_claim_and_a_failure_per_failing_claim():
@@ -285,10 +335,13 @@ def repo(tmp_path, hash_store):
     git(r, "init", "-q", "-b", "main")
     git(r, "config", "user.email", "t@example.org")
     git(r, "config", "user.name", "T")
-    (r / "factcheck.toml").write_text(f'[gate]\nstore = "{hash_store}"\nembedder = "hash"\n'
-                                      'include = ["articles/*.md"]\n[gate.fail_on]\n', encoding="utf-8")
-    (r / "articles" / "a.md").write_text("---\nid: a\nlanguage: nb\npublished: 2024-04-30\n---\n\n"
-                                         "Abbas leder Fatah.\n", encoding="utf-8")
+    (r / "factcheck.toml").write_text(
+        f'[gate]\nstore = "{hash_store}"\nembedder = "hash"\ninclude = ["articles/*.md"]\n[gate.fail_on]\n',
+        encoding="utf-8",
+    )
+    (r / "articles" / "a.md").write_text(
+        "---\nid: a\nlanguage: nb\npublished: 2024-04-30\n---\n\nAbbas leder Fatah.\n", encoding="utf-8"
+    )
     git(r, "add", "-A")
     git(r, "commit", "-q", "-m", "one")
     return r
@@ -308,10 +361,14 @@ def run_gate(repo: Path, *args: str):
 def test_gate_checks_changed_files_and_fails_on_a_correction_undone(repo):
     (repo / "corrections.toml").write_text(
         '[[correction]]\narticle = "articles/a.md"\nclaim_as_was = "87 år gamle Abbas"\n'
-        'corrected_text = "88 år gamle Abbas"\ndate = 2024-05-02\n', encoding="utf-8")
-    (repo / "articles" / "b.md").write_text("---\nid: b\nlanguage: nb\npublished: 2024-06-01\n---\n\n"
-                                            "Han sa at 87 år gamle Abbas var syk.\n", encoding="utf-8")
-    (repo / "notes.md").write_text("87 år gamle Abbas\n", encoding="utf-8")     # outside include
+        'corrected_text = "88 år gamle Abbas"\ndate = 2024-05-02\n',
+        encoding="utf-8",
+    )
+    (repo / "articles" / "b.md").write_text(
+        "---\nid: b\nlanguage: nb\npublished: 2024-06-01\n---\n\nHan sa at 87 år gamle Abbas var syk.\n",
+        encoding="utf-8",
+    )
+    (repo / "notes.md").write_text("87 år gamle Abbas\n", encoding="utf-8")  # outside include
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "two")
     res = run_gate(repo, "--base", "main~1", "--format", "json")
@@ -336,9 +393,10 @@ def test_gate_exit_codes_for_errors_and_usage(repo, tmp_path):
 
 def test_default_base_is_the_merge_base_with_main(repo):
     git(repo, "checkout", "-q", "-b", "feature")
-    (repo / "articles" / "c.md").write_text("---\nid: c\nlanguage: nb\npublished: 2024-06-01\n---\n\n"
-                                            "Abbas leder Fatah.\n", encoding="utf-8")
-    res = run_gate(repo, "--format", "json")          # uncommitted files are not tracked: nothing changed
+    (repo / "articles" / "c.md").write_text(
+        "---\nid: c\nlanguage: nb\npublished: 2024-06-01\n---\n\nAbbas leder Fatah.\n", encoding="utf-8"
+    )
+    res = run_gate(repo, "--format", "json")  # uncommitted files are not tracked: nothing changed
     assert res.exit_code == 0 and json.loads(res.stdout)["files"] == []
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "c")
@@ -362,8 +420,9 @@ def test_gate_records_its_run_only_when_the_policy_says(repo, hash_store, tmp_pa
     res = run_gate(repo, "articles/a.md", "--db", str(db))
     assert res.exit_code == 0, res.output
     with Store(db, read_only=True) as store:
-        rows = store.con.execute("SELECT g.status, g.articles, r.status FROM gate_runs g JOIN runs r USING (run_id)"
-                                 ).fetchall()
+        rows = store.con.execute(
+            "SELECT g.status, g.articles, r.status FROM gate_runs g JOIN runs r USING (run_id)"
+        ).fetchall()
         saved = store.con.execute("SELECT count(*) FROM articles WHERE article_id = 'a'").fetchone()[0]
     assert rows == [("pass", 1, "done")] and saved == 1
 
@@ -376,8 +435,22 @@ def test_corrections_add_list_and_import(tmp_path, hash_store):
     db = tmp_path / "c.duckdb"
     shutil.copy(hash_store, db)
     runner = CliRunner()
-    add = ["corrections", "add", "--article", "articles/a.md", "--was", "87 år gamle Abbas", "--corrected",
-           "88 år gamle Abbas", "--date", "2024-05-02", "--note", "born 1935", "--db", str(db)]
+    add = [
+        "corrections",
+        "add",
+        "--article",
+        "articles/a.md",
+        "--was",
+        "87 år gamle Abbas",
+        "--corrected",
+        "88 år gamle Abbas",
+        "--date",
+        "2024-05-02",
+        "--note",
+        "born 1935",
+        "--db",
+        str(db),
+    ]
     first = runner.invoke(cli, add)
     assert first.exit_code == 0 and json.loads(first.stdout)["id"] == ABBAS.id
     again = runner.invoke(cli, add)
@@ -385,12 +458,15 @@ def test_corrections_add_list_and_import(tmp_path, hash_store):
     bad = runner.invoke(cli, add[:-4] + ["--date", "yesterday", "--db", str(db)])
     assert bad.exit_code == 1 and "FC614" in bad.stderr
     f = tmp_path / "more.jsonl"
-    f.write_text(json.dumps({"article": "b", "was": "Over 35.000 drept", "date": "2024-05-03"}) + "\n",
-                 encoding="utf-8")
+    f.write_text(
+        json.dumps({"article": "b", "was": "Over 35.000 drept", "date": "2024-05-03"}) + "\n", encoding="utf-8"
+    )
     assert runner.invoke(cli, ["corrections", "import", str(f), "--db", str(db)]).exit_code == 0
     listed = runner.invoke(cli, ["corrections", "list", "--db", str(db), "--format", "jsonl"])
-    assert [json.loads(x)["claim_as_was"] for x in listed.stdout.splitlines()] == ["87 år gamle Abbas",
-                                                                                  "Over 35.000 drept"]
+    assert [json.loads(x)["claim_as_was"] for x in listed.stdout.splitlines()] == [
+        "87 år gamle Abbas",
+        "Over 35.000 drept",
+    ]
 
 
 def test_a_store_without_the_corrections_table_is_named_with_the_fix(tmp_db):
@@ -409,7 +485,7 @@ def test_a_reviewers_decision_recorded_in_the_store_decides_the_gate(repo, hash_
     db = tmp_path / "decided.duckdb"
     shutil.copy(hash_store, db)
     policy = (repo / "factcheck.toml").read_text(encoding="utf-8") + "NOT_ENOUGH_EVIDENCE = 0.0\nSUPPORTED = 0.0\n"
-    (repo / "factcheck.toml").write_text(policy, encoding="utf-8")   # every machine label fails
+    (repo / "factcheck.toml").write_text(policy, encoding="utf-8")  # every machine label fails
     first = run_gate(repo, "articles/a.md", "--db", str(db), "--format", "json")
     assert first.exit_code == 3
     (claim,) = json.loads(first.stdout)["claims"]
@@ -420,8 +496,9 @@ def test_a_reviewers_decision_recorded_in_the_store_decides_the_gate(repo, hash_
             "claim_language, reviewer, decided_at, action, label_before, label_after, confidence_before, note, "
             "supersedes, source) VALUES ('d-1', ?, 'r', ?, 'a', ?, 'nb', 'kari', ?, 'change', ?, 'REFUTED', "
             "0.5, 'checked by phone', NULL, 'cli')",
-            [claim["claim_id"], claim["verdict_id"], claim["text"], now(), claim["label"]])
-    policy = policy.replace("NOT_ENOUGH_EVIDENCE = 0.0\nSUPPORTED = 0.0\n", "")      # back to: nothing fails
+            [claim["claim_id"], claim["verdict_id"], claim["text"], now(), claim["label"]],
+        )
+    policy = policy.replace("NOT_ENOUGH_EVIDENCE = 0.0\nSUPPORTED = 0.0\n", "")  # back to: nothing fails
     (repo / "factcheck.toml").write_text(policy + "REFUTED = 0.9\n", encoding="utf-8")
     second = run_gate(repo, "articles/a.md", "--db", str(db), "--format", "json")
     assert second.exit_code == 3, second.output

@@ -5,6 +5,7 @@ Only the steps that use actions (checkout, setup-python, cache, upload-artifact)
 are not run: the repository is already checked out at the pull request's head and factcheck is installed.
 A change to the workflow that this runner does not understand fails the test, so the docs cannot drift.
 """
+
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ def expand(value: str, contexts: dict) -> str:
         if expr not in contexts:
             pytest.fail(f"docs/gate.md workflow uses ${{{{ {expr} }}}}, which this test does not know: add it")
         return contexts[expr]
+
     return re.sub(r"\$\{\{(.*?)\}\}", one, str(value))
 
 
@@ -53,8 +55,13 @@ def should_run(cond, failed: bool, repo: Path) -> bool:
 def run_workflow(workflow: dict, repo: Path, contexts: dict, summary: Path) -> dict:
     (job,) = workflow["jobs"].values()
     bindir = str(Path(sys.executable).parent)
-    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""), GITHUB_ACTIONS="true",
-               GITHUB_STEP_SUMMARY=str(summary), PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        PATH=bindir + os.pathsep + os.environ.get("PATH", ""),
+        GITHUB_ACTIONS="true",
+        GITHUB_STEP_SUMMARY=str(summary),
+        PYTHONUNBUFFERED="1",
+    )
     env.pop("FACTCHECK_DB", None)
     env.update({k: expand(v, contexts) for k, v in job.get("env", {}).items()})
     failed, ran, out = None, [], {}
@@ -63,13 +70,19 @@ def run_workflow(workflow: dict, repo: Path, contexts: dict, summary: Path) -> d
             continue
         name = step["name"]
         if name == "Install factcheck":
-            assert "FACTCHECK_SPEC" in step["run"]       # installs what the newsroom pins
+            assert "FACTCHECK_SPEC" in step["run"]  # installs what the newsroom pins
             continue
         if not should_run(step.get("if"), failed is not None, repo):
             continue
         step_env = dict(env, **{k: expand(v, contexts) for k, v in step.get("env", {}).items()})
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-c", expand(step["run"], contexts)],
-                              cwd=repo, env=step_env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-e", "-c", expand(step["run"], contexts)],
+            cwd=repo,
+            env=step_env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         ran.append(name)
         out[name] = proc
         if proc.returncode != 0 and failed is None:
@@ -92,8 +105,9 @@ def workflow_runs(tmp_path_factory):
     git(repo, "config", "user.email", "desk@example.org")
     git(repo, "config", "user.name", "Desk")
     shutil.copy(SEED / "passages.jsonl", repo / "reference" / "passages.jsonl")
-    (repo / "factcheck.toml").write_text('[gate]\nstore = "store.duckdb"\ninclude = ["articles/*.md"]\n',
-                                         encoding="utf-8")
+    (repo / "factcheck.toml").write_text(
+        '[gate]\nstore = "store.duckdb"\ninclude = ["articles/*.md"]\n', encoding="utf-8"
+    )
     (repo / ".gitignore").write_text("store.duckdb\ngate-junit.xml\ngate.json\n", encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "newsroom")
@@ -109,13 +123,19 @@ def workflow_runs(tmp_path_factory):
     first["junit"] = (repo / "gate-junit.xml").read_text(encoding="utf-8")
 
     text = (repo / "articles" / "abbas.md").read_text(encoding="utf-8")
-    (repo / "articles" / "abbas.md").write_text(text.replace("87 år gamle Abbas", "88 år gamle Abbas"),
-                                                encoding="utf-8")
+    (repo / "articles" / "abbas.md").write_text(
+        text.replace("87 år gamle Abbas", "88 år gamle Abbas"), encoding="utf-8"
+    )
     git(repo, "commit", "-q", "-am", "Correct the age")
     second_summary = work / "summary-2.md"
     second = run_workflow(workflow, repo, contexts, second_summary)
-    return {"workflow": workflow, "repo": repo, "first": first, "second": second,
-            "summaries": (first_summary, second_summary)}
+    return {
+        "workflow": workflow,
+        "repo": repo,
+        "first": first,
+        "second": second,
+        "summaries": (first_summary, second_summary),
+    }
 
 
 @pytest.mark.slow
@@ -129,7 +149,7 @@ def test_workflow_fails_the_pull_request_with_annotations_junit_and_summary(work
     assert int(suites.get("failures")) == 1
     failing = [c.get("name") for c in suites.iter("testcase") if c.find("failure") is not None]
     assert failing == ["line 32: 87 år gamle Abbas"]
-    assert len(list(suites.iter("testcase"))) >= 15           # one per checked claim
+    assert len(list(suites.iter("testcase"))) >= 15  # one per checked claim
     summary = workflow_runs["summaries"][0].read_text(encoding="utf-8")
     assert "❌ factcheck gate failed" in summary and "`articles/abbas.md:32`" in summary
 
@@ -138,7 +158,7 @@ def test_workflow_fails_the_pull_request_with_annotations_junit_and_summary(work
 def test_workflow_passes_the_corrected_pull_request_and_reuses_the_cached_store(workflow_runs):
     second = workflow_runs["second"]
     assert second["failed"] is None, {k: v.stderr for k, v in second["out"].items()}
-    assert second["ran"] == ["Gate the changed articles"]       # the store was already there
+    assert second["ran"] == ["Gate the changed articles"]  # the store was already there
     assert "✅ factcheck gate passed" in workflow_runs["summaries"][1].read_text(encoding="utf-8")
     # what the upload step keeps exists
     upload = next(s for s in workflow_runs["workflow"]["jobs"]["gate"]["steps"] if s.get("name") == "Keep the reports")
@@ -164,7 +184,7 @@ def test_gitlab_and_pre_commit_examples_are_valid_and_use_real_options():
         args = shlex.split(line.split("|| ")[-1].replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main"))
         assert args[0] == "factcheck"
         cmd, rest = cli, args[1:]
-        while hasattr(cmd, "commands"):                 # walk the groups: store ingest, gate, ...
+        while hasattr(cmd, "commands"):  # walk the groups: store ingest, gate, ...
             cmd, rest = cmd.commands[rest[0]], rest[1:]
         name = cmd.name
-        cmd.make_context(name, list(rest))       # raises click.UsageError on an unknown option
+        cmd.make_context(name, list(rest))  # raises click.UsageError on an unknown option

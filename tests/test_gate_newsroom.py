@@ -7,6 +7,7 @@ Revisions on a pull-request branch:
 3. "87 år gamle Abbas" back in the article -> fails as a correction undone;
 4. another article stating it again -> fails as a correction undone there too.
 """
+
 import json
 import os
 import shutil
@@ -56,8 +57,14 @@ def gate(repo: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     report = repo.parent / f"gate-{len(list(repo.parent.glob('gate-*.json')))}.json"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("FACTCHECK_DB", None)
-    proc = subprocess.run([sys.executable, "-m", "cli.main", "gate", *args, "--json", str(report)],
-                          capture_output=True, text=True, cwd=repo, env=env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli.main", "gate", *args, "--json", str(report)],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        env=env,
+        timeout=600,
+    )
     data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     return proc, data
 
@@ -78,7 +85,7 @@ def newsroom(tmp_path_factory, e5):
     (repo / "articles").mkdir()
     (repo / "articles" / "README.md").write_text("Published articles, one a file.\n", encoding="utf-8")
     main = commit(repo, "newsroom repository")
-    with Store(repo / "store.duckdb") as store:          # the real e5 model, as in production
+    with Store(repo / "store.duckdb") as store:  # the real e5 model, as in production
         ingest_passages(store, SEED / "passages.jsonl", e5)
     git(repo, "checkout", "-q", "-b", "abbas")
 
@@ -93,7 +100,7 @@ def newsroom(tmp_path_factory, e5):
     rev2 = commit(repo, "Correction: Abbas is 88")
     second = gate(repo, "--base", rev1)
 
-    (repo / ARTICLE).write_text(text, encoding="utf-8")      # the old sentence comes back
+    (repo / ARTICLE).write_text(text, encoding="utf-8")  # the old sentence comes back
     rev3 = commit(repo, "Revert to the first version")
     third = gate(repo, "--base", rev2, "--format", "github")
 

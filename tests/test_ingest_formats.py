@@ -1,5 +1,6 @@
 """Every ingest format: documents with spans, ClaimReview, the AVeriTeC pool, facts; replacing a
 changed source with history kept; removal; the CLI's summary and stats."""
+
 import json
 import os
 import subprocess
@@ -32,12 +33,25 @@ More than 34,535 people have been killed in Gaza, the health ministry said on 30
 """
 
 CLAIMREVIEW = {
-    "@context": "https://schema.org", "@type": "ClaimReview", "url": "https://www.faktisk.no/a/1",
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://www.faktisk.no/a/1",
     "claimReviewed": "Norge er det eneste landet i Vesten som anerkjenner Palestina",
-    "author": {"@type": "Organization", "name": "Faktisk.no"}, "datePublished": "2024-05-02",
+    "author": {"@type": "Organization", "name": "Faktisk.no"},
+    "datePublished": "2024-05-02",
     "inLanguage": "no",
-    "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1, "alternateName": "Helt feil"},
-    "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A politician"}, "datePublished": "2024-04-30"},
+    "reviewRating": {
+        "@type": "Rating",
+        "ratingValue": 1,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Helt feil",
+    },
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": "A politician"},
+        "datePublished": "2024-04-30",
+    },
 }
 
 
@@ -62,7 +76,7 @@ def test_document_is_chunked_with_exact_spans_and_versions_replace_with_history(
         live = [r[0] for r in st.con.execute("SELECT text FROM passages").fetchall()]
         assert any("34,568" in t for t in live) and not any("34,535" in t for t in live)
         retired = st.con.execute("SELECT text FROM retired_passages").fetchall()
-        assert any("34,535" in r[0] for r in retired)                # history kept
+        assert any("34,535" in r[0] for r in retired)  # history kept
         assert st.con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
         assert st.con.execute("SELECT count(*) FROM documents WHERE retired_at IS NULL").fetchone()[0] == 1
 
@@ -74,19 +88,37 @@ def test_claimreview_jsonld_and_html_are_read(tmp_path):
     assert len(checks) == 1 and not bad
     c = checks[0]
     assert (c.rating, c.label, c.publisher, c.claimant, str(c.review_date)) == (
-        "Helt feil", "REFUTED", "Faktisk.no", "A politician", "2024-05-02")
+        "Helt feil",
+        "REFUTED",
+        "Faktisk.no",
+        "A politician",
+        "2024-05-02",
+    )
     html = tmp_path / "page.html"
-    html.write_text('<html><head><script type="application/ld+json">' + json.dumps(CLAIMREVIEW)
-                    + '</script><script type="application/ld+json">{bad</script></head></html>', encoding="utf-8")
+    html.write_text(
+        '<html><head><script type="application/ld+json">'
+        + json.dumps(CLAIMREVIEW)
+        + '</script><script type="application/ld+json">{bad</script></head></html>',
+        encoding="utf-8",
+    )
     checks, bad = read_claimreview(html)
     assert len(checks) == 1 and len(bad) == 1 and bad[0].line == 1
     assert detect_kind(html) == "claimreview"
 
 
-@pytest.mark.parametrize("rating,label", [
-    ("False", "REFUTED"), ("Pants on Fire!", "REFUTED"), ("Mostly True", "CONFLICTING"), ("True", "SUPPORTED"),
-    ("Misleading", "CONFLICTING"), ("Unproven", "NOT_ENOUGH_EVIDENCE"), ("Four Pinocchios", "REFUTED"), ("Satire", ""),
-])
+@pytest.mark.parametrize(
+    "rating,label",
+    [
+        ("False", "REFUTED"),
+        ("Pants on Fire!", "REFUTED"),
+        ("Mostly True", "CONFLICTING"),
+        ("True", "SUPPORTED"),
+        ("Misleading", "CONFLICTING"),
+        ("Unproven", "NOT_ENOUGH_EVIDENCE"),
+        ("Four Pinocchios", "REFUTED"),
+        ("Satire", ""),
+    ],
+)
 def test_ratings_map_to_labels(rating, label):
     assert label_of_rating(rating) == label
 
@@ -103,13 +135,25 @@ def test_averitec_pool_is_read_in_its_own_format():
 
 def test_prior_checks_load_idempotently_and_match_first(tmp_path, tmp_db, hash_embedder):
     pool = tmp_path / "pool.json"
-    pool.write_text(json.dumps([
-        {"claim_text": "The moon landing was staged in a studio", "verdict_article": "False",
-         "web_archive": "https://web.archive.org/web/2021/https://fact.example/moon", "fact_checking_date": "02-03-21T00:00:00"},
-        {"claim_text": "", "verdict_article": "True"},
-        {"claim_text": "Vaccines contain microchips", "verdict_article": "Pants on Fire",
-         "web_archive": "https://fact.example/chips"},
-    ]), encoding="utf-8")
+    pool.write_text(
+        json.dumps(
+            [
+                {
+                    "claim_text": "The moon landing was staged in a studio",
+                    "verdict_article": "False",
+                    "web_archive": "https://web.archive.org/web/2021/https://fact.example/moon",
+                    "fact_checking_date": "02-03-21T00:00:00",
+                },
+                {"claim_text": "", "verdict_article": "True"},
+                {
+                    "claim_text": "Vaccines contain microchips",
+                    "verdict_article": "Pants on Fire",
+                    "web_archive": "https://fact.example/chips",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     with Store(tmp_db) as st:
         r = ingest_file(st, pool, hash_embedder)
         assert r.kind == "averitec-pool" and r.report.added == 2 and [x.line for x in r.report.rejected] == [2]
@@ -125,23 +169,31 @@ def test_prior_checks_load_idempotently_and_match_first(tmp_path, tmp_db, hash_e
 
 def test_facts_load_with_bad_rows_reported_and_replace_on_change(tmp_path, tmp_db, hash_embedder):
     facts = tmp_path / "facts.csv"
-    facts.write_text("subject,attribute,value,unit,valid_from,valid_to,source\n"
-                     "Mahmoud Abbas,birth date,1935-11-15,,,,https://example.org/abbas\n"
-                     "Gaza,people killed,34535,persons,2024-04-30,2024-04-30,https://example.org/moh\n"
-                     "Gaza,people killed,,persons,2024-04-30,,x\n"
-                     "Gaza,people killed,1,persons,someday,,x\n", encoding="utf-8")
+    facts.write_text(
+        "subject,attribute,value,unit,valid_from,valid_to,source\n"
+        "Mahmoud Abbas,birth date,1935-11-15,,,,https://example.org/abbas\n"
+        "Gaza,people killed,34535,persons,2024-04-30,2024-04-30,https://example.org/moh\n"
+        "Gaza,people killed,,persons,2024-04-30,,x\n"
+        "Gaza,people killed,1,persons,someday,,x\n",
+        encoding="utf-8",
+    )
     with Store(tmp_db) as st:
         r = ingest_file(st, facts, hash_embedder)
         assert r.kind == "facts" and r.report.added == 2
         assert [x.line for x in r.report.rejected] == [4, 5]
-        from sources.facts import facts_about
         import datetime as dt
+
+        from sources.facts import facts_about
+
         got = facts_about(st, "gaza", "people killed", on=dt.date(2024, 4, 30))
         assert [(f.value, f.unit) for f in got] == [("34535", "persons")]
         row = st.con.execute("SELECT load_id, value_number FROM facts WHERE subject = 'Gaza'").fetchone()
         assert row[0] == r.report.load_id and row[1] == 34535
-        facts.write_text("subject,attribute,value,unit,valid_from,valid_to,source\n"
-                         "Mahmoud Abbas,birth date,1935-11-15,,,,https://example.org/abbas\n", encoding="utf-8")
+        facts.write_text(
+            "subject,attribute,value,unit,valid_from,valid_to,source\n"
+            "Mahmoud Abbas,birth date,1935-11-15,,,,https://example.org/abbas\n",
+            encoding="utf-8",
+        )
         r2 = ingest_file(st, facts, hash_embedder)
         assert r2.retired == 1 and st.con.execute("SELECT count(*) FROM facts").fetchone()[0] == 1
         assert st.con.execute("SELECT subject FROM facts_history").fetchall() == [("Gaza",)]
@@ -181,12 +233,18 @@ def test_cli_ingests_mixed_formats_with_a_summary_and_shows_stats(tmp_path):
     cr = tmp_path / "cr.jsonld"
     cr.write_text(json.dumps(CLAIMREVIEW), encoding="utf-8")
     facts = tmp_path / "facts.jsonl"
-    facts.write_text(json.dumps({"subject": "Mahmoud Abbas", "attribute": "birth date", "value": "1935-11-15"}) + "\n"
-                     + "{broken\n", encoding="utf-8")
+    facts.write_text(
+        json.dumps({"subject": "Mahmoud Abbas", "attribute": "birth date", "value": "1935-11-15"}) + "\n" + "{broken\n",
+        encoding="utf-8",
+    )
     db = str(tmp_path / "s.duckdb")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "cli.main", *a], capture_output=True, text=True,  # noqa: E731
-                                    cwd=ROOT, env=env, timeout=300)
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "cli.main", *a], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+        )
+
     res = run("store", "ingest", str(doc), str(cr), str(facts), "--db", db, "--embedder", "hash")
     assert res.returncode == 0, res.stderr
     lines = [json.loads(x) for x in res.stdout.splitlines()]

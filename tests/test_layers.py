@@ -6,6 +6,7 @@ and the tools beside them: eval (the evaluation harness) may use the library; tr
 eval; bench and studies (run from a checkout, not installed) may use anything. The library never imports a tool, no
 two modules import each other (not even inside a function), and no package reaches into another's private names.
 Read from the source with `ast`, so a new upward import fails here with the line that made it."""
+
 from __future__ import annotations
 
 import ast
@@ -14,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"claims": 0, "sources": 1, "verdicts": 2, "review": 3, "gate": 4, "nightly": 4, "flows": 5, "cli": 6}
-TOOLS = {"eval": {"eval"}, "training": {"eval", "training"}, "bench": None, "studies": None}   # None: anything
+TOOLS = {"eval": {"eval"}, "training": {"eval", "training"}, "bench": None, "studies": None}  # None: anything
 INSTALLED = {"claims", "sources", "verdicts", "review", "gate", "nightly", "flows", "cli", "eval", "training"}
 
 
@@ -40,13 +41,17 @@ def _allowed(pkg: str, top: str) -> bool:
         extra = TOOLS[pkg]
         return extra is None or top in LAYERS or top in extra
     if top in TOOLS:
-        return pkg == "cli"                   # the CLI runs the harness and the trainers
+        return pkg == "cli"  # the CLI runs the harness and the trainers
     return LAYERS[top] < LAYERS[pkg] or (top == "flows" and pkg == "cli")
 
 
 def test_no_package_imports_a_layer_above_it_or_a_tool():
-    wrong = [f"{rel}:{line} imports {module}" for pkg, rel, path in _files()
-             for line, module, _ in _imports(path) if not _allowed(pkg, module.split(".")[0])]
+    wrong = [
+        f"{rel}:{line} imports {module}"
+        for pkg, rel, path in _files()
+        for line, module, _ in _imports(path)
+        if not _allowed(pkg, module.split(".")[0])
+    ]
     assert not wrong, "imports against the layers (docs/architecture.md):\n" + "\n".join(wrong)
 
 
@@ -79,8 +84,7 @@ def test_no_import_cycles_between_modules():
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append(" -> ".join(path[path.index(nxt):] + [node, nxt]) if nxt in path
-                              else f"{node} -> {nxt}")
+                cycles.append(" -> ".join(path[path.index(nxt) :] + [node, nxt]) if nxt in path else f"{node} -> {nxt}")
             elif nxt not in state:
                 visit(nxt, path + [node])
         state[node] = 2

@@ -5,6 +5,7 @@ an article whose evidence changed are verified again and the flipped verdict is 
 evidence that flipped it; one bad article is reported and the rest finish; two nights on one store
 never run at once; the Dask and Ray runners give the same verdicts as the default runner.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,8 @@ def make_inbox(folder: Path, n: int = 6) -> Path:
         text = ABBAS if i == 0 else "\n\n".join(paras[(2 * i + j) % len(paras)] for j in range(2))
         (folder / f"a{i:02d}.md").write_text(
             f"---\nid: art-{i:02d}\ntitle: Artikkel {i}\nlanguage: nb\npublished: 2024-04-30\n---\n\n{text}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -59,7 +61,7 @@ def normalise(report: str) -> str:
 def harness():
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=240):    # the default 30 s is too little on a busy machine
+    with prefect_test_harness(server_startup_timeout=240):  # the default 30 s is too little on a busy machine
         yield
 
 
@@ -90,8 +92,11 @@ def test_nights_are_incremental_and_report_changed_verdicts_with_their_evidence(
     first = nightly([str(inbox)], db, out_dir=str(out), embedder="hash")
     assert first.articles["new"] == 6 and first.articles["failed"] == 0 and first.previous_run_id is None
     assert (out / "night-report.md").read_text(encoding="utf-8") == first.report
-    abbas_before = rows(db, "SELECT v.label FROM verdicts v JOIN claims c USING (claim_id, run_id) "
-                            "WHERE v.article_id = 'art-00' AND c.text LIKE '%87 år%'")
+    abbas_before = rows(
+        db,
+        "SELECT v.label FROM verdicts v JOIN claims c USING (claim_id, run_id) "
+        "WHERE v.article_id = 'art-00' AND c.text LIKE '%87 år%'",
+    )
     assert abbas_before and abbas_before[0][0] != "REFUTED"
 
     second = nightly([str(inbox)], db, embedder="hash")
@@ -101,23 +106,29 @@ def test_nights_are_incremental_and_report_changed_verdicts_with_their_evidence(
     assert rows(db, "SELECT count(*) FROM articles WHERE run_id = ?", [second.run_id]) == [(0,)]  # nothing redone
 
     # The store learns Abbas's birth date (a new source file), and one article is edited.
-    (inbox / "a03.md").write_text((inbox / "a03.md").read_text(encoding="utf-8") + "\nNy setning om Gaza i 2024.\n",
-                                  encoding="utf-8")
+    (inbox / "a03.md").write_text(
+        (inbox / "a03.md").read_text(encoding="utf-8") + "\nNy setning om Gaza i 2024.\n", encoding="utf-8"
+    )
     third = nightly([str(inbox)], db, sources=[str(births)], out_dir=str(out), embedder="hash")
     assert third.ingest and third.ingest.added > 0
     plan = dict(rows(db, "SELECT article_id, reason FROM run_articles WHERE run_id = ?", [third.run_id]))
     assert plan["art-00"] == "evidence" and plan["art-03"] == "changed"
     unchanged = {a for a, r in plan.items() if r == "unchanged"}
-    assert len(unchanged) >= 2 and unchanged | {a for a, r in plan.items() if r == "evidence"} == \
-        {"art-00", "art-01", "art-02", "art-04", "art-05"}      # only the edited article is "changed"
+    assert len(unchanged) >= 2 and unchanged | {a for a, r in plan.items() if r == "evidence"} == {
+        "art-00",
+        "art-01",
+        "art-02",
+        "art-04",
+        "art-05",
+    }  # only the edited article is "changed"
     assert rows(db, "SELECT count(*) FROM articles WHERE run_id = ?", [third.run_id]) == [(6 - len(unchanged),)]
     assert third.changed >= 1
     report = third.report
     assert re.search(r"^### NOT_ENOUGH_EVIDENCE( \(review\))? → REFUTED( \(review\))?: .*87 år", report, re.M), report
     section = report.split("## Verdicts changed since the previous run")[1]
     assert "Re-verified because new passage" in section
-    assert "+ **refutes**" in section and "1935" in section      # the evidence that changed it
-    first_flagged = report.split("## Flagged for review")[1].splitlines()[4]      # highest priority first
+    assert "+ **refutes**" in section and "1935" in section  # the evidence that changed it
+    first_flagged = report.split("## Flagged for review")[1].splitlines()[4]  # highest priority first
     assert first_flagged.startswith("| 1 |") and "REFUTED" in first_flagged and "87 år" in first_flagged
 
     # Run history with counts, durations, model and code versions; carried verdicts are not copied.
@@ -130,8 +141,9 @@ def test_nights_are_incremental_and_report_changed_verdicts_with_their_evidence(
     assert h["status"] == "done" and h["articles_evidence"] == 5 - len(unchanged) and h["articles_changed"] == 1
     assert h["articles_carried"] == len(unchanged) and h["verdicts_changed"] == third.changed
     assert h["models"][0]["name"] == HashEmbedder.name and h["code_version"] and h["durations"]["verify"] >= 0
-    assert rows(db, "SELECT count(*) FROM (SELECT verdict_id, run_id FROM verdicts GROUP BY ALL HAVING count(*) > 1)") \
-        == [(0,)]
+    assert rows(
+        db, "SELECT count(*) FROM (SELECT verdict_id, run_id FROM verdicts GROUP BY ALL HAVING count(*) > 1)"
+    ) == [(0,)]
 
 
 @pytest.mark.slow
@@ -144,28 +156,38 @@ def test_retired_evidence_triggers_reverification(harness, tmp_path):
     src.write_text((SEED / "passages.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
     first = ingest_sources([str(src)], db, embedder="hash")
     assert first.added == 103
-    assert ingest_sources([str(src)], db, embedder="hash").unchanged == [str(src)]   # same bytes: skipped
+    assert ingest_sources([str(src)], db, embedder="hash").unchanged == [str(src)]  # same bytes: skipped
     inbox = make_inbox(tmp_path / "inbox", 2)
     nightly([str(inbox)], db, embedder="hash")
-    used = rows(db, "SELECT DISTINCT e.passage_id FROM evidence_links e JOIN verdicts v USING (verdict_id, run_id) "
-                    "WHERE v.article_id = 'art-00'")
+    used = rows(
+        db,
+        "SELECT DISTINCT e.passage_id FROM evidence_links e JOIN verdicts v USING (verdict_id, run_id) "
+        "WHERE v.article_id = 'art-00'",
+    )
     assert used
     text_of = {p: t for p, t in rows(db, "SELECT passage_id, text FROM passages")}
-    kept = [l for l in src.read_text(encoding="utf-8").splitlines() if json.loads(l)["text"] != text_of[used[0][0]]]
-    src.write_text("\n".join(kept) + "\n", encoding="utf-8")        # the source file changed: one passage gone
+    kept = [
+        line for line in src.read_text(encoding="utf-8").splitlines() if json.loads(line)["text"] != text_of[used[0][0]]
+    ]
+    src.write_text("\n".join(kept) + "\n", encoding="utf-8")  # the source file changed: one passage gone
     changed = ingest_sources([str(src)], db, embedder="hash")
     assert changed.retired == 1 and changed.added == 0
     night = nightly([str(inbox)], db, embedder="hash")
-    plan = dict(rows(db, "SELECT article_id, reason || ': ' || coalesce(detail, '') FROM run_articles WHERE run_id = ?",
-                     [night.run_id]))
+    plan = dict(
+        rows(
+            db,
+            "SELECT article_id, reason || ': ' || coalesce(detail, '') FROM run_articles WHERE run_id = ?",
+            [night.run_id],
+        )
+    )
     assert plan["art-00"].startswith("evidence: evidence passage") and "removed" in plan["art-00"]
 
 
 @pytest.mark.slow
 def test_one_failing_article_is_reported_and_retried_next_night(harness, tmp_path, store_db, monkeypatch):
     import verdicts.pipeline
-    from verdicts import batch as verify
     from flows.nightly import nightly
+    from verdicts import batch as verify
 
     db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 4)
@@ -186,8 +208,9 @@ def test_one_failing_article_is_reported_and_retried_next_night(harness, tmp_pat
     assert "## Articles that could not be checked" in night.report
     monkeypatch.setattr(verify, "check_article", real)
     again = nightly([str(inbox)], db, embedder="hash")
-    plan = dict(rows(db, "SELECT article_id, reason FROM run_articles WHERE run_id = ? AND status = 'done'",
-                     [again.run_id]))
+    plan = dict(
+        rows(db, "SELECT article_id, reason FROM run_articles WHERE run_id = ? AND status = 'done'", [again.run_id])
+    )
     assert plan == {"art-02": "new"}
 
 
@@ -205,20 +228,24 @@ def test_a_second_night_on_the_same_store_waits_then_refuses(harness, tmp_path, 
         started = time.monotonic()
         with pytest.raises(FactcheckError) as err:
             nightly([str(inbox)], db, embedder="hash", wait_s=1.0)
-        assert time.monotonic() - started >= 1.0     # it waited before refusing
+        assert time.monotonic() - started >= 1.0  # it waited before refusing
     assert err.value.code == "FC401" and "another nightly run" in str(err.value) and "--wait" in str(err.value)
     assert err.value.transient
-    assert rows(db, "SELECT count(*) FROM nightly_runs") == [(0,)]     # nothing was written
-    assert nightly([str(inbox)], db, embedder="hash").articles["new"] == 1   # free again
+    assert rows(db, "SELECT count(*) FROM nightly_runs") == [(0,)]  # nothing was written
+    assert nightly([str(inbox)], db, embedder="hash").articles["new"] == 1  # free again
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("runner, package, extra", [
-    ("dask", "prefect_dask", "dask"),
-    ("ray", "prefect_ray", "ray"),      # ~300 MB installed, so only in the `ray` extra, not in `test`
-])
-def test_cluster_runners_give_the_same_verdicts_as_the_default_runner(harness, tmp_path, store_db, runner, package,
-                                                                      extra):
+@pytest.mark.parametrize(
+    "runner, package, extra",
+    [
+        ("dask", "prefect_dask", "dask"),
+        ("ray", "prefect_ray", "ray"),  # ~300 MB installed, so only in the `ray` extra, not in `test`
+    ],
+)
+def test_cluster_runners_give_the_same_verdicts_as_the_default_runner(
+    harness, tmp_path, store_db, runner, package, extra
+):
     pytest.importorskip(package, reason=f"the {runner} runner needs {package}: pip install -e '.[{extra}]'")
     import shutil
 
@@ -229,12 +256,12 @@ def test_cluster_runners_give_the_same_verdicts_as_the_default_runner(harness, t
     shutil.copyfile(db, db2)
     inbox = make_inbox(tmp_path / "inbox", 4)
     default = nightly([str(inbox)], db, embedder="hash")
-    fanned = nightly([str(inbox)], db2, embedder="hash", task_runner=runner, workers=2)    # a local 2-worker cluster
+    fanned = nightly([str(inbox)], db2, embedder="hash", task_runner=runner, workers=2)  # a local 2-worker cluster
     q = "SELECT article_id, claim_id, verdict_id, label FROM verdicts ORDER BY ALL"
     assert rows(db, q) and rows(db, q) == rows(db2, q)
     assert normalise(default.report) == normalise(fanned.report)
     assert rows(db2, "SELECT task_runner FROM nightly_runs") == [(runner,)]
-    assert not Path(f"{db2}.snapshots/{fanned.run_id}.duckdb").exists()     # the workers' snapshot is gone
+    assert not Path(f"{db2}.snapshots/{fanned.run_id}.duckdb").exists()  # the workers' snapshot is gone
 
 
 @pytest.mark.slow
@@ -246,7 +273,7 @@ def test_a_missing_cluster_runner_package_is_a_coded_error_naming_the_fix(harnes
 
     db, _ = store_db
     inbox = make_inbox(tmp_path / "inbox", 1)
-    monkeypatch.setitem(sys.modules, "prefect_ray", None)       # as if prefect-ray were not installed
+    monkeypatch.setitem(sys.modules, "prefect_ray", None)  # as if prefect-ray were not installed
     with pytest.raises(FactcheckError) as err:
         nightly([str(inbox)], db, embedder="hash", task_runner="ray")
     assert err.value.code == "FC403" and "pip install 'factcheck[ray]'" in str(err.value)
@@ -273,17 +300,18 @@ def test_embeddings_are_cached_by_content(tmp_path):
             save_cached(con, first.name, first.take_pending())
         second = CachingEmbedder(Counting(), st)
         b = second.queries(["en annen", "en setning", "ny tekst"])
-        assert Counting.calls == 3 and second.hits == 2       # only "ny tekst" was embedded
+        assert Counting.calls == 3 and second.hits == 2  # only "ny tekst" was embedded
         assert np.allclose(b[0], a[1]) and np.allclose(b[1], a[0])
-        assert first.name == HashEmbedder.name               # stores and retrievers cannot tell it apart
+        assert first.name == HashEmbedder.name  # stores and retrievers cannot tell it apart
 
 
 def test_diff_and_priority():
     from nightly.changes import EvidenceRecord, VerdictRecord, diff_verdicts, review_priority
 
     def v(claim, label, conf=0.8, review=False, ev=(), text=None, cw=0.5):
-        return VerdictRecord(f"v-{claim}-{label}", "r", claim, "a", "A", text or claim, (0, 1), cw, label, conf,
-                             review, (), tuple(ev))
+        return VerdictRecord(
+            f"v-{claim}-{label}", "r", claim, "a", "A", text or claim, (0, 1), cw, label, conf, review, (), tuple(ev)
+        )
 
     e1 = EvidenceRecord("p1", "neutral", 0.5, 0.9, "", "u", "t", "x")
     e2 = EvidenceRecord("p2", "refutes", 0.9, 0.9, "age", "u", "t", "born 1935")
@@ -292,8 +320,16 @@ def test_diff_and_priority():
     changes = diff_verdicts(before, after)
     assert [(c.before.claim_id, c.after.claim_id) for c in changes] == [("c1", "c1"), ("c3", "c9")]
     assert changes[0].added == (e2,) and changes[0].removed == ()
-    ranked = sorted([v("s", "SUPPORTED", 0.4), v("n", "NOT_ENOUGH_EVIDENCE", 0.9), v("r", "REFUTED", 0.9),
-                     v("c", "CONFLICTING", 0.5)], key=review_priority, reverse=True)
+    ranked = sorted(
+        [
+            v("s", "SUPPORTED", 0.4),
+            v("n", "NOT_ENOUGH_EVIDENCE", 0.9),
+            v("r", "REFUTED", 0.9),
+            v("c", "CONFLICTING", 0.5),
+        ],
+        key=review_priority,
+        reverse=True,
+    )
     assert [x.claim_id for x in ranked] == ["r", "c", "n", "s"]
 
 
@@ -323,13 +359,19 @@ def test_a_night_with_a_verifier_records_it_and_asks_it(harness, tmp_path, store
 
     fake = Fake()
     monkeypatch.setattr(verdicts.entail, "get_verifier", lambda spec=None: fake if spec == "fake" else None)
-    loaded = DecideConfig.load()    # the hash embedder's cosines are low: let the verifier read every hit
-    monkeypatch.setattr(DecideConfig, "load", classmethod(lambda cls, path=None: dataclasses.replace(
-        loaded, verifier_min_similarity=-1.0, rule_min_similarity=-1.0)))
+    loaded = DecideConfig.load()  # the hash embedder's cosines are low: let the verifier read every hit
+    monkeypatch.setattr(
+        DecideConfig,
+        "load",
+        classmethod(
+            lambda cls, path=None: dataclasses.replace(loaded, verifier_min_similarity=-1.0, rule_min_similarity=-1.0)
+        ),
+    )
     db, _ = store_db
     summary = nightly([str(make_inbox(tmp_path / "inbox", 2))], db, embedder="hash", verifier="fake")
     assert fake.pairs > 0
     params = json.loads(rows(db, "SELECT params FROM runs WHERE run_id = ?", [summary.run_id])[0][0])
     assert params["verifier"] == "fake"
-    assert any("fake-verifier" in str(r) for r in rows(db, "SELECT models FROM runs WHERE run_id = ?",
-                                                       [summary.run_id]))
+    assert any(
+        "fake-verifier" in str(r) for r in rows(db, "SELECT models FROM runs WHERE run_id = ?", [summary.run_id])
+    )

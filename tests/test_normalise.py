@@ -1,4 +1,5 @@
 """Numbers, dates, exclusivity and ages parsed out of Norwegian and English text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -108,13 +109,13 @@ def test_span_covers_comparator_number_and_unit():
     "text,lang,value",
     [
         ("34.000", "nb", 34000),  # nb: dot + 3 digits groups thousands
-        ("4,5", "nb", 4.5),       # nb: comma is the decimal symbol
+        ("4,5", "nb", 4.5),  # nb: comma is the decimal symbol
         ("34,535", "nb", 34.535),
-        ("4.5", "nb", 4.5),       # a dot not followed by 3 digits is a decimal point
+        ("4.5", "nb", 4.5),  # a dot not followed by 3 digits is a decimal point
         ("34,535", "en", 34535),  # en: comma + 3 digits groups thousands
         ("4.5", "en", 4.5),
-        ("4,5", "en", 4.5),       # ambiguous in en: read as a decimal comma
-        ("34,535", "", 34535),    # no language: 3 digits after the separator group thousands
+        ("4,5", "en", 4.5),  # ambiguous in en: read as a decimal comma
+        ("34,535", "", 34535),  # no language: 3 digits after the separator group thousands
         ("34.654", "no", 34654),  # 'no' is treated as Bokmål
     ],
 )
@@ -128,8 +129,9 @@ def test_years_are_marked_as_years(text):
     assert qs and all(q.is_year for q in qs)
 
 
-@pytest.mark.parametrize("text", ["30.04.2024", "2024-04-30", "kl. 12.30", "klokken 14:45", "COVID-19",
-                                  "de to partene", "the two sides"])
+@pytest.mark.parametrize(
+    "text", ["30.04.2024", "2024-04-30", "kl. 12.30", "klokken 14:45", "COVID-19", "de to partene", "the two sides"]
+)
 def test_dates_times_and_references_are_not_quantities(text):
     assert parse_quantities(text, "nb" if "de " in text or "kl" in text else "en") == []
 
@@ -249,9 +251,44 @@ def test_normalise_language():
 TEXTS = st.one_of(
     st.text(max_size=200),
     st.lists(
-        st.sampled_from(["34.000", "4,5", " ", "\u00a0", "mill.", "over", "mellom", "og", "–", "-", "%", "år gamle",
-                         "(", ")", "87", "2009", "15.", "november", "May", "i går", "7. oktober", ".", ",", "$",
-                         "bn", "Abbas", "30.04.2024", "2024-02-30", "31", "99", "kl.", "12:30", "to", "two"]),
+        st.sampled_from(
+            [
+                "34.000",
+                "4,5",
+                " ",
+                "\u00a0",
+                "mill.",
+                "over",
+                "mellom",
+                "og",
+                "–",
+                "-",
+                "%",
+                "år gamle",
+                "(",
+                ")",
+                "87",
+                "2009",
+                "15.",
+                "november",
+                "May",
+                "i går",
+                "7. oktober",
+                ".",
+                ",",
+                "$",
+                "bn",
+                "Abbas",
+                "30.04.2024",
+                "2024-02-30",
+                "31",
+                "99",
+                "kl.",
+                "12:30",
+                "to",
+                "two",
+            ]
+        ),
         max_size=25,
     ).map("".join),
 )
@@ -276,35 +313,44 @@ def test_dates_never_crash_and_spans_match(text, lang, anchor):
     assert all(a.span.end <= b.span.start for a, b in zip(ds, ds[1:]))
 
 
-@pytest.mark.parametrize("text,lang,anchor,value,mention", [
-    ("etter valget i januar i fjor", "nb", dt.date(2007, 2, 10), dt.date(2006, 1, 1), "januar i fjor"),
-    ("in January last year", "en", dt.date(2007, 2, 10), dt.date(2006, 1, 1), "January last year"),
-    ("i mars i år", "nb", dt.date(2024, 4, 30), dt.date(2024, 3, 1), "mars i år"),
-    ("i mai", "nb", dt.date(2024, 4, 30), dt.date(2023, 5, 1), "mai"),          # the latest May before
-])
+@pytest.mark.parametrize(
+    "text,lang,anchor,value,mention",
+    [
+        ("etter valget i januar i fjor", "nb", dt.date(2007, 2, 10), dt.date(2006, 1, 1), "januar i fjor"),
+        ("in January last year", "en", dt.date(2007, 2, 10), dt.date(2006, 1, 1), "January last year"),
+        ("i mars i år", "nb", dt.date(2024, 4, 30), dt.date(2024, 3, 1), "mars i år"),
+        ("i mai", "nb", dt.date(2024, 4, 30), dt.date(2023, 5, 1), "mai"),  # the latest May before
+    ],
+)
 def test_month_of_last_or_this_year(text, lang, anchor, value, mention):
     (d,) = parse_dates(text, lang, anchor)
     assert (d.value, d.precision, d.text) == (value, Precision.MONTH, mention)
-    assert text[d.span.start:d.span.end] == d.text
+    assert text[d.span.start : d.span.end] == d.text
 
 
-@pytest.mark.parametrize("text,value,mention", [
-    ("took office March 17 [2007], and", dt.date(2007, 3, 17), "March 17 [2007]"),
-    ("approved on 17 March [2007] in a vote", dt.date(2007, 3, 17), "17 March [2007]"),
-    ("approved Saturday [17 March 2007] in", dt.date(2007, 3, 17), "17 March 2007"),   # no stray bracket
-])
+@pytest.mark.parametrize(
+    "text,value,mention",
+    [
+        ("took office March 17 [2007], and", dt.date(2007, 3, 17), "March 17 [2007]"),
+        ("approved on 17 March [2007] in a vote", dt.date(2007, 3, 17), "17 March [2007]"),
+        ("approved Saturday [17 March 2007] in", dt.date(2007, 3, 17), "17 March 2007"),  # no stray bracket
+    ],
+)
 def test_editorial_brackets_around_a_year(text, value, mention):
     ds = [d for d in parse_dates(text, "en", None) if d.precision is Precision.DAY]
     assert [(d.value, d.text) for d in ds] == [(value, mention)]
 
 
-@pytest.mark.parametrize("text,want", [
-    ("Those most susceptible to the radiation from 5G technology are children.", []),
-    ("The 3D printer and the 4x4 cars", []),
-    ("It costs 5GBP and weighs 10kg", [(5.0, "GBP"), (10.0, "kg")]),
-    ("a $10M deal, a $2B loss and a $5K prize", [(1e7, "USD"), (2e9, "USD"), (5e3, "USD")]),
-    ("their 90th season", [(90.0, "ordinal")]),
-    ("The biggest attendance was 62,241fans in 2014", [(62241.0, ""), (2014.0, "")]),
-])
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("Those most susceptible to the radiation from 5G technology are children.", []),
+        ("The 3D printer and the 4x4 cars", []),
+        ("It costs 5GBP and weighs 10kg", [(5.0, "GBP"), (10.0, "kg")]),
+        ("a $10M deal, a $2B loss and a $5K prize", [(1e7, "USD"), (2e9, "USD"), (5e3, "USD")]),
+        ("their 90th season", [(90.0, "ordinal")]),
+        ("The biggest attendance was 62,241fans in 2014", [(62241.0, ""), (2014.0, "")]),
+    ],
+)
 def test_numbers_glued_to_letters_count_only_as_units_scales_or_ordinals(text, want):
     assert [(q.value, q.unit) for q in parse_quantities(text, "en")] == want

@@ -1,6 +1,7 @@
 """Norwegian and Danish pairs (training/pairs_nordic.py): DanFEVER's labels and NEI pairing, the rule-made Norwegian
 pairs from CoNLL-U (each rule's output, determinism by seed, neutral partners from the same document, held-out by
 sentence), the real articles' gold evidence, and the training mixture that takes them only when asked."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from eval.splits import held_out, reserved
 from training import pairs_nordic as nordic
 from training.pairs import read_pairs, read_seed_pairs
-from eval.splits import held_out, reserved
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -27,47 +28,99 @@ def _jsonl(path: Path, rows) -> None:
 # A token: (form, lemma, upos, feats, head, deprel); a "+" before the form glues it to the previous token.
 FIN = "Mood=Ind|Tense=Pres|VerbForm=Fin"
 SENTENCES = {
-    "number": [("Byen", "by", "NOUN", "_", 2, "nsubj"), ("har", "ha", "VERB", FIN, 0, "root"),
-               ("34.535", "34.535", "NUM", "_", 4, "nummod"), ("innbyggere", "innbygger", "NOUN", "_", 2, "obj"),
-               ("+.", "$.", "PUNCT", "_", 2, "punct")],
-    "names": [("Per", "Per", "PROPN", "_", 3, "nsubj"), ("Hansen", "Hansen", "PROPN", "_", 1, "flat:name"),
-              ("bor", "bo", "VERB", FIN, 0, "root"), ("i", "i", "ADP", "_", 5, "case"),
-              ("Bergen", "Bergen", "PROPN", "_", 3, "obl"), ("+.", "$.", "PUNCT", "_", 3, "punct")],
-    "clause": [("Kommunen", "kommune", "NOUN", "_", 8, "nsubj"), ("+,", "$,", "PUNCT", "_", 4, "punct"),
-               ("som", "som", "PRON", "_", 4, "nsubj"), ("ligger", "ligge", "VERB", FIN, 1, "acl:relcl"),
-               ("ved", "ved", "ADP", "_", 6, "case"), ("fjorden", "fjord", "NOUN", "_", 4, "obl"),
-               ("+,", "$,", "PUNCT", "_", 4, "punct"), ("vedtok", "vedta", "VERB", FIN, 0, "root"),
-               ("planen", "plan", "NOUN", "_", 8, "obj"), ("12.", "12.", "ADJ", "_", 11, "amod"),
-               ("mars", "mars", "NOUN", "_", 8, "obl"), ("2015", "2015", "NUM", "_", 11, "nmod"),
-               ("+.", "$.", "PUNCT", "_", 8, "punct")],
-    "negated": [("Været", "vær", "NOUN", "_", 4, "nsubj"), ("var", "være", "AUX", FIN, 4, "cop"),
-                ("ikke", "ikke", "PART", "_", 4, "advmod"), ("godt", "god", "ADJ", "_", 0, "root"),
-                ("i", "i", "ADP", "_", 6, "case"), ("helgen", "helg", "NOUN", "_", 4, "obl"),
-                ("+.", "$.", "PUNCT", "_", 4, "punct")],
-    "calm": [("Sjøen", "sjø", "NOUN", "_", 3, "nsubj"), ("er", "være", "AUX", FIN, 3, "cop"),
-             ("kald", "kald", "ADJ", "_", 0, "root"), ("om", "om", "ADP", "_", 5, "case"),
-             ("vinteren", "vinter", "NOUN", "_", 3, "obl"), ("+.", "$.", "PUNCT", "_", 3, "punct")],
-    "leader": [("Kari", "Kari", "PROPN", "_", 3, "nsubj"), ("Nordmann", "Nordmann", "PROPN", "_", 1, "flat:name"),
-               ("leder", "lede", "VERB", FIN, 0, "root"), ("styret", "styre", "NOUN", "_", 3, "obj"),
-               ("i", "i", "ADP", "_", 6, "case"), ("Tromsø", "Tromsø", "PROPN", "_", 3, "obl"),
-               ("+.", "$.", "PUNCT", "_", 3, "punct")],
-    "ferry": [("Ferja", "ferje", "NOUN", "_", 2, "nsubj"), ("går", "gå", "VERB", FIN, 0, "root"),
-              ("hver", "hver", "DET", "_", 4, "det"), ("time", "time", "NOUN", "_", 2, "obl"),
-              ("fra", "fra", "ADP", "_", 6, "case"), ("kaia", "kai", "NOUN", "_", 2, "obl"),
-              ("+.", "$.", "PUNCT", "_", 2, "punct")],
-    "train": [("Toget", "tog", "NOUN", "_", 2, "nsubj"), ("stopper", "stoppe", "VERB", FIN, 0, "root"),
-              ("ved", "ved", "ADP", "_", 4, "case"), ("stasjonen", "stasjon", "NOUN", "_", 2, "obl"),
-              ("i", "i", "ADP", "_", 6, "case"), ("morgen", "morgen", "NOUN", "_", 2, "obl"),
-              ("+.", "$.", "PUNCT", "_", 2, "punct")],
+    "number": [
+        ("Byen", "by", "NOUN", "_", 2, "nsubj"),
+        ("har", "ha", "VERB", FIN, 0, "root"),
+        ("34.535", "34.535", "NUM", "_", 4, "nummod"),
+        ("innbyggere", "innbygger", "NOUN", "_", 2, "obj"),
+        ("+.", "$.", "PUNCT", "_", 2, "punct"),
+    ],
+    "names": [
+        ("Per", "Per", "PROPN", "_", 3, "nsubj"),
+        ("Hansen", "Hansen", "PROPN", "_", 1, "flat:name"),
+        ("bor", "bo", "VERB", FIN, 0, "root"),
+        ("i", "i", "ADP", "_", 5, "case"),
+        ("Bergen", "Bergen", "PROPN", "_", 3, "obl"),
+        ("+.", "$.", "PUNCT", "_", 3, "punct"),
+    ],
+    "clause": [
+        ("Kommunen", "kommune", "NOUN", "_", 8, "nsubj"),
+        ("+,", "$,", "PUNCT", "_", 4, "punct"),
+        ("som", "som", "PRON", "_", 4, "nsubj"),
+        ("ligger", "ligge", "VERB", FIN, 1, "acl:relcl"),
+        ("ved", "ved", "ADP", "_", 6, "case"),
+        ("fjorden", "fjord", "NOUN", "_", 4, "obl"),
+        ("+,", "$,", "PUNCT", "_", 4, "punct"),
+        ("vedtok", "vedta", "VERB", FIN, 0, "root"),
+        ("planen", "plan", "NOUN", "_", 8, "obj"),
+        ("12.", "12.", "ADJ", "_", 11, "amod"),
+        ("mars", "mars", "NOUN", "_", 8, "obl"),
+        ("2015", "2015", "NUM", "_", 11, "nmod"),
+        ("+.", "$.", "PUNCT", "_", 8, "punct"),
+    ],
+    "negated": [
+        ("Været", "vær", "NOUN", "_", 4, "nsubj"),
+        ("var", "være", "AUX", FIN, 4, "cop"),
+        ("ikke", "ikke", "PART", "_", 4, "advmod"),
+        ("godt", "god", "ADJ", "_", 0, "root"),
+        ("i", "i", "ADP", "_", 6, "case"),
+        ("helgen", "helg", "NOUN", "_", 4, "obl"),
+        ("+.", "$.", "PUNCT", "_", 4, "punct"),
+    ],
+    "calm": [
+        ("Sjøen", "sjø", "NOUN", "_", 3, "nsubj"),
+        ("er", "være", "AUX", FIN, 3, "cop"),
+        ("kald", "kald", "ADJ", "_", 0, "root"),
+        ("om", "om", "ADP", "_", 5, "case"),
+        ("vinteren", "vinter", "NOUN", "_", 3, "obl"),
+        ("+.", "$.", "PUNCT", "_", 3, "punct"),
+    ],
+    "leader": [
+        ("Kari", "Kari", "PROPN", "_", 3, "nsubj"),
+        ("Nordmann", "Nordmann", "PROPN", "_", 1, "flat:name"),
+        ("leder", "lede", "VERB", FIN, 0, "root"),
+        ("styret", "styre", "NOUN", "_", 3, "obj"),
+        ("i", "i", "ADP", "_", 6, "case"),
+        ("Tromsø", "Tromsø", "PROPN", "_", 3, "obl"),
+        ("+.", "$.", "PUNCT", "_", 3, "punct"),
+    ],
+    "ferry": [
+        ("Ferja", "ferje", "NOUN", "_", 2, "nsubj"),
+        ("går", "gå", "VERB", FIN, 0, "root"),
+        ("hver", "hver", "DET", "_", 4, "det"),
+        ("time", "time", "NOUN", "_", 2, "obl"),
+        ("fra", "fra", "ADP", "_", 6, "case"),
+        ("kaia", "kai", "NOUN", "_", 2, "obl"),
+        ("+.", "$.", "PUNCT", "_", 2, "punct"),
+    ],
+    "train": [
+        ("Toget", "tog", "NOUN", "_", 2, "nsubj"),
+        ("stopper", "stoppe", "VERB", FIN, 0, "root"),
+        ("ved", "ved", "ADP", "_", 4, "case"),
+        ("stasjonen", "stasjon", "NOUN", "_", 2, "obl"),
+        ("i", "i", "ADP", "_", 6, "case"),
+        ("morgen", "morgen", "NOUN", "_", 2, "obl"),
+        ("+.", "$.", "PUNCT", "_", 2, "punct"),
+    ],
 }
 NYNORSK = {
-    "ho": [("Ho", "ho", "PRON", "_", 2, "nsubj"), ("kjem", "kome", "VERB", FIN, 0, "root"),
-           ("frå", "frå", "ADP", "_", 4, "case"), ("Oslo", "Oslo", "PROPN", "_", 2, "obl"),
-           ("med", "med", "ADP", "_", 6, "case"), ("toget", "tog", "NOUN", "_", 2, "obl"),
-           ("+.", "$.", "PUNCT", "_", 2, "punct")],
-    "snow": [("Snøen", "snø", "NOUN", "_", 2, "nsubj"), ("fell", "falle", "VERB", FIN, 0, "root"),
-             ("tidleg", "tidleg", "ADJ", "_", 4, "amod"), ("på", "på", "ADP", "_", 5, "case"),
-             ("fjellet", "fjell", "NOUN", "_", 2, "obl"), ("+.", "$.", "PUNCT", "_", 2, "punct")],
+    "ho": [
+        ("Ho", "ho", "PRON", "_", 2, "nsubj"),
+        ("kjem", "kome", "VERB", FIN, 0, "root"),
+        ("frå", "frå", "ADP", "_", 4, "case"),
+        ("Oslo", "Oslo", "PROPN", "_", 2, "obl"),
+        ("med", "med", "ADP", "_", 6, "case"),
+        ("toget", "tog", "NOUN", "_", 2, "obl"),
+        ("+.", "$.", "PUNCT", "_", 2, "punct"),
+    ],
+    "snow": [
+        ("Snøen", "snø", "NOUN", "_", 2, "nsubj"),
+        ("fell", "falle", "VERB", FIN, 0, "root"),
+        ("tidleg", "tidleg", "ADJ", "_", 4, "amod"),
+        ("på", "på", "ADP", "_", 5, "case"),
+        ("fjellet", "fjell", "NOUN", "_", 2, "obl"),
+        ("+.", "$.", "PUNCT", "_", 2, "punct"),
+    ],
 }
 
 
@@ -84,8 +137,22 @@ def conllu(docs: list[list[tuple[str, str]]]) -> str:
                 text += form[1:] if form.startswith("+") else (" " if text else "") + form
             out += [f"# sent_id = {sid}", f"# text = {text}"]
             for i, (form, lemma, upos, feats, head, deprel) in enumerate(toks, 1):
-                out.append("\t".join([str(i), form.lstrip("+") if len(form) > 1 else form, lemma, upos, "_", feats,
-                                      str(head), deprel, "_", "_"]))
+                out.append(
+                    "\t".join(
+                        [
+                            str(i),
+                            form.lstrip("+") if len(form) > 1 else form,
+                            lemma,
+                            upos,
+                            "_",
+                            feats,
+                            str(head),
+                            deprel,
+                            "_",
+                            "_",
+                        ]
+                    )
+                )
             out.append("")
     return "\n".join(out) + "\n"
 
@@ -140,12 +207,13 @@ def corpus(data: Path):
 
 # ------------------------------------------------------------------------------------------------- CoNLL-U rules
 
+
 def test_conllu_is_read_with_spans_documents_and_languages(ud_data):
     sents, _, _ = corpus(ud_data)
     assert len(sents) == 10
     s = sentence(ud_data, "clause")
     assert s.text == "Kommunen, som ligger ved fjorden, vedtok planen 12. mars 2015."
-    assert all(s.text[t.start:t.end] == t.form for t in s.tokens)
+    assert all(s.text[t.start : t.end] == t.form for t in s.tokens)
     assert s.language == "nb" and sentence(ud_data, "ho").language == "nn"
     assert s.key.startswith("no_bokmaal:s") and s.doc == sentence(ud_data, "number").doc
     assert sentence(ud_data, "leader").doc != s.doc
@@ -161,7 +229,7 @@ def test_a_swapped_number_differs_and_is_no_rounding(ud_data):
         assert rule == "count_swapped" and new != Decimal(34535)
         assert not nordic.is_rounding(34535, new) and abs(new - 34535) / 34535 >= Decimal("0.2")
         seen.add(new)
-    assert len(seen) > 3                                          # the seed chooses among several
+    assert len(seen) > 3  # the seed chooses among several
     years = {nordic.swap_number(sentence(ud_data, "clause"), random.Random(seed)) for seed in range(30)}
     swapped = [c for c, r in years if r == "year_swapped"]
     assert swapped and all(re.search(r"12\. mars (\d{4})\.$", c) for c in swapped)
@@ -200,13 +268,13 @@ def test_a_rounded_number_stays_within_its_rounding(ud_data):
     assert {"rounded_over", "rounded_rundt"} <= rules
     assert ("over", Decimal(34000)) in nordic.rounded_candidates(Decimal(34535))
     assert ("nesten", Decimal(35000)) in nordic.rounded_candidates(Decimal(34535))
-    assert ("nesten", Decimal(260)) not in nordic.rounded_candidates(Decimal(250))    # 260 is not rounder than 250
+    assert ("nesten", Decimal(260)) not in nordic.rounded_candidates(Decimal(250))  # 260 is not rounder than 250
 
 
 def test_negation_added_or_removed(ud_data):
     assert nordic.add_negation(sentence(ud_data, "number")) == ("Byen har ikke 34.535 innbyggere.", "negation_added")
     assert nordic.add_negation(sentence(ud_data, "ho")) == ("Ho kjem ikkje frå Oslo med toget.", "negation_added")
-    assert nordic.add_negation(sentence(ud_data, "negated")) is None          # already negated
+    assert nordic.add_negation(sentence(ud_data, "negated")) is None  # already negated
     assert nordic.remove_negation(sentence(ud_data, "negated")) == ("Været var godt i helgen.", "negation_removed")
     assert nordic.remove_negation(sentence(ud_data, "number")) is None
 
@@ -222,9 +290,11 @@ def test_clause_dropped_date_rewritten_month_and_name_swapped(ud_data):
     _, kinds, pools = corpus(ud_data)
     assert kinds["Bergen"] == kinds["Oslo"] == "place" and kinds["Per Hansen"] == "person"
     out = {nordic.swap_name(sentence(ud_data, "names"), random.Random(seed), kinds, pools) for seed in range(20)}
-    assert out <= {("Kari Nordmann bor i Bergen.", "person_name_swapped"),
-                   ("Per Hansen bor i Oslo.", "place_name_swapped"),
-                   ("Per Hansen bor i Tromsø.", "place_name_swapped")}
+    assert out <= {
+        ("Kari Nordmann bor i Bergen.", "person_name_swapped"),
+        ("Per Hansen bor i Oslo.", "place_name_swapped"),
+        ("Per Hansen bor i Tromsø.", "place_name_swapped"),
+    }
     assert len(out) >= 2
 
 
@@ -236,11 +306,12 @@ def test_rule_pairs_are_deterministic_by_seed_and_stances_right(ud_data):
     assert any(nordic.norwegian_ud_pairs(ud_data, seed=k) != a for k in range(1, 6))
     assert {p.stance for p in a} == {"supports", "refutes", "neutral"}
     assert all(p.source == "norwegian_ud" and p.claim != p.evidence for p in a)
+
     def plain(text: str) -> str:
         return text.replace(" ikke", "").replace(" ikkje", "")
 
     for p in a:
-        if p.rule.startswith("negation"):                           # the same sentence but for the negation
+        if p.rule.startswith("negation"):  # the same sentence but for the negation
             assert p.stance == "refutes" and plain(p.claim) == plain(p.evidence)
         if p.rule == "clause_dropped":
             assert p.stance == "supports" and len(p.claim) < len(p.evidence)
@@ -248,7 +319,7 @@ def test_rule_pairs_are_deterministic_by_seed_and_stances_right(ud_data):
 
 
 def test_neutral_pairs_come_from_the_same_document_and_split_is_by_sentence(ud_data, monkeypatch):
-    monkeypatch.setattr(nordic, "BALANCE", 100.0)                  # keep every pair of the tiny corpus
+    monkeypatch.setattr(nordic, "BALANCE", 100.0)  # keep every pair of the tiny corpus
     sents, _, _ = corpus(ud_data)
     by_text = {s.text: s for s in sents}
     assert len(by_text) == len(sents)
@@ -258,13 +329,13 @@ def test_neutral_pairs_come_from_the_same_document_and_split_is_by_sentence(ud_d
     for p in neutral:
         a, b = by_text[p.claim], by_text[p.evidence]
         assert a.key == p.key != b.key and a.doc == b.doc and a.held_out == b.held_out == p.held_out
-    assert any(by_text[p.claim].doc != by_text[text_of("number")].doc for p in neutral)      # the other document too
+    assert any(by_text[p.claim].doc != by_text[text_of("number")].doc for p in neutral)  # the other document too
     keys: dict[str, set] = {}
     for p in pairs:
         keys.setdefault(p.key, set()).add(p.held_out)
         assert p.held_out == held_out(p.key)
     assert all(len(v) == 1 for v in keys.values())
-    assert {p.held_out for p in pairs} == {True, False}             # both sides present, whole sentences each
+    assert {p.held_out for p in pairs} == {True, False}  # both sides present, whole sentences each
 
 
 def test_neutral_partner_respects_documents_and_overlap(ud_data):
@@ -297,27 +368,60 @@ LONG = " ".join(f"Sætning nummer {i} handler om noget helt andet end kravet her
 
 def make_danfever(root: Path) -> Path:
     d = root / "danfever"
-    _jsonl(d / "train.jsonl", [
-        {"claim": "Aalborg ligger i Nordjylland.", "entity": ["Aalborg"], "label": "Supported",
-         "evidence": ["Aalborg er en by i Nordjylland ved Limfjorden."]},
-        {"claim": "Aalborg ligger på Fyn.", "entity": ["Aalborg"], "label": "Refuted",
-         "evidence": ["Aalborg er en by i Nordjylland ved Limfjorden."]},
-        {"claim": "Aalborg har en zoologisk have fra 1935.", "entity": ["Aalborg"], "label": "NotEnoughInfo",
-         "evidence": [""]},
-        {"claim": "Ukendt by har tre kirker.", "entity": ["Ukendt_by"], "label": "NotEnoughInfo", "evidence": [""]},
-        {"claim": "Odense blev grundlagt omkring år 988 ved Odense Å.", "entity": ["Odense", "Odense_Å"],
-         "label": "Supported",
-         "evidence": [LONG, "Odense blev grundlagt omkring år 988 og ligger ved Odense Å på Fyn."]},
-    ])
-    _jsonl(d / "dev.jsonl", [
-        {"claim": "Vejle ligger ved Vejle Fjord.", "entity": ["Vejle"], "label": "Supported",
-         "evidence": ["Vejle er en by ved Vejle Fjord."]},
-        {"claim": "Vejle har 200.000 indbyggere.", "entity": ["Vejle"], "label": "NotEnoughInfo", "evidence": [""]},
-    ])
-    _jsonl(d / "fever_da_mt.jsonl", [
-        {"label": "Refuted", "claim": f"Filmen kom i {1990 + i}.",
-         "evidence": [f"Filmen -LRB- {1980 + i} -RRB- er en amerikansk film ."]} for i in range(10)
-    ] + [{"label": "NotEnoughInfo", "claim": "John er en gul lanterne.", "evidence": ["John Adams var præsident ."]}])
+    _jsonl(
+        d / "train.jsonl",
+        [
+            {
+                "claim": "Aalborg ligger i Nordjylland.",
+                "entity": ["Aalborg"],
+                "label": "Supported",
+                "evidence": ["Aalborg er en by i Nordjylland ved Limfjorden."],
+            },
+            {
+                "claim": "Aalborg ligger på Fyn.",
+                "entity": ["Aalborg"],
+                "label": "Refuted",
+                "evidence": ["Aalborg er en by i Nordjylland ved Limfjorden."],
+            },
+            {
+                "claim": "Aalborg har en zoologisk have fra 1935.",
+                "entity": ["Aalborg"],
+                "label": "NotEnoughInfo",
+                "evidence": [""],
+            },
+            {"claim": "Ukendt by har tre kirker.", "entity": ["Ukendt_by"], "label": "NotEnoughInfo", "evidence": [""]},
+            {
+                "claim": "Odense blev grundlagt omkring år 988 ved Odense Å.",
+                "entity": ["Odense", "Odense_Å"],
+                "label": "Supported",
+                "evidence": [LONG, "Odense blev grundlagt omkring år 988 og ligger ved Odense Å på Fyn."],
+            },
+        ],
+    )
+    _jsonl(
+        d / "dev.jsonl",
+        [
+            {
+                "claim": "Vejle ligger ved Vejle Fjord.",
+                "entity": ["Vejle"],
+                "label": "Supported",
+                "evidence": ["Vejle er en by ved Vejle Fjord."],
+            },
+            {"claim": "Vejle har 200.000 indbyggere.", "entity": ["Vejle"], "label": "NotEnoughInfo", "evidence": [""]},
+        ],
+    )
+    _jsonl(
+        d / "fever_da_mt.jsonl",
+        [
+            {
+                "label": "Refuted",
+                "claim": f"Filmen kom i {1990 + i}.",
+                "evidence": [f"Filmen -LRB- {1980 + i} -RRB- er en amerikansk film ."],
+            }
+            for i in range(10)
+        ]
+        + [{"label": "NotEnoughInfo", "claim": "John er en gul lanterne.", "evidence": ["John Adams var præsident ."]}],
+    )
     return root
 
 
@@ -325,13 +429,16 @@ def test_danfever_labels_nei_pairing_split_and_cut(tmp_path):
     data = make_danfever(tmp_path)
     train = list(read_pairs(data, "danfever_train"))
     assert [(p.claim[:14], p.stance) for p in train] == [
-        ("Aalborg ligger", "supports"), ("Aalborg ligger", "refutes"), ("Aalborg har en", "neutral"),
-        ("Odense blev gr", "supports")]                             # the NEI claim with no other evidence: skipped
+        ("Aalborg ligger", "supports"),
+        ("Aalborg ligger", "refutes"),
+        ("Aalborg har en", "neutral"),
+        ("Odense blev gr", "supports"),
+    ]  # the NEI claim with no other evidence: skipped
     nei = train[2]
     assert nei.evidence == "Aalborg er en by i Nordjylland ved Limfjorden." and nei.rule == "nei_entity"
     assert nei.key == train[0].key == "danfever:Aalborg" and not any(p.held_out for p in train)
     odense = train[3]
-    assert odense.evidence.startswith("Odense blev grundlagt omkring år 988")     # most shared words first
+    assert odense.evidence.startswith("Odense blev grundlagt omkring år 988")  # most shared words first
     assert len(odense.evidence.split()) <= nordic.EVIDENCE_WORDS
     dev = list(read_pairs(data, "danfever_dev"))
     assert [p.stance for p in dev] == ["supports", "neutral"] and all(p.held_out for p in dev)
@@ -344,21 +451,35 @@ def test_danfever_labels_nei_pairing_split_and_cut(tmp_path):
 
 def test_focus_evidence_keeps_the_sentences_that_share_words():
     claim = "Bornholm har 39.000 indbyggere."
-    text = nordic.focus_evidence(claim, [LONG + " Bornholm har omkring 39.000 indbyggere i alt.", "Kort afsnit."],
-                                 max_words=20)
+    text = nordic.focus_evidence(
+        claim, [LONG + " Bornholm har omkring 39.000 indbyggere i alt.", "Kort afsnit."], max_words=20
+    )
     assert "Bornholm har omkring 39.000 indbyggere i alt." in text and len(text.split()) <= 20
     assert nordic.focus_evidence(claim, ["", "   "]) == ""
 
 
 # ------------------------------------------------------------------------------------------------- articles
 
+
 def make_articles(root: Path) -> Path:
-    gold = [{"id": "C01", "source_span_no": "Over 34.000 er drept.", "claim_en": "Over 34,000 killed.",
-             "evidence": [{"quote": "34,535 killed.", "stance": "supports", "language": "en"},
-                          {"quote": "Om lag 34 000 drepne.", "stance": "supports", "language": "no"},
-                          {"quote": "Counts differ.", "stance": "qualifies", "language": "en"}]},
-            {"id": "C02", "source_span_no": "Han er 87 år.", "claim_en": "He is 87.",
-             "evidence": [{"quote": "Born 15 November 1935.", "stance": "refutes", "language": "en"}]}]
+    gold = [
+        {
+            "id": "C01",
+            "source_span_no": "Over 34.000 er drept.",
+            "claim_en": "Over 34,000 killed.",
+            "evidence": [
+                {"quote": "34,535 killed.", "stance": "supports", "language": "en"},
+                {"quote": "Om lag 34 000 drepne.", "stance": "supports", "language": "no"},
+                {"quote": "Counts differ.", "stance": "qualifies", "language": "en"},
+            ],
+        },
+        {
+            "id": "C02",
+            "source_span_no": "Han er 87 år.",
+            "claim_en": "He is 87.",
+            "evidence": [{"quote": "Born 15 November 1935.", "stance": "refutes", "language": "en"}],
+        },
+    ]
     _jsonl(root / "articles" / "b-case" / "claims.gold.jsonl", gold)
     _jsonl(root / "articles" / "a-case" / "claims.gold.jsonl", gold[:1])
     (root / "articles" / "README.md").write_text("not a case")
@@ -370,8 +491,11 @@ def test_article_pairs_cover_every_case_and_the_seed(tmp_path):
     data = make_articles(tmp_path)
     pairs, counts = nordic.article_pairs(data)
     assert counts["cases"] == 3 and counts["pairs"] == len(pairs) == 6
-    assert counts["stances"] == {"supports": 4, "refutes": 2} and counts["per_case"] == {"a-case": 2, "b-case": 3,
-                                                                                          "seed": 1}
+    assert counts["stances"] == {"supports": 4, "refutes": 2} and counts["per_case"] == {
+        "a-case": 2,
+        "b-case": 3,
+        "seed": 1,
+    }
     assert all(p.held_out and p.source == "articles" for p in pairs)
     assert pairs[0].claim == "Over 34.000 er drept." and pairs[0].evidence == "34,535 killed."
     assert pairs[0].key == "a-case:C01" and pairs[-1].key == "seed:C02"
@@ -382,6 +506,7 @@ def test_article_pairs_cover_every_case_and_the_seed(tmp_path):
 
 # ------------------------------------------------------------------------------------------------- the mixture
 
+
 def test_the_mixture_takes_nordic_sets_only_when_asked(tmp_path):
     from tests.test_entail_train import make_data
     from training.verifier import NORDIC_MIXTURE, _mix, eval_pairs, trained_languages
@@ -390,7 +515,7 @@ def test_the_mixture_takes_nordic_sets_only_when_asked(tmp_path):
     data = make_articles(make_danfever(make_ud(make_data(tmp_path / "all"))))
     before, stats_before = _mix(plain, 10_000, seed=0)
     same, stats_same = _mix(data, 10_000, seed=0)
-    assert same == before and stats_same == stats_before               # the default mixture is unchanged
+    assert same == before and stats_same == stats_before  # the default mixture is unchanged
     chosen, stats = _mix(data, 10_000, seed=0, nordic=True)
     assert set(NORDIC_MIXTURE) <= set(stats)
     assert not any(p.held_out or reserved(p.key) for p in chosen)
@@ -401,15 +526,19 @@ def test_the_mixture_takes_nordic_sets_only_when_asked(tmp_path):
     assert "norwegian_ud" not in st and not any(p.source == "norwegian_ud" for p in without)
     evals = eval_pairs(data, nordic=True)
     assert {"danfever_dev", "norwegian_ud", "articles"} <= set(evals) and all(
-        p.held_out for k in ("danfever_dev", "norwegian_ud", "articles") for p in evals[k])
+        p.held_out for k in ("danfever_dev", "norwegian_ud", "articles") for p in evals[k]
+    )
     assert "articles" not in eval_pairs(data)
     assert trained_languages() == ("en",) and set(trained_languages(True)) == {"en", "da", "nb", "nn"}
 
 
 # ------------------------------------------------------------------------------------------------- the real files
 
-@pytest.mark.skipif(not (SHARED / "norwegian-ud").is_dir() or not (SHARED / "danfever").is_dir(),
-                    reason="the shared data (../shared/data with norwegian-ud/ and danfever/) is not here")
+
+@pytest.mark.skipif(
+    not (SHARED / "norwegian-ud").is_dir() or not (SHARED / "danfever").is_dir(),
+    reason="the shared data (../shared/data with norwegian-ud/ and danfever/) is not here",
+)
 def test_the_real_files_give_balanced_pairs_on_both_sides():
     from collections import Counter
 
@@ -440,8 +569,9 @@ def test_the_cli_passes_nordic_and_measure_reads_the_nordic_sets(tmp_path, monke
         return tv.TrainResult(out=Path(opts.out), card={"pairs_trained": 0, "seconds": 0.0, "held_out": {}})
 
     monkeypatch.setattr(tv, "train_verifier", fake_train)
-    res = CliRunner().invoke(cli, ["train", "verifier", "--data", str(tmp_path), "--out", str(tmp_path / "v"),
-                                   "--nordic"])
+    res = CliRunner().invoke(
+        cli, ["train", "verifier", "--data", str(tmp_path), "--out", str(tmp_path / "v"), "--nordic"]
+    )
     assert res.exit_code == 0, res.output
     assert seen["opts"].nordic and "--nordic" in seen["opts"].command
 

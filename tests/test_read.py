@@ -1,4 +1,5 @@
 """Reading articles: fields, exact text and offsets, HTML and JSONL, coded errors and warnings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,7 +104,9 @@ def test_markdown_without_front_matter_takes_title_from_heading(tmp_path):
 
 
 def test_markdown_string_date_extra_keys_and_bom(tmp_path):
-    content = "\ufeff---\ntitle: Valget\nurl: https://example.com/v\npublished: '2024-04-30'\ntags: [a, b]\n---\nTekst her.\n"
+    content = (
+        "\ufeff---\ntitle: Valget\nurl: https://example.com/v\npublished: '2024-04-30'\ntags: [a, b]\n---\nTekst her.\n"
+    )
     article = read_article(write(tmp_path, "c.md", content))
     assert article.published == dt.date(2024, 4, 30)
     assert (article.title, article.url) == ("Valget", "https://example.com/v")
@@ -149,10 +152,9 @@ def test_html_main_text_and_metadata(tmp_path):
         assert boilerplate not in article.text
     sentences = split_sentences(article.text, "en")
     assert "Schools get more" in [s.text for s in sentences if s.is_heading]
-    assert (
-        "Spending on schools rises by 12 percent, according to Dr. Alice Brown, the finance director."
-        in [s.text for s in sentences]
-    )
+    assert "Spending on schools rises by 12 percent, according to Dr. Alice Brown, the finance director." in [
+        s.text for s in sentences
+    ]
     assert line_number(article, 0) is None
     assert warnings == []
 
@@ -165,7 +167,12 @@ def jsonl(*records: object) -> str:
 
 
 GOOD_1 = {"id": "x1", "title": "En", "language": "nb", "published": "2024-01-02", "text": "Hamas vant valget i 2006."}
-GOOD_3 = {"id": "x3", "url": "https://example.com/3", "published": "2024-01-03", "body": "The vote was 7 to 2 on Tuesday."}
+GOOD_3 = {
+    "id": "x3",
+    "url": "https://example.com/3",
+    "published": "2024-01-03",
+    "body": "The vote was 7 to 2 on Tuesday.",
+}
 
 
 def test_jsonl_reads_all_formats_of_text(tmp_path):
@@ -211,9 +218,19 @@ def test_read_articles_single_file_and_read_article_refuses_jsonl(tmp_path):
         ("empty.txt", "", "FC101", "empty"),
         ("blank.md", "  \n\n ", "FC101", "empty"),
         ("nobody.md", "---\ntitle: x\n---\n\n", "FC101", "no article text"),
-        ("shell.html", "<html><head><title>App</title></head><body><div id='root'></div><script>go()</script></body></html>", "FC101", "no article text"),
+        (
+            "shell.html",
+            "<html><head><title>App</title></head><body><div id='root'></div><script>go()</script></body></html>",
+            "FC101",
+            "no article text",
+        ),
         ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "FC102", "binary"),
-        ("latin.txt", "Bl\u00e5b\u00e6r og r\u00f8d.\nLinje to med \u00e6\u00f8\u00e5.".encode("latin-1"), "FC103", "iconv -f latin1 -t utf-8"),
+        (
+            "latin.txt",
+            "Bl\u00e5b\u00e6r og r\u00f8d.\nLinje to med \u00e6\u00f8\u00e5.".encode("latin-1"),
+            "FC103",
+            "iconv -f latin1 -t utf-8",
+        ),
         ("utf16.txt", "Hei på deg.".encode("utf-16"), "FC103", "iconv"),
         ("doc.pdf", "Tekst.", "FC105", ".txt"),
     ],
@@ -246,24 +263,27 @@ def test_missing_file_and_directory(tmp_path):
 def test_read_text_is_public_and_checks_encoding(tmp_path):
     from claims.read import read_text
 
-    assert read_text(write(tmp_path, "p.jsonl", "\ufeff{\"a\": 1}\n")) == "{\"a\": 1}\n"
+    assert read_text(write(tmp_path, "p.jsonl", '\ufeff{"a": 1}\n')) == '{"a": 1}\n'
     with pytest.raises(InputError) as err:
         read_text(tmp_path / "nope.csv")
     assert err.value.code == "FC106"
 
 
-@pytest.mark.parametrize("value,bounds", [
-    ("2024-04-30", ("2024-04-30", "2024-04-30")),
-    ("2018-11", ("2018-11-01", "2018-11-30")),
-    ("2024-02", ("2024-02-01", "2024-02-29")),
-    ("2007-12", ("2007-12-01", "2007-12-31")),
-    ("2007", ("2007-01-01", "2007-12-31")),
-    ("2007 (spring; exact date not stored)", ("2007-01-01", "2007-12-31")),
-    ("undated (post-2021)", None),
-    ("2018-13", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "value,bounds",
+    [
+        ("2024-04-30", ("2024-04-30", "2024-04-30")),
+        ("2018-11", ("2018-11-01", "2018-11-30")),
+        ("2024-02", ("2024-02-01", "2024-02-29")),
+        ("2007-12", ("2007-12-01", "2007-12-31")),
+        ("2007", ("2007-01-01", "2007-12-31")),
+        ("2007 (spring; exact date not stored)", ("2007-01-01", "2007-12-31")),
+        ("undated (post-2021)", None),
+        ("2018-13", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_metadata_date_bounds_keep_month_and_year_precision(value, bounds):
     from claims.read import parse_date_bounds
 

@@ -1,4 +1,5 @@
 """Dense retrieval against a numpy brute-force oracle, URL exclusion, and the real e5 model."""
+
 import json
 
 import numpy as np
@@ -66,5 +67,5 @@ def test_real_e5_finds_english_evidence_for_a_norwegian_claim(tmp_path, e5, seed
         claim = "Over 34.000 palestinere er siden drept i israelske angrep i Gaza"
         hits = Retriever(st, e5).search([claim], k=5)[0]
         top_texts = " ".join(h.passage.text for h in hits)
-        assert "34," in top_texts or "34." in top_texts      # a death-toll passage is among the top 5
+        assert "34," in top_texts or "34." in top_texts  # a death-toll passage is among the top 5
         assert any(h.passage.language == "en" for h in hits)

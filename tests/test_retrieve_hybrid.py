@@ -1,4 +1,5 @@
 """Hybrid retrieval, filters and the indexes beside the store, against brute-force oracles."""
+
 import datetime as dt
 import json
 
@@ -10,8 +11,10 @@ from sources.ingest import ingest_passages
 from sources.retrieve import Filters, Retriever
 from sources.store import Store
 
-WORDS = ("gaza hamas fatah beijing election abbas norway killed born talks ministry government unity war "
-         "climate warming ocean glacier vaccine virus school budget").split()
+WORDS = (
+    "gaza hamas fatah beijing election abbas norway killed born talks ministry government unity war "
+    "climate warming ocean glacier vaccine virus school budget"
+).split()
 
 
 def write_rows(path, rows):
@@ -23,10 +26,16 @@ def make_rows(n, seed=0):
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
-        rows.append({"id": f"R{i}", "text": " ".join(rng.choice(WORDS, size=7)) + f" item{i}",
-                     "source_url": f"https://site{i % 5}.example/{i}", "language": "en",
-                     "published_date": str(dt.date(2024, 1, 1) + dt.timedelta(days=int(i))),
-                     "publisher": f"site{i % 5}.example"})
+        rows.append(
+            {
+                "id": f"R{i}",
+                "text": " ".join(rng.choice(WORDS, size=7)) + f" item{i}",
+                "source_url": f"https://site{i % 5}.example/{i}",
+                "language": "en",
+                "published_date": str(dt.date(2024, 1, 1) + dt.timedelta(days=int(i))),
+                "publisher": f"site{i % 5}.example",
+            }
+        )
     return rows
 
 
@@ -79,18 +88,27 @@ def test_default_mode_is_hybrid_unless_the_environment_says_otherwise(store, has
 
 def test_filters_match_a_brute_force_oracle(store, hash_embedder):
     st, rows = store
-    f = Filters(exclude_urls=("https://www.site1.example/1/",), deny_sources=("site2.example",),
-                anchor=dt.date(2024, 2, 15), days_before=30, days_after=0)
+    f = Filters(
+        exclude_urls=("https://www.site1.example/1/",),
+        deny_sources=("site2.example",),
+        anchor=dt.date(2024, 2, 15),
+        days_before=30,
+        days_after=0,
+    )
     allowed = []
     for r in rows:
         day = dt.date.fromisoformat(r["published_date"])
-        ok = (r["source_url"] != "https://site1.example/1" and "site2.example" not in r["source_url"]
-              and dt.date(2024, 1, 16) <= day <= dt.date(2024, 2, 15))
+        ok = (
+            r["source_url"] != "https://site1.example/1"
+            and "site2.example" not in r["source_url"]
+            and dt.date(2024, 1, 16) <= day <= dt.date(2024, 2, 15)
+        )
         if ok:
             allowed.append(r["id"])
     for mode in ("dense", "bm25", "hybrid"):
-        hits = Retriever(st, hash_embedder, mode=mode).search(["gaza war killed"], k=200, filters=f,
-                                                              languages=["en"])[0]
+        hits = Retriever(st, hash_embedder, mode=mode).search(["gaza war killed"], k=200, filters=f, languages=["en"])[
+            0
+        ]
         got = {h.passage.external_id for h in hits}
         assert got <= set(allowed), mode
         if mode == "dense":
@@ -114,18 +132,22 @@ def test_undated_passages_pass_a_date_window_unless_told(tmp_path, hash_embedder
         f = Filters(anchor=dt.date(2024, 4, 30), days_before=365)
         assert [h.passage.text for h in r.search(["gaza"], filters=f)[0]] == ["undated gaza"]
         from dataclasses import replace
+
         assert r.search(["gaza"], filters=replace(f, keep_undated=False))[0] == []
 
 
 def test_absolute_dates_and_a_window_anchored_at_each_article_match_an_oracle(store, hash_embedder):
-    st, rows = store                       # rows published 2024-01-01 + i days
+    st, rows = store  # rows published 2024-01-01 + i days
     r = Retriever(st, hash_embedder)
     f = Filters(since=dt.date(2024, 2, 1), until=dt.date(2024, 3, 1), days_before=10, days_after=5)
-    assert f.window_unapplied and f.for_article(None).window_unapplied     # no article date: no relative window
+    assert f.window_unapplied and f.for_article(None).window_unapplied  # no article date: no relative window
     anchored = f.for_article(dt.date(2024, 2, 25))
     assert anchored.anchor == dt.date(2024, 2, 25) and anchored.for_article(dt.date(2020, 1, 1)) == anchored
-    want = {x["id"] for x in rows if dt.date(2024, 2, 15) <= dt.date.fromisoformat(x["published_date"])
-            <= dt.date(2024, 3, 1)}                                # the tighter of both windows on each side
+    want = {
+        x["id"]
+        for x in rows
+        if dt.date(2024, 2, 15) <= dt.date.fromisoformat(x["published_date"]) <= dt.date(2024, 3, 1)
+    }  # the tighter of both windows on each side
     got = {h.passage.external_id for h in r.search(["gaza"], k=200, filters=anchored)[0]}
     assert got == want and len(want) == 16
     only_abs = {h.passage.external_id for h in r.search(["gaza"], k=200, filters=f.for_article(None))[0]}
@@ -148,19 +170,19 @@ def test_ivf_recall_at_10_against_exact_search():
     exact, exact_scores = idx.search(q, 10, exact=True)
     recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
     assert recall >= 0.95
-    oracle = np.sort(q @ x.T, axis=1)[:, ::-1][:, :10]          # numpy brute force
+    oracle = np.sort(q @ x.T, axis=1)[:, ::-1][:, :10]  # numpy brute force
     assert np.allclose(exact_scores, oracle, atol=1e-5)
     mask = np.zeros(len(x), bool)
     mask[::3] = True
     got, _ = idx.search(q[:20], 10, allowed=mask)
-    assert (got >= 0).all() and mask[got].all()                  # filters hold inside faiss
+    assert (got >= 0).all() and mask[got].all()  # filters hold inside faiss
     few = np.ones(len(x), bool)
-    few[approx[:20, 0]] = False                                   # a few rows excluded: the deeper-search path
+    few[approx[:20, 0]] = False  # a few rows excluded: the deeper-search path
     got2, _ = idx.search(q[:20], 10, allowed=few)
     assert (got2 >= 0).all() and few[got2].all()
     for a, g in zip(approx[:20], got2):
         kept = [p for p in a if few[p]]
-        assert list(g[:len(kept)]) == kept
+        assert list(g[: len(kept)]) == kept
 
 
 def test_index_is_saved_beside_the_db_reused_updated_and_rebuilt(tmp_path, hash_embedder):
@@ -208,10 +230,12 @@ def test_real_e5_hybrid_crosses_languages_both_ways(tmp_path, e5, seed_dir):
         hits = r.search(["Over 34.000 palestinere er siden drept i israelske angrep i Gaza"], k=5)[0]
         assert any("34," in h.passage.text or "34 " in h.passage.text for h in hits)
         assert any(h.passage.language == "en" for h in hits)
-        en = ["The Hamas delegation to the next meeting was to be led by Ismail Haniyeh, who lives in Qatar",
-              "Israel is worried about the health of the 82-year-old Palestinian president Mahmoud Abbas"]
+        en = [
+            "The Hamas delegation to the next meeting was to be led by Ismail Haniyeh, who lives in Qatar",
+            "Israel is worried about the health of the 82-year-old Palestinian president Mahmoud Abbas",
+        ]
         found = r.search(en, k=5, languages=["en", "en"])
-        assert "P017" in [h.passage.external_id for h in found[0]]    # the Norwegian passages that say so
+        assert "P017" in [h.passage.external_id for h in found[0]]  # the Norwegian passages that say so
         assert "X02" in [h.passage.external_id for h in found[1]]
 
 
@@ -235,7 +259,7 @@ def test_passages_in_another_language_get_the_cross_lingual_allowance_and_no_bm2
     dense = Retriever(st, hash_embedder, mode="dense", candidates=200, cross_lingual=0.05)
     got = dense.search([q], k=10, languages=["nb"])[0]
     assert [h.passage.id for h in got] == [h.passage.id for h in adjusted[:10]]
-    assert [h.score for h in got] == pytest.approx([h.score for h in adjusted[:10]])   # scores stay cosines
+    assert [h.score for h in got] == pytest.approx([h.score for h in adjusted[:10]])  # scores stay cosines
 
     lex = Retriever(st, hash_embedder, mode="bm25", candidates=200).search([q], k=80, languages=["nb"])[0]
     fused = {}
@@ -249,7 +273,7 @@ def test_passages_in_another_language_get_the_cross_lingual_allowance_and_no_bm2
 
 
 def test_a_store_in_the_query_language_ranks_as_without_the_adjustment(store, hash_embedder):
-    st, rows = store                                   # every passage is English
+    st, rows = store  # every passage is English
     q = "election ministry abbas item12"
     for mode in ("dense", "hybrid"):
         plain = Retriever(st, hash_embedder, mode=mode, cross_lingual=0.0).search([q], k=10, languages=["en"])[0]

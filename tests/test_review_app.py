@@ -1,4 +1,5 @@
 """The review web app through FastAPI's TestClient: pages, decisions, and each refusal."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,6 @@ import re
 import shutil
 
 import pytest
-
 from fastapi.testclient import TestClient
 
 from review import auth, decisions, queue  # noqa: E402
@@ -45,13 +45,14 @@ def csrf_of(html: str) -> str:
 
 def sign_in(c: TestClient, user="kari", password=PW):
     form = c.get("/login")
-    return c.post("/login", data={"username": user, "password": password, "csrf": csrf_of(form.text)},
-                  follow_redirects=False)
+    return c.post(
+        "/login", data={"username": user, "password": password, "csrf": csrf_of(form.text)}, follow_redirects=False
+    )
 
 
 def test_sign_in_queue_claim_decide_persisted(db):
     c = client(db)
-    assert c.get("/", follow_redirects=False).status_code == 401          # not signed in: the sign-in page
+    assert c.get("/", follow_redirects=False).status_code == 401  # not signed in: the sign-in page
     r = sign_in(c)
     assert r.status_code == 303 and r.headers["location"] == "/"
     cookie = r.headers["set-cookie"]
@@ -66,9 +67,17 @@ def test_sign_in_queue_claim_decide_persisted(db):
     assert "Why flagged" in page.text and "refuted with high confidence" in page.text
     assert 'class="card stance-' in page.text
     token = csrf_of(page.text)
-    r = c.post(f"/claims/{first}/decide", data={"csrf": token, "action": "change", "label": "NOT_ENOUGH_EVIDENCE",
-                                                "note": "<script>alert(1)</script>", "expected_previous": ""},
-               follow_redirects=False)
+    r = c.post(
+        f"/claims/{first}/decide",
+        data={
+            "csrf": token,
+            "action": "change",
+            "label": "NOT_ENOUGH_EVIDENCE",
+            "note": "<script>alert(1)</script>",
+            "expected_previous": "",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and "decided=d-" in r.headers["location"]
     with Store(db, read_only=True) as st:
         trail = decisions.history(st, first)
@@ -108,7 +117,7 @@ def test_expired_session_refused(db):
     c = client(db, session_ttl=dt.timedelta(seconds=60))
     assert sign_in(c).status_code == 303
     assert c.get("/").status_code == 200
-    with Store(db) as st:   # time passes: the session's expiry is now in the past
+    with Store(db) as st:  # time passes: the session's expiry is now in the past
         st.con.execute("UPDATE review_sessions SET expires_at = expires_at - INTERVAL 2 MINUTE")
     r = c.get("/")
     assert r.status_code == 401 and "expired" in r.text and 'id="login-form"' in r.text
@@ -142,18 +151,25 @@ def test_read_only_user_cannot_decide(db):
         cid = queue.list_queue(st).items[0].claim_id
     page = c.get(f"/claims/{cid}")
     assert page.status_code == 200 and 'id="decide-form"' not in page.text and 'id="read-only"' in page.text
-    r = c.post(f"/claims/{cid}/decide", data={"csrf": csrf_of(page.text), "action": "confirm"},
-               follow_redirects=False)
+    r = c.post(f"/claims/{cid}/decide", data={"csrf": csrf_of(page.text), "action": "confirm"}, follow_redirects=False)
     assert r.status_code == 403
     with Store(db, read_only=True) as st:
         assert decisions.history(st, cid) == []
 
 
-@pytest.mark.parametrize("path", [
-    "/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/review/app.py", "/static/..%2fapp.py",
-    "/claims/..%2f..%2fetc%2fpasswd", "/../../etc/passwd", "/export/..%2f..%2fstore.duckdb", "/admin",
-    "/claims/c-nope",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../../../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/review/app.py",
+        "/static/..%2fapp.py",
+        "/claims/..%2f..%2fetc%2fpasswd",
+        "/../../etc/passwd",
+        "/export/..%2f..%2fstore.duckdb",
+        "/admin",
+        "/claims/c-nope",
+    ],
+)
 def test_paths_outside_the_app_refused(db, path):
     c = client(db)
     assert sign_in(c).status_code == 303
@@ -176,8 +192,11 @@ def test_stale_decision_conflict(db):
     page = c.get(f"/claims/{cid}")
     with Store(db) as st:
         decisions.decide(st, cid, reviewer="kari", label="SUPPORTED")
-    r = c.post(f"/claims/{cid}/decide", data={"csrf": csrf_of(page.text), "action": "confirm",
-                                              "expected_previous": ""}, follow_redirects=False)
+    r = c.post(
+        f"/claims/{cid}/decide",
+        data={"csrf": csrf_of(page.text), "action": "confirm", "expected_previous": ""},
+        follow_redirects=False,
+    )
     assert r.status_code == 409
 
 
@@ -219,10 +238,10 @@ def test_store_kept_open_while_busy_and_released_when_idle(db):
     with access.open() as st1:
         pass
     with access.open() as st2:
-        assert st2 is st1                      # back-to-back requests share the open store
+        assert st2 is st1  # back-to-back requests share the open store
     time.sleep(1.0)
-    assert access._store is None               # idle: the file is free for a nightly run
-    with Store(db, read_only=True) as st:       # a different configuration can open it again
+    assert access._store is None  # idle: the file is free for a nightly run
+    with Store(db, read_only=True) as st:  # a different configuration can open it again
         assert st.schema_version() >= 2
     per_request = StoreAccess(db, keep_open=0)
     with per_request.open():
@@ -242,8 +261,12 @@ def test_factcheck_serve_starts_on_loopback(db):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--db", db, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--db", db, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
     try:
         body = None
         for _ in range(200):

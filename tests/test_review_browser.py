@@ -7,6 +7,7 @@ skips with the reason only when no browser can be had.
 
 Set REVIEW_SCREENSHOT=docs/review-claim-page.png to (re)write the screenshot the docs show.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,11 +43,15 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
+    )
     exe = _chromium()
     if exe is None:
-        pytest.skip("no Chromium: /usr/bin/chromium is missing and it cannot be installed here "
-                    "(needs root and apt-get; run `make browser`)")
+        pytest.skip(
+            "no Chromium: /usr/bin/chromium is missing and it cannot be installed here "
+            "(needs root and apt-get; run `make browser`)"
+        )
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=ARGS)
         yield b
@@ -130,10 +135,10 @@ def test_sign_in_queue_claim_decide_ten_with_keyboard_and_reuse(browser, site):
         seen.append(cid)
         with page.expect_navigation():
             if i % 2 == 0:
-                page.keyboard.press("c")                    # confirm the label in force
+                page.keyboard.press("c")  # confirm the label in force
             else:
-                page.keyboard.press("2")                    # REFUTED
-                page.keyboard.press("n")                    # note
+                page.keyboard.press("2")  # REFUTED
+                page.keyboard.press("n")  # note
                 page.keyboard.type("checked in the browser test")
                 page.keyboard.press("Control+Enter")
         assert "decided=d-" in page.url

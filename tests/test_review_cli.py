@@ -1,4 +1,5 @@
 """`factcheck review list / show / decide / export / users` through the real CLI (click's CliRunner)."""
+
 from __future__ import annotations
 
 import json

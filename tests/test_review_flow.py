@@ -1,4 +1,5 @@
 """The real verify_articles flow (Prefect test harness) reuses a reviewer's decision in the next run."""
+
 import pytest
 
 from review import auth, decisions, queue

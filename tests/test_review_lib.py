@@ -1,4 +1,5 @@
 """The review library: queue order and filters, claim detail, decisions (append-only), auth, export, reuse."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,17 @@ import shutil
 import pytest
 
 from review import auth, decisions, queue
-from review.errors import (AuthError, BadLabelError, BadUserError, ForbiddenError, SessionExpiredError,
-                           StaleDecisionError, UnknownClaimError, UserExistsError)
-from review.export import claim_review, export, export_rows, validate
+from review.errors import (
+    AuthError,
+    BadLabelError,
+    BadUserError,
+    ForbiddenError,
+    SessionExpiredError,
+    StaleDecisionError,
+    UnknownClaimError,
+    UserExistsError,
+)
+from review.export import claim_review, export, validate
 from review.fixtures import check_into_store, seed_store, synthetic_flagged
 from sources.embed import HashEmbedder
 from sources.store import Store
@@ -103,7 +112,7 @@ def test_queue_uses_the_latest_run_per_claim(st):
 def test_claim_detail_has_span_evidence_and_highlights(st):
     item = queue.list_queue(st).items[0]
     d = queue.get_claim(st, item.claim_id)
-    assert d.quote == d.article_text[d.span.start:d.span.end] == "87 år gamle Abbas"
+    assert d.quote == d.article_text[d.span.start : d.span.end] == "87 år gamle Abbas"
     assert d.label == "REFUTED" and d.reasons and d.explanation
     assert d.evidence and all(e.source_url and e.source_title for e in d.evidence)
     for e in d.evidence:
@@ -129,14 +138,18 @@ def test_relevant_part_prefers_what_the_check_quoted():
 
 def test_decisions_are_an_append_only_audit_trail(st):
     cid = queue.list_queue(st).items[0].claim_id
-    d1 = decisions.decide(st, cid, reviewer="kari")           # confirm
+    d1 = decisions.decide(st, cid, reviewer="kari")  # confirm
     assert (d1.action, d1.label_before, d1.label_after) == ("confirm", "REFUTED", "REFUTED")
     d2 = decisions.decide(st, cid, reviewer="kari", label="not enough evidence", note="birth date disputed")
     assert (d2.action, d2.label_before, d2.label_after, d2.supersedes) == (
-        "change", "REFUTED", "NOT_ENOUGH_EVIDENCE", d1.decision_id)
+        "change",
+        "REFUTED",
+        "NOT_ENOUGH_EVIDENCE",
+        d1.decision_id,
+    )
     trail = decisions.history(st, cid)
     assert [t.decision_id for t in trail] == [d1.decision_id, d2.decision_id]
-    assert trail[0] == d1                     # the first row is unchanged
+    assert trail[0] == d1  # the first row is unchanged
     assert trail[1].note == "birth date disputed" and trail[1].reviewer == "kari"
     assert decisions.current_decisions(st)[0].decision_id == d2.decision_id
     with pytest.raises(StaleDecisionError):
@@ -246,16 +259,33 @@ def _row():
     from review.export import ExportRow
 
     return ExportRow(
-        claim_id="c-1", run_id="run-1", verdict_id="v-1", article_id="a-1", article_title="T",
-        article_url="https://news.example/a", article_published="2024-04-30", claim_text="x is 3",
-        quote="x is 3", language="en", machine_label="REFUTED", machine_confidence=0.9, review_reasons="",
-        label="REFUTED", decided=True, action="confirm", reviewer="kari", decided_at="2026-01-02T03:04:05Z",
-        note="", decision_id="d-1", explanation="")
+        claim_id="c-1",
+        run_id="run-1",
+        verdict_id="v-1",
+        article_id="a-1",
+        article_title="T",
+        article_url="https://news.example/a",
+        article_published="2024-04-30",
+        claim_text="x is 3",
+        quote="x is 3",
+        language="en",
+        machine_label="REFUTED",
+        machine_confidence=0.9,
+        review_reasons="",
+        label="REFUTED",
+        decided=True,
+        action="confirm",
+        reviewer="kari",
+        decided_at="2026-01-02T03:04:05Z",
+        note="",
+        decision_id="d-1",
+        explanation="",
+    )
 
 
 def test_export_csv_has_decisions_and_neutralises_formulas(st):
     cid = queue.list_queue(st).items[0].claim_id
-    decisions.decide(st, cid, reviewer="kari", label="refuted", note="=HYPERLINK(\"http://evil\")")
+    decisions.decide(st, cid, reviewer="kari", label="refuted", note='=HYPERLINK("http://evil")')
     import csv
     import io
 
@@ -277,18 +307,22 @@ def test_decision_reused_by_the_next_run_same_claim(st):
     run2 = check_into_store(st, ["data/seed/article.md"], emb, reuse=DecisionReuse(st, emb))
     label, needed, expl = st.con.execute(
         "SELECT label, review_needed, explanation FROM verdicts WHERE run_id = ? AND claim_id = ?",
-        [run2, item.claim_id]).fetchone()
+        [run2, item.claim_id],
+    ).fetchone()
     assert label == "SUPPORTED" and not needed and d.decision_id in expl
     link = st.con.execute(
         "SELECT e.rule, e.explanation FROM evidence_links e JOIN verdicts v USING (verdict_id, run_id) "
-        "WHERE v.run_id = ? AND v.claim_id = ? AND e.passage_id = ?", [run2, item.claim_id, d.decision_id]).fetchone()
+        "WHERE v.run_id = ? AND v.claim_id = ? AND e.passage_id = ?",
+        [run2, item.claim_id, d.decision_id],
+    ).fetchone()
     assert link[0] == RULE and "kari" in link[1]
     detail = queue.get_claim(st, item.claim_id)
     assert detail.evidence[0].passage_id == d.decision_id and detail.evidence[0].publisher == "reviewer kari"
     assert find_decision(detail_claim(st, item.claim_id), st, emb).decision_id == d.decision_id
     # other claims were not touched
-    others = st.con.execute("SELECT count(*) FROM evidence_links WHERE run_id = ? AND rule = ?",
-                            [run2, RULE]).fetchone()[0]
+    others = st.con.execute(
+        "SELECT count(*) FROM evidence_links WHERE run_id = ? AND rule = ?", [run2, RULE]
+    ).fetchone()[0]
     assert others == 1
 
 
@@ -296,8 +330,8 @@ def detail_claim(st, claim_id):
     from claims.model import Claim, Span
 
     text, s0, s1, art, lang = st.con.execute(
-        "SELECT text, span_start, span_end, article_id, language FROM claims WHERE claim_id = ? LIMIT 1",
-        [claim_id]).fetchone()
+        "SELECT text, span_start, span_end, article_id, language FROM claims WHERE claim_id = ? LIMIT 1", [claim_id]
+    ).fetchone()
     return Claim(article_id=art, text=text, span=Span(s0, s1), language=lang, id=claim_id)
 
 

@@ -1,4 +1,5 @@
 """Decision reuse with the real bundled multilingual-e5-small: same meaning across languages, and the guards."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,6 +31,6 @@ def test_cross_lingual_match_and_guards(tmp_path, e5):
         translated, other_number, other_party, unrelated = idx.match(new)
     assert translated is not None and translated.decision.claim_id == ids[0]
     assert translated.how == "same meaning" and translated.similarity >= DEFAULT_THRESHOLD
-    assert other_number is None       # the vectors are close; the numbers are not
-    assert other_party is None        # e5 scores the party swap about 0.96; the names guard refuses it
+    assert other_number is None  # the vectors are close; the numbers are not
+    assert other_party is None  # e5 scores the party swap about 0.96; the names guard refuses it
     assert unrelated is None

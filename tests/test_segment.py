@@ -1,4 +1,5 @@
 """Sentence splitting: exact spans, Norwegian and English abbreviations, headings, paragraphs."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -196,8 +197,20 @@ def test_detect_language_seed_and_nothing():
 
 @pytest.mark.parametrize(
     ("given_code", "expected"),
-    [("no", "nb"), ("nob", "nb"), ("Norwegian", "nb"), ("nb-NO", "nb"), ("nno", "nn"), ("nynorsk", "nn"),
-     ("eng", "en"), ("en_US", "en"), ("swe", "sv"), ("German", "de"), ("", ""), (None, "")],
+    [
+        ("no", "nb"),
+        ("nob", "nb"),
+        ("Norwegian", "nb"),
+        ("nb-NO", "nb"),
+        ("nno", "nn"),
+        ("nynorsk", "nn"),
+        ("eng", "en"),
+        ("en_US", "en"),
+        ("swe", "sv"),
+        ("German", "de"),
+        ("", ""),
+        (None, ""),
+    ],
 )
 def test_normalise_language_code(given_code, expected):
     assert normalise_language_code(given_code) == expected

@@ -1,4 +1,5 @@
 """The reference store: migrations, idempotent ingest, bad rows, locks, atomic loads."""
+
 import json
 import subprocess
 import sys
@@ -18,10 +19,23 @@ def write_jsonl(path, rows):
 
 
 ROWS = [
-    {"id": "A1", "text": "At least 34,535 people have been killed in Gaza.", "source_url": "https://www.example.org/a",
-     "source_title": "Toll", "published_date": "2024-04-30", "language": "en", "quote_type": "verbatim"},
-    {"id": "A2", "text": "Mahmoud Abbas was born on 15 November 1935.", "source_url": "https://example.org/b",
-     "source_title": "Abbas", "published_date": "undated", "language": "en"},
+    {
+        "id": "A1",
+        "text": "At least 34,535 people have been killed in Gaza.",
+        "source_url": "https://www.example.org/a",
+        "source_title": "Toll",
+        "published_date": "2024-04-30",
+        "language": "en",
+        "quote_type": "verbatim",
+    },
+    {
+        "id": "A2",
+        "text": "Mahmoud Abbas was born on 15 November 1935.",
+        "source_url": "https://example.org/b",
+        "source_title": "Abbas",
+        "published_date": "undated",
+        "language": "en",
+    },
 ]
 
 
@@ -31,7 +45,9 @@ def test_new_store_has_current_schema_and_stamps_loads(tmp_db, tmp_path, hash_em
         assert st.schema_version() == SCHEMA_VERSION
         report = ingest_passages(st, path, hash_embedder)
         assert (report.added, report.skipped, report.rejected) == (2, 0, ())
-        rows = st.con.execute("SELECT external_id, load_id, published, published_raw, publisher FROM passages ORDER BY 1").fetchall()
+        rows = st.con.execute(
+            "SELECT external_id, load_id, published, published_raw, publisher FROM passages ORDER BY 1"
+        ).fetchall()
     assert [r[0] for r in rows] == ["A1", "A2"]
     assert {r[1] for r in rows} == {report.load_id}
     assert str(rows[0][2]) == "2024-04-30" and rows[1][2] is None and rows[1][3] == "undated"
@@ -72,8 +88,10 @@ def test_strict_refuses_the_whole_file_and_keeps_the_store_as_it_was(tmp_db, tmp
 def test_failed_load_leaves_no_rows(tmp_db, tmp_path, hash_embedder, monkeypatch):
     path = write_jsonl(tmp_path / "p.jsonl", ROWS)
     with Store(tmp_db) as st:
+
         def boom(*a, **k):
             raise RuntimeError("disk full")
+
         monkeypatch.setattr(st, "finish_load", boom)
         with pytest.raises(RuntimeError):
             ingest_passages(st, path, hash_embedder)
@@ -81,7 +99,9 @@ def test_failed_load_leaves_no_rows(tmp_db, tmp_path, hash_embedder, monkeypatch
         assert st.con.execute("SELECT count(*) FROM loads").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("content,code", [(b"", "FC101"), (b"\x00\x01\x02binary", "FC102"), ("æøå".encode("latin-1"), "FC103")])
+@pytest.mark.parametrize(
+    "content,code", [(b"", "FC101"), (b"\x00\x01\x02binary", "FC102"), ("æøå".encode("latin-1"), "FC103")]
+)
 def test_unreadable_passage_files(tmp_path, content, code):
     path = tmp_path / "p.jsonl"
     path.write_bytes(content)
@@ -95,8 +115,10 @@ def test_store_refuses_vectors_from_another_model(tmp_db, tmp_path, hash_embedde
 
     class Other:
         name, version, dim = "other/model@1", "1", 384
+
         def passages(self, texts):
             return np.ones((len(texts), 384), np.float32) / np.sqrt(384)
+
         queries = passages
 
     with Store(tmp_db) as st:
@@ -107,19 +129,24 @@ def test_store_refuses_vectors_from_another_model(tmp_db, tmp_path, hash_embedde
 
 
 def test_old_schema_read_only_names_the_migrate_command(tmp_db):
-    duckdb.connect(tmp_db).close()          # an empty DuckDB file: schema v0
+    duckdb.connect(tmp_db).close()  # an empty DuckDB file: schema v0
     with pytest.raises(StoreError) as err:
         Store(tmp_db, read_only=True)
     assert "factcheck store migrate" in str(err.value) and err.value.code == "FC204"
-    with Store(tmp_db) as st:               # a writable open migrates it
+    with Store(tmp_db) as st:  # a writable open migrates it
         assert st.schema_version() == SCHEMA_VERSION
 
 
 def test_second_writer_process_gets_a_clear_transient_error(tmp_db):
     Store(tmp_db).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({tmp_db!r}); print('ok', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({tmp_db!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ok"
@@ -134,7 +161,7 @@ def test_second_writer_process_gets_a_clear_transient_error(tmp_db):
 def test_a_migration_missing_below_the_files_version_is_detected(tmp_db):
     with Store(tmp_db) as st:
         latest = max(st.applied_migrations())
-        st.con.execute("DELETE FROM schema_version WHERE version = 1")   # as if v1 came after the others
+        st.con.execute("DELETE FROM schema_version WHERE version = 1")  # as if v1 came after the others
         st.con.execute("DROP TABLE evidence_links")
         assert st.pending_migrations() == [1] and st.schema_version() == latest
     with pytest.raises(StoreError) as err:
@@ -152,6 +179,10 @@ def test_a_store_that_skipped_v4_gets_its_tables_from_the_migration(tmp_db):
         assert st.pending_migrations() == []
         tables = {r[0] for r in st.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert {"documents", "prior_checks", "facts_history"} <= tables
-        cols = {r[0] for r in st.con.execute("SELECT column_name FROM information_schema.columns "
-                                                "WHERE table_name = 'prior_checks'").fetchall()}
+        cols = {
+            r[0]
+            for r in st.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'prior_checks'"
+            ).fetchall()
+        }
         assert "summary" in cols

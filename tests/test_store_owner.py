@@ -4,6 +4,7 @@ per table group). Every other module calls those functions with plain values. Ev
 a migration that adds or reorders a column cannot shift values into the wrong one.
 
 Read from the source with `ast`, so a statement that creeps back fails here with the line that holds it."""
+
 from __future__ import annotations
 
 import ast
@@ -11,35 +12,51 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("claims", "sources", "verdicts", "review", "gate", "nightly", "flows", "cli", "eval", "training", "bench",
-            "studies")
+PACKAGES = (
+    "claims",
+    "sources",
+    "verdicts",
+    "review",
+    "gate",
+    "nightly",
+    "flows",
+    "cli",
+    "eval",
+    "training",
+    "bench",
+    "studies",
+)
 STORE_MODULES = {
-    "sources/store.py",             # connection, migrations, transactions; re-exports now/new_id
-    "sources/tables.py",            # now, new_id, has_table, the INSERT helpers
-    "sources/tables_passages.py",   # loads, passages, documents, retired_passages
-    "sources/tables_facts.py",      # facts, facts_history
-    "sources/tables_prior.py",      # prior_checks
-    "sources/tables_cache.py",      # embedding_cache
-    "sources/tables_runs.py",       # runs, articles, claims, verdicts, evidence_links
-    "sources/tables_review.py",     # review_users, review_sessions, review_decisions, review_vectors, queue reads
-    "sources/tables_nightly.py",    # nightly_runs, run_articles, nightly_attempts
-    "sources/tables_gate.py",       # corrections, gate_runs
+    "sources/store.py",  # connection, migrations, transactions; re-exports now/new_id
+    "sources/tables.py",  # now, new_id, has_table, the INSERT helpers
+    "sources/tables_passages.py",  # loads, passages, documents, retired_passages
+    "sources/tables_facts.py",  # facts, facts_history
+    "sources/tables_prior.py",  # prior_checks
+    "sources/tables_cache.py",  # embedding_cache
+    "sources/tables_runs.py",  # runs, articles, claims, verdicts, evidence_links
+    "sources/tables_review.py",  # review_users, review_sessions, review_decisions, review_vectors, queue reads
+    "sources/tables_nightly.py",  # nightly_runs, run_articles, nightly_attempts
+    "sources/tables_gate.py",  # corrections, gate_runs
 }
 # Tools whose own SQL has not moved yet (they were being edited elsewhere when the store got one owner). Move a
 # file's statements into the table modules and take it off this list; an entry without SQL left fails below.
 KNOWN_DEBT = {
-    "bench/retrieval.py",     # builds a synthetic 1M-passage store for the benchmark
+    "bench/retrieval.py"  # builds a synthetic 1M-passage store for the benchmark
 }
 SQL_CALLS = {"execute", "executemany", "sql"}
 STATEMENT = re.compile(
     r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|"
     r"CREATE\s+(OR\s+REPLACE\s+)?((TEMP|TEMPORARY)\s+)?(TABLE|INDEX|VIEW|SEQUENCE)\s|ALTER\s+TABLE\s|DROP\s+TABLE\s|"
-    r"WITH\s+\w+\s+AS\s*\(|CHECKPOINT\b)", re.IGNORECASE | re.DOTALL)
+    r"WITH\s+\w+\s+AS\s*\(|CHECKPOINT\b)",
+    re.IGNORECASE | re.DOTALL,
+)
 INSERT = re.compile(r"\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+|\{\})\s*(\(?)", re.IGNORECASE)
 SCHEMA = re.compile(
     r"\b(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?P<temp>(?:TEMP|TEMPORARY)\s+)?(?P<kind>TABLE|INDEX|VIEW|SEQUENCE)"
     r"\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<created>\w+)|ALTER\s+TABLE\s+(?P<altered>\w+)|"
-    r"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?P<dropped>\w+))", re.IGNORECASE)
+    r"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?P<dropped>\w+))",
+    re.IGNORECASE,
+)
 
 
 def _files():
@@ -63,8 +80,12 @@ def _text(node: ast.AST) -> str | None:
 
 def _strings(tree: ast.AST):
     """(line, text) of every whole string expression (not the parts of an f-string or of a + of literals)."""
-    parts = {id(child) for node in ast.walk(tree) if isinstance(node, (ast.JoinedStr, ast.BinOp))
-             and _text(node) is not None for child in ast.iter_child_nodes(node)}
+    parts = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.JoinedStr, ast.BinOp)) and _text(node) is not None
+        for child in ast.iter_child_nodes(node)
+    }
     for node in ast.walk(tree):
         text = _text(node) if id(node) not in parts else None
         if text is not None:
@@ -86,11 +107,17 @@ def sql_outside_store(rel: str, source: str) -> list[str]:
 
 def inserts_without_columns(rel: str, source: str) -> list[str]:
     if rel.endswith(".sql"):
-        texts = [(source[:m.start()].count("\n") + 1, m.group(0)) for m in INSERT.finditer(source)]
+        texts = [(source[: m.start()].count("\n") + 1, m.group(0)) for m in INSERT.finditer(source)]
     else:
         texts = list(_strings(ast.parse(source)))
-    return sorted({f"{rel}:{line}: {' '.join(m.group(0).split())}..." for line, text in texts
-                   for m in INSERT.finditer(text) if not m.group(2)})
+    return sorted(
+        {
+            f"{rel}:{line}: {' '.join(m.group(0).split())}..."
+            for line, text in texts
+            for m in INSERT.finditer(text)
+            if not m.group(2)
+        }
+    )
 
 
 def schema_changes_outside_migrations(rel: str, source: str) -> list[str]:
@@ -101,7 +128,8 @@ def schema_changes_outside_migrations(rel: str, source: str) -> list[str]:
         for m in SCHEMA.finditer(text):
             if m.group("created"):
                 if m.group("kind").upper() == "TABLE" and (
-                        m.group("temp") or (rel == "sources/store.py" and m.group("created") == "schema_version")):
+                    m.group("temp") or (rel == "sources/store.py" and m.group("created") == "schema_version")
+                ):
                     continue
             elif m.group("dropped") and m.group("dropped").startswith("_"):
                 continue
@@ -115,10 +143,16 @@ def test_the_store_modules_named_here_are_the_ones_in_sources():
 
 
 def test_only_the_store_modules_run_sql():
-    wrong = [hit for rel, source in _files() if rel not in STORE_MODULES | KNOWN_DEBT
-             for hit in sql_outside_store(rel, source)]
-    assert not wrong, ("SQL outside the store: add a function to the table module of its tables "
-                       "(sources/tables_*.py) and call it:\n" + "\n".join(wrong))
+    wrong = [
+        hit
+        for rel, source in _files()
+        if rel not in STORE_MODULES | KNOWN_DEBT
+        for hit in sql_outside_store(rel, source)
+    ]
+    assert not wrong, (
+        "SQL outside the store: add a function to the table module of its tables "
+        "(sources/tables_*.py) and call it:\n" + "\n".join(wrong)
+    )
 
 
 def test_the_known_debt_still_holds_sql():
@@ -128,36 +162,43 @@ def test_the_known_debt_still_holds_sql():
 
 
 def test_every_insert_names_its_columns():
-    files = [*_files(), *((p.relative_to(ROOT).as_posix(), p.read_text(encoding="utf-8"))
-                          for p in sorted((ROOT / "sources" / "migrations").glob("*.sql")))]
+    files = [
+        *_files(),
+        *(
+            (p.relative_to(ROOT).as_posix(), p.read_text(encoding="utf-8"))
+            for p in sorted((ROOT / "sources" / "migrations").glob("*.sql"))
+        ),
+    ]
     wrong = [hit for rel, source in files for hit in inserts_without_columns(rel, source)]
-    assert not wrong, ("INSERTs that do not name their columns (write INSERT INTO t (a, b) VALUES ...):\n"
-                       + "\n".join(wrong))
+    assert not wrong, "INSERTs that do not name their columns (write INSERT INTO t (a, b) VALUES ...):\n" + "\n".join(
+        wrong
+    )
 
 
 def test_the_schema_changes_only_in_migrations():
     wrong = [hit for rel, source in _files() for hit in schema_changes_outside_migrations(rel, source)]
-    assert not wrong, ("schema changes outside sources/migrations/ (add a numbered migration instead):\n"
-                       + "\n".join(wrong))
+    assert not wrong, "schema changes outside sources/migrations/ (add a numbered migration instead):\n" + "\n".join(
+        wrong
+    )
 
 
 def test_the_checks_find_what_they_look_for():
-    bad = '''
+    bad = """
 def record(store, rows, table):
     store.con.execute("INSERT INTO gate_runs VALUES (?, ?)", rows[0])
     store.con.executemany(f"INSERT INTO {table} SELECT * FROM x", rows)
     store.con.execute("ALTER TABLE runs ADD COLUMN note VARCHAR")
 QUERY = "SELECT count(*) FROM passages"
-'''
-    assert len(sql_outside_store("review/x.py", bad)) == 7     # 3 calls, 4 statements
+"""
+    assert len(sql_outside_store("review/x.py", bad)) == 7  # 3 calls, 4 statements
     assert [h.split(":")[1] for h in inserts_without_columns("review/x.py", bad)] == ["3", "4"]
     assert len(schema_changes_outside_migrations("review/x.py", bad)) == 1
-    good = '''
+    good = """
 def record(con, rows):
     con.execute("CREATE OR REPLACE TEMP TABLE _w (a VARCHAR)")
     con.executemany("INSERT INTO _w (a) VALUES (?)", rows)
     con.execute("DROP TABLE _w")
-'''
-    assert sql_outside_store("sources/tables_x.py", good)          # SQL all right, but only in a store module
+"""
+    assert sql_outside_store("sources/tables_x.py", good)  # SQL all right, but only in a store module
     assert not inserts_without_columns("sources/tables_x.py", good)
     assert not schema_changes_outside_migrations("sources/tables_x.py", good)

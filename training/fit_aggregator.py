@@ -14,6 +14,7 @@ a multinomial logistic regression (scikit-learn) is fitted with every set weight
 weights into verdicts/aggregator.json, keyed to the verifier's name@version (decide() uses it for that verifier
 only).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ from verdicts.aggregate import AGGREGATOR_PATH, FEATURES, LABELS, Aggregator
 # evidence that it could not place as NOT_ENOUGH_EVIDENCE (docs/verdicts.md, "Aggregator fit").
 DEFAULT_SETS = ("climate-fever", "scifact", "check-covid", "averitec", "vitaminc")
 DEFAULT_LIMIT = 1000
-C = 1.0   # inverse regularisation strength of the logistic regression (scikit-learn's default)
+C = 1.0  # inverse regularisation strength of the logistic regression (scikit-learn's default)
 
 
 def collect(names, verifier, *, data: Path, limit: int | None, work, embedder: str, k: int, progress=None):
@@ -40,8 +41,7 @@ def collect(names, verifier, *, data: Path, limit: int | None, work, embedder: s
     xs, ys, sets, sizes = [], [], [], {}
     for name in names:
         eset = load_set(name, data, "aggregate").limited(limit, shrink_store=True)
-        out, _ = run_set(eset, verifier=verifier, work=work, embedder=embedder, k=k, progress=progress,
-                         features=True)
+        out, _ = run_set(eset, verifier=verifier, work=work, embedder=embedder, k=k, progress=progress, features=True)
         xs.extend(out.features)
         ys.extend(out.gold)
         sets.extend([name] * len(out.gold))
@@ -66,8 +66,8 @@ def fit(X: np.ndarray, y: list[str], sets: list[str], verifier_key: str, info: d
     model.fit((X - mean) / scale, y, sample_weight=_weights(sets))
     classes = [str(c) for c in model.classes_]
     coef = np.zeros((len(LABELS), X.shape[1]))
-    intercept = np.full(len(LABELS), -30.0)   # a label never seen in the fit data is never predicted
-    if len(classes) == 2:   # scikit-learn keeps one row: P(classes[1]) = sigmoid(w.x + b) = softmax([0, w.x + b])
+    intercept = np.full(len(LABELS), -30.0)  # a label never seen in the fit data is never predicted
+    if len(classes) == 2:  # scikit-learn keeps one row: P(classes[1]) = sigmoid(w.x + b) = softmax([0, w.x + b])
         rows = {classes[0]: (np.zeros(X.shape[1]), 0.0), classes[1]: (model.coef_[0], model.intercept_[0])}
     else:
         rows = {c: (model.coef_[i], model.intercept_[i]) for i, c in enumerate(classes)}
@@ -77,8 +77,9 @@ def fit(X: np.ndarray, y: list[str], sets: list[str], verifier_key: str, info: d
     return Aggregator(verifier_key, LABELS, FEATURES, mean, scale, coef, intercept, info)
 
 
-def cross_validated_predictions(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5,
-                                fit_sets=None) -> list[str]:
+def cross_validated_predictions(
+    X: np.ndarray, y: list[str], sets: list[str], folds: int = 5, fit_sets=None
+) -> list[str]:
     """Each claim's label from an aggregator fitted without its fifth of the fit data (on the claims of
     fit_sets only, when given); "" for a claim whose fold could not be fitted."""
     from eval.splits import fold
@@ -108,8 +109,12 @@ def cross_validate(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = fit_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), DEFAULT_SETS, DEFAULT_LIMIT,
-                     "write the fit into verdicts/aggregator.json")
+    ap = fit_options(
+        argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
+        DEFAULT_SETS,
+        DEFAULT_LIMIT,
+        "write the fit into verdicts/aggregator.json",
+    )
     ap.add_argument("--out", default=str(AGGREGATOR_PATH), help="where --write puts it")
     args = ap.parse_args(argv)
 
@@ -117,21 +122,37 @@ def main(argv: list[str] | None = None) -> int:
 
     verifier = get_verifier(args.verifier)
     if verifier is None:
-        print("no verifier: the aggregator reads the verifier's probabilities; name one with --verifier",
-              file=sys.stderr)
+        print(
+            "no verifier: the aggregator reads the verifier's probabilities; name one with --verifier", file=sys.stderr
+        )
         return 1
     verifier.warm_up()
     started = time.perf_counter()
 
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
-    X, y, sets, sizes = collect(names, verifier, data=Path(args.data), limit=args.limit, work=args.work,
-                                embedder=args.embedder, k=args.k, progress=stderr_progress)
+    X, y, sets, sizes = collect(
+        names,
+        verifier,
+        data=Path(args.data),
+        limit=args.limit,
+        work=args.work,
+        embedder=args.embedder,
+        k=args.k,
+        progress=stderr_progress,
+    )
     cv = cross_validate(X, y, sets)
     key = f"{verifier.name}@{verifier.version}"
-    info = {"command": "python -m training.fit_aggregator " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "date": dt.date.today().isoformat(), "split": "aggregate (eval/splits.py reserved fold 1)",
-            "sets": sizes, "claims": len(y), "C": C, "k": args.k, "cv_accuracy": cv,
-            "seconds": round(time.perf_counter() - started, 1)}
+    info = {
+        "command": "python -m training.fit_aggregator " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "date": dt.date.today().isoformat(),
+        "split": "aggregate (eval/splits.py reserved fold 1)",
+        "sets": sizes,
+        "claims": len(y),
+        "C": C,
+        "k": args.k,
+        "cv_accuracy": cv,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     agg = fit(X, y, sets, key, info)
     print(json.dumps(agg.to_json(), indent=2))
     if args.write:

@@ -1,5 +1,6 @@
 """The pair the verifier trains on and is measured with, and how the pair readers (training.pairs,
 training.pairs_nordic) open the shared data files."""
+
 from __future__ import annotations
 
 import json
@@ -9,11 +10,18 @@ from typing import Iterator
 
 from claims.errors import InputError
 
-
 STANCE_OF = {
-    "SUPPORTS": "supports", "SUPPORT": "supports", "SUPPORTED": "supports",
-    "REFUTES": "refutes", "REFUTE": "refutes", "CONTRADICT": "refutes", "REFUTED": "refutes",
-    "NOT ENOUGH INFO": "neutral", "NOT_ENOUGH_INFO": "neutral", "NOTENOUGHINFO": "neutral", "NEI": "neutral",
+    "SUPPORTS": "supports",
+    "SUPPORT": "supports",
+    "SUPPORTED": "supports",
+    "REFUTES": "refutes",
+    "REFUTE": "refutes",
+    "CONTRADICT": "refutes",
+    "REFUTED": "refutes",
+    "NOT ENOUGH INFO": "neutral",
+    "NOT_ENOUGH_INFO": "neutral",
+    "NOTENOUGHINFO": "neutral",
+    "NEI": "neutral",
     "NOT ENOUGH EVIDENCE": "neutral",
 }
 
@@ -28,17 +36,17 @@ class PairDataError(InputError):
 class Pair:
     claim: str
     evidence: str
-    stance: str          # one of verdicts.entail.STANCES
-    source: str          # the set's name (SETS)
-    key: str             # the grouping key of the split rule
-    held_out: bool       # never trained on
+    stance: str  # one of verdicts.entail.STANCES
+    source: str  # the set's name (SETS)
+    key: str  # the grouping key of the split rule
+    held_out: bool  # never trained on
 
 
 def need_file(path: Path) -> Path:
     if not path.is_file():
         raise PairDataError(
             f"missing data file {path}. Give the folder that holds the shared data sets with --data "
-            "(e.g. --data ../shared/data; see its README.md for the layout).",
+            "(e.g. --data ../shared/data; see its README.md for the layout)."
         )
     return path
 
@@ -56,9 +64,9 @@ def read_jsonl(path: Path) -> Iterator[dict]:
 @dataclass(frozen=True, slots=True)
 class SeedPair:
     claim_id: str
-    sentence_no: str     # the Norwegian sentence of the article
-    claim_en: str        # the English normalised claim
-    evidence: str        # the gold evidence passage
+    sentence_no: str  # the Norwegian sentence of the article
+    claim_en: str  # the English normalised claim
+    evidence: str  # the gold evidence passage
     evidence_language: str
-    stance: str          # supports / refutes
-    case: str = "seed"   # the case folder (articles/NAME or seed)
+    stance: str  # supports / refutes
+    case: str = "seed"  # the case folder (articles/NAME or seed)

@@ -24,23 +24,37 @@ Sets (the name is `Pair.source`):
   (DanFEVER), ``norwegian_ud`` (pairs made by rule from Universal Dependencies sentences) and ``articles`` (the real
   articles' and the seed's gold evidence, for measuring only).
 """
+
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from claims.errors import InputError
 from eval.splits import held_out
 from training.pair_model import STANCE_OF, Pair, PairDataError, SeedPair, need_file, read_jsonl
 from training.pairs_nordic import NORDIC_SETS, read_gold_evidence, read_nordic_pairs
 
-VITAMINC_FILES = ("vitaminc_real", "vitaminc_synthetic", "fever_adversarial", "fever_symmetric_dev",
-                  "fever_symmetric_test", "fever_triggers", "anli")
-SETS = VITAMINC_FILES + ("climate_fever", "scifact_train", "scifact_dev", "checkcovid_train", "checkcovid_dev",
-                         "averitec")
+VITAMINC_FILES = (
+    "vitaminc_real",
+    "vitaminc_synthetic",
+    "fever_adversarial",
+    "fever_symmetric_dev",
+    "fever_symmetric_test",
+    "fever_triggers",
+    "anli",
+)
+SETS = VITAMINC_FILES + (
+    "climate_fever",
+    "scifact_train",
+    "scifact_dev",
+    "checkcovid_train",
+    "checkcovid_dev",
+    "averitec",
+)
+
+
 def _vitaminc(data: Path, name: str) -> Iterator[Pair]:
     for r in read_jsonl(data / "vitaminc" / f"{name}.jsonl"):
         stance = STANCE_OF.get(str(r.get("label", "")).upper())
@@ -116,8 +130,15 @@ def _averitec(data: Path) -> Iterator[Pair]:
         raise PairDataError(f"{path} is not JSON ({exc}).") from exc
     for i, r in enumerate(rows):
         label = str(r.get("label", "")).lower()
-        stance = ("supports" if label.startswith("supported") else "refutes" if label.startswith("refuted")
-                  else "neutral" if label.startswith("not enough") else None)
+        stance = (
+            "supports"
+            if label.startswith("supported")
+            else "refutes"
+            if label.startswith("refuted")
+            else "neutral"
+            if label.startswith("not enough")
+            else None
+        )
         evidence = averitec_evidence(r)
         if stance and evidence and r.get("claim"):
             yield Pair(r["claim"], evidence, stance, "averitec", str(i), held_out(i))

@@ -35,9 +35,10 @@ Sets (the name is `Pair.source`):
   one side, and a neutral partner comes from the same side.
 - ``articles``: real-news pairs for measuring only, never trained on: every case folder of articles/*/ and the seed,
   the Norwegian sentence (`source_span_no`) against each gold evidence quote with stance supports / refutes
-  ("qualifies" is skipped). `article_pairs` gives them with their counts; training.pairs.read_seed_pairs reads the seed's
-  through the same `read_gold_evidence`.
+  ("qualifies" is skipped). `article_pairs` gives them with their counts; training.pairs.read_seed_pairs reads the
+  seed's through the same `read_gold_evidence`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,26 +50,41 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from training.pair_model import STANCE_OF, Pair, PairDataError, SeedPair, need_file, read_jsonl
 from eval.splits import held_out
+from training.pair_model import STANCE_OF, Pair, PairDataError, SeedPair, need_file, read_jsonl
 
 DANFEVER_FILES = {"danfever_train": "train.jsonl", "danfever_dev": "dev.jsonl", "danfever_mt": "fever_da_mt.jsonl"}
 NORDIC_SETS = tuple(DANFEVER_FILES) + ("norwegian_ud", "articles")
-NORDIC_TRAIN_SETS = ("danfever_train", "danfever_mt", "norwegian_ud")   # sets with a train side
+NORDIC_TRAIN_SETS = ("danfever_train", "danfever_mt", "norwegian_ud")  # sets with a train side
 NORDIC_LANGUAGES = ("da", "nb", "nn")
-EVIDENCE_WORDS = 90          # the verifier reads about 128 tokens of claim + evidence
-NEUTRAL_OVERLAP = 0.25       # at most this share of the claim's content words in a neutral partner
-BALANCE = 1.5                # no stance keeps more than this many times the rarest
-SWAP_BACK = 0.3              # share of symmetric pairs given the other way round
+EVIDENCE_WORDS = 90  # the verifier reads about 128 tokens of claim + evidence
+NEUTRAL_OVERLAP = 0.25  # at most this share of the claim's content words in a neutral partner
+BALANCE = 1.5  # no stance keeps more than this many times the rarest
+SWAP_BACK = 0.3  # share of symmetric pairs given the other way round
 
-__all__ = ["NORDIC_SETS", "NORDIC_TRAIN_SETS", "NORDIC_LANGUAGES", "RulePair", "UDSentence", "Token",
-           "read_nordic_pairs", "danfever_pairs", "focus_evidence", "read_conllu", "norwegian_ud_pairs",
-           "read_gold_evidence", "case_folders", "article_pairs", "parse_number", "is_rounding"]
+__all__ = [
+    "NORDIC_SETS",
+    "NORDIC_TRAIN_SETS",
+    "NORDIC_LANGUAGES",
+    "RulePair",
+    "UDSentence",
+    "Token",
+    "read_nordic_pairs",
+    "danfever_pairs",
+    "focus_evidence",
+    "read_conllu",
+    "norwegian_ud_pairs",
+    "read_gold_evidence",
+    "case_folders",
+    "article_pairs",
+    "parse_number",
+    "is_rounding",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class RulePair(Pair):
-    rule: str = ""       # which rule made it (norwegian_ud) or how it was read (danfever: "label", "nei_entity")
+    rule: str = ""  # which rule made it (norwegian_ud) or how it was read (danfever: "label", "nei_entity")
 
 
 def read_nordic_pairs(data: str | Path, name: str, seed: int = 0) -> Iterator[Pair]:
@@ -86,10 +102,12 @@ def read_nordic_pairs(data: str | Path, name: str, seed: int = 0) -> Iterator[Pa
 # ---------------------------------------------------------------------------------------------------------------
 # words shared between a claim and a text
 
-_STOP = frozenset("""og i på er en et det den de som af til med for var har at av fra om ikke ikkje han hun ho
+_STOP = frozenset(
+    """og i på er en et det den de som af til med for var har at av fra om ikke ikkje han hun ho
 der blev ble vart eit ein ei eller men så sig seg hans hendes hennar hennes sin sit sitt sine også ogso også kan skal
 vil blevet blitt vore vært være været dette denne disse desse this the and was were have has had of in on to by
-""".split())
+""".split()
+)
 
 
 def _words(text: str) -> set[str]:
@@ -172,7 +190,7 @@ def danfever_pairs(data: str | Path, name: str) -> Iterator[RulePair]:
             others = [p for e in ents for p in by_entity.get(e, [])]
             if not others:
                 continue
-            paras = [max(others, key=lambda p: _overlap(claim, p))]       # first of the ties
+            paras = [max(others, key=lambda p: _overlap(claim, p))]  # first of the ties
             rule = "nei_entity"
         evidence = focus_evidence(claim, paras)
         if evidence:
@@ -181,6 +199,7 @@ def danfever_pairs(data: str | Path, name: str) -> Iterator[RulePair]:
 
 # ---------------------------------------------------------------------------------------------------------------
 # CoNLL-U
+
 
 @dataclass(frozen=True, slots=True)
 class Token:
@@ -191,7 +210,7 @@ class Token:
     feats: str
     head: int
     deprel: str
-    start: int           # character span in the sentence text; -1 when the form was not found there
+    start: int  # character span in the sentence text; -1 when the form was not found there
     end: int
 
     def feat(self, name: str) -> str:
@@ -203,12 +222,12 @@ class Token:
 
 @dataclass(frozen=True, slots=True)
 class UDSentence:
-    key: str             # treebank:sent_id, the split key
+    key: str  # treebank:sent_id, the split key
     text: str
     tokens: tuple[Token, ...]
-    doc: str             # the document (a `# newdoc` block, else a `# newpar` block)
-    language: str        # nb / nn
-    index: int           # position in its file
+    doc: str  # the document (a `# newdoc` block, else a `# newpar` block)
+    language: str  # nb / nn
+    index: int  # position in its file
 
     @property
     def held_out(self) -> bool:
@@ -263,22 +282,54 @@ def read_conllu(path: str | Path) -> list[UDSentence]:
 # ---------------------------------------------------------------------------------------------------------------
 # numbers
 
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november",
-          "desember")
+MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MONTH_ALT = "|".join(MONTHS)
 NUMBER_RE = re.compile(r"(?<![\w.,:\-–/@])(\d{1,3}(?:(?:\.|[ \u00a0])\d{3})+|\d+)(?:,(\d+))?(?![\w\-–/@]|[.,:]\d)")
 _COMPARATOR_BEFORE = re.compile(
     r"(?:over|under|nesten|rundt|cirka|ca\.|om lag|omlag|drøyt|drygt|snaut|minst|opptil|inntil|kring|mer enn|meir "
-    r"enn|mindre enn|færre enn|fleire enn|flere enn|nærmere|nærare|bortimot|vel)\s*$", re.IGNORECASE)
-_NOT_A_QUANTITY_BEFORE = re.compile(r"(?:§|(?<![\w])(?:paragraf|nr\.?|nummer|kapittel|kap\.|side|artikkel|punkt|rute|"
-                                    r"kl\.?|klokka|klokken|versjon|str\.?|storleik|størrelse|postboks|pb\.?|riksveg|"
-                                    r"riksvei|fylkesveg|fylkesvei|veg|vei|linje|buss|kanal|tlf\.?|telefon))\s*$",
-                                    re.IGNORECASE)
-_CODE_BEFORE = re.compile(r"(?<![\w])(?:E|Rv|Fv|Ev|Kv|RV|FV|[A-ZÆØÅ]{2,3})\s*$")   # "E 18", "Fv 152", "NRK 1"
+    r"enn|mindre enn|færre enn|fleire enn|flere enn|nærmere|nærare|bortimot|vel)\s*$",
+    re.IGNORECASE,
+)
+_NOT_A_QUANTITY_BEFORE = re.compile(
+    r"(?:§|(?<![\w])(?:paragraf|nr\.?|nummer|kapittel|kap\.|side|artikkel|punkt|rute|"
+    r"kl\.?|klokka|klokken|versjon|str\.?|storleik|størrelse|postboks|pb\.?|riksveg|"
+    r"riksvei|fylkesveg|fylkesvei|veg|vei|linje|buss|kanal|tlf\.?|telefon))\s*$",
+    re.IGNORECASE,
+)
+_CODE_BEFORE = re.compile(r"(?<![\w])(?:E|Rv|Fv|Ev|Kv|RV|FV|[A-ZÆØÅ]{2,3})\s*$")  # "E 18", "Fv 152", "NRK 1"
 _EMPHASIS_BEFORE = re.compile(r"(?<![\w])(?:hele|heile|bare|berre|kun|knapt|sjølv|selv)\s*$", re.IGNORECASE)
-_WORD_NUMBERS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
-                 "elleve": 11, "tolv": 12, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50}
+_WORD_NUMBERS = {
+    "to": 2,
+    "tre": 3,
+    "fire": 4,
+    "fem": 5,
+    "seks": 6,
+    "sju": 7,
+    "syv": 7,
+    "åtte": 8,
+    "ni": 9,
+    "ti": 10,
+    "elleve": 11,
+    "tolv": 12,
+    "tjue": 20,
+    "tretti": 30,
+    "førti": 40,
+    "femti": 50,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,14 +337,17 @@ class Number:
     start: int
     end: int
     value: Decimal
-    kind: str            # year / day / ordinal / decimal / count
-    group: str           # thousands separator used ("." / " " / "\u00a0"), "" for none
+    kind: str  # year / day / ordinal / decimal / count
+    group: str  # thousands separator used ("." / " " / "\u00a0"), "" for none
     decimals: int
 
 
-_YEAR_BEFORE = re.compile(r"(?<![\w])(?:i|fra|frå|til|siden|sidan|før|etter|innen|innan|år|året|anno|høsten|"
-                          r"hausten|våren|sommeren|sommaren|vinteren|januar|februar|mars|april|mai|juni|juli|august|"
-                          r"september|oktober|november|desember)\s*$", re.IGNORECASE)
+_YEAR_BEFORE = re.compile(
+    r"(?<![\w])(?:i|fra|frå|til|siden|sidan|før|etter|innen|innan|år|året|anno|høsten|"
+    r"hausten|våren|sommeren|sommaren|vinteren|januar|februar|mars|april|mai|juni|juli|august|"
+    r"september|oktober|november|desember)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _counted(sent: UDSentence, tok: Token) -> bool:
@@ -328,21 +382,25 @@ def _numbers(sent: UDSentence) -> list[Number]:
     """The numbers of a sentence's text that a rule may change, with their kind."""
     text, out = sent.text, []
     for m in NUMBER_RE.finditer(text):
-        before, after = text[: m.start()], text[m.end():]
+        before, after = text[: m.start()], text[m.end() :]
         tok = next((t for t in sent.tokens if t.start <= m.start() < t.end), None)
-        if tok is None or tok.upos in ("PROPN", "X", "SYM") or _NOT_A_QUANTITY_BEFORE.search(before) or \
-                _CODE_BEFORE.search(before):
+        if (
+            tok is None
+            or tok.upos in ("PROPN", "X", "SYM")
+            or _NOT_A_QUANTITY_BEFORE.search(before)
+            or _CODE_BEFORE.search(before)
+        ):
             continue
         if not before.strip() and re.match(r"\s+[A-ZÆØÅ]", after):
-            continue                                            # a list label: "11 Departementet vil ..."
+            continue  # a list label: "11 Departementet vil ..."
         if re.fullmatch(r"\d{4}", m.group(0)) and re.match(r"\s+[A-ZÆØÅ]", after) and before.strip():
-            continue                                            # a postcode: "6800 Førde"
+            continue  # a postcode: "6800 Førde"
         if re.search(r"\d\s*[-–]\s*$", before) or re.match(r"\s*[-–]\s*\d", after):
-            continue                                            # a range: "1952 - 66", "1000- 1500"
+            continue  # a range: "1952 - 66", "1000- 1500"
         if m.group(2) and len(m.group(2)) > 2:
-            continue                                            # "1989,1992" is a list, not a decimal
+            continue  # "1989,1992" is a list, not a decimal
         if len(m.group(1)) > 1 and m.group(1).startswith("0"):
-            continue                                            # a phone number or a code: "02286"
+            continue  # a phone number or a code: "02286"
         value = parse_number(m.group(0))
         if value is None:
             continue
@@ -353,11 +411,15 @@ def _numbers(sent: UDSentence) -> list[Number]:
         elif re.match(r"\.\s*[a-zæøå]", after):
             kind = "ordinal"
         elif re.match(r"\.\d", after) or re.search(r"\d\.$", before):
-            continue                                            # part of a date like 12.03.2015
+            continue  # part of a date like 12.03.2015
         elif decimals:
             kind = "decimal"
-        elif not group and len(m.group(1)) == 4 and 1000 <= value <= 2099 and (
-                _YEAR_BEFORE.search(before) or not (_COMPARATOR_BEFORE.search(before) or _counted(sent, tok))):
+        elif (
+            not group
+            and len(m.group(1)) == 4
+            and 1000 <= value <= 2099
+            and (_YEAR_BEFORE.search(before) or not (_COMPARATOR_BEFORE.search(before) or _counted(sent, tok)))
+        ):
             kind = "year"
         else:
             kind = "count"
@@ -396,7 +458,7 @@ def _replace(text: str, start: int, end: int, new: str) -> str:
 def _capitalise(text: str) -> str:
     """The first letter upper-case (after an opening dash or quote), as a sentence starts."""
     m = re.match(r"^([-–«\"\s]*)(\w)", text)
-    return text if not m else text[: m.start(2)] + m.group(2).upper() + text[m.end(2):]
+    return text if not m else text[: m.start(2)] + m.group(2).upper() + text[m.end(2) :]
 
 
 def swap_number(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
@@ -411,8 +473,9 @@ def swap_number(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
     if pick >= len(nums):
         t = words[pick - len(nums)]
         v = _WORD_NUMBERS[t.form.lower()]
-        choices = sorted({w for w, x in _WORD_NUMBERS.items() if x != v and not is_rounding(v, x)
-                          and w not in ("syv",)})
+        choices = sorted(
+            {w for w, x in _WORD_NUMBERS.items() if x != v and not is_rounding(v, x) and w not in ("syv",)}
+        )
         new = rng.choice(choices)
         new = new.capitalize() if t.form[0].isupper() else new
         return _replace(sent.text, t.start, t.end, new), "number_word_swapped"
@@ -430,12 +493,20 @@ def swap_number(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
         else:
             f = Decimal(str(rng.choice([0.5, 0.6, 0.7, 0.75, 1.3, 1.4, 1.5, 1.6, 1.8, 2])))
             zeros = len(str(int(v))) - len(str(int(v)).rstrip("0")) if n.decimals == 0 and v >= 10 else 0
-            unit = Decimal(10) ** min(zeros, max(0, len(str(int(v))) - 2)) if n.decimals == 0 else \
-                Decimal(1).scaleb(-n.decimals)
+            unit = (
+                Decimal(10) ** min(zeros, max(0, len(str(int(v))) - 2))
+                if n.decimals == 0
+                else Decimal(1).scaleb(-n.decimals)
+            )
             new = (v * f / unit).to_integral_value(ROUND_HALF_UP) * unit
-        percent = re.match(r"\s*(?:%|prosent)", sent.text[n.end:])
-        if new > 0 and new != v and not is_rounding(v, new) and not (percent and new > 100) and \
-                (n.kind in ("year", "day", "ordinal") or v < 10 or abs(new - v) / v >= Decimal("0.2")):
+        percent = re.match(r"\s*(?:%|prosent)", sent.text[n.end :])
+        if (
+            new > 0
+            and new != v
+            and not is_rounding(v, new)
+            and not (percent and new > 100)
+            and (n.kind in ("year", "day", "ordinal") or v < 10 or abs(new - v) / v >= Decimal("0.2"))
+        ):
             break
     else:
         return None
@@ -444,10 +515,18 @@ def swap_number(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
 
 
 _ROUND_WORDS = {
-    "nb": {"over": ["over", "drøyt"], "under": ["under"], "nesten": ["nesten", "nærmere"],
-           "rundt": ["rundt", "om lag", "cirka"]},
-    "nn": {"over": ["over", "drygt"], "under": ["under"], "nesten": ["nesten", "nærare"],
-           "rundt": ["rundt", "om lag", "kring"]},
+    "nb": {
+        "over": ["over", "drøyt"],
+        "under": ["under"],
+        "nesten": ["nesten", "nærmere"],
+        "rundt": ["rundt", "om lag", "cirka"],
+    },
+    "nn": {
+        "over": ["over", "drygt"],
+        "under": ["under"],
+        "nesten": ["nesten", "nærare"],
+        "rundt": ["rundt", "om lag", "kring"],
+    },
 }
 
 
@@ -478,10 +557,15 @@ def _significant(x: Decimal) -> int:
 
 def round_number(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
     """(claim, rule): a count or decimal of 20 or more, not already hedged, written as a journalist rounds it."""
-    nums = [n for n in _numbers(sent) if n.kind in ("count", "decimal") and n.value >= 20
-            and not (n.kind == "count" and not n.group and 1000 <= n.value <= 2099)      # may be a year
-            and not _COMPARATOR_BEFORE.search(sent.text[: n.start])
-            and not _EMPHASIS_BEFORE.search(sent.text[: n.start])]
+    nums = [
+        n
+        for n in _numbers(sent)
+        if n.kind in ("count", "decimal")
+        and n.value >= 20
+        and not (n.kind == "count" and not n.group and 1000 <= n.value <= 2099)  # may be a year
+        and not _COMPARATOR_BEFORE.search(sent.text[: n.start])
+        and not _EMPHASIS_BEFORE.search(sent.text[: n.start])
+    ]
     options = [(n, c, x) for n in nums for c, x in rounded_candidates(n.value, Decimal(1).scaleb(-n.decimals))]
     if not options:
         return None
@@ -508,15 +592,25 @@ def rewrite_date(sent: UDSentence, rng: random.Random) -> tuple[str, str, bool] 
         options.append((_replace(text, m.start(), m.end(), f"{day:02d}.{month:02d}.{year}"), "date_numeric", True))
         prev = re.search(r"(\w+)\s+$", text[: m.start()])
         if prev and prev.group(1).lower() in ("den", "på"):
-            options.append((_capitalise(_replace(text, prev.start(1), m.end(), f"i {m.group(2)} {year}")) if
-                            not text[: prev.start(1)].strip() else _replace(text, prev.start(1), m.end(),
-                                                                             f"i {m.group(2)} {year}"),
-                            "date_month_year", False))
+            options.append(
+                (
+                    _capitalise(_replace(text, prev.start(1), m.end(), f"i {m.group(2)} {year}"))
+                    if not text[: prev.start(1)].strip()
+                    else _replace(text, prev.start(1), m.end(), f"i {m.group(2)} {year}"),
+                    "date_month_year",
+                    False,
+                )
+            )
     for m in _DATE_NUM.finditer(text):
         day, month = int(m.group(1)), int(m.group(2))
         if 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1] + (month == 2):
-            options.append((_replace(text, m.start(), m.end(), f"{day}. {MONTHS[month - 1]} {m.group(3)}"),
-                            "date_written_out", True))
+            options.append(
+                (
+                    _replace(text, m.start(), m.end(), f"{day}. {MONTHS[month - 1]} {m.group(3)}"),
+                    "date_written_out",
+                    True,
+                )
+            )
     for m in _MONTH_YEAR.finditer(text):
         options.append((_replace(text, m.start(), m.end(), f"{m.group(1)} {m.group(3)}"), "date_year_only", False))
     return rng.choice(options) if options else None
@@ -537,17 +631,80 @@ def swap_month(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
 # ---------------------------------------------------------------------------------------------------------------
 # names
 
-_INSTITUTION = frozenset(("museum", "museet", "hotel", "hotell", "bar", "as", "asa", "universitet", "universitetet",
-                          "kommune", "fylke", "fylkeskommune", "parti", "partiet", "skole", "skule", "senter",
-                          "senteret",
-                          "sykehus", "sjukehus", "kirke", "kyrkje", "klubb", "forlag", "bank", "stadion", "festival",
-                          "park", "teater", "teatret", "avis", "radio", "tv", "fc", "il", "bk", "sportsklubb", "center",
-                          "group", "airlines", "kafé", "kafe", "restaurant", "stiftelse", "stiftinga", "institutt"))
-_NOT_FIRST_NAME = frozenset(("the", "den", "det", "de", "statens", "norges", "norsk", "norske", "kristeleg",
-                             "kristelig", "sosialistisk", "sosialistiske", "nye", "store", "nord", "sør", "vest",
-                             "aust", "øst"))
-_LOCATIVE = frozenset(("i", "på", "fra", "frå", "til", "ved", "utenfor", "utanfor", "nær", "gjennom", "mot",
-                       "rundt"))
+_INSTITUTION = frozenset(
+    (
+        "museum",
+        "museet",
+        "hotel",
+        "hotell",
+        "bar",
+        "as",
+        "asa",
+        "universitet",
+        "universitetet",
+        "kommune",
+        "fylke",
+        "fylkeskommune",
+        "parti",
+        "partiet",
+        "skole",
+        "skule",
+        "senter",
+        "senteret",
+        "sykehus",
+        "sjukehus",
+        "kirke",
+        "kyrkje",
+        "klubb",
+        "forlag",
+        "bank",
+        "stadion",
+        "festival",
+        "park",
+        "teater",
+        "teatret",
+        "avis",
+        "radio",
+        "tv",
+        "fc",
+        "il",
+        "bk",
+        "sportsklubb",
+        "center",
+        "group",
+        "airlines",
+        "kafé",
+        "kafe",
+        "restaurant",
+        "stiftelse",
+        "stiftinga",
+        "institutt",
+    )
+)
+_NOT_FIRST_NAME = frozenset(
+    (
+        "the",
+        "den",
+        "det",
+        "de",
+        "statens",
+        "norges",
+        "norsk",
+        "norske",
+        "kristeleg",
+        "kristelig",
+        "sosialistisk",
+        "sosialistiske",
+        "nye",
+        "store",
+        "nord",
+        "sør",
+        "vest",
+        "aust",
+        "øst",
+    )
+)
+_LOCATIVE = frozenset(("i", "på", "fra", "frå", "til", "ved", "utenfor", "utanfor", "nær", "gjennom", "mot", "rundt"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,7 +712,7 @@ class Name:
     start: int
     end: int
     text: str
-    kind: str            # person / place / other
+    kind: str  # person / place / other
 
 
 def _name_spans(sent: UDSentence) -> list[tuple[int, int, list[Token]]]:
@@ -586,10 +743,18 @@ def name_kinds(sentences: Sequence[UDSentence]) -> dict[str, str]:
         for start, end, parts in _name_spans(s):
             text = s.text[start:end]
             seen.add(text)
-            titled = parts[0].head != 0 and toks.get(parts[0].head) is not None and \
-                toks[parts[0].head].upos == "NOUN" and parts[0].deprel.startswith("flat")
-            if titled or (len(parts) > 1 and parts[-1].form.lower() not in _INSTITUTION and
-                          parts[0].form.lower() not in _NOT_FIRST_NAME and all(p.form[:1].isupper() for p in parts)):
+            titled = (
+                parts[0].head != 0
+                and toks.get(parts[0].head) is not None
+                and toks[parts[0].head].upos == "NOUN"
+                and parts[0].deprel.startswith("flat")
+            )
+            if titled or (
+                len(parts) > 1
+                and parts[-1].form.lower() not in _INSTITUTION
+                and parts[0].form.lower() not in _NOT_FIRST_NAME
+                and all(p.form[:1].isupper() for p in parts)
+            ):
                 person.add(text)
                 person.update(p.form for p in parts)
             case = [x for x in s.tokens if x.head == parts[0].id and x.deprel == "case"]
@@ -599,8 +764,9 @@ def name_kinds(sentences: Sequence[UDSentence]) -> dict[str, str]:
     return {n: "person" if n in person else "place" if n in place else "other" for n in seen}
 
 
-def swap_name(sent: UDSentence, rng: random.Random, kinds: dict[str, str],
-              pools: dict[str, list[str]]) -> tuple[str, str] | None:
+def swap_name(
+    sent: UDSentence, rng: random.Random, kinds: dict[str, str], pools: dict[str, list[str]]
+) -> tuple[str, str] | None:
     """(claim, rule): a proper name swapped for another of the corpus of the same kind, not in the sentence."""
     spans = _name_spans(sent)
     if not spans:
@@ -611,7 +777,7 @@ def swap_name(sent: UDSentence, rng: random.Random, kinds: dict[str, str],
     low = sent.text.lower()
     pool = [x for x in pools.get(kind, []) if x.lower() not in low and x.lower() != name.lower()]
     if kind == "person" and len(parts) == 1:
-        pool = [x for x in pool if " " not in x]          # a surname for a surname
+        pool = [x for x in pool if " " not in x]  # a surname for a surname
     if not pool:
         return None
     return _replace(sent.text, start, end, rng.choice(pool)), f"{kind}_name_swapped"
@@ -623,9 +789,38 @@ def swap_name(sent: UDSentence, rng: random.Random, kinds: dict[str, str],
 NEGATION = {"nb": "ikke", "nn": "ikkje"}
 _NEG_FORMS = frozenset(("ikke", "ikkje"))
 _NEG_WORDS = frozenset(("ikke", "ikkje", "aldri", "ingen", "inga", "intet", "ingenting", "heller", "ei"))
-_NEG_KEEP_AFTER = frozenset(("bare", "berre", "minst", "mindre", "lenger", "lengre", "før", "engang", "eingong",
-                             "alle", "mange", "noe", "noko", "så", "helt", "heilt", "uten", "utan", "lite", "minst",
-                             "akkurat", "nødvendigvis", "naudsynleg", "nettopp", "for", "alltid", "bestandig", "nok"))
+_NEG_KEEP_AFTER = frozenset(
+    (
+        "bare",
+        "berre",
+        "minst",
+        "mindre",
+        "lenger",
+        "lengre",
+        "før",
+        "engang",
+        "eingong",
+        "alle",
+        "mange",
+        "noe",
+        "noko",
+        "så",
+        "helt",
+        "heilt",
+        "uten",
+        "utan",
+        "lite",
+        "minst",
+        "akkurat",
+        "nødvendigvis",
+        "naudsynleg",
+        "nettopp",
+        "for",
+        "alltid",
+        "bestandig",
+        "nok",
+    )
+)
 _NEG_KEEP_BEFORE = frozenset(("eller", "om", "hvis", "viss", "dersom", "enn", "men"))
 
 
@@ -635,8 +830,11 @@ def _main_finite(sent: UDSentence) -> Token | None:
         return None
     if root.upos in ("VERB", "AUX") and root.feat("VerbForm") == "Fin":
         return root
-    aux = [t for t in sent.tokens if t.head == root.id and t.deprel in ("aux", "aux:pass", "cop")
-           and t.feat("VerbForm") == "Fin"]
+    aux = [
+        t
+        for t in sent.tokens
+        if t.head == root.id and t.deprel in ("aux", "aux:pass", "cop") and t.feat("VerbForm") == "Fin"
+    ]
     return min(aux, key=lambda t: t.id) if aux else None
 
 
@@ -655,7 +853,7 @@ def add_negation(sent: UDSentence) -> tuple[str, str] | None:
     at = v
     if after is not None and after.upos == "PRON" and after.deprel.startswith(("nsubj", "expl")) and after.start >= 0:
         at = after
-    return sent.text[: at.end] + " " + NEGATION[sent.language] + sent.text[at.end:], "negation_added"
+    return sent.text[: at.end] + " " + NEGATION[sent.language] + sent.text[at.end :], "negation_added"
 
 
 def remove_negation(sent: UDSentence) -> tuple[str, str] | None:
@@ -688,26 +886,66 @@ def remove_negation(sent: UDSentence) -> tuple[str, str] | None:
 
 _DROP_DEPRELS = frozenset(("appos", "acl:relcl", "acl", "advcl", "obl", "nmod", "conj"))
 _CONDITIONAL = frozenset(("hvis", "dersom", "om", "viss", "såfremt", "fall", "med", "bare", "berre", "enten"))
-_EXCEPT = frozenset(("bortsett", "unntatt", "unnateke", "utenom", "utanom", "unntak", "ifølge", "ifølgje", "etter",
-                     "før", "innen", "innan", "uten", "utan", "mot"))
-_HEDGES = frozenset(("trolig", "truleg", "kanskje", "antagelig", "antakeleg", "angivelig", "visstnok", "ifølge",
-                     "ifølgje", "mulig", "mogleg", "muligens", "sannsynligvis", "sannsynlegvis", "nok"))
+_EXCEPT = frozenset(
+    (
+        "bortsett",
+        "unntatt",
+        "unnateke",
+        "utenom",
+        "utanom",
+        "unntak",
+        "ifølge",
+        "ifølgje",
+        "etter",
+        "før",
+        "innen",
+        "innan",
+        "uten",
+        "utan",
+        "mot",
+    )
+)
+_HEDGES = frozenset(
+    (
+        "trolig",
+        "truleg",
+        "kanskje",
+        "antagelig",
+        "antakeleg",
+        "angivelig",
+        "visstnok",
+        "ifølge",
+        "ifølgje",
+        "mulig",
+        "mogleg",
+        "muligens",
+        "sannsynligvis",
+        "sannsynlegvis",
+        "nok",
+    )
+)
 _AND = frozenset(("og", "men", "samt"))
 
 
 def _droppable(sent: UDSentence, span: list[Token], h: Token) -> bool:
     """Whether a span headed by h says something the rest of the sentence does not depend on."""
     kids = [t for t in span if t.head == h.id]
-    if h.deprel == "advcl":          # a clause of time or cause; never a condition
+    if h.deprel == "advcl":  # a clause of time or cause; never a condition
         marks = {t.form.lower() for t in kids if t.deprel == "mark"}
         return bool(marks) and not marks & _CONDITIONAL
     if h.deprel in ("obl", "nmod"):  # an adjunct, not an exception, an attribution or a time limit
         return not {t.form.lower() for t in kids if t.deprel == "case"} & _EXCEPT
-    if h.deprel == "conj":           # a clause joined by og / men (not eller), and no "ikke bare ... men"
+    if h.deprel == "conj":  # a clause joined by og / men (not eller), and no "ikke bare ... men"
         cc = [t for t in kids if t.deprel == "cc"]
         low = sent.text.lower()
-        return (h.upos in ("VERB", "AUX") and bool(cc) and cc[0].form.lower() in _AND and cc[0].id == span[0].id
-                and "ikke bare" not in low and "ikkje berre" not in low)
+        return (
+            h.upos in ("VERB", "AUX")
+            and bool(cc)
+            and cc[0].form.lower() in _AND
+            and cc[0].id == span[0].id
+            and "ikke bare" not in low
+            and "ikkje berre" not in low
+        )
     return True
 
 
@@ -749,14 +987,17 @@ def drop_clause(sent: UDSentence) -> tuple[str, str] | None:
     c1, c2 = best
     text = sent.text
     if toks[c1].form == "(":
-        out = text[: toks[c1].start].rstrip() + (" " if text[toks[c2].end:][:1].isalnum() else "") + \
-            text[toks[c2].end:].lstrip(" ")
+        out = (
+            text[: toks[c1].start].rstrip()
+            + (" " if text[toks[c2].end :][:1].isalnum() else "")
+            + text[toks[c2].end :].lstrip(" ")
+        )
     elif c2 == last:
-        out = text[: toks[c1].start].rstrip() + text[toks[c2].start:]
+        out = text[: toks[c1].start].rstrip() + text[toks[c2].start :]
     elif toks[c2].head in {t.id for t in toks[c1 + 1 : c2]}:
-        out = text[: toks[c1].start].rstrip() + " " + text[toks[c2].end:].lstrip()
-    else:                           # the second comma belongs to what follows ("..., fortel han"): kept
-        out = text[: toks[c1].start].rstrip() + text[toks[c2].start:]
+        out = text[: toks[c1].start].rstrip() + " " + text[toks[c2].end :].lstrip()
+    else:  # the second comma belongs to what follows ("..., fortel han"): kept
+        out = text[: toks[c1].start].rstrip() + text[toks[c2].start :]
     return out, "clause_dropped"
 
 
@@ -771,8 +1012,9 @@ def _content(sent: UDSentence) -> set[str]:
 
 
 def _anchors(sent: UDSentence) -> set[str]:
-    return {t.lemma.lower() for t in sent.tokens if t.upos in ("PROPN", "NUM")} | \
-        {m.group(0) for m in re.finditer(r"\d+", sent.text)}
+    return {t.lemma.lower() for t in sent.tokens if t.upos in ("PROPN", "NUM")} | {
+        m.group(0) for m in re.finditer(r"\d+", sent.text)
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -784,12 +1026,14 @@ class _Profile:
 
 
 def _profile(sent: UDSentence) -> _Profile:
-    return _Profile(frozenset(_content(sent)), frozenset(_anchors(sent)), sent.held_out,
-                    sum(t.upos != "PUNCT" for t in sent.tokens))
+    return _Profile(
+        frozenset(_content(sent)), frozenset(_anchors(sent)), sent.held_out, sum(t.upos != "PUNCT" for t in sent.tokens)
+    )
 
 
-def neutral_partner(sent: UDSentence, doc: Sequence[UDSentence], rng: random.Random,
-                    profiles: dict[str, _Profile] | None = None) -> UDSentence | None:
+def neutral_partner(
+    sent: UDSentence, doc: Sequence[UDSentence], rng: random.Random, profiles: dict[str, _Profile] | None = None
+) -> UDSentence | None:
     """Another sentence of the same document on the same side of the split that shares no name or number with sent
     and at most NEUTRAL_OVERLAP of its content words; one of the three nearest such, chosen by rng. profiles: the
     sentences' profiles by key, computed here when not given."""
@@ -832,8 +1076,14 @@ def _weighted(rng: random.Random, options: dict, weights: dict):
     return options[rng.choices(keys, weights=[weights[k] for k in keys])[0]]
 
 
-def ud_sentence_pairs(sent: UDSentence, doc: Sequence[UDSentence], seed: int, kinds: dict[str, str],
-                      pools: dict[str, list[str]], profiles: dict[str, _Profile] | None = None) -> list[RulePair]:
+def ud_sentence_pairs(
+    sent: UDSentence,
+    doc: Sequence[UDSentence],
+    seed: int,
+    kinds: dict[str, str],
+    pools: dict[str, list[str]],
+    profiles: dict[str, _Profile] | None = None,
+) -> list[RulePair]:
     """At most one pair per stance for one sentence, deterministic for (seed, sentence key)."""
     rng = random.Random(f"norwegian_ud:{seed}:{sent.key}")
     key, side, out = sent.key, sent.held_out, []
@@ -843,9 +1093,13 @@ def ud_sentence_pairs(sent: UDSentence, doc: Sequence[UDSentence], seed: int, ki
 
     if not _usable(sent):
         return out
-    refutes = {"number": swap_number(sent, rng), "month": swap_month(sent, rng),
-               "name": swap_name(sent, rng, kinds, pools), "negation_removed": remove_negation(sent),
-               "negation_added": add_negation(sent)}
+    refutes = {
+        "number": swap_number(sent, rng),
+        "month": swap_month(sent, rng),
+        "name": swap_name(sent, rng, kinds, pools),
+        "negation_removed": remove_negation(sent),
+        "negation_added": add_negation(sent),
+    }
     r = _weighted(rng, refutes, _REFUTE_WEIGHTS)
     if r and r[0] != sent.text:
         claim, evidence = (r[0], sent.text) if rng.random() >= SWAP_BACK else (sent.text, r[0])
@@ -910,14 +1164,17 @@ def norwegian_ud_pairs(data: str | Path, seed: int = 0) -> list[RulePair]:
     folder = Path(data) / "norwegian-ud"
     files = sorted(folder.glob("*.conllu")) if folder.is_dir() else []
     if not files:
-        raise PairDataError(f"no CoNLL-U files in {folder}. Give the folder that holds the shared data sets with "
-                            "--data (e.g. --data ../shared/data; see its README.md for the layout).")
+        raise PairDataError(
+            f"no CoNLL-U files in {folder}. Give the folder that holds the shared data sets with "
+            "--data (e.g. --data ../shared/data; see its README.md for the layout)."
+        )
     stamp = tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files)
     return list(_ud_pairs_cached(str(folder.resolve()), seed, stamp))
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # real articles
+
 
 def read_gold_evidence(folder: str | Path, case: str | None = None) -> list[SeedPair]:
     """A case folder's gold evidence items with a supports / refutes stance (claims.gold.jsonl: the Norwegian
@@ -929,8 +1186,17 @@ def read_gold_evidence(folder: str | Path, case: str | None = None) -> list[Seed
     for r in read_jsonl(folder / "claims.gold.jsonl"):
         for e in r.get("evidence", []):
             if e.get("stance") in ("supports", "refutes") and e.get("quote"):
-                out.append(SeedPair(r["id"], r["source_span_no"], r["claim_en"], e["quote"],
-                                    e.get("language", ""), e["stance"], case))
+                out.append(
+                    SeedPair(
+                        r["id"],
+                        r["source_span_no"],
+                        r["claim_en"],
+                        e["quote"],
+                        e.get("language", ""),
+                        e["stance"],
+                        case,
+                    )
+                )
     return out
 
 
@@ -949,11 +1215,18 @@ def article_pairs(data: str | Path) -> tuple[list[Pair], dict]:
     gold evidence quote of every case folder. Counts: pairs, per stance, per evidence language and per case."""
     folders = case_folders(data)
     if not folders:
-        raise PairDataError(f"no case folders under {Path(data)} (articles/*/claims.gold.jsonl or "
-                            "seed/claims.gold.jsonl). Give the shared data folder with --data (e.g. ../shared/data).")
+        raise PairDataError(
+            f"no case folders under {Path(data)} (articles/*/claims.gold.jsonl or "
+            "seed/claims.gold.jsonl). Give the shared data folder with --data (e.g. ../shared/data)."
+        )
     pairs: list[Pair] = []
-    counts: dict = {"cases": len(folders), "pairs": 0, "stances": Counter(), "evidence_languages": Counter(),
-                    "per_case": {}}
+    counts: dict = {
+        "cases": len(folders),
+        "pairs": 0,
+        "stances": Counter(),
+        "evidence_languages": Counter(),
+        "per_case": {},
+    }
     for folder in folders:
         gold = read_gold_evidence(folder)
         for g in gold:

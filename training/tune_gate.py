@@ -10,6 +10,7 @@ aggregator fitted on all the sets and on the sets without VitaminC (whose claims
 evidence). Nothing is written: put the chosen value in verdicts/thresholds.json and refit the aggregator
 (python -m training.fit_aggregator --verifier bundled --write). Measured 2026-11-29: docs/verdicts.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from training.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, cross_validated_predictions
 from eval.verdicts import DATA, load_set, run_set
+from training.fit_aggregator import DEFAULT_LIMIT, DEFAULT_SETS, cross_validated_predictions
 
 
 def collect(gate: float, verifier, names, *, data: Path, limit: int, k: int = 5) -> list[tuple]:
@@ -69,11 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for gate in args.gates:
         rows = collect(gate, verifier, names, data=Path(args.data), limit=args.limit)
-        for fit_sets in ([names, without] if len(without) < len(names) else [names]):
+        for fit_sets in [names, without] if len(without) < len(names) else [names]:
             acc = cross_validated_accuracy(rows, set(fit_sets))
             results.append({"gate": gate, "fitted_on": fit_sets, "accuracy": acc})
-            print(f"gate {gate}, aggregator fitted on {', '.join(fit_sets)}: "
-                  + ", ".join(f"{k} {v:.3f}" for k, v in acc.items()), flush=True)
+            print(
+                f"gate {gate}, aggregator fitted on {', '.join(fit_sets)}: "
+                + ", ".join(f"{k} {v:.3f}" for k, v in acc.items()),
+                flush=True,
+            )
     print(json.dumps(results, indent=2))
     return 0
 

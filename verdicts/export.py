@@ -3,6 +3,7 @@
 `verdict_to_dict` is the one serialisation every output uses (JSONL is one of these a line), so the
 shape scripts read is defined in exactly one place.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,18 +59,28 @@ def claim_to_dict(claim: Claim) -> dict:
 
 def _quantity(q: Quantity, claim_text: str = "") -> dict:
     out = {
-        "value": q.value, "upper": q.upper, "unit": q.unit, "comparator": q.comparator.value,
-        "text": q.text, "span": q.span.to_list(), "is_year": q.is_year,
+        "value": q.value,
+        "upper": q.upper,
+        "unit": q.unit,
+        "comparator": q.comparator.value,
+        "text": q.text,
+        "span": q.span.to_list(),
+        "is_year": q.is_year,
     }
     at = locate(claim_text, q)
-    if at is not None and not q.is_year:     # what the figure measures, as far as its sentence says (claims.frames)
+    if at is not None and not q.is_year:  # what the figure measures, as far as its sentence says (claims.frames)
         out["frame"] = frame_dict(claim_text, at)
     return out
 
 
 def _date(d: DateMention) -> dict:
-    return {"value": d.value.isoformat(), "precision": d.precision.value, "text": d.text, "span": d.span.to_list(),
-            "last": d.last.isoformat()}
+    return {
+        "value": d.value.isoformat(),
+        "precision": d.precision.value,
+        "text": d.text,
+        "span": d.span.to_list(),
+        "last": d.last.isoformat(),
+    }
 
 
 def evidence_to_dict(e: Evidence) -> dict:
@@ -99,9 +110,8 @@ def verdict_to_dict(v: Verdict, article: Article | None = None, line: int | None
         "article_id": v.claim.article_id,
         "article_path": article.path if article else None,
         "line": line,
-        "claim": claim_to_dict(v.claim) | (
-            {"quote": v.claim.span.of(article.text)} if article and v.claim.article_id == article.id else {}
-        ),
+        "claim": claim_to_dict(v.claim)
+        | ({"quote": v.claim.span.of(article.text)} if article and v.claim.article_id == article.id else {}),
         "label": v.label.value,
         "confidence": round(v.confidence, 4),
         "basis": v.basis,
@@ -141,11 +151,13 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_report(results: Sequence[tuple[Article, Sequence[Verdict]]], *, run_id: str, failures: Sequence[tuple[str, str]] = ()) -> str:
+def markdown_report(
+    results: Sequence[tuple[Article, Sequence[Verdict]]], *, run_id: str, failures: Sequence[tuple[str, str]] = ()
+) -> str:
     """A report a desk reads: per article, each claim with its span, label, confidence and evidence."""
     all_verdicts = [v for _, vs in results for v in vs]
     counts = label_counts(all_verdicts)
-    lines = [f"# Fact-check report", "", f"Run `{run_id}`: {len(results)} article(s), {len(all_verdicts)} claim(s).", ""]
+    lines = ["# Fact-check report", "", f"Run `{run_id}`: {len(results)} article(s), {len(all_verdicts)} claim(s).", ""]
     lines.append("| label | claims |")
     lines.append("|---|---|")
     for label, n in counts.items():
@@ -176,7 +188,9 @@ def markdown_report(results: Sequence[tuple[Article, Sequence[Verdict]]], *, run
             lines.append("")
             lines.append(f"> {_md_escape(c.text)}")
             lines.append("")
-            lines.append(f"Span {c.span.start}–{c.span.end}, type {c.type.value}, check-worthiness {c.checkworthy:.2f}.")
+            lines.append(
+                f"Span {c.span.start}–{c.span.end}, type {c.type.value}, check-worthiness {c.checkworthy:.2f}."
+            )
             if v.explanation:
                 lines.append(f"{v.explanation}")
             lines.append("")
@@ -185,7 +199,8 @@ def markdown_report(results: Sequence[tuple[Article, Sequence[Verdict]]], *, run
                 why = f" {e.explanation}" if e.explanation else ""
                 lines.append(
                     f"- **{e.stance.value}** ({e.stance_score:.2f}, retrieval {e.retrieval_score:.3f}) "
-                    f"[{_md_escape(e.source_title or e.source_url)}]({e.source_url}), {e.publisher or '?'}, {date}.{why}"
+                    f"[{_md_escape(e.source_title or e.source_url)}]({e.source_url}), "
+                    f"{e.publisher or '?'}, {date}.{why}"
                 )
                 lines.append(f"  > {_md_escape(e.text)}")
             if v.evidence:

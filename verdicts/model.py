@@ -1,4 +1,5 @@
 """The nouns of the verdict stage: labels, stances, evidence, review flags, provenance, verdicts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,8 @@ class Stance(str, enum.Enum):
 
     SUPPORTS = "supports"
     REFUTES = "refutes"
-    NEUTRAL = "neutral"        # on topic, but does not decide the claim
-    UNRELATED = "unrelated"    # retrieved, but not about the claim
+    NEUTRAL = "neutral"  # on topic, but does not decide the claim
+    UNRELATED = "unrelated"  # retrieved, but not about the claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +35,16 @@ class Evidence:
     source_title: str
     publisher: str
     published: dt.date | None
-    span: Span | None                 # the passage's span in its source, when known
+    span: Span | None  # the passage's span in its source, when known
     retrieval_score: float
     rank: int
     stance: Stance
-    stance_score: float               # probability-like strength of the stance, in [0, 1]
-    rule: str = ""                    # the exact check that decided the stance ("quantity", "age", ...)
-    explanation: str = ""             # one line a reviewer reads
-    load_id: str = ""                 # the store load that wrote the passage row
+    stance_score: float  # probability-like strength of the stance, in [0, 1]
+    rule: str = ""  # the exact check that decided the stance ("quantity", "age", ...)
+    explanation: str = ""  # one line a reviewer reads
+    load_id: str = ""  # the store load that wrote the passage row
     language: str = ""
-    published_raw: str = ""           # the date as the source gave it when not a full date ("2018-11", "undated")
+    published_raw: str = ""  # the date as the source gave it when not a full date ("2018-11", "undated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class Review:
 class ModelInfo:
     name: str
     version: str
-    role: str = ""   # "embedder", "verifier", ...
+    role: str = ""  # "embedder", "verifier", ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ class Provenance:
     run_id: str
     code_version: str
     models: tuple[ModelInfo, ...] = ()
-    store_load_ids: tuple[str, ...] = ()   # the loads that wrote the evidence rows
+    store_load_ids: tuple[str, ...] = ()  # the loads that wrote the evidence rows
     rules_version: str = ""
 
 
@@ -74,13 +75,13 @@ class Provenance:
 class Verdict:
     claim: Claim
     label: Label
-    confidence: float                  # probability that the label is right, in [0, 1]
+    confidence: float  # probability that the label is right, in [0, 1]
     evidence: tuple[Evidence, ...]
     review: Review
     provenance: Provenance
     explanation: str = ""
     id: str = ""
-    basis: str = ""                    # what decided the label: rule, verifier, similarity, not_checkable, none
+    basis: str = ""  # what decided the label: rule, verifier, similarity, not_checkable, none
 
     def __post_init__(self):
         if not 0.0 <= self.confidence <= 1.0:
@@ -90,7 +91,8 @@ class Verdict:
             object.__setattr__(
                 self,
                 "id",
-                "v-" + content_hash(
+                "v-"
+                + content_hash(
                     self.claim.id,
                     self.label.value,
                     round(self.confidence, 4),

@@ -2,6 +2,7 @@
 
 Flows call this per article; it does no I/O of its own beyond the retriever's reads.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -26,28 +27,33 @@ class ArticleResult:
 def claims_of(article: Article) -> list[Claim]:
     """The article's check-worthy claims, with spans into article.text."""
     sentences = split_sentences(article.text, article.language)
-    return extract_claims(
-        article.id, article.text, sentences, language=article.language, published=article.published
-    )
+    return extract_claims(article.id, article.text, sentences, language=article.language, published=article.published)
 
 
-CONTEXT_HITS = 4            # passages a short claim's sentence may add to the claim's own hits
-SHORT_CLAIM = 0.6           # a claim shorter than this share of its sentence is searched with the sentence too
+CONTEXT_HITS = 4  # passages a short claim's sentence may add to the claim's own hits
+SHORT_CLAIM = 0.6  # a claim shorter than this share of its sentence is searched with the sentence too
 
 
 def _with_context_hits(claims, contexts, hit_lists, retriever, *, k, exclude_urls, filters, languages):
     """A short claim that states a figure or a date ("fødselsoverskuddet var 5.800", cut from "Nettoinnvandringen
     endte på 9.400 og fødselsoverskuddet var 5.800.") is also searched with its whole sentence, which says what the
     figure is about; each distinct sentence is embedded once."""
-    short = [i for i, (c, ctx) in enumerate(zip(claims, contexts))
-             if ctx and ctx.strip() != c.text.strip() and len(c.text) < SHORT_CLAIM * len(ctx)
-             and (c.quantities or c.dates)]
+    short = [
+        i
+        for i, (c, ctx) in enumerate(zip(claims, contexts))
+        if ctx and ctx.strip() != c.text.strip() and len(c.text) < SHORT_CLAIM * len(ctx) and (c.quantities or c.dates)
+    ]
     if not short:
         return hit_lists
     distinct = list(dict.fromkeys(contexts[i] for i in short))
     lang_of = {contexts[i]: languages[i] for i in short} if languages else {}
-    found = retriever.search(distinct, k=k, exclude_urls=exclude_urls, filters=filters,
-                             languages=[lang_of[t] for t in distinct] if languages else None)
+    found = retriever.search(
+        distinct,
+        k=k,
+        exclude_urls=exclude_urls,
+        filters=filters,
+        languages=[lang_of[t] for t in distinct] if languages else None,
+    )
     extra = dict(zip(distinct, found))
     out = list(hit_lists)
     for i in short:
@@ -83,13 +89,15 @@ def verify_claims(
     if vectors is None:
         hit_lists = retriever.search(texts, k=k, exclude_urls=exclude_urls, filters=filters, languages=langs)
     else:
-        hit_lists = retriever.search_vectors(vectors, k=k, exclude_urls=exclude_urls, filters=filters, texts=texts,
-                                             languages=langs)
+        hit_lists = retriever.search_vectors(
+            vectors, k=k, exclude_urls=exclude_urls, filters=filters, texts=texts, languages=langs
+        )
     if contexts is not None:
-        hit_lists = _with_context_hits(claims, contexts, hit_lists, retriever, k=k, exclude_urls=exclude_urls,
-                                       filters=filters, languages=langs)
+        hit_lists = _with_context_hits(
+            claims, contexts, hit_lists, retriever, k=k, exclude_urls=exclude_urls, filters=filters, languages=langs
+        )
     probs = [None] * len(claims)
-    if verifier is not None:   # one batched predict call for every on-topic hit of every claim
+    if verifier is not None:  # one batched predict call for every on-topic hit of every claim
         from verdicts.decide import verifier_info, verifier_probabilities
 
         probs = verifier_probabilities(verifier, claims, hit_lists, config)
@@ -98,8 +106,9 @@ def verify_claims(
     verdicts = []
     for claim, hits, vp in zip(claims, hit_lists, probs):
         loads = tuple(sorted({h.load_id for h in hits if h.load_id}))
-        verdicts.append(decide(claim, hits, provenance=replace(provenance, store_load_ids=loads), config=config,
-                               verifier_probs=vp))
+        verdicts.append(
+            decide(claim, hits, provenance=replace(provenance, store_load_ids=loads), config=config, verifier_probs=vp)
+        )
     return verdicts
 
 
@@ -130,12 +139,23 @@ def check_article(
     if filters is not None:
         filters = filters.for_article(article.published)
         if filters.window_unapplied and claims:
-            warnings += (f"{article.path or article.id}: no publication date, so the date window relative to "
-                         "it was not applied",)
+            warnings += (
+                f"{article.path or article.id}: no publication date, so the date window relative to it was not applied",
+            )
     qv = retriever.embedder.queries([c.text for c in claims]) if prior is not None and claims else None
-    contexts = [article.text[c.sentence_span.start:c.sentence_span.end] if c.sentence_span else "" for c in claims]
-    verdicts = verify_claims(claims, retriever, provenance, exclude_urls=excluded, k=k, config=config,
-                             filters=filters, vectors=qv, verifier=verifier, contexts=contexts)
+    contexts = [article.text[c.sentence_span.start : c.sentence_span.end] if c.sentence_span else "" for c in claims]
+    verdicts = verify_claims(
+        claims,
+        retriever,
+        provenance,
+        exclude_urls=excluded,
+        k=k,
+        config=config,
+        filters=filters,
+        vectors=qv,
+        verifier=verifier,
+        contexts=contexts,
+    )
     # -- earlier fact-checks (sources.prior.PriorMatcher): shown first, as such; optional --
     if prior is not None and verdicts:
         verdicts = with_prior_checks(verdicts, prior, vectors=qv)
@@ -151,8 +171,7 @@ def with_prior_checks(verdicts: Sequence[Verdict], matcher, vectors=None) -> lis
     pipeline's own; the earlier rating is shown beside it. matcher: sources.prior.PriorMatcher."""
     from verdicts.model import Evidence, Review, Stance
 
-    found = matcher.find([v.claim.text for v in verdicts], languages=[v.claim.language for v in verdicts],
-                         qv=vectors)
+    found = matcher.find([v.claim.text for v in verdicts], languages=[v.claim.language for v in verdicts], qv=vectors)
     stance = {"REFUTED": Stance.REFUTES, "SUPPORTED": Stance.SUPPORTS}
     out = []
     for v, checks in zip(verdicts, found):
@@ -160,17 +179,36 @@ def with_prior_checks(verdicts: Sequence[Verdict], matcher, vectors=None) -> lis
             out.append(v)
             continue
         items = tuple(
-            Evidence(passage_id=c.id, text=c.claim_text, source_url=c.url, source_title=c.title or "earlier fact-check",
-                     publisher=c.publisher, published=c.review_date, span=None, retrieval_score=c.score, rank=0,
-                     stance=stance.get(c.label, Stance.NEUTRAL), stance_score=c.score, rule="prior_check",
-                     explanation=f"fact-checked before by {c.publisher or 'a fact-checker'}: rated "
-                                 f"{c.rating or c.label or 'unrated'} ({c.url})",
-                     load_id=c.load_id, language=c.language)
-            for c in checks)
+            Evidence(
+                passage_id=c.id,
+                text=c.claim_text,
+                source_url=c.url,
+                source_title=c.title or "earlier fact-check",
+                publisher=c.publisher,
+                published=c.review_date,
+                span=None,
+                retrieval_score=c.score,
+                rank=0,
+                stance=stance.get(c.label, Stance.NEUTRAL),
+                stance_score=c.score,
+                rule="prior_check",
+                explanation=f"fact-checked before by {c.publisher or 'a fact-checker'}: rated "
+                f"{c.rating or c.label or 'unrated'} ({c.url})",
+                load_id=c.load_id,
+                language=c.language,
+            )
+            for c in checks
+        )
         c = checks[0]
         reason = f"checked before: {c.publisher or c.url} rated it {c.rating or c.label or 'unrated'}"
         loads = tuple(sorted(set(v.provenance.store_load_ids) | {c.load_id for c in checks if c.load_id}))
-        out.append(replace(v, evidence=items + tuple(v.evidence),
-                           review=Review(needed=True, reasons=tuple(v.review.reasons) + (reason,)),
-                           provenance=replace(v.provenance, store_load_ids=loads), id=""))   # id over the new evidence
+        out.append(
+            replace(
+                v,
+                evidence=items + tuple(v.evidence),
+                review=Review(needed=True, reasons=tuple(v.review.reasons) + (reason,)),
+                provenance=replace(v.provenance, store_load_ids=loads),
+                id="",
+            )
+        )  # id over the new evidence
     return out

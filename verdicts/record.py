@@ -3,6 +3,7 @@
 Rows are keyed by (id, run_id); writing the same article in the same run again replaces its rows,
 so a rerun never duplicates anything.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,30 +16,88 @@ from verdicts.export import _plain, claim_to_dict
 from verdicts.model import Verdict
 
 
-def save_article(store: Store, run_id: str, article: Article, claims: Sequence[Claim], verdicts: Sequence[Verdict],
-                 *, also: Callable[[object], None] | None = None) -> None:
+def save_article(
+    store: Store,
+    run_id: str,
+    article: Article,
+    claims: Sequence[Claim],
+    verdicts: Sequence[Verdict],
+    *,
+    also: Callable[[object], None] | None = None,
+) -> None:
     """`also(con)`, when given, runs in the same transaction (e.g. to mark the article done in a run plan)."""
     created = now()
     with store.transaction() as con:
         tables_runs.delete_article_rows(con, article.id, run_id)
-        tables_runs.insert_articles(con, [
-            (article.id, run_id, article.content_hash, article.title, article.url, article.language,
-             article.published, article.path, article.text)])
-        tables_runs.insert_claims(con, [
-            (c.id, run_id, c.article_id, c.text, c.span.start, c.span.end, c.type.value, c.language,
-             c.checkworthy, c.checkable, c.extractor, json.dumps(claim_to_dict(c), ensure_ascii=False))
-            for c in {c.id: c for c in claims}.values()
-        ])
+        tables_runs.insert_articles(
+            con,
+            [
+                (
+                    article.id,
+                    run_id,
+                    article.content_hash,
+                    article.title,
+                    article.url,
+                    article.language,
+                    article.published,
+                    article.path,
+                    article.text,
+                )
+            ],
+        )
+        tables_runs.insert_claims(
+            con,
+            [
+                (
+                    c.id,
+                    run_id,
+                    c.article_id,
+                    c.text,
+                    c.span.start,
+                    c.span.end,
+                    c.type.value,
+                    c.language,
+                    c.checkworthy,
+                    c.checkable,
+                    c.extractor,
+                    json.dumps(claim_to_dict(c), ensure_ascii=False),
+                )
+                for c in {c.id: c for c in claims}.values()
+            ],
+        )
         verdict_rows, link_rows = [], []
         for v in {v.id: v for v in verdicts}.values():
             verdict_rows.append(
-                (v.id, run_id, v.claim.id, v.claim.article_id, v.label.value, v.confidence, v.review.needed,
-                 json.dumps(list(v.review.reasons), ensure_ascii=False), v.explanation,
-                 json.dumps(_plain(v.provenance), ensure_ascii=False), created))
-            link_rows.extend((v.id, run_id, e.rank, e.passage_id, e.retrieval_score, e.stance.value, e.stance_score,
-                              e.rule, e.explanation, e.load_id) for e in {e.passage_id: e for e in v.evidence}.values())
+                (
+                    v.id,
+                    run_id,
+                    v.claim.id,
+                    v.claim.article_id,
+                    v.label.value,
+                    v.confidence,
+                    v.review.needed,
+                    json.dumps(list(v.review.reasons), ensure_ascii=False),
+                    v.explanation,
+                    json.dumps(_plain(v.provenance), ensure_ascii=False),
+                    created,
+                )
+            )
+            link_rows.extend(
+                (
+                    v.id,
+                    run_id,
+                    e.rank,
+                    e.passage_id,
+                    e.retrieval_score,
+                    e.stance.value,
+                    e.stance_score,
+                    e.rule,
+                    e.explanation,
+                    e.load_id,
+                )
+                for e in {e.passage_id: e for e in v.evidence}.values()
+            )
         tables_runs.insert_verdicts(con, verdict_rows)
         tables_runs.insert_evidence_links(con, link_rows)
         if also is not None:
             also(con)
-

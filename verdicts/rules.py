@@ -16,6 +16,7 @@ that reads the claims, so both sides are read alike.
 Scores are probability-like strengths set by hand (see the constants below), lowered for evidence
 that is undated, stale, or dated after the claim. They are not calibrated on data (yet).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,27 +31,29 @@ from claims.normalise import age_on, exclusivity_marker, is_month_name, parse_da
 from sources.model import Passage
 from verdicts.model import Stance
 
-RULES_VERSION = "verdicts.rules.v6"   # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated undated figures; v5: exclusivity said about the claim; v6: quantity frames, corrections, other-time figures, birth dates
+# v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated
+# undated figures; v5: exclusivity said about the claim; v6: quantity frames, corrections, other-time figures, births
+RULES_VERSION = "verdicts.rules.v6"
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
-STRONG = 0.9          # the source's value lies inside (or outside) the claim's range outright
-REPORTED = 0.7        # "at least 34,535" read as the reported count 34,535 lies inside the claim's range
+STRONG = 0.9  # the source's value lies inside (or outside) the claim's range outright
+REPORTED = 0.7  # "at least 34,535" read as the reported count 34,535 lies inside the claim's range
 REPORTED_REFUTE = 0.65
-AGE_STATED = 0.7      # an age stated at a dated moment, aged forward
-DATE_SIGNAL = 0.45    # same event, different date: a weak signal only
+AGE_STATED = 0.7  # an age stated at a dated moment, aged forward
+DATE_SIGNAL = 0.45  # same event, different date: a weak signal only
 EXCLUSIVE_SUPPORT = 0.6
 NEUTRAL_SCORE = 0.5
 UNDATED_AGE = 0.2
 
 # Tolerances of comparators, relative to the claim's value.
-APPROX_TOL = 0.07     # "about", "rundt", "ca."
-NEARLY_TOL = 0.10     # "nearly 34,000": 30,600 .. 34,000 (a hair above allowed)
+APPROX_TOL = 0.07  # "about", "rundt", "ca."
+NEARLY_TOL = 0.10  # "nearly 34,000": 30,600 .. 34,000 (a hair above allowed)
 NEARLY_OVER = 0.005
-ROUND_CAP = 0.10      # rounding tolerance of a round number, at most 10% of it
-COUNT_RATIO = 2.0     # compare counts only within a factor of 2 (guards "32 killed yesterday" vs "34,000 killed")
+ROUND_CAP = 0.10  # rounding tolerance of a round number, at most 10% of it
+COUNT_RATIO = 2.0  # compare counts only within a factor of 2 (guards "32 killed yesterday" vs "34,000 killed")
 
 # Evidence-date factors for counts (a count is valid at a date).
-UNDATED_FACTOR = 0.35      # the claim is dated, the source's figure is not: it may not have held then
+UNDATED_FACTOR = 0.35  # the claim is dated, the source's figure is not: it may not have held then
 UNDATED_BOTH_FACTOR = 0.7  # neither is dated and the source restates the claim: as a dated figure would
 AFTER_FACTOR = 0.45
 STALE_AGE_DAYS = 400  # an age stated longer ago than this is stale
@@ -63,12 +66,12 @@ class RuleResult:
     """What one exact check found about one claim in one passage."""
 
     stance: Stance
-    score: float                 # strength in [0, 1]
-    rule: str                    # "quantity", "age", "exclusivity", "date"
-    explanation: str             # one line a reviewer reads
-    source_value: str = ""       # the passage text the rule read ("at least 34,535", "born 15 November 1935")
+    score: float  # strength in [0, 1]
+    rule: str  # "quantity", "age", "exclusivity", "date"
+    explanation: str  # one line a reviewer reads
+    source_value: str = ""  # the passage text the rule read ("at least 34,535", "born 15 November 1935")
     evidence_date: dt.date | None = None  # the date the source value holds at (for ordering counts)
-    corrected: bool = False      # the source states its figure as a correction (decide: it outranks other figures)
+    corrected: bool = False  # the source states its figure as a correction (decide: it outranks other figures)
 
     def __post_init__(self):
         if not 0.0 <= self.score <= 1.0:
@@ -76,29 +79,72 @@ class RuleResult:
 
 
 # ---------------------------------------------------------------- context words
-_STOP = set("""
+_STOP = set(
+    """
 a an the of in on at to for from by with and or but as is are was were be been being has have had it its this that
 these those than then there their they he she his her we our you your who whom which what when where while after
 before since during into over under about around more less least most at not no nor so such also said says say
 og i på til for fra av med som er var har hadde blitt blir ble det den de der en et ei å at om men eller enn siden
 mens etter før over under rundt minst mer flere nesten ifølge sier sa så seg sin sitt sine hans hennes deres vi dere
 noe noko utgjør utgjorde utgjer tilsvarende tilsvarer viser dette denne disse registrert registrerte totalt
-""".split())
+""".split()
+)
 # General, cross-language concepts for what a count counts (not tied to any article).
 _CONCEPTS = {
-    "killed": "killed", "kill": "killed", "killing": "killed", "killings": "killed", "dead": "killed",
-    "death": "killed", "deaths": "killed", "died": "killed", "die": "killed", "fatalities": "killed",
-    "drept": "killed", "drepte": "killed", "døde": "killed", "død": "killed", "dødsfall": "killed",
-    "omkom": "killed", "omkommet": "killed", "dødstall": "killed", "dødstallet": "killed", "toll": "killed",
-    "injured": "injured", "wounded": "injured", "injuries": "injured", "hurt": "injured", "såret": "injured",
-    "sårede": "injured", "skadet": "injured", "skadde": "injured",
-    "people": "people", "persons": "people", "person": "people", "personer": "people", "mennesker": "people",
-    "folk": "people", "individuals": "people",
-    "children": "children", "barn": "children", "women": "women", "kvinner": "women",
-    "arrested": "arrested", "arrestert": "arrested", "pågrepet": "arrested",
-    "hostages": "hostages", "gisler": "hostages", "gissel": "hostages",
-    "displaced": "displaced", "fordrevet": "displaced", "refugees": "refugees", "flyktninger": "refugees",
-    "votes": "votes", "stemmer": "votes", "seats": "seats", "mandater": "seats", "seter": "seats",
+    "killed": "killed",
+    "kill": "killed",
+    "killing": "killed",
+    "killings": "killed",
+    "dead": "killed",
+    "death": "killed",
+    "deaths": "killed",
+    "died": "killed",
+    "die": "killed",
+    "fatalities": "killed",
+    "drept": "killed",
+    "drepte": "killed",
+    "døde": "killed",
+    "død": "killed",
+    "dødsfall": "killed",
+    "omkom": "killed",
+    "omkommet": "killed",
+    "dødstall": "killed",
+    "dødstallet": "killed",
+    "toll": "killed",
+    "injured": "injured",
+    "wounded": "injured",
+    "injuries": "injured",
+    "hurt": "injured",
+    "såret": "injured",
+    "sårede": "injured",
+    "skadet": "injured",
+    "skadde": "injured",
+    "people": "people",
+    "persons": "people",
+    "person": "people",
+    "personer": "people",
+    "mennesker": "people",
+    "folk": "people",
+    "individuals": "people",
+    "children": "children",
+    "barn": "children",
+    "women": "women",
+    "kvinner": "women",
+    "arrested": "arrested",
+    "arrestert": "arrested",
+    "pågrepet": "arrested",
+    "hostages": "hostages",
+    "gisler": "hostages",
+    "gissel": "hostages",
+    "displaced": "displaced",
+    "fordrevet": "displaced",
+    "refugees": "refugees",
+    "flyktninger": "refugees",
+    "votes": "votes",
+    "stemmer": "votes",
+    "seats": "seats",
+    "mandater": "seats",
+    "seter": "seats",
 }
 _GENERIC = {"people", "children", "women"}
 _CONCEPT_NAMES = set(_CONCEPTS.values()) - _GENERIC
@@ -115,20 +161,20 @@ def _key(word: str) -> str | None:
     if w in _CONCEPTS:
         return _CONCEPTS[w]
     measure = measure_of(w)
-    if measure:        # a statistic named alike across languages and compounds ("prisveksten" / "inflation")
+    if measure:  # a statistic named alike across languages and compounds ("prisveksten" / "inflation")
         return f"m:{measure}"
-    return w[:5]   # crude stem: also matches cognates (palestinere / Palestinians)
+    return w[:5]  # crude stem: also matches cognates (palestinere / Palestinians)
 
 
 def _window(text: str, span: Span, before: int = 10, after: int = 6) -> set[str]:
     """Content-word keys near a number: up to `before` tokens before and `after` after, not across a clause break."""
-    left = text[max(0, span.start - 120): span.start]
+    left = text[max(0, span.start - 120) : span.start]
     cut = None
     for m in _BREAK.finditer(left):
         cut = m.end()
     if cut is not None:
         left = left[cut:]
-    right = text[span.end: span.end + 120]
+    right = text[span.end : span.end + 120]
     m = _BREAK.search(right)
     if m:
         right = right[: m.start()]
@@ -149,7 +195,7 @@ def _locate(claim: Claim, q: Quantity) -> Span | None:
 
 
 # ---------------------------------------------------------------- intervals
-Interval = tuple[float, float, bool, bool]   # low, high, low closed, high closed
+Interval = tuple[float, float, bool, bool]  # low, high, low closed, high closed
 
 
 def _decimals(q: Quantity) -> int:
@@ -159,13 +205,17 @@ def _decimals(q: Quantity) -> int:
     return min(len(repr(float(q.value)).split(".")[1]), 4)
 
 
-_SCALED = re.compile(r"(?<![\d.,])(\d+)(?:[.,](\d+))?\s*(?:millioner|millions?|mill\.?|mln\.?|mio\.?|milliarder|"
-                     r"milliard|mrd\.?|billioner|billions?|bn|mn|m|k|tusen|thousands?)(?![\w])", re.I)
+_SCALED = re.compile(
+    r"(?<![\d.,])(\d+)(?:[.,](\d+))?\s*(?:millioner|millions?|mill\.?|mln\.?|mio\.?|milliarder|"
+    r"milliard|mrd\.?|billioner|billions?|bn|mn|m|k|tusen|thousands?)(?![\w])",
+    re.I,
+)
 
 
 def _granularity(q: Quantity) -> float:
     """Rounding granularity of a stated value: 34,000 -> 1000; 34,535 -> 0 (exact); 4.5 -> 0.05;
-    a scaled figure by its stated digits: "1,2 millioner" -> 50,000, "$18.5bn" -> 50 million, "3 millioner" -> 500,000."""
+    a scaled figure by its stated digits: "1,2 millioner" -> 50,000, "$18.5bn" -> 50 million,
+    "3 millioner" -> 500,000."""
     if q.unit == "ordinal":  # "the 91st season" is exactly the 91st
         return 0.0
     scaled = _SCALED.search(q.text or "")
@@ -176,24 +226,27 @@ def _granularity(q: Quantity) -> float:
             return 0.5 * 10.0 ** -len(scaled.group(2) or "") * scale
     d = _decimals(q)
     if d:
-        return 0.5 * 10 ** -d
+        return 0.5 * 10**-d
     v = int(round(abs(q.value)))
     if v == 0:
         return 0.0
     zeros = len(str(v)) - len(str(v).rstrip("0"))
     if zeros == 0:
         return 0.0
-    g = 10.0 ** zeros
-    if g >= v:               # "1000", "2000": a single significant digit
+    g = 10.0**zeros
+    if g >= v:  # "1000", "2000": a single significant digit
         g = g / 2
     return min(g, ROUND_CAP * abs(q.value))
 
 
 _SOFT_ABOVE = re.compile(r"^(?:drøyt|vel|i overkant av|just over|slightly over|a little over)\b", re.IGNORECASE)
-MARKET_TOL = 0.015   # a price, rate or index quoted on the same day moves within about this much in a day
-_MARKET = re.compile(r"(?<![\w])(?:\w*aksje\w*|\w*kurs\w*|børs\w*|\w*indeks\w*|index|share price|shares|stock|"
-                     r"stocks|valuta\w*|exchange rate|oljepris\w*|brent|oil price|traded at|closed at|"
-                     r"stengte på)(?![\w])", re.IGNORECASE)
+MARKET_TOL = 0.015  # a price, rate or index quoted on the same day moves within about this much in a day
+_MARKET = re.compile(
+    r"(?<![\w])(?:\w*aksje\w*|\w*kurs\w*|børs\w*|\w*indeks\w*|index|share price|shares|stock|"
+    r"stocks|valuta\w*|exchange rate|oljepris\w*|brent|oil price|traded at|closed at|"
+    r"stengte på)(?![\w])",
+    re.IGNORECASE,
+)
 
 
 def _interval(q: Quantity) -> Interval:
@@ -238,8 +291,13 @@ def _disjoint(a: Interval, b: Interval) -> bool:
 
 
 _PHRASE = {
-    Comparator.EQ: "{v}", Comparator.GT: "over {v}", Comparator.GE: "at least {v}", Comparator.LT: "under {v}",
-    Comparator.LE: "at most {v}", Comparator.APPROX: "about {v}", Comparator.NEARLY: "nearly {v}",
+    Comparator.EQ: "{v}",
+    Comparator.GT: "over {v}",
+    Comparator.GE: "at least {v}",
+    Comparator.LT: "under {v}",
+    Comparator.LE: "at most {v}",
+    Comparator.APPROX: "about {v}",
+    Comparator.NEARLY: "nearly {v}",
 }
 
 
@@ -248,7 +306,7 @@ def _fmt_value(x: float) -> str:
 
 
 def _describe(q: Quantity) -> str:
-    if q.unit == "ordinal":   # as stated: "90th"
+    if q.unit == "ordinal":  # as stated: "90th"
         return _PHRASE[q.comparator].format(v=q.text.strip())
     unit = "%" if q.unit == "percent" else (f" {q.unit}" if q.unit and q.unit not in GENERIC_UNITS else "")
     if q.comparator is Comparator.BETWEEN and q.upper is not None:
@@ -262,7 +320,7 @@ def _units_compatible(a: str, b: str) -> bool:
     return a in GENERIC_UNITS and b in GENERIC_UNITS
 
 
-RESTATES = 0.5   # share of the claim's content words a source must repeat to restate it
+RESTATES = 0.5  # share of the claim's content words a source must repeat to restate it
 
 
 def _restates(claim: Claim, passage: Passage, at: Span | None = None) -> bool:
@@ -276,8 +334,9 @@ def _restates(claim: Claim, passage: Passage, at: Span | None = None) -> bool:
     return bool(keys) and len(keys & _content_keys(text)) >= RESTATES * len(keys)
 
 
-def _date_factor(claim: Claim, passage: Passage, figure_date: dt.date | None = None,
-                 at: Span | None = None) -> tuple[float, str]:
+def _date_factor(
+    claim: Claim, passage: Passage, figure_date: dt.date | None = None, at: Span | None = None
+) -> tuple[float, str]:
     """How much a count from this passage can say at the claim's date, and a note for the explanation.
 
     figure_date: the date the passage gives the figure itself ("34,535 on 30 April"); else its publication date,
@@ -312,9 +371,9 @@ def _figure_date(text: str, q: Quantity, dates: list[DateMention]) -> dt.date | 
         if d.precision is not Precision.DAY:
             continue
         if d.span.start >= q.span.end:
-            between = text[q.span.end: d.span.start]
+            between = text[q.span.end : d.span.start]
         elif d.span.end <= q.span.start:
-            between = text[d.span.end: q.span.start]
+            between = text[d.span.end : q.span.start]
         else:
             continue
         if len(between) > 40 or _FIGURE_BARRIER.search(between) or re.search(r"\d", between):
@@ -324,10 +383,22 @@ def _figure_date(text: str, q: Quantity, dates: list[DateMention]) -> dt.date | 
     return best[1].value if best else None
 
 
-_TABLE_QUARTER = re.compile(r"(?<![\w])([1-4])\.\s*(?:kvartal|quarter)|(?<![\w])(first|second|third|fourth)\s+quarter|"
-                            r"(?<![\w])(?:(første|fyrste|andre|tredje|fjerde)\s+kvartal)", re.I)
-_Q_WORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "første": 1, "fyrste": 1, "andre": 2, "tredje": 3,
-           "fjerde": 4}
+_TABLE_QUARTER = re.compile(
+    r"(?<![\w])([1-4])\.\s*(?:kvartal|quarter)|(?<![\w])(first|second|third|fourth)\s+quarter|"
+    r"(?<![\w])(?:(første|fyrste|andre|tredje|fjerde)\s+kvartal)",
+    re.I,
+)
+_Q_WORD = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "første": 1,
+    "fyrste": 1,
+    "andre": 2,
+    "tredje": 3,
+    "fjerde": 4,
+}
 
 
 def _table_date(text: str, q: Quantity) -> dt.date | None:
@@ -339,7 +410,7 @@ def _table_date(text: str, q: Quantity) -> dt.date | None:
         return None
     header = text[:colon].split("|")
     row_start = max(text.rfind(";", 0, q.span.start), colon) + 1
-    column = text[row_start:q.span.start].count("|")
+    column = text[row_start : q.span.start].count("|")
     if column >= len(header):
         return None
     cell = header[column]
@@ -353,23 +424,50 @@ def _table_date(text: str, q: Quantity) -> dt.date | None:
     return dt.date(int(year.group(1)), 12, 31)
 
 
-_SERIES_WORDS = {"on", "by", "to", "til", "and", "og", "then", "deretter", "from", "fra", "i", "in", "per", "den",
-                 "the", "as", "of", "av"}
+_SERIES_WORDS = {
+    "on",
+    "by",
+    "to",
+    "til",
+    "and",
+    "og",
+    "then",
+    "deretter",
+    "from",
+    "fra",
+    "i",
+    "in",
+    "per",
+    "den",
+    "the",
+    "as",
+    "of",
+    "av",
+}
 
 
-_DATE_KEYS = {w[:5] for w in ("january february march april may june july august september october november december "
-                              "januar februar mars mai juni juli oktober desember monday tuesday wednesday thursday "
-                              "friday saturday sunday mandag tirsdag onsdag torsdag fredag lørdag søndag "
-                              # where in a period, not what is counted ("ved utgangen av oktober", "at the end of")
-                              "utgangen slutten starten begynnelsen enden end beginning start ved").split()}
+_DATE_KEYS = {
+    w[:5]
+    for w in (
+        "january february march april may june july august september october november december "
+        "januar februar mars mai juni juli oktober desember monday tuesday wednesday thursday "
+        "friday saturday sunday mandag tirsdag onsdag torsdag fredag lørdag søndag "
+        # where in a period, not what is counted ("ved utgangen av oktober", "at the end of")
+        "utgangen slutten starten begynnelsen enden end beginning start ved"
+    ).split()
+}
 
 
 def _series_gap(gap: str) -> bool:
     """Only dates, separators and linking words between two figures of a series."""
     for tok in re.findall(r"[^\W\d_]+|\d+|\S", gap):
         low = tok.lower()
-        if low in _SERIES_WORDS or is_month_name(low) or tok in ",;()[]–—-.:" or \
-                (tok.isdigit() and (len(tok) <= 2 or len(tok) == 4)):
+        if (
+            low in _SERIES_WORDS
+            or is_month_name(low)
+            or tok in ",;()[]–—-.:"
+            or (tok.isdigit() and (len(tok) <= 2 or len(tok) == 4))
+        ):
             continue
         return False
     return True
@@ -377,7 +475,7 @@ def _series_gap(gap: str) -> bool:
 
 def _head_keys(text: str, start: int) -> set[str]:
     """The words of the clause that introduces a list of figures with a colon ("tallies of people killed: ...")."""
-    before = text[max(0, start - 160): start].rstrip()
+    before = text[max(0, start - 160) : start].rstrip()
     if not before.endswith(":"):
         return set()
     head = re.split(r"[.;!?\n]\s", before[:-1])[-1]
@@ -392,8 +490,13 @@ def _series_windows(text: str, qs: list[Quantity]) -> dict[Span, set[str]]:
     for q in sorted(qs, key=lambda q: q.span.start):
         keys = _window(text, q.span)
         if not (keys - _GENERIC - _DATE_KEYS):
-            if prev is not None and prev.unit == q.unit and q.span.start >= prev.span.end \
-                    and len(text[prev.span.end:q.span.start]) <= 60 and _series_gap(text[prev.span.end:q.span.start]):
+            if (
+                prev is not None
+                and prev.unit == q.unit
+                and q.span.start >= prev.span.end
+                and len(text[prev.span.end : q.span.start]) <= 60
+                and _series_gap(text[prev.span.end : q.span.start])
+            ):
                 keys = keys | out[prev.span]
             else:
                 keys = keys | _head_keys(text, q.span.start)
@@ -414,22 +517,24 @@ def _series_preference(when: dt.date | None, anchor: dt.date | None) -> float:
 # ---------------------------------------------------------------- rules
 # Denominators a share is commonly taken of: "4,4 prosent av arbeidsstyrken" measures the unemployed, not the labour
 # force. Other bases ("50 % of the global sickle cell burden") say what is measured and stay.
-_BASE = re.compile(r"(?:prosent|per cent|percent|%|andel|share)\s+(?:av|of)\s+(?:the\s+|its\s+|their\s+|hele\s+)?"
-                   r"(arbeidsstyrk\w*|labou?r force|workforce|befolkning\w*|population|innbygger\w*|inhabitants|"
-                   r"bnp|gdp|budsjett\w*|budget|folketall\w*)", re.IGNORECASE)
+_BASE = re.compile(
+    r"(?:prosent|per cent|percent|%|andel|share)\s+(?:av|of)\s+(?:the\s+|its\s+|their\s+|hele\s+)?"
+    r"(arbeidsstyrk\w*|labou?r force|workforce|befolkning\w*|population|innbygger\w*|inhabitants|"
+    r"bnp|gdp|budsjett\w*|budget|folketall\w*)",
+    re.IGNORECASE,
+)
 
 
 def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
     """What a figure counts: the words around it less the base of a share ("4,4 prosent av arbeidsstyrken": the
     labour force is what it is a share of, not what it measures); where those name no statistic, the first one its
     sentence names ("Bruttoledigheten, ..., var på 124.000 personer, eller 4,4 prosent av arbeidsstyrken")."""
-    after = text[span.end: span.end + 60]
-    m = _BASE.match(after.lstrip()) or _BASE.search(text[span.start: span.end + 60])
+    after = text[span.end : span.end + 60]
+    m = _BASE.match(after.lstrip()) or _BASE.search(text[span.start : span.end + 60])
     base = _content_keys(m.group(1)) if m else set()
     keys = keys - base
     if not any(k.startswith("m:") or k in _CONCEPT_NAMES for k in keys):
-        sentence = next((t[: max(0, span.start - o)] for t, o in _sentences(text) if o <= span.start < o + len(t)),
-                        "")
+        sentence = next((t[: max(0, span.start - o)] for t, o in _sentences(text) if o <= span.start < o + len(t)), "")
         first = next((measure_of(w) for w in _WORD.findall(sentence) if measure_of(w)), None)
         if first:
             keys = keys | {f"m:{first}"}
@@ -437,17 +542,61 @@ def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
 
 
 _LIST_JOIN = {"og", "and", "eller", "or", "samt"}
-_LIST_END = {"var", "er", "ble", "blir", "har", "hadde", "som", "hos", "ved", "i", "på", "til", "fra", "med", "for",
-             "registrert", "registrerte", "was", "were", "is", "are", "has", "had", "who", "which", "at", "in", "with",
-             "from", "registered",
-             # a part of what was counted follows, not another category: "34 000 Palestinians, including women"
-             "including", "inkludert", "medregnet", "herav", "hvorav", "blant", "among", "av", "of", "whom", "der",
-             "hvor", "where", "mens", "while", "but", "men"}
+_LIST_END = {
+    "var",
+    "er",
+    "ble",
+    "blir",
+    "har",
+    "hadde",
+    "som",
+    "hos",
+    "ved",
+    "i",
+    "på",
+    "til",
+    "fra",
+    "med",
+    "for",
+    "registrert",
+    "registrerte",
+    "was",
+    "were",
+    "is",
+    "are",
+    "has",
+    "had",
+    "who",
+    "which",
+    "at",
+    "in",
+    "with",
+    "from",
+    "registered",
+    # a part of what was counted follows, not another category: "34 000 Palestinians, including women"
+    "including",
+    "inkludert",
+    "medregnet",
+    "herav",
+    "hvorav",
+    "blant",
+    "among",
+    "av",
+    "of",
+    "whom",
+    "der",
+    "hvor",
+    "where",
+    "mens",
+    "while",
+    "but",
+    "men",
+}
 
 
 # Qualifiers that split one measure into parts that exclude each other (keys as `_key` makes them): "helt ledige"
 # are not "delvis ledige", full-time is not part-time.
-_OPPOSED = (({"helt", "fully"}, {"delvi", "partl"}), ({"helti", "full-"}, {"delti", "part-"}))   # not "parti": a party
+_OPPOSED = (({"helt", "fully"}, {"delvi", "partl"}), ({"helti", "full-"}, {"delti", "part-"}))  # not "parti": a party
 
 
 def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
@@ -455,12 +604,39 @@ def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
     return any((a & x and b & y and not b & x) or (a & y and b & x and not b & y) for x, y in _OPPOSED)
 
 
-_VERB_FORM = re.compile(r"\w{3,}(?:ing|ed|ende)$")   # a participle: a clause goes on, the list (if any) has ended
+_VERB_FORM = re.compile(r"\w{3,}(?:ing|ed|ende)$")  # a participle: a clause goes on, the list (if any) has ended
 # An item opening with one of these restates the figure ("90.9 million extremely poor Nigerians or close to half of
 # the population"), it is not another category counted.
-_RESTATING = {"close", "nearly", "almost", "about", "around", "roughly", "approximately", "some", "half", "a", "an",
-              "nesten", "nær", "rundt", "omtrent", "cirka", "ca", "drøyt", "vel", "snaut", "knapt", "halvparten",
-              "en", "ei", "et", "over", "under", "nærmere"}
+_RESTATING = {
+    "close",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "some",
+    "half",
+    "a",
+    "an",
+    "nesten",
+    "nær",
+    "rundt",
+    "omtrent",
+    "cirka",
+    "ca",
+    "drøyt",
+    "vel",
+    "snaut",
+    "knapt",
+    "halvparten",
+    "en",
+    "ei",
+    "et",
+    "over",
+    "under",
+    "nærmere",
+}
 
 
 def _counted_list(text: str, span: Span) -> list[set[str]]:
@@ -468,7 +644,7 @@ def _counted_list(text: str, span: Span) -> list[set[str]]:
     arbeidssøkere på tiltak"): each item's distinguishing keys (its words the other items lack). [] when no list of
     two or more items (at most four words each, the last joined by og / and / eller / or) follows, or when an item
     has no word of its own."""
-    after = re.split(r"[.;:!?()\n\d]", text[span.end: span.end + 120])[0]
+    after = re.split(r"[.;:!?()\n\d]", text[span.end : span.end + 120])[0]
     items: list[list[str]] = [[]]
     joined = False
     for tok in re.findall(r"[^\W\d_]+|,", after):
@@ -478,12 +654,12 @@ def _counted_list(text: str, span: Span) -> list[set[str]]:
                 return []
             joined = joined or low in _LIST_JOIN
             items.append([])
-        elif low in _LIST_END and len(items) > 1 and items[-1]:   # "arbeidssøkere på tiltak registrert hos NAV"
+        elif low in _LIST_END and len(items) > 1 and items[-1]:  # "arbeidssøkere på tiltak registrert hos NAV"
             if low in ("på", "i", "til", "for", "med") and len(items[-1]) < 2:
-                items[-1].append(tok)   # "arbeidssøkere på tiltak": a preposition inside the item
+                items[-1].append(tok)  # "arbeidssøkere på tiltak": a preposition inside the item
                 continue
             break
-        elif low in _LIST_END or _VERB_FORM.search(low):   # "16 critics, indicating mixed or average reviews"
+        elif low in _LIST_END or _VERB_FORM.search(low):  # "16 critics, indicating mixed or average reviews"
             break
         else:
             items[-1].append(tok)
@@ -497,8 +673,11 @@ def _counted_list(text: str, span: Span) -> list[set[str]]:
     return own if all(own) else []
 
 
-_RESTATED = re.compile(r"(?:tilsvarende|tilsvarar|tilsvarer|svarende til|equivalent to|equal to|eller|or|noe som utgjør|"
-                       r"som utgjør|som utgjer|which is|utgjør|utgjer)\s*$", re.IGNORECASE)
+_RESTATED = re.compile(
+    r"(?:tilsvarende|tilsvarar|tilsvarer|svarende til|equivalent to|equal to|eller|or|noe som utgjør|"
+    r"som utgjør|som utgjer|which is|utgjør|utgjer)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _lists_of(text: str, spans: list[Span]) -> dict[Span, list[set[str]]]:
@@ -509,9 +688,14 @@ def _lists_of(text: str, spans: list[Span]) -> dict[Span, list[set[str]]]:
     prev: Span | None = None
     for sp in sorted(spans, key=lambda sp: sp.start):
         listed = _counted_list(text, sp)
-        if not listed and prev is not None and out[prev] and sp.start - prev.end <= 150 and \
-                _RESTATED.search(text[max(prev.end, sp.start - 30): sp.start]) and \
-                not re.search(r"[.;!?]\s", text[prev.end: sp.start]):
+        if (
+            not listed
+            and prev is not None
+            and out[prev]
+            and sp.start - prev.end <= 150
+            and _RESTATED.search(text[max(prev.end, sp.start - 30) : sp.start])
+            and not re.search(r"[.;!?]\s", text[prev.end : sp.start])
+        ):
             listed = out[prev]
         out[sp] = listed
         prev = sp
@@ -575,8 +759,15 @@ class _PassageFigures:
         table_of = {pq.span: _table_date(passage.text, pq) for pq in qs}
         when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in qs}
         words = {sp: _measure_keys(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, qs).items()}
-        return cls(passage.text, qs, table_of, when_of, words, {pq.span: frame_of(passage.text, pq.span) for pq in qs},
-                   _lists_of(passage.text, [pq.span for pq in qs]))
+        return cls(
+            passage.text,
+            qs,
+            table_of,
+            when_of,
+            words,
+            {pq.span: frame_of(passage.text, pq.span) for pq in qs},
+            _lists_of(passage.text, [pq.span for pq in qs]),
+        )
 
 
 def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures) -> tuple[tuple | None, str]:
@@ -602,12 +793,15 @@ def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures
             if not shared or _opposed_qualifier(ckeys, pf.words[pq.span]):
                 continue
             why = comparable(cframe, pf.frames[pq.span]) if cframe is not None else ""
-            if not why and (_list_part(clist, pf.text, pq.span) or
-                            (span and _list_part(pf.lists[pq.span], claim.text, span))):
+            if not why and (
+                _list_part(clist, pf.text, pq.span) or (span and _list_part(pf.lists[pq.span], claim.text, span))
+            ):
                 why = "a part against a sum of the categories listed"
             if why:
-                unaligned = unaligned or f"claim's {_describe(cq)} and source's {_describe(pq)} measure different " \
-                                         f"things ({why})"
+                unaligned = (
+                    unaligned
+                    or f"claim's {_describe(cq)} and source's {_describe(pq)} measure different things ({why})"
+                )
                 continue
             # a time series ("34,012 on 19 April, 34,535 on 30 April"): the figure valid at the claim's date
             # outranks a closer value; without figure dates this is the closest value
@@ -617,19 +811,19 @@ def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures
     return (best[1:] if best else None), unaligned
 
 
-def _compare_figures(claim: Claim, passage: Passage, pf: _PassageFigures, cq: Quantity, pq: Quantity,
-                     shared: set, cframe) -> RuleResult:
+def _compare_figures(
+    claim: Claim, passage: Passage, pf: _PassageFigures, cq: Quantity, pq: Quantity, shared: set, cframe
+) -> RuleResult:
     """Two figures that measure the same thing, compared as a careful journalist reads them: within the claim's
     stated precision and comparator, a market quote within its daily range, weighed by how far apart in time."""
     when_of, table_of, pframe = pf.when_of, pf.table_of, pf.frames[pq.span]
     claim_iv, strict = _interval(cq), _interval(pq)
     market = _market_day(claim, passage, cq, when_of[pq.span])
-    if market:   # a quote that moves during the day: compare within its daily range
-        claim_iv = (claim_iv[0] - MARKET_TOL * abs(cq.value), claim_iv[1] + MARKET_TOL * abs(cq.value),
-                    True, True)
+    if market:  # a quote that moves during the day: compare within its daily range
+        claim_iv = (claim_iv[0] - MARKET_TOL * abs(cq.value), claim_iv[1] + MARKET_TOL * abs(cq.value), True, True)
     reported = (pq.value, pq.value, True, True)
     factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
-    if pframe.corrected:   # a correction speaks to the period it corrects, however late it came
+    if pframe.corrected:  # a correction speaks to the period it corrects, however late it came
         factor = 1.0
     concepts = shared & set(_CONCEPTS.values())
     about = "/".join(sorted(k.removeprefix("m:") for k in (concepts or shared)))
@@ -639,32 +833,60 @@ def _compare_figures(claim: Claim, passage: Passage, pf: _PassageFigures, cq: Qu
         stance, score, tail = Stance.SUPPORTS, STRONG, "within the claim's range"
     elif _disjoint(claim_iv, strict):
         stance, score, tail = Stance.REFUTES, STRONG, "outside the claim's range"
-    elif cq.comparator in (Comparator.GT, Comparator.GE) and pq.comparator in (Comparator.GT, Comparator.GE) and \
-            pq.value >= cq.value:   # "over 500" against "passed 500" / "at least 500": as a journalist writes it
+    elif (
+        cq.comparator in (Comparator.GT, Comparator.GE)
+        and pq.comparator in (Comparator.GT, Comparator.GE)
+        and pq.value >= cq.value
+    ):  # "over 500" against "passed 500" / "at least 500": as a journalist writes it
         stance, score, tail = Stance.SUPPORTS, REPORTED, f"the source's {_describe(pq)} is the claim's bound"
     elif pq.comparator is not Comparator.EQ and _contains(claim_iv, reported):
-        stance, score, tail = Stance.SUPPORTS, REPORTED, f"the reported {_fmt_value(pq.value)} is within the claim's range"
+        stance, score, tail = (
+            Stance.SUPPORTS,
+            REPORTED,
+            f"the reported {_fmt_value(pq.value)} is within the claim's range",
+        )
     elif pq.comparator is not Comparator.EQ and _disjoint(claim_iv, reported):
-        stance, score, tail = Stance.REFUTES, REPORTED_REFUTE, f"the reported {_fmt_value(pq.value)} is outside the claim's range"
+        stance, score, tail = (
+            Stance.REFUTES,
+            REPORTED_REFUTE,
+            f"the reported {_fmt_value(pq.value)} is outside the claim's range",
+        )
     else:
-        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
-                          f"{head}: overlaps the claim's range but does not decide it",
-                          source_value=pq.text, evidence_date=when_of[pq.span] or passage.published)
+        return RuleResult(
+            Stance.NEUTRAL,
+            NEUTRAL_SCORE,
+            "quantity",
+            f"{head}: overlaps the claim's range but does not decide it",
+            source_value=pq.text,
+            evidence_date=when_of[pq.span] or passage.published,
+        )
     # a figure the text itself dates to another time decides nothing; one dated only by its page cannot refute
-    if (stance is Stance.REFUTES or table_of[pq.span] is not None) and \
-            (other := _other_time(claim, passage, when_of[pq.span])):
-        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity",
-                          f"{head}: {other}, not one for the claim's time", source_value=pq.text,
-                          evidence_date=when_of[pq.span] or passage.published)
+    if (stance is Stance.REFUTES or table_of[pq.span] is not None) and (
+        other := _other_time(claim, passage, when_of[pq.span])
+    ):
+        return RuleResult(
+            Stance.NEUTRAL,
+            NEUTRAL_SCORE,
+            "quantity",
+            f"{head}: {other}, not one for the claim's time",
+            source_value=pq.text,
+            evidence_date=when_of[pq.span] or passage.published,
+        )
     if market and stance is Stance.SUPPORTS and pq.value != cq.value:
         tail += f" (a market quote of the same day: ±{MARKET_TOL:.1%})"
     elif cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
         tail += f" (rounding tolerance ±{_fmt_value(_granularity(cq))})"
     if pframe.corrected:
         tail += " (the source's corrected figure)"
-    return RuleResult(stance, round(score * factor, 4), "quantity", f"{head}: {tail}",
-                      source_value=pq.text, evidence_date=when_of[pq.span] or passage.published,
-                      corrected=pframe.corrected)
+    return RuleResult(
+        stance,
+        round(score * factor, 4),
+        "quantity",
+        f"{head}: {tail}",
+        source_value=pq.text,
+        evidence_date=when_of[pq.span] or passage.published,
+        corrected=pframe.corrected,
+    )
 
 
 def _market_day(claim: Claim, passage: Passage, cq: Quantity, figure_date: dt.date | None) -> bool:
@@ -672,14 +894,14 @@ def _market_day(claim: Claim, passage: Passage, cq: Quantity, figure_date: dt.da
     it say so; a sum of money is not one) and the source's figure is of the same day (or the day before: "closed
     yesterday at")."""
     span = _locate(claim, cq)
-    around = claim.text[max(0, span.start - 80): span.end + 40] if span else claim.text
+    around = claim.text[max(0, span.start - 80) : span.end + 40] if span else claim.text
     if not _MARKET.search(around) or claim.anchor_date is None:
         return False
     when = figure_date or passage.published
     return when is not None and 0 <= (claim.anchor_date - when).days <= 1
 
 
-TIME_GRACE_DAYS = 45   # a source this far from the claim's date may still report the claim's period
+TIME_GRACE_DAYS = 45  # a source this far from the claim's date may still report the claim's period
 
 
 def _other_time(claim: Claim, passage: Passage, figure_date: dt.date | None) -> str:
@@ -703,7 +925,9 @@ def _other_time(claim: Claim, passage: Passage, figure_date: dt.date | None) -> 
 
 _BIRTH_BEFORE = re.compile(
     r"(?:\bborn\b|\bb\.|\bnée?\b|\bfødt\b|\bf\.|\bbirth ?date\b|\bdate of birth\b|\bfødselsdato\b|\bbirthday\b)"
-    r"[^.;()\n]{0,20}$", re.I)
+    r"[^.;()\n]{0,20}$",
+    re.I,
+)
 
 
 def _entity_keys(claim: Claim) -> set[str]:
@@ -724,8 +948,9 @@ def _mentions_entity(claim: Claim, passage: Passage) -> bool:
     return bool(keys & pkeys)
 
 
-_CONTRAST = re.compile(r"(?<![\w])(?:but|however|whereas|although|though|yet|men|derimot|imidlertid|likevel)(?![\w])",
-                       re.I)
+_CONTRAST = re.compile(
+    r"(?<![\w])(?:but|however|whereas|although|though|yet|men|derimot|imidlertid|likevel)(?![\w])", re.I
+)
 
 
 def _source_own_dates(text: str, dates: list[DateMention]) -> tuple[list[DateMention], list[DateMention]]:
@@ -737,7 +962,7 @@ def _source_own_dates(text: str, dates: list[DateMention]) -> tuple[list[DateMen
         return dates, []
     cut = None
     for a, b in zip(dates, dates[1:]):
-        if a.value != b.value and _CONTRAST.search(text[a.span.end: b.span.start]):
+        if a.value != b.value and _CONTRAST.search(text[a.span.end : b.span.start]):
             cut = b
     if cut is None:
         return dates, []
@@ -750,18 +975,25 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if not ages or not _mentions_entity(claim, passage):
         return None
     claimed = int(round(ages[0].value))
-    births = [d for d in parse_dates(passage.text, language=passage.language, anchor=passage.published)
-              if _BIRTH_BEFORE.search(passage.text[max(0, d.span.start - 40): d.span.start])]
+    births = [
+        d
+        for d in parse_dates(passage.text, language=passage.language, anchor=passage.published)
+        if _BIRTH_BEFORE.search(passage.text[max(0, d.span.start - 40) : d.span.start])
+    ]
     if births:
         if claim.anchor_date is None:
-            return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "age",
-                              f"article says {claimed}; source gives a birth date but the claim has no date to age it on")
+            return RuleResult(
+                Stance.NEUTRAL,
+                NEUTRAL_SCORE,
+                "age",
+                f"article says {claimed}; source gives a birth date but the claim has no date to age it on",
+            )
         births, set_aside = _source_own_dates(passage.text, births)
         found = []
         for b in births:
             if b.precision is Precision.DAY:
                 found.append((b, {age_on(b.value, claim.anchor_date)}))
-            else:   # month or year: the age is one of two values
+            else:  # month or year: the age is one of two values
                 found.append((b, {age_on(b.last, claim.anchor_date), age_on(b.value, claim.anchor_date)}))
         parts = []
         for b, possible in found:
@@ -779,40 +1011,68 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
             return RuleResult(Stance.SUPPORTS, score, "age", explanation, source_value=source)
         if not any(fits):
             return RuleResult(Stance.REFUTES, STRONG, "age", explanation, source_value=source)
-        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "age",
-                          explanation + " (the source gives birth dates that disagree)", source_value=source)
-    stated = [q for q in parse_quantities(passage.text, passage.language)
-              if q.unit == "year_of_age" and _age_of_same(claim, ages[0], passage.text, q)]
+        return RuleResult(
+            Stance.NEUTRAL,
+            NEUTRAL_SCORE,
+            "age",
+            explanation + " (the source gives birth dates that disagree)",
+            source_value=source,
+        )
+    stated = [
+        q
+        for q in parse_quantities(passage.text, passage.language)
+        if q.unit == "year_of_age" and _age_of_same(claim, ages[0], passage.text, q)
+    ]
     if not stated:
         return None
     sq = stated[0]
     age_txt = f"source says {_fmt_value(sq.value)} years old"
     if passage.published is None:
-        return RuleResult(Stance.NEUTRAL, UNDATED_AGE, "age",
-                          f"undated age statement: article says {claimed}; {age_txt}, with no date to age it from",
-                          source_value=sq.text)
+        return RuleResult(
+            Stance.NEUTRAL,
+            UNDATED_AGE,
+            "age",
+            f"undated age statement: article says {claimed}; {age_txt}, with no date to age it from",
+            source_value=sq.text,
+        )
     if claim.anchor_date is None:
         return None
     gap_days = (claim.anchor_date - passage.published).days
     if abs(gap_days) > STALE_AGE_DAYS:
-        return RuleResult(Stance.NEUTRAL, UNDATED_AGE, "age",
-                          f"stale age statement: article says {claimed}; {age_txt} on {passage.published.isoformat()}",
-                          source_value=sq.text)
+        return RuleResult(
+            Stance.NEUTRAL,
+            UNDATED_AGE,
+            "age",
+            f"stale age statement: article says {claimed}; {age_txt} on {passage.published.isoformat()}",
+            source_value=sq.text,
+        )
     years = gap_days / 365.25
     possible = {int(sq.value) + math.floor(years), int(sq.value) + math.ceil(years)}
-    explanation = (f"article says {claimed}; {age_txt} on {passage.published.isoformat()}, "
-                   f"so {' or '.join(map(str, sorted(possible)))} on {claim.anchor_date.isoformat()}")
+    explanation = (
+        f"article says {claimed}; {age_txt} on {passage.published.isoformat()}, "
+        f"so {' or '.join(map(str, sorted(possible)))} on {claim.anchor_date.isoformat()}"
+    )
     if claimed in possible:
-        return RuleResult(Stance.SUPPORTS, AGE_STATED if len(possible) == 1 else REPORTED - 0.1, "age", explanation,
-                          source_value=sq.text, evidence_date=passage.published)
-    return RuleResult(Stance.REFUTES, AGE_STATED, "age", explanation, source_value=sq.text,
-                      evidence_date=passage.published)
+        return RuleResult(
+            Stance.SUPPORTS,
+            AGE_STATED if len(possible) == 1 else REPORTED - 0.1,
+            "age",
+            explanation,
+            source_value=sq.text,
+            evidence_date=passage.published,
+        )
+    return RuleResult(
+        Stance.REFUTES, AGE_STATED, "age", explanation, source_value=sq.text, evidence_date=passage.published
+    )
 
 
 # An age that describes someone unnamed ("en 41 år gammel mann", "a 41-year-old man") is not a named person's.
-_AGE_OF_NOUN = re.compile(r"^\s*(?:år\s+)?(?:gammel|gamle|gammal|gamal|old)?\s*(?:mann|mannen|menn|kvinne|kvinnen|"
-                          r"kvinner|gutt|gutten|jente|jenta|person|personen|sjåfør|mistenkt\w*|gjerningsm\w*|man|woman|"
-                          r"men|women|boy|girl|person|driver|suspect|gunman|shooter)(?![\w])", re.IGNORECASE)
+_AGE_OF_NOUN = re.compile(
+    r"^\s*(?:år\s+)?(?:gammel|gamle|gammal|gamal|old)?\s*(?:mann|mannen|menn|kvinne|kvinnen|"
+    r"kvinner|gutt|gutten|jente|jenta|person|personen|sjåfør|mistenkt\w*|gjerningsm\w*|man|woman|"
+    r"men|women|boy|girl|person|driver|suspect|gunman|shooter)(?![\w])",
+    re.IGNORECASE,
+)
 
 
 def _age_of_same(claim: Claim, claimed: Quantity, text: str, q: Quantity) -> bool:
@@ -820,8 +1080,8 @@ def _age_of_same(claim: Claim, claimed: Quantity, text: str, q: Quantity) -> boo
     gammel mann") or neither does, and for a named person the clause around the source's age names them (any word
     of a name the claim gives: "Abe, 67," counts for "Shinzo Abe er 67 år")."""
     at = locate(claim.text, claimed)
-    claim_noun = bool(at and _AGE_OF_NOUN.match(claim.text[at.end:at.end + 30]))
-    if claim_noun != bool(_AGE_OF_NOUN.match(text[q.span.end:q.span.end + 30])):
+    claim_noun = bool(at and _AGE_OF_NOUN.match(claim.text[at.end : at.end + 30]))
+    if claim_noun != bool(_AGE_OF_NOUN.match(text[q.span.end : q.span.end + 30])):
         return False
     groups = _name_groups(claim)
     if claim_noun or not groups:
@@ -831,12 +1091,15 @@ def _age_of_same(claim: Claim, claimed: Quantity, text: str, q: Quantity) -> boo
 
 
 _BORN_CLAIM = re.compile(r"(?:\bborn\b|\bb\.|\bfødt\b|\bfødd\b|\bf\.)[^.;()\n]{0,20}$", re.I)
-BIRTH_STATED = 0.85   # a source states the birth date or year of the person the claim names
+BIRTH_STATED = 0.85  # a source states the birth date or year of the person the claim names
 BIRTH_FROM_AGE = 0.7  # a source gives the person's age on its (day- or month-precise) publication date
 
 
-_BORN_BOUND = re.compile(r"(?<![\w])(?:after|before|since|until|between|around|about|circa|etter|før|mellom|rundt|"
-                         r"omkring|ca\.?)(?![\w])", re.IGNORECASE)
+_BORN_BOUND = re.compile(
+    r"(?<![\w])(?:after|before|since|until|between|around|about|circa|etter|før|mellom|rundt|"
+    r"omkring|ca\.?)(?![\w])",
+    re.IGNORECASE,
+)
 
 
 def _claim_birth(claim: Claim) -> DateMention | None:
@@ -846,7 +1109,7 @@ def _claim_birth(claim: Claim) -> DateMention | None:
         at = _locate_date(claim, d)
         if at is None:
             continue
-        m = _BORN_CLAIM.search(claim.text[max(0, at - 30): at])
+        m = _BORN_CLAIM.search(claim.text[max(0, at - 30) : at])
         if m and not _BORN_BOUND.search(m.group(0)):
             return d
     return None
@@ -877,16 +1140,18 @@ def _clause_at(sentence: str, at: int, reach: int = 100) -> str:
     left, right = sentence[lo:at], sentence[at:hi]
     cut = max((m.end() for m in re.finditer(r"[;:]|\s[–—]\s", left)), default=0)
     stop = re.search(r"[;:]|\s[–—]\s", right)
-    return left[cut:] + (right[:stop.start()] if stop else right)
+    return left[cut:] + (right[: stop.start()] if stop else right)
 
 
 def _born_between(age: int, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     """The birth days of someone aged `age` on some day between first and last."""
+
     def years_back(day: dt.date, n: int) -> dt.date:
         try:
             return day.replace(year=day.year - n)
-        except ValueError:                    # 29 February
+        except ValueError:  # 29 February
             return day.replace(year=day.year - n, day=28)
+
     return years_back(last, age + 1) + dt.timedelta(days=1), years_back(first, age)
 
 
@@ -909,42 +1174,69 @@ def birth_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         if not _about_person(groups, text):
             continue
         for d in pdates:
-            if off <= d.span.start < off + len(text) and _about_person(groups, _clause_at(text, d.span.start - off)) \
-                    and _BIRTH_BEFORE.search(passage.text[max(off, d.span.start - 40): d.span.start]):
+            if (
+                off <= d.span.start < off + len(text)
+                and _about_person(groups, _clause_at(text, d.span.start - off))
+                and _BIRTH_BEFORE.search(passage.text[max(off, d.span.start - 40) : d.span.start])
+            ):
                 found.append(((d.value, d.last), f"born {_iso_at(d)}", BIRTH_STATED, None))
         if not dated:
             continue
         for q in parse_quantities(text, passage.language):
             if q.unit == "year_of_age" and _about_person(groups, _clause_at(text, q.span.start)):
                 iv = _born_between(int(q.value), *bounds)
-                found.append((iv, f"{_fmt_value(q.value)} years old on {passage.published_label}, so born "
-                                  f"{iv[0].isoformat()} .. {iv[1].isoformat()}", BIRTH_FROM_AGE, bounds[0]))
+                found.append(
+                    (
+                        iv,
+                        f"{_fmt_value(q.value)} years old on {passage.published_label}, so born "
+                        f"{iv[0].isoformat()} .. {iv[1].isoformat()}",
+                        BIRTH_FROM_AGE,
+                        bounds[0],
+                    )
+                )
     if not found:
         return None
     head = f"claim says born {_iso_at(born)}"
     refuting = [f for f in found if f[0][1] < claim_iv[0] or claim_iv[1] < f[0][0]]
     if refuting:
         iv, why, score, when = max(refuting, key=lambda f: f[2])
-        return RuleResult(Stance.REFUTES, score, "birth", f"{head}; source: {why}: not the same birth date",
-                          source_value=why, evidence_date=when)
+        return RuleResult(
+            Stance.REFUTES,
+            score,
+            "birth",
+            f"{head}; source: {why}: not the same birth date",
+            source_value=why,
+            evidence_date=when,
+        )
     inside = [f for f in found if claim_iv[0] <= f[0][0] and f[0][1] <= claim_iv[1]]
     if inside:
         iv, why, score, when = max(inside, key=lambda f: f[2])
-        return RuleResult(Stance.SUPPORTS, score, "birth", f"{head}; source: {why}: consistent",
-                          source_value=why, evidence_date=when)
+        return RuleResult(
+            Stance.SUPPORTS, score, "birth", f"{head}; source: {why}: consistent", source_value=why, evidence_date=when
+        )
     iv, why, _, when = found[0]
-    return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "birth", f"{head}; source: {why}: overlaps, does not decide it",
-                      source_value=why, evidence_date=when)
+    return RuleResult(
+        Stance.NEUTRAL,
+        NEUTRAL_SCORE,
+        "birth",
+        f"{head}; source: {why}: overlaps, does not decide it",
+        source_value=why,
+        evidence_date=when,
+    )
 
 
-_FIRST_WORDS = re.compile(r"(?<![\w])(?:first|første|først|never before|aldri før|for the first time|første gang)(?![\w])",
-                          re.I)
-_DENIED_ONLY = re.compile(r"(?<![\w])(?:not the only|not alone|ikke den eneste|ikke det eneste|ikke alene|"
-                          r"ikke eneste|one of several|one of many|en av flere|blant flere)(?![\w])", re.I)
+_FIRST_WORDS = re.compile(
+    r"(?<![\w])(?:first|første|først|never before|aldri før|for the first time|første gang)(?![\w])", re.I
+)
+_DENIED_ONLY = re.compile(
+    r"(?<![\w])(?:not the only|not alone|ikke den eneste|ikke det eneste|ikke alene|"
+    r"ikke eneste|one of several|one of many|en av flere|blant flere)(?![\w])",
+    re.I,
+)
 
 
 def _exclusive_kind(marker: str) -> str:
-    """"first" for first / første / never before; "only" for only / alone / sole / eneste / alene / no other."""
+    """ "first" for first / første / never before; "only" for only / alone / sole / eneste / alene / no other."""
     return "first" if _FIRST_WORDS.search(marker) else "only"
 
 
@@ -959,22 +1251,40 @@ def exclusivity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     says = "claim says only/alone" if ckind == "only" else f"claim says {cmarker!r}"
     denied = _DENIED_ONLY.search(passage.text)
     if denied and ckind == "only" and (not claim.entities or _names_match(_names_in(claim), passage.text)):
-        return RuleResult(Stance.REFUTES, EXCLUSIVE_SUPPORT, "exclusivity",
-                          f"{says}; this source says {denied.group(0)!r}", source_value=denied.group(0))
+        return RuleResult(
+            Stance.REFUTES,
+            EXCLUSIVE_SUPPORT,
+            "exclusivity",
+            f"{says}; this source says {denied.group(0)!r}",
+            source_value=denied.group(0),
+        )
     marker = _exclusivity_about(claim, passage)
     if marker and (ckind == "first" or _exclusive_kind(marker) == "only"):
-        return RuleResult(Stance.SUPPORTS, EXCLUSIVE_SUPPORT, "exclusivity",
-                          f"{says}; this source also states exclusivity ({marker!r})", source_value=marker)
+        return RuleResult(
+            Stance.SUPPORTS,
+            EXCLUSIVE_SUPPORT,
+            "exclusivity",
+            f"{says}; this source also states exclusivity ({marker!r})",
+            source_value=marker,
+        )
     elsewhere = None if marker else exclusivity_marker(passage.text, passage.language)
     if elsewhere:
-        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
-                          f"{says}; this source says {elsewhere!r} about something else", source_value=elsewhere)
+        return RuleResult(
+            Stance.NEUTRAL,
+            NEUTRAL_SCORE,
+            "exclusivity",
+            f"{says}; this source says {elsewhere!r} about something else",
+            source_value=elsewhere,
+        )
     if marker:
-        return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
-                          f"{says}; this source says {marker!r}, which does not establish that no other did",
-                          source_value=marker)
-    return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity",
-                      f"{says}; this source does not state exclusivity")
+        return RuleResult(
+            Stance.NEUTRAL,
+            NEUTRAL_SCORE,
+            "exclusivity",
+            f"{says}; this source says {marker!r}, which does not establish that no other did",
+            source_value=marker,
+        )
+    return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "exclusivity", f"{says}; this source does not state exclusivity")
 
 
 def _exclusivity_about(claim: Claim, passage: Passage) -> str | None:
@@ -1021,14 +1331,23 @@ def date_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         # the passage states this date (at the claim's precision): a weak support
         same = [pd for pd in pds if pd.precision in (cd.precision, Precision.DAY) and _same_at(cd, pd, cd.precision)]
         if same:
-            return RuleResult(Stance.SUPPORTS, DATE_SIGNAL, "date",
-                              f"claim's date {cd.text!r} matches the source's {same[0].text!r}",
-                              source_value=same[0].text)
+            return RuleResult(
+                Stance.SUPPORTS,
+                DATE_SIGNAL,
+                "date",
+                f"claim's date {cd.text!r} matches the source's {same[0].text!r}",
+                source_value=same[0].text,
+            )
         near = [pd for pd in pds if pd.precision is cd.precision and abs((pd.value - cd.value).days) <= 62]
         if near:
-            return RuleResult(Stance.REFUTES, DATE_SIGNAL, "date",
-                              f"claim says {cd.text!r} ({cd.value.isoformat()}); source on the same subject says "
-                              f"{near[0].text!r} ({near[0].value.isoformat()})", source_value=near[0].text)
+            return RuleResult(
+                Stance.REFUTES,
+                DATE_SIGNAL,
+                "date",
+                f"claim says {cd.text!r} ({cd.value.isoformat()}); source on the same subject says "
+                f"{near[0].text!r} ({near[0].value.isoformat()})",
+                source_value=near[0].text,
+            )
     return None
 
 
@@ -1036,9 +1355,9 @@ def date_rule(claim: Claim, passage: Passage) -> RuleResult | None:
 # What a dated sentence reports, across Norwegian and English (a small, general lexicon of news events).
 _EVENT_LEXICON = {
     "recognise": "anerkjenne anerkjente anerkjent anerkjenner anerkjennelse anerkjennelsen recognise recognised "
-                 "recognises recognising recognize recognized recognizes recognizing recognition",
+    "recognises recognising recognize recognized recognizes recognizing recognition",
     "form": "danne dannet dannes dannelse dannelsen dannelsen formed formation established establish etablerte "
-            "etablert etablere opprettet opprette opprettelse opprettelsen founded grunnlagt grunnla",
+    "etablert etablere opprettet opprette opprettelse opprettelsen founded grunnlagt grunnla",
     "take_office": "tiltrådte tiltre tiltrer tiltredelse tiltredelsen innsatt sworn inaugurated inauguration",
     "approve": "godkjente godkjent vedtok vedtatt approved approve approves approval ratified ratifiserte",
     "agree": "enige enighet agreed agreement accord avtale avtalen",
@@ -1069,29 +1388,62 @@ _EVENT_WORD = {w: concept for concept, words in _EVENT_LEXICON.items() for w in 
 _EVENT_PHRASE_RE = [(c, re.compile(rf"(?<![\w])(?:{p})(?![\w])", re.I)) for c, p in _EVENT_PHRASES.items()]
 # Country and bloc names across Norwegian and English, for "the same participants" across languages.
 _EXONYMS = {
-    "norge": "norway", "noreg": "norway", "sverige": "sweden", "danmark": "denmark", "tyskland": "germany",
-    "frankrike": "france", "storbritannia": "britain", "russland": "russia", "kina": "china", "spania": "spain",
-    "italia": "italy", "hellas": "greece", "tyrkia": "turkey", "sveits": "switzerland", "østerrike": "austria",
-    "nederland": "netherlands", "belgia": "belgium", "polen": "poland", "ukraina": "ukraine", "irak": "iraq",
-    "libanon": "lebanon", "egypt": "egypt", "saudi-arabia": "saudi", "vestbredden": "west bank",
-    "gazastripen": "gaza", "usa": "united states", "eu": "european union", "fn": "united nations",
-    "vesten": "west", "palestina": "palestine", "japan": "japan", "india": "india", "iran": "iran",
+    "norge": "norway",
+    "noreg": "norway",
+    "sverige": "sweden",
+    "danmark": "denmark",
+    "tyskland": "germany",
+    "frankrike": "france",
+    "storbritannia": "britain",
+    "russland": "russia",
+    "kina": "china",
+    "spania": "spain",
+    "italia": "italy",
+    "hellas": "greece",
+    "tyrkia": "turkey",
+    "sveits": "switzerland",
+    "østerrike": "austria",
+    "nederland": "netherlands",
+    "belgia": "belgium",
+    "polen": "poland",
+    "ukraina": "ukraine",
+    "irak": "iraq",
+    "libanon": "lebanon",
+    "egypt": "egypt",
+    "saudi-arabia": "saudi",
+    "vestbredden": "west bank",
+    "gazastripen": "gaza",
+    "usa": "united states",
+    "eu": "european union",
+    "fn": "united nations",
+    "vesten": "west",
+    "palestina": "palestine",
+    "japan": "japan",
+    "india": "india",
+    "iran": "iran",
 }
-_EXONYM_ALT = {"united states": ("u.s.", "us ", "america"), "united nations": ("u.n.", "un "),
-               "european union": ("eu ", "e.u."), "britain": ("uk ", "u.k.", "british", "england"),
-               "west": ("western",)}
-_CLAUSE_BARRIER = re.compile(r",\s+(?:which|who|whom|whose|where|som|der|hvor|and|og|but|men|while|mens)\s|;|\s[–—-]\s"
-                             r"|\(|\)", re.I)
+_EXONYM_ALT = {
+    "united states": ("u.s.", "us ", "america"),
+    "united nations": ("u.n.", "un "),
+    "european union": ("eu ", "e.u."),
+    "britain": ("uk ", "u.k.", "british", "england"),
+    "west": ("western",),
+}
+_CLAUSE_BARRIER = re.compile(
+    r",\s+(?:which|who|whom|whose|where|som|der|hvor|and|og|but|men|while|mens)\s|;|\s[–—-]\s"
+    r"|\(|\)",
+    re.I,
+)
 _AFTER_WORD = re.compile(r"(?<![\w])(?:after|etter|etter at|following)(?![\w])", re.I)
 _BEFORE_WORD = re.compile(r"(?<![\w])(?:before|før|prior to|ahead of)(?![\w])", re.I)
 _GOVERNING = re.compile(r"(?<![\w])(?:after|etter|following|before|før|prior to)\s+(?:the\s+|on\s+|den\s+)?$", re.I)
 _PERIOD_WORD = re.compile(r"(?<![\w])(?:since|siden|until|till|inntil|fram til|frem til|innen|by|from|fra)\s*$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"«“])")
-EVENT_DATE_REFUTE = 0.75        # the source dates the same event outside the claim's date
+EVENT_DATE_REFUTE = 0.75  # the source dates the same event outside the claim's date
 EVENT_DATE_REFUTE_BOUND = 0.65  # ... by "after D" / "before D" only
-EVENT_DATE_SUPPORT = 0.6        # the source dates the same event inside the claim's date, at least as precisely
-EVENT_WINDOW = 160              # characters between the event word and its date, at most
-EVENT_MAX_YEARS = 2.0           # dates further apart than this are taken to be different events of the same kind
+EVENT_DATE_SUPPORT = 0.6  # the source dates the same event inside the claim's date, at least as precisely
+EVENT_WINDOW = 160  # characters between the event word and its date, at most
+EVENT_MAX_YEARS = 2.0  # dates further apart than this are taken to be different events of the same kind
 
 
 def _event_concepts(text: str) -> dict[str, list[Span]]:
@@ -1137,7 +1489,7 @@ def _claim_event_dates(claim: Claim) -> list[DateMention]:
         if d.precision is Precision.WEEK and d.end is None:
             continue
         at = _locate_date(claim, d)
-        before = claim.text[max(0, at - 14): at] if at is not None else ""
+        before = claim.text[max(0, at - 14) : at] if at is not None else ""
         if _PERIOD_WORD.search(before):
             continue
         out.append(d)
@@ -1176,17 +1528,22 @@ def event_date_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if not claim_events:
         return None
     keys = _names_in(claim)
-    found = [(cd, sd, relation, concept)
-             for sentence, _ in _sentences(passage.text)
-             for sd, relation, concept in _event_dates_in(sentence, passage, keys, claim_events)
-             for cd in cds]
-    verdicts = [v for cd, sd, relation, concept in found
-                if (v := _event_date_verdict(cd, sd, relation, concept, passage)) is not None]
+    found = [
+        (cd, sd, relation, concept)
+        for sentence, _ in _sentences(passage.text)
+        for sd, relation, concept in _event_dates_in(sentence, passage, keys, claim_events)
+        for cd in cds
+    ]
+    verdicts = [
+        v
+        for cd, sd, relation, concept in found
+        if (v := _event_date_verdict(cd, sd, relation, concept, passage)) is not None
+    ]
     if not verdicts:
         return None
     supports = [v for v in verdicts if v.stance is Stance.SUPPORTS]
     refutes = [v for v in verdicts if v.stance is Stance.REFUTES]
-    if supports:         # the source also gives the claim's date for this event: never a refutation
+    if supports:  # the source also gives the claim's date for this event: never a refutation
         return supports[0]
     if refutes:
         return max(refutes, key=lambda r: r.score)
@@ -1202,11 +1559,20 @@ def _event_dates_in(sentence: str, passage: Passage, keys, claim_events) -> list
     shared = set(events) & set(claim_events)
     if not shared:
         return []
-    sdates = [d for d in parse_dates(sentence, language=passage.language, anchor=passage.published)
-              if d.precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)]
+    sdates = [
+        d
+        for d in parse_dates(sentence, language=passage.language, anchor=passage.published)
+        if d.precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)
+    ]
     # "Saturday [17 March 2007]": one date said twice; the explicit one names it
-    sdates = [d for d in sdates if not any(o is not d and o.value == d.value and o.precision is d.precision
-                                           and len(o.text) > len(d.text) for o in sdates)]
+    sdates = [
+        d
+        for d in sdates
+        if not any(
+            o is not d and o.value == d.value and o.precision is d.precision and len(o.text) > len(d.text)
+            for o in sdates
+        )
+    ]
     out = []
     for concept in sorted(shared):
         for ev in events[concept]:
@@ -1214,9 +1580,10 @@ def _event_dates_in(sentence: str, passage: Passage, keys, claim_events) -> list
                 relation = _event_relation(sentence, ev, sd)
                 if relation is None:
                     continue
-                if not _names_match(keys, _clause_around(sentence, min(ev.start, sd.span.start),
-                                                         max(ev.end, sd.span.end))):
-                    continue   # the participant is named in another clause ("...; Hamas does not recognise")
+                if not _names_match(
+                    keys, _clause_around(sentence, min(ev.start, sd.span.start), max(ev.end, sd.span.end))
+                ):
+                    continue  # the participant is named in another clause ("...; Hamas does not recognise")
                 out.append((sd, relation, concept))
     return out
 
@@ -1225,25 +1592,26 @@ def _event_relation(sentence: str, ev, sd: DateMention) -> str | None:
     """How the date stands to the event word in the same clause: "at", "after" (on or after) or "before"; None
     when they are too far apart, in different clauses, or the date names a period ("siden", "since")."""
     if sd.span.start >= ev.end:
-        between = sentence[ev.end: sd.span.start]
+        between = sentence[ev.end : sd.span.start]
     elif sd.span.end <= ev.start:
-        between = sentence[sd.span.end: ev.start]
+        between = sentence[sd.span.end : ev.start]
     else:
         return None
     if len(between) > EVENT_WINDOW or _CLAUSE_BARRIER.search(between.replace("[", " ").replace("]", " ")):
         return None
-    if _PERIOD_WORD.search(sentence[max(0, sd.span.start - 14): sd.span.start]):
+    if _PERIOD_WORD.search(sentence[max(0, sd.span.start - 14) : sd.span.start]):
         return None
     relation = _relation(between)
-    if relation is not None and sd.span.end <= ev.start:   # "After it was approved on 17 March, Norway recognised it"
-        gov = _GOVERNING.search(sentence[max(0, sd.span.start - 30): sd.span.start])
+    if relation is not None and sd.span.end <= ev.start:  # "After it was approved on 17 March, Norway recognised it"
+        gov = _GOVERNING.search(sentence[max(0, sd.span.start - 30) : sd.span.start])
         if gov:
             relation = "after" if _AFTER_WORD.search(gov.group()) else "before"
     return relation
 
 
-def _event_date_verdict(cd: DateMention, sd: DateMention, relation: str, concept: str,
-                        passage: Passage) -> RuleResult | None:
+def _event_date_verdict(
+    cd: DateMention, sd: DateMention, relation: str, concept: str, passage: Passage
+) -> RuleResult | None:
     """The claim's date against one source date for the same event, as intervals at each side's precision; None
     when they are years apart (another event of the same kind)."""
     c_lo, c_hi = cd.value, cd.last
@@ -1253,21 +1621,58 @@ def _event_date_verdict(cd: DateMention, sd: DateMention, relation: str, concept
     head = f"claim says {cd.text!r} ({_iso_at(cd)}) for the event ({concept}); source says {src}"
     if s_hi < c_lo or c_hi < s_lo:
         if _years_apart((c_lo, c_hi), (s_lo, s_hi)) > EVENT_MAX_YEARS:
-            return None   # years apart: another event of the same kind (another election, another recognition)
+            return None  # years apart: another event of the same kind (another election, another recognition)
         score = EVENT_DATE_REFUTE if relation == "at" else EVENT_DATE_REFUTE_BOUND
-        return RuleResult(Stance.REFUTES, score, "event_date", f"{head}: outside the claim's {cd.precision.value}",
-                          source_value=sd.text, evidence_date=passage.published)
+        return RuleResult(
+            Stance.REFUTES,
+            score,
+            "event_date",
+            f"{head}: outside the claim's {cd.precision.value}",
+            source_value=sd.text,
+            evidence_date=passage.published,
+        )
     if c_lo <= s_lo and s_hi <= c_hi:
-        return RuleResult(Stance.SUPPORTS, EVENT_DATE_SUPPORT, "event_date",
-                          f"{head}: within the claim's {cd.precision.value}", source_value=sd.text,
-                          evidence_date=passage.published)
-    return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "event_date",
-                      f"{head}: less precise than the claim, does not decide it",
-                      source_value=sd.text, evidence_date=passage.published)
+        return RuleResult(
+            Stance.SUPPORTS,
+            EVENT_DATE_SUPPORT,
+            "event_date",
+            f"{head}: within the claim's {cd.precision.value}",
+            source_value=sd.text,
+            evidence_date=passage.published,
+        )
+    return RuleResult(
+        Stance.NEUTRAL,
+        NEUTRAL_SCORE,
+        "event_date",
+        f"{head}: less precise than the claim, does not decide it",
+        source_value=sd.text,
+        evidence_date=passage.published,
+    )
 
 
-_REPORTING = {"said", "says", "say", "told", "stated", "announced", "confirmed", "sa", "sier", "uttalte", "opplyste",
-              "bekreftet", "kunngjorde", "fortalte", "added", "la", "noted", "wrote", "skrev", "reported", "meldte"}
+_REPORTING = {
+    "said",
+    "says",
+    "say",
+    "told",
+    "stated",
+    "announced",
+    "confirmed",
+    "sa",
+    "sier",
+    "uttalte",
+    "opplyste",
+    "bekreftet",
+    "kunngjorde",
+    "fortalte",
+    "added",
+    "la",
+    "noted",
+    "wrote",
+    "skrev",
+    "reported",
+    "meldte",
+}
 
 
 def _relation(between: str) -> str | None:
@@ -1324,7 +1729,7 @@ def _iso_at(d: DateMention) -> str:
 def _sentences(text: str) -> list[tuple[str, int]]:
     out, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        out.append((text[start: m.start()], start))
+        out.append((text[start : m.start()], start))
         start = m.end()
     out.append((text[start:], start))
     return [(t, o) for t, o in out if t.strip()]
