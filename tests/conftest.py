@@ -99,6 +99,16 @@ def e5():
     return emb
 
 
+def pytest_collection_modifyitems(config, items):
+    """`slow` by rule: the tests tests/slow_tests.txt lists (over 5 s on 2 cores, measured; tests/slow_tests.py)."""
+    from tests.slow_tests import listed
+
+    slow = listed()
+    for item in items:
+        if item.nodeid in slow or item.nodeid.split("[")[0] in slow:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--regen-golden",

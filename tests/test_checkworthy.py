@@ -75,7 +75,6 @@ def test_saved_model_round_trips(tmp_path):
     assert back.threshold == pytest.approx(0.4) and not back.use_embeddings
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not ARTIFACT.exists(), reason="no shipped model: run python -m training.checkworthy")
 def test_shipped_model_ranks_facts_above_opinions_in_norwegian_and_english():
     """The real artifact with the real e5 model; trained on English, it must transfer to Norwegian."""

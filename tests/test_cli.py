@@ -39,7 +39,6 @@ def seed_run(tmp_path_factory):
     return {"db": db, "ingest": ingest, "again": again, "check": checked, "out": out}
 
 
-@pytest.mark.slow
 def test_ingest_is_idempotent(seed_run):
     first = json.loads(seed_run["ingest"].stdout)
     second = json.loads(seed_run["again"].stdout)
@@ -50,7 +49,6 @@ def test_ingest_is_idempotent(seed_run):
     assert con.execute("SELECT typeof(embedding) FROM passages LIMIT 1").fetchone()[0] == "FLOAT[384]"
 
 
-@pytest.mark.slow
 def test_check_prints_one_verdict_a_line_with_grounded_spans_and_provenance(seed_run):
     from claims.read import read_article
 
@@ -69,7 +67,6 @@ def test_check_prints_one_verdict_a_line_with_grounded_spans_and_provenance(seed
     assert len({r["provenance"]["run_id"] for r in rows}) == 1
 
 
-@pytest.mark.slow
 def test_age_claim_is_refuted_with_the_computed_age(seed_run):
     rows = [json.loads(line) for line in seed_run["check"].stdout.splitlines()]
     age = [r for r in rows if any(q["unit"] == "year_of_age" for q in r["claim"]["quantities"])]
@@ -78,7 +75,6 @@ def test_age_claim_is_refuted_with_the_computed_age(seed_run):
     assert any("88" in ev["explanation"] for ev in age[0]["evidence"])
 
 
-@pytest.mark.slow
 def test_outputs_and_store_rows(seed_run):
     out = seed_run["out"]
     report = (out / "report.md").read_text(encoding="utf-8")
@@ -113,7 +109,6 @@ def test_the_prefect_flow_gives_the_same_verdicts_and_both_runs_are_recorded(see
     assert engines[0] == "direct" and engines[-1] == "prefect"
 
 
-@pytest.mark.slow
 def test_table_and_markdown_formats(seed_run):
     table = factcheck("check", str(SEED / "article.md"), "--db", seed_run["db"], check=True)
     assert "REFUTED" in table.stdout and "SUPPORTED" in table.stdout

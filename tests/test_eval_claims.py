@@ -126,7 +126,6 @@ def test_factcheck_bench_adapter_reads_the_661_factual_gold_claims():
     assert sum(len(d.claims) for d in docs) == 661
 
 
-@pytest.mark.slow
 def test_cli_on_the_real_seed_gold_with_e5(tmp_path):
     """The real harness: bundled e5, the seed article and its 36 gold claims, through the CLI."""
     from cli.main import cli

@@ -123,7 +123,6 @@ def _run(*args):
     )
 
 
-@pytest.mark.slow
 def test_cli_eval_retrieval_and_matching(tmp_path, seed_dir):
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():
@@ -322,7 +321,6 @@ def test_an_empty_query_finds_nothing_and_counts_as_a_miss():
     assert asked == ["q"] and res["recall@5"] == 0.5
 
 
-@pytest.mark.slow
 def test_seed_claims_query_is_what_the_pipeline_extracts(seed_dir, e5):
     gold = ROOT.parent / "shared" / "data" / "seed" / "claims.gold.jsonl"
     if not gold.exists():

@@ -18,7 +18,6 @@ def harness():
         yield
 
 
-@pytest.mark.slow
 def test_flow_checks_articles_records_rows_and_survives_a_bad_article(harness, tmp_path, seed_dir):
     from flows.verify import verify_articles
 
@@ -41,7 +40,6 @@ def test_flow_checks_articles_records_rows_and_survives_a_bad_article(harness, t
     con.close()
 
 
-@pytest.mark.slow
 def test_rewriting_an_article_in_the_same_run_does_not_duplicate(harness, tmp_path, seed_dir):
     from claims.read import read_articles
     from sources.retrieve import Retriever

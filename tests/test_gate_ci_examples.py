@@ -138,7 +138,6 @@ def workflow_runs(tmp_path_factory):
     }
 
 
-@pytest.mark.slow
 def test_workflow_fails_the_pull_request_with_annotations_junit_and_summary(workflow_runs):
     first = workflow_runs["first"]
     assert first["failed"] == ("Gate the changed articles", 3)
@@ -154,7 +153,6 @@ def test_workflow_fails_the_pull_request_with_annotations_junit_and_summary(work
     assert "❌ factcheck gate failed" in summary and "`articles/abbas.md:32`" in summary
 
 
-@pytest.mark.slow
 def test_workflow_passes_the_corrected_pull_request_and_reuses_the_cached_store(workflow_runs):
     second = workflow_runs["second"]
     assert second["failed"] is None, {k: v.stderr for k, v in second["out"].items()}

@@ -111,7 +111,6 @@ def newsroom(tmp_path_factory, e5):
     return {"repo": repo, "first": first, "second": second, "third": third, "fourth": fourth}
 
 
-@pytest.mark.slow
 def test_first_revision_fails_naming_the_refuted_claim_and_its_line(newsroom):
     proc, report = newsroom["first"]
     assert proc.returncode == 3, proc.stderr
@@ -126,7 +125,6 @@ def test_first_revision_fails_naming_the_refuted_claim_and_its_line(newsroom):
     assert report["files"] == [ARTICLE] and report["status"] == "fail"
 
 
-@pytest.mark.slow
 def test_corrected_revision_passes(newsroom):
     proc, report = newsroom["second"]
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -138,7 +136,6 @@ def test_corrected_revision_passes(newsroom):
     assert "PASS" in proc.stdout
 
 
-@pytest.mark.slow
 def test_reintroduced_error_fails_as_a_correction_undone(newsroom):
     proc, report = newsroom["third"]
     assert proc.returncode == 3
@@ -149,7 +146,6 @@ def test_reintroduced_error_fails_as_a_correction_undone(newsroom):
     assert f"::error file={ARTICLE},line=32,title=factcheck%3A correction undone::" in proc.stdout
 
 
-@pytest.mark.slow
 def test_another_article_stating_the_corrected_error_fails(newsroom):
     proc, report = newsroom["fourth"]
     assert proc.returncode == 3

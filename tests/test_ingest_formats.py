@@ -226,7 +226,6 @@ def test_unknown_file_kind_names_the_accepted_formats(tmp_path):
     assert err.value.code == "FC105" and "ClaimReview" in str(err.value)
 
 
-@pytest.mark.slow
 def test_cli_ingests_mixed_formats_with_a_summary_and_shows_stats(tmp_path):
     doc = tmp_path / "abbas.md"
     doc.write_text(DOC, encoding="utf-8")

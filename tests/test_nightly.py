@@ -82,7 +82,6 @@ def rows(db: str, sql: str, params=()):
         con.close()
 
 
-@pytest.mark.slow
 def test_nights_are_incremental_and_report_changed_verdicts_with_their_evidence(harness, tmp_path, store_db):
     from flows.nightly import nightly
 
@@ -146,7 +145,6 @@ def test_nights_are_incremental_and_report_changed_verdicts_with_their_evidence(
     ) == [(0,)]
 
 
-@pytest.mark.slow
 def test_retired_evidence_triggers_reverification(harness, tmp_path):
     from flows.ingest import ingest_sources
     from flows.nightly import nightly
@@ -183,7 +181,6 @@ def test_retired_evidence_triggers_reverification(harness, tmp_path):
     assert plan["art-00"].startswith("evidence: evidence passage") and "removed" in plan["art-00"]
 
 
-@pytest.mark.slow
 def test_one_failing_article_is_reported_and_retried_next_night(harness, tmp_path, store_db, monkeypatch):
     import verdicts.pipeline
     from flows.nightly import nightly
@@ -214,7 +211,6 @@ def test_one_failing_article_is_reported_and_retried_next_night(harness, tmp_pat
     assert plan == {"art-02": "new"}
 
 
-@pytest.mark.slow
 def test_a_second_night_on_the_same_store_waits_then_refuses(harness, tmp_path, store_db):
     import time
 
@@ -235,7 +231,6 @@ def test_a_second_night_on_the_same_store_waits_then_refuses(harness, tmp_path, 
     assert nightly([str(inbox)], db, embedder="hash").articles["new"] == 1  # free again
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "runner, package, extra",
     [
@@ -264,7 +259,6 @@ def test_cluster_runners_give_the_same_verdicts_as_the_default_runner(
     assert not Path(f"{db2}.snapshots/{fanned.run_id}.duckdb").exists()  # the workers' snapshot is gone
 
 
-@pytest.mark.slow
 def test_a_missing_cluster_runner_package_is_a_coded_error_naming_the_fix(harness, tmp_path, store_db, monkeypatch):
     import sys
 
@@ -333,7 +327,6 @@ def test_diff_and_priority():
     assert [x.claim_id for x in ranked] == ["r", "c", "n", "s"]
 
 
-@pytest.mark.slow
 def test_a_night_with_a_verifier_records_it_and_asks_it(harness, tmp_path, store_db, monkeypatch):
     import numpy as np
 

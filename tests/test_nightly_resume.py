@@ -100,7 +100,6 @@ def duplicates(db: str) -> dict[str, int]:
     }
 
 
-@pytest.mark.slow
 def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_path, store_db):  # noqa: F811 (fixtures imported above)
     db, _ = store_db
     ref_db = str(tmp_path / "reference.duckdb")
@@ -188,7 +187,6 @@ def test_a_night_killed_mid_write_resumes_and_reports_as_if_never_killed(tmp_pat
     assert normalise((tmp_path / "out" / "night-report.md").read_text()) == normalise(ref_report)
 
 
-@pytest.mark.slow
 def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_path, store_db, monkeypatch):  # noqa: F811 (fixtures imported above)
     import flows.nightly as nightly_mod
     from nightly.runs import history
@@ -221,7 +219,6 @@ def test_a_night_that_keeps_failing_is_marked_failed_then_given_up(harness, tmp_
     assert hist[0]["attempt_log"][0]["status"] == "done" and hist[0]["error"] is None
 
 
-@pytest.mark.slow
 def test_a_failed_night_is_resumed_when_the_cause_is_gone(harness, tmp_path, store_db, monkeypatch):  # noqa: F811 (fixtures imported above)
     import flows.nightly as nightly_mod
 

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 import yaml
 
 from sources.embed import HashEmbedder
@@ -57,7 +56,6 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-@pytest.mark.slow
 def test_a_scheduled_night_fires_and_records_verdicts(tmp_path):
     base, _ = split_sources(tmp_path)
     db = str(tmp_path / "store.duckdb")

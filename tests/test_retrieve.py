@@ -3,7 +3,6 @@
 import json
 
 import numpy as np
-import pytest
 
 from sources.ingest import ingest_passages
 from sources.retrieve import Retriever, normalise_url
@@ -60,7 +59,6 @@ def test_empty_store_returns_no_hits(tmp_path, hash_embedder):
         assert Retriever(st, hash_embedder).search(["anything"]) == [[]]
 
 
-@pytest.mark.slow
 def test_real_e5_finds_english_evidence_for_a_norwegian_claim(tmp_path, e5, seed_dir):
     with Store(str(tmp_path / "seed.duckdb")) as st:
         ingest_passages(st, seed_dir / "passages.jsonl", e5)

@@ -222,7 +222,6 @@ def test_lexical_index_saved_and_reused(tmp_path, hash_embedder):
         assert LexicalIndex.for_store(st).built == "loaded"
 
 
-@pytest.mark.slow
 def test_real_e5_hybrid_crosses_languages_both_ways(tmp_path, e5, seed_dir):
     with Store(str(tmp_path / "seed.duckdb")) as st:
         ingest_passages(st, seed_dir / "passages.jsonl", e5)

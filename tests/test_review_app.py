@@ -249,7 +249,6 @@ def test_store_kept_open_while_busy_and_released_when_idle(db):
     assert per_request._store is None
 
 
-@pytest.mark.slow
 def test_factcheck_serve_starts_on_loopback(db):
     import os
     import socket

@@ -17,7 +17,6 @@ def harness():
         yield
 
 
-@pytest.mark.slow
 def test_next_run_of_the_flow_takes_the_decision(harness, tmp_path, seed_dir):
     from flows.verify import verify_articles
 

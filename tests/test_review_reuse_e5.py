@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from claims.model import Claim, Span
 from review import auth, decisions
 from review.fixtures import synthetic_flagged
@@ -11,7 +9,6 @@ from review.reuse import DEFAULT_THRESHOLD, DecisionIndex
 from sources.store import Store
 
 
-@pytest.mark.slow
 def test_cross_lingual_match_and_guards(tmp_path, e5):
     with Store(tmp_path / "s.duckdb") as st:
         synthetic_flagged(st, 2, claims_per_article=2)

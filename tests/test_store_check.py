@@ -132,7 +132,6 @@ def hosts(result) -> set[str]:
     }
 
 
-@pytest.mark.slow
 def test_earlier_fact_check_comes_first_by_default_and_no_prior_turns_it_off(runs):
     first = runs["default"]["verdicts"][0]
     assert first["evidence"][0]["rule"] == "prior_check"
@@ -142,12 +141,10 @@ def test_earlier_fact_check_comes_first_by_default_and_no_prior_turns_it_off(run
     assert not any(e["rule"] == "prior_check" for v in runs["narrow"]["verdicts"] for e in v["evidence"])
 
 
-@pytest.mark.slow
 def test_without_filters_every_source_is_used_but_never_the_articles_own_url(runs):
     assert hosts(runs["default"]) == {"a.example", "b.example", "c.example", "d.example"}
 
 
-@pytest.mark.slow
 def test_deny_list_and_window_around_the_article_date_keep_only_what_passes(runs):
     # b.example denied; c.example 32 days after the article (outside 30); d.example undated, dropped
     assert hosts(runs["narrow"]) == {"a.example"}
@@ -155,13 +152,11 @@ def test_deny_list_and_window_around_the_article_date_keep_only_what_passes(runs
         assert all("2024-03-31" <= e["published"] <= "2024-05-30" for e in v["evidence"])
 
 
-@pytest.mark.slow
 def test_allow_list_and_absolute_since_keep_undated_and_later_sources(runs):
     # a.example (before --since) and b.example are not allowed; undated passages pass a date limit by default
     assert hosts(runs["allow"]) == {"c.example", "d.example"}
 
 
-@pytest.mark.slow
 def test_run_records_the_retrieval_mode_prior_and_filters(runs):
     con = duckdb.connect(runs["db"], read_only=True)
     params = [json.loads(r[0]) for r in con.execute("SELECT params FROM runs ORDER BY started_at").fetchall()]
@@ -201,7 +196,6 @@ Fatah and Hamas held unity talks in Beijing on Tuesday, the Chinese foreign mini
 """
 
 
-@pytest.mark.slow
 def test_check_with_the_bundled_verifier_records_it_and_lets_it_read_english_evidence(tmp_path):
     pytest.importorskip("torch")
     (tmp_path / "a.md").write_text(EN_ARTICLE, encoding="utf-8")

@@ -54,7 +54,6 @@ def test_pipeline_puts_an_earlier_fact_check_first_with_rating_and_url(tmp_path,
     assert others and all(e.rule != "prior_check" for v in others for e in v.evidence)
 
 
-@pytest.mark.slow
 def test_real_e5_matches_an_earlier_check_across_languages(tmp_path, e5):
     cr = tmp_path / "cr.jsonl"
     rows = [
