@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test bench clean browser
+.PHONY: demo test install install-test bench clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ browser:
 
 test: install-test browser
 	$(BIN)/python -m pytest
+
+# The docs' screenshot of the review app, taken by the browser test from the current code.
+screenshots: install-test browser
+	REVIEW_SCREENSHOT=docs/review-claim-page.png $(BIN)/python -m pytest -q tests/test_review_browser.py
 
 bench: install
 	$(BIN)/python -m bench.check_seed
