@@ -1440,35 +1440,39 @@ def _piece_claims(st: _SentenceState, cl, piece: Piece, contact_de: dict[Span, M
         forced=forced,
         period=period,
     )
-    out = [claim]
     if st.frame is not None and piece.kind in _FRAMED_KINDS and not ds and not period and ctype_ok(claim):
-        # "I februar 2007 inviterte Hamas Fatah med i en samlingsregjering, som Norge var alene om å
-        # anerkjenne": the fronted time frames the relative too -> "... anerkjenne en samlingsregjering
-        # i februar 2007", a TEMPORAL claim checked on its date (the undated claim above keeps the rest)
-        fdate, prep = st.frame
-        framed = f"{ctext.rstrip(' .')} {prep + ' ' if prep else ''}{fdate.text}"
-        if framed not in st.seen:
-            st.seen.add(framed)
-            fsrcs = tuple(sorted(set(srcs) | {fdate.span}, key=lambda x: (x.start, x.end)))
-            fhull = Span(min(hull.start, fdate.span.start), max(hull.end, fdate.span.end))
-            out.append(
-                _claim(
-                    st.article_id,
-                    framed,
-                    fhull,
-                    sent,
-                    st.lang,
-                    st.published,
-                    qs,
-                    (fdate,),
-                    tuple(dict.fromkeys(ents)),
-                    None,
-                    sources=fsrcs,
-                    forced=None if qs else ClaimType.TEMPORAL,
-                    exclusive=False,
-                )
-            )
-    return out
+        framed = _framed_claim(st, ctext, hull, srcs, qs, ents)
+        return [claim, framed] if framed is not None else [claim]
+    return [claim]
+
+
+def _framed_claim(st: _SentenceState, ctext: str, hull: Span, srcs: tuple, qs: tuple, ents: list) -> Claim | None:
+    """The claim again with the sentence's fronted time: "I februar 2007 inviterte Hamas Fatah med i en
+    samlingsregjering, som Norge var alene om å anerkjenne" -> "... anerkjenne en samlingsregjering i februar 2007",
+    a TEMPORAL claim checked on its date (the undated claim keeps the rest); None when already made."""
+    fdate, prep = st.frame
+    framed = f"{ctext.rstrip(' .')} {prep + ' ' if prep else ''}{fdate.text}"
+    if framed in st.seen:
+        return None
+    st.seen.add(framed)
+    fsrcs = tuple(sorted(set(srcs) | {fdate.span}, key=lambda x: (x.start, x.end)))
+    fhull = Span(min(hull.start, fdate.span.start), max(hull.end, fdate.span.end))
+    forced = None if qs else ClaimType.TEMPORAL
+    return _claim(
+        st.article_id,
+        framed,
+        fhull,
+        st.sent,
+        st.lang,
+        st.published,
+        qs,
+        (fdate,),
+        tuple(dict.fromkeys(ents)),
+        None,
+        sources=fsrcs,
+        forced=forced,
+        exclusive=False,
+    )
 
 
 def whole_text_claim(article_id: str, text: str, language: str = "en", published: dt.date | None = None) -> Claim:

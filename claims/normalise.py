@@ -753,67 +753,69 @@ def parse_dates(text: str, language: str = "", anchor: dt.date | None = None) ->
                 d = _resolve(kind, m, text, lang, anchor)
                 if d is not None:
                     cands.append((prio, d))
-        for m in _DAY_RANGE.finditer(text):
-            month = _month_number(m.group("month"))
-            day1 = int(m.group("day1"))
-            if not month or day1 >= int(m.group("day")):
-                continue
-            if m.group("year"):
-                value = _safe_date(int(m.group("year")), month, day1)
-            else:
-                value = _latest_day(month, day1, anchor) if anchor is not None else None
-            if value is not None:
-                cands.append(
-                    (0, DateMention(value, Precision.DAY, Span(m.start("day1"), m.end("day1")), m.group("day1")))
-                )
+        _add_day_ranges(text, anchor, cands)
         if anchor is not None:
-            prio = len(_DATE_PATTERNS)
-            for m in _WEEK_RE.finditer(text):
-                res = _resolve_week(m, anchor)
-                if res:
-                    cands.append(
-                        (prio, DateMention(res[0], Precision.WEEK, Span(m.start(), m.end()), m.group(), end=res[1]))
-                    )
-            for rx, key in _RELATIVE:
-                for m in rx.finditer(text):
-                    res = _resolve_relative(key, anchor)
-                    if res:
-                        cands.append((prio, DateMention(res[0], res[1], Span(m.start(), m.end()), m.group())))
-            for m in _WEEKDAY_RE.finditer(text):
-                name = m.group()
-                if (
-                    name.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-                    and not name[0].isupper()
-                ):
-                    continue
-                wd = _WEEKDAYS[name.lower()]
-                day = _WEEKDAY_DAY.match(text, m.end())
-                if (
-                    day
-                    and not any(c.span.start < day.end() and m.end() < c.span.end for _, c in cands)
-                    and (when := _weekday_on_day(wd, int(day.group(1)), anchor))
-                ):
-                    # "fredag 14" (a month unread: "fredag 14, mars"): the Friday that is a 14th, nearest the anchor
-                    cands.append(
-                        (
-                            prio + 1,
-                            DateMention(when, Precision.DAY, Span(m.start(), day.end()), text[m.start() : day.end()]),
-                        )
-                    )
-                    continue
-                back = (anchor.weekday() - wd) % 7
-                cands.append(
-                    (
-                        prio + 1,
-                        DateMention(anchor - dt.timedelta(days=back), Precision.DAY, Span(m.start(), m.end()), name),
-                    )
-                )
+            _add_relative_dates(text, anchor, len(_DATE_PATTERNS), cands)
         if lang and lang not in ("nb", "en"):
             cands.extend((-1, d) for d in _dateparser_fallback(text, lang, anchor))
     except Exception:  # a parser bug must not sink a run: return what is certain
         cands = [c for c in cands if c[1].span.of(text) == c[1].text]
-    chosen = _select(cands)
-    # "Tuesday 30 April 2024": the weekday only repeats the date next to it
+    return _without_repeated_weekdays(text, _select(cands))
+
+
+def _add_day_ranges(text: str, anchor: dt.date | None, cands: list[tuple[int, DateMention]]) -> None:
+    """ "3.-5. mai", "3-5 May": the range's first day, a date of its own."""
+    for m in _DAY_RANGE.finditer(text):
+        month = _month_number(m.group("month"))
+        day1 = int(m.group("day1"))
+        if not month or day1 >= int(m.group("day")):
+            continue
+        if m.group("year"):
+            value = _safe_date(int(m.group("year")), month, day1)
+        else:
+            value = _latest_day(month, day1, anchor) if anchor is not None else None
+        if value is not None:
+            cands.append((0, DateMention(value, Precision.DAY, Span(m.start("day1"), m.end("day1")), m.group("day1"))))
+
+
+def _add_relative_dates(text: str, anchor: dt.date, prio: int, cands: list[tuple[int, DateMention]]) -> None:
+    """Dates read from the anchor: week numbers, relative words ("i går", "last year") and weekdays (the one before
+    the anchor, or "fredag 14": the Friday that is a 14th nearest it)."""
+    for m in _WEEK_RE.finditer(text):
+        res = _resolve_week(m, anchor)
+        if res:
+            cands.append((prio, DateMention(res[0], Precision.WEEK, Span(m.start(), m.end()), m.group(), end=res[1])))
+    for rx, key in _RELATIVE:
+        for m in rx.finditer(text):
+            res = _resolve_relative(key, anchor)
+            if res:
+                cands.append((prio, DateMention(res[0], res[1], Span(m.start(), m.end()), m.group())))
+    for m in _WEEKDAY_RE.finditer(text):
+        name = m.group()
+        if (
+            name.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+            and not name[0].isupper()
+        ):
+            continue
+        wd = _WEEKDAYS[name.lower()]
+        day = _WEEKDAY_DAY.match(text, m.end())
+        if (
+            day
+            and not any(c.span.start < day.end() and m.end() < c.span.end for _, c in cands)
+            and (when := _weekday_on_day(wd, int(day.group(1)), anchor))
+        ):
+            # "fredag 14" (a month unread: "fredag 14, mars"): the Friday that is a 14th, nearest the anchor
+            span = Span(m.start(), day.end())
+            cands.append((prio + 1, DateMention(when, Precision.DAY, span, text[m.start() : day.end()])))
+            continue
+        back = (anchor.weekday() - wd) % 7
+        cands.append(
+            (prio + 1, DateMention(anchor - dt.timedelta(days=back), Precision.DAY, Span(m.start(), m.end()), name))
+        )
+
+
+def _without_repeated_weekdays(text: str, chosen: list[DateMention]) -> list[DateMention]:
+    """ "Tuesday 30 April 2024": the weekday only repeats the date next to it."""
     return [
         d
         for d in chosen

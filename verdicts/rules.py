@@ -971,6 +971,8 @@ def _source_own_dates(text: str, dates: list[DateMention]) -> tuple[list[DateMen
 
 
 def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
+    """The claim's stated age of a person the passage names: against a birth date the passage gives
+    (`_age_from_births`), else against an age the passage states on its own date (`_age_from_stated`)."""
     ages = [q for q in claim.quantities if q.unit == "year_of_age"]
     if not ages or not _mentions_entity(claim, passage):
         return None
@@ -981,51 +983,60 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         if _BIRTH_BEFORE.search(passage.text[max(0, d.span.start - 40) : d.span.start])
     ]
     if births:
-        if claim.anchor_date is None:
-            return RuleResult(
-                Stance.NEUTRAL,
-                NEUTRAL_SCORE,
-                "age",
-                f"article says {claimed}; source gives a birth date but the claim has no date to age it on",
-            )
-        births, set_aside = _source_own_dates(passage.text, births)
-        found = []
-        for b in births:
-            if b.precision is Precision.DAY:
-                found.append((b, {age_on(b.value, claim.anchor_date)}))
-            else:  # month or year: the age is one of two values
-                found.append((b, {age_on(b.last, claim.anchor_date), age_on(b.value, claim.anchor_date)}))
-        parts = []
-        for b, possible in found:
-            born = b.value.isoformat() if b.precision is Precision.DAY else b.text
-            ages_txt = " or ".join(str(a) for a in sorted(possible))
-            parts.append(f"born {born}, so {ages_txt} on {claim.anchor_date.isoformat()}")
-        explanation = f"article says {claimed}; " + "; ".join(parts)
-        if set_aside:
-            explanation += " (the source sets this against " + ", ".join(_iso_at(b) for b in set_aside) + ")"
-        fits = [claimed in possible for _, possible in found]
-        exact = [len(possible) == 1 for _, possible in found]
-        source = "; ".join(b.text for b, _ in found)
-        if all(fits):
-            score = STRONG if all(exact) else REPORTED
-            return RuleResult(Stance.SUPPORTS, score, "age", explanation, source_value=source)
-        if not any(fits):
-            return RuleResult(Stance.REFUTES, STRONG, "age", explanation, source_value=source)
-        return RuleResult(
-            Stance.NEUTRAL,
-            NEUTRAL_SCORE,
-            "age",
-            explanation + " (the source gives birth dates that disagree)",
-            source_value=source,
-        )
+        return _age_from_births(claim, passage, claimed, births)
     stated = [
         q
         for q in parse_quantities(passage.text, passage.language)
         if q.unit == "year_of_age" and _age_of_same(claim, ages[0], passage.text, q)
     ]
-    if not stated:
-        return None
-    sq = stated[0]
+    return _age_from_stated(claim, passage, claimed, stated[0]) if stated else None
+
+
+def _age_from_births(claim: Claim, passage: Passage, claimed: int, births: list[DateMention]) -> RuleResult:
+    """The claimed age against the ages the passage's birth dates give on the claim's date (a month or year of
+    birth allows two ages); birth dates the source itself sets aside are named, not used."""
+    if claim.anchor_date is None:
+        return RuleResult(
+            Stance.NEUTRAL,
+            NEUTRAL_SCORE,
+            "age",
+            f"article says {claimed}; source gives a birth date but the claim has no date to age it on",
+        )
+    births, set_aside = _source_own_dates(passage.text, births)
+    found = []
+    for b in births:
+        if b.precision is Precision.DAY:
+            found.append((b, {age_on(b.value, claim.anchor_date)}))
+        else:  # month or year: the age is one of two values
+            found.append((b, {age_on(b.last, claim.anchor_date), age_on(b.value, claim.anchor_date)}))
+    parts = []
+    for b, possible in found:
+        born = b.value.isoformat() if b.precision is Precision.DAY else b.text
+        ages_txt = " or ".join(str(a) for a in sorted(possible))
+        parts.append(f"born {born}, so {ages_txt} on {claim.anchor_date.isoformat()}")
+    explanation = f"article says {claimed}; " + "; ".join(parts)
+    if set_aside:
+        explanation += " (the source sets this against " + ", ".join(_iso_at(b) for b in set_aside) + ")"
+    fits = [claimed in possible for _, possible in found]
+    exact = [len(possible) == 1 for _, possible in found]
+    source = "; ".join(b.text for b, _ in found)
+    if all(fits):
+        score = STRONG if all(exact) else REPORTED
+        return RuleResult(Stance.SUPPORTS, score, "age", explanation, source_value=source)
+    if not any(fits):
+        return RuleResult(Stance.REFUTES, STRONG, "age", explanation, source_value=source)
+    return RuleResult(
+        Stance.NEUTRAL,
+        NEUTRAL_SCORE,
+        "age",
+        explanation + " (the source gives birth dates that disagree)",
+        source_value=source,
+    )
+
+
+def _age_from_stated(claim: Claim, passage: Passage, claimed: int, sq: Quantity) -> RuleResult | None:
+    """The claimed age against an age the passage states ("88 years old"), aged from the passage's date to the
+    claim's; an undated or stale statement decides nothing."""
     age_txt = f"source says {_fmt_value(sq.value)} years old"
     if passage.published is None:
         return RuleResult(
