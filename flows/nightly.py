@@ -149,45 +149,60 @@ def plan_articles(
         else:
             same[a.id] = a
     if same:
-        rows = tables_runs.claims_of_articles(store.con, [(a, known[a].verdict_run_id) for a in same])
-        claims: dict[str, list[tuple[str, str]]] = {}
-        for article_id, claim_id, run_id in rows:
-            claims.setdefault(article_id, []).append((claim_id, run_id))
-        redo = evidence_changed(
-            store.con,
-            claims,
-            {a: known[a].verified_at for a in claims},
-            top_k_ids(retriever, k),
-            exclude_urls={a: tuple(exclude_urls) + ((same[a].url,) if same[a].url else ()) for a in claims},
-        )
-        for a in same.values():
-            kn = known[a.id]
-            if a.id in redo:
-                plan.append(
-                    PlanItem(
-                        a.id,
-                        a.content_hash,
-                        a.path,
-                        "evidence",
-                        "pending",
-                        previous_run_id=kn.verdict_run_id,
-                        detail=redo[a.id],
-                    )
-                )
-            else:
-                plan.append(
-                    PlanItem(
-                        a.id,
-                        a.content_hash,
-                        a.path,
-                        "unchanged",
-                        "carried",
-                        verdict_run_id=kn.verdict_run_id,
-                        previous_run_id=kn.verdict_run_id,
-                    )
-                )
+        plan += _plan_unchanged(store, same, known, retriever, k=k, exclude_urls=exclude_urls)
     for path, msg in read_failures:
         plan.append(PlanItem(f"file:{path}", "", path, "unreadable", "failed", error=msg))
+    return plan
+
+
+def _plan_unchanged(
+    store: Store,
+    same: dict[str, Article],
+    known: dict[str, nightly_runs.Known],
+    retriever: Retriever,
+    *,
+    k: int,
+    exclude_urls: Sequence[str],
+) -> list[PlanItem]:
+    """The plan for articles whose text is unchanged: re-verify those whose evidence changed, carry the rest over."""
+    rows = tables_runs.claims_of_articles(store.con, [(a, known[a].verdict_run_id) for a in same])
+    claims: dict[str, list[tuple[str, str]]] = {}
+    for article_id, claim_id, run_id in rows:
+        claims.setdefault(article_id, []).append((claim_id, run_id))
+    redo = evidence_changed(
+        store.con,
+        claims,
+        {a: known[a].verified_at for a in claims},
+        top_k_ids(retriever, k),
+        exclude_urls={a: tuple(exclude_urls) + ((same[a].url,) if same[a].url else ()) for a in claims},
+    )
+    plan: list[PlanItem] = []
+    for a in same.values():
+        kn = known[a.id]
+        if a.id in redo:
+            plan.append(
+                PlanItem(
+                    a.id,
+                    a.content_hash,
+                    a.path,
+                    "evidence",
+                    "pending",
+                    previous_run_id=kn.verdict_run_id,
+                    detail=redo[a.id],
+                )
+            )
+        else:
+            plan.append(
+                PlanItem(
+                    a.id,
+                    a.content_hash,
+                    a.path,
+                    "unchanged",
+                    "carried",
+                    verdict_run_id=kn.verdict_run_id,
+                    previous_run_id=kn.verdict_run_id,
+                )
+            )
     return plan
 
 
@@ -208,6 +223,23 @@ def recorder_named(name: str) -> Callable:
     # A module-level function, pickled by reference: cloudpickle ships the flow's function by value
     # with the globals it names, and _RECORDERS holds the writer's open store.
     return _RECORDERS[name]
+
+
+@dataclass(frozen=True)
+class _Night:
+    """What the nightly flow's plain steps share: its settings, its progress hooks and the timings so far."""
+
+    db: str
+    embedder: str
+    k: int
+    exclude_urls: Sequence[str]
+    runner: object  # a Dask or Ray task runner (make_task_runner), or None: verify in this process
+    snapshot_dir: str | None
+    verifier: str  # the verifier spec (verdicts.entail.get_verifier)
+    emit: Progress
+    logger: object
+    durations: dict[str, float]
+    t_start: float
 
 
 @flow(name="nightly", validate_parameters=False)
@@ -238,13 +270,10 @@ def nightly(
     runner = (
         make_task_runner(task_runner, workers=workers, address=cluster_address) if task_runner != "default" else None
     )
+    night = _Night(db, embedder, k, exclude_urls, runner, snapshot_dir, verifier, emit, logger, durations, t_start)
     with NightlyLock(db, wait_s), Store(db) as store:
         base = get_embedder(embedder)
-        ingest = None
-        if sources:
-            t = time.perf_counter()
-            ingest = ingest_into(store, list(sources), embedder=base)
-            durations["ingest"] = time.perf_counter() - t
+        ingest = _ingest_sources(store, sources, base, durations)
         emb = CachingEmbedder(base, store)
         retriever = Retriever(store, emb)
         config = DecideConfig.load()
@@ -254,87 +283,120 @@ def nightly(
         durations["read"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        models = [ModelInfo(emb.name, emb.version, "embedder")]
-        checker, checker_info = load_verifier(verifier)  # fails here, before the night is recorded
-        if checker_info is not None:
-            models.append(checker_info)
-        nightly_runs.recover_unfinished(store)  # we hold the lock: a 'running' night's process is gone
-        unfinished = nightly_runs.unfinished_run(store)
-        if unfinished and unfinished.inbox != nightly_runs.inbox_key(inbox):
-            logger.warning("abandoning unfinished run %s of another inbox", unfinished.run_id)
-            nightly_runs.abandon(store, unfinished.run_id)
-            unfinished = None
-        elif unfinished and unfinished.attempts >= max_attempts:
-            logger.warning(
-                "giving up on run %s after %d attempts; starting a new night", unfinished.run_id, unfinished.attempts
-            )
-            nightly_runs.give_up(
-                store, unfinished.run_id, f"gave up after {unfinished.attempts} attempts (max_attempts={max_attempts})"
-            )
-            unfinished = None
+        models, checker = _night_models(emb, verifier)  # fails here, before the night is recorded
+        unfinished = _unfinished_to_resume(store, inbox, max_attempts, logger)
         run_id = None
         try:
             if unfinished:
                 run_id, resumed = unfinished.run_id, True
-                attempt = nightly_runs.resume(store, run_id)
-                logger.info("resuming run %s (%s before; attempt %d)", run_id, unfinished.status, attempt)
-                already = nightly_runs.planned(store, run_id)
-                fresh = [a for a in articles if a.id not in already]
-                fresh_failures = [f for f in read_failures if f"file:{f[0]}" not in already]
-                nightly_runs.extend_plan(
-                    store,
-                    run_id,
-                    plan_articles(store, fresh, fresh_failures, retriever, k=k, exclude_urls=exclude_urls),
-                )
+                _resume_night(store, unfinished, articles, read_failures, retriever, night)
             else:
                 resumed = False
                 plan = plan_articles(store, articles, read_failures, retriever, k=k, exclude_urls=exclude_urls)
-                run_id = nightly_runs.begin_nightly(
-                    store,
-                    code_version=code_version(),
-                    models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
-                    rules_version=RULES_VERSION,
-                    params={
-                        "inbox": inbox,
-                        "sources": list(sources),
-                        "k": k,
-                        "exclude_urls": list(exclude_urls),
-                        "embedder": embedder,
-                        "task_runner": task_runner,
-                        "verifier": verifier,
-                    },
-                    inbox=inbox,
-                    task_runner=task_runner,
-                    plan=plan,
-                )
+                run_id = _begin_night(store, plan, models, inbox, sources, task_runner, night)
             summary = _verify_and_report(
-                store,
-                run_id,
-                resumed,
-                articles,
-                warnings,
-                ingest,
-                emb,
-                retriever,
-                config,
-                models,
-                db=db,
-                embedder=embedder,
-                k=k,
-                exclude_urls=exclude_urls,
-                runner=runner,
-                snapshot_dir=snapshot_dir,
-                emit=emit,
-                logger=logger,
-                durations=durations,
-                t_start=t_start,
-                t_plan=t,
-                verifier=(verifier, checker),
+                store, run_id, resumed, articles, warnings, ingest, emb, retriever, config, models, checker, t, night
             )
         except BaseException as exc:
             if run_id is not None:
                 _mark_unfinished(store, run_id, exc, logger)
             raise
+    _publish_report(summary, out_dir, run_id, logger)
+    return summary
+
+
+def _ingest_sources(store: Store, sources: Sequence[str], embedder, durations: dict[str, float]):
+    """Ingest the reference files given (timed as "ingest"); None when there are none."""
+    ingest = None
+    if sources:
+        t = time.perf_counter()
+        ingest = ingest_into(store, list(sources), embedder=embedder)
+        durations["ingest"] = time.perf_counter() - t
+    return ingest
+
+
+def _night_models(emb: CachingEmbedder, verifier: str) -> tuple[list[ModelInfo], object]:
+    """The models the night records (the embedder, and the verifier if any) and the loaded verifier or None."""
+    models = [ModelInfo(emb.name, emb.version, "embedder")]
+    checker, checker_info = load_verifier(verifier)
+    if checker_info is not None:
+        models.append(checker_info)
+    return models, checker
+
+
+def _unfinished_to_resume(store: Store, inbox: list[str], max_attempts: int, logger):
+    """The unfinished night to resume, if any: one of another inbox is abandoned, one tried too often given up."""
+    nightly_runs.recover_unfinished(store)  # we hold the lock: a 'running' night's process is gone
+    unfinished = nightly_runs.unfinished_run(store)
+    if unfinished and unfinished.inbox != nightly_runs.inbox_key(inbox):
+        logger.warning("abandoning unfinished run %s of another inbox", unfinished.run_id)
+        nightly_runs.abandon(store, unfinished.run_id)
+        unfinished = None
+    elif unfinished and unfinished.attempts >= max_attempts:
+        logger.warning(
+            "giving up on run %s after %d attempts; starting a new night", unfinished.run_id, unfinished.attempts
+        )
+        nightly_runs.give_up(
+            store, unfinished.run_id, f"gave up after {unfinished.attempts} attempts (max_attempts={max_attempts})"
+        )
+        unfinished = None
+    return unfinished
+
+
+def _resume_night(
+    store: Store,
+    unfinished,
+    articles: list[Article],
+    read_failures: list[tuple[str, str]],
+    retriever: Retriever,
+    night: _Night,
+) -> None:
+    """Start a new attempt at the unfinished night and add to its plan what reached the inbox since."""
+    run_id = unfinished.run_id
+    attempt = nightly_runs.resume(store, run_id)
+    night.logger.info("resuming run %s (%s before; attempt %d)", run_id, unfinished.status, attempt)
+    already = nightly_runs.planned(store, run_id)
+    fresh = [a for a in articles if a.id not in already]
+    fresh_failures = [f for f in read_failures if f"file:{f[0]}" not in already]
+    nightly_runs.extend_plan(
+        store,
+        run_id,
+        plan_articles(store, fresh, fresh_failures, retriever, k=night.k, exclude_urls=night.exclude_urls),
+    )
+
+
+def _begin_night(
+    store: Store,
+    plan: list[PlanItem],
+    models: list[ModelInfo],
+    inbox: list[str],
+    sources: Sequence[str],
+    task_runner: str,
+    night: _Night,
+) -> str:
+    """Record a new night with its parameters and its whole plan; returns its run id."""
+    return nightly_runs.begin_nightly(
+        store,
+        code_version=code_version(),
+        models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
+        rules_version=RULES_VERSION,
+        params={
+            "inbox": inbox,
+            "sources": list(sources),
+            "k": night.k,
+            "exclude_urls": list(night.exclude_urls),
+            "embedder": night.embedder,
+            "task_runner": task_runner,
+            "verifier": night.verifier,
+        },
+        inbox=inbox,
+        task_runner=task_runner,
+        plan=plan,
+    )
+
+
+def _publish_report(summary: NightSummary, out_dir: str | None, run_id: str, logger) -> None:
+    """Write the night's report to out_dir (when given) and to a Prefect artifact."""
     if out_dir:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -344,7 +406,6 @@ def nightly(
         create_markdown_artifact(key="night-report", markdown=summary.report, description=f"nightly run {run_id}")
     except Exception as exc:  # an artifact is a convenience; the store and the file hold the truth
         logger.warning("could not create the Prefect artifact: %s", exc)
-    return summary
 
 
 def _mark_unfinished(store: Store, run_id: str, exc: BaseException, logger) -> None:
@@ -368,24 +429,34 @@ def _verify_and_report(
     retriever: Retriever,
     config: DecideConfig,
     models: list[ModelInfo],
-    *,
-    db: str,
-    embedder: str,
-    k: int,
-    exclude_urls: Sequence[str],
-    runner,
-    snapshot_dir: str | None,
-    emit: Progress,
-    logger,
-    durations: dict[str, float],
-    t_start: float,
+    checker,
     t_plan: float,
-    verifier: tuple = ("none", None),
+    night: _Night,
 ) -> NightSummary:
     """Verify the run's pending articles (recording each as it completes), then report and finish it.
-    verifier: (spec, loaded Verifier or None)."""
-    spec_name, checker = verifier
+    checker: the loaded Verifier or None (night.verifier is its spec)."""
     t = t_plan
+    status, pending = _settle_plan(store, run_id, emb, articles)
+    night.durations["plan"] = time.perf_counter() - t
+    night.emit("planned", {"run_id": run_id, "resumed": resumed, "pending": len(pending), "articles": len(status)})
+
+    provenance = Provenance(
+        run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION
+    )
+    tally = _Tally()
+    reuse = decision_reuse(store, emb)
+    record = _recorder(store, run_id, emb, reuse, pending, tally, night)
+
+    t = time.perf_counter()
+    _verify_pending(store, run_id, pending, record, provenance, retriever, config, checker, night)
+    night.durations.update(verify=time.perf_counter() - t, verify_compute=tally.compute, verify_write=tally.write)
+    return _finish_night(store, run_id, resumed, warnings, ingest, night)
+
+
+def _settle_plan(
+    store: Store, run_id: str, emb: CachingEmbedder, articles: list[Article]
+) -> tuple[dict[str, tuple[str, str]], list[Article]]:
+    """Save planning's query vectors, fail what left the inbox since; the plan's status and the articles to verify."""
     with store.transaction() as con:  # query vectors computed while planning
         save_cached(con, emb.name, emb.take_pending())
     status = nightly_runs.planned(store, run_id)
@@ -393,24 +464,30 @@ def _verify_and_report(
     for article_id, (st, _) in status.items():  # planned, but gone from the inbox since
         if st == "pending" and not any(a.id == article_id for a in pending):
             nightly_runs.mark_failed(store, run_id, article_id, "no longer in the inbox")
-    durations["plan"] = time.perf_counter() - t
-    emit("planned", {"run_id": run_id, "resumed": resumed, "pending": len(pending), "articles": len(status)})
+    return status, pending
 
-    provenance = Provenance(
-        run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION
-    )
-    compute = write = 0.0
-    done = 0
-    reuse = decision_reuse(store, emb)
+
+@dataclass
+class _Tally:
+    """What the writer has recorded so far: articles handed to it, and the seconds spent checking and writing."""
+
+    done: int = 0
+    compute: float = 0.0
+    write: float = 0.0
+
+
+def _recorder(
+    store: Store, run_id: str, emb: CachingEmbedder, reuse, pending: list[Article], tally: _Tally, night: _Night
+) -> Callable:
+    """The writer's callback: records a checked article with its done mark in one transaction, or marks it failed."""
 
     def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
-        nonlocal compute, write, done
-        done += 1
+        tally.done += 1
         if exc is not None:
             msg = str(exc) if isinstance(exc, FactcheckError) else f"{type(exc).__name__}: {exc}"
             nightly_runs.mark_failed(store, run_id, article.id, msg)
-            logger.warning("could not check %s: %s", article.path or article.id, msg)
-            emit("failed", {"article_id": article.id, "error": msg, "done": done, "of": len(pending)})
+            night.logger.warning("could not check %s: %s", article.path or article.id, msg)
+            night.emit("failed", {"article_id": article.id, "error": msg, "done": tally.done, "of": len(pending)})
             return
         started = time.perf_counter()
         result = checked.result
@@ -422,36 +499,64 @@ def _verify_and_report(
             nightly_runs.mark_done(con, run_id, article.id, article.content_hash, checked.seconds)
 
         save_article(store, run_id, article, result.claims, result.verdicts, also=also)
-        compute += checked.seconds
-        write += time.perf_counter() - started
-        emit("verified", {"article_id": article.id, "claims": len(result.claims), "done": done, "of": len(pending)})
+        tally.compute += checked.seconds
+        tally.write += time.perf_counter() - started
+        night.emit(
+            "verified", {"article_id": article.id, "claims": len(result.claims), "done": tally.done, "of": len(pending)}
+        )
 
-    t = time.perf_counter()
+    return record
+
+
+def _verify_pending(
+    store: Store,
+    run_id: str,
+    pending: list[Article],
+    record: Callable,
+    provenance: Provenance,
+    retriever: Retriever,
+    config: DecideConfig,
+    checker,
+    night: _Night,
+) -> None:
+    """Check the pending articles on the night's task runner (or in this process), handing each to record."""
     snapshot = None
     try:
-        if pending and runner is not None:
+        if pending and night.runner is not None:
             # The workers' read-only copy: next to the store, or in a folder every worker machine mounts.
-            snapshot = snapshot_store(store, Path(snapshot_dir or f"{db}.snapshots") / f"{run_id}.duckdb")
-            spec = WorkerSpec(snapshot, embedder, provenance, config, k, tuple(exclude_urls), verifier=spec_name)
+            snapshot = snapshot_store(store, Path(night.snapshot_dir or f"{night.db}.snapshots") / f"{run_id}.duckdb")
+            spec = WorkerSpec(
+                snapshot,
+                night.embedder,
+                provenance,
+                config,
+                night.k,
+                tuple(night.exclude_urls),
+                verifier=night.verifier,
+            )
             _RECORDERS[run_id] = record
             try:
-                verify_batch.with_options(task_runner=runner)(pending, spec, run_id)
+                verify_batch.with_options(task_runner=night.runner)(pending, spec, run_id)
             finally:
                 _RECORDERS.pop(run_id, None)
         elif pending:
-            ctx = CheckContext(store, retriever, provenance, config, k, tuple(exclude_urls), verifier=checker)
+            ctx = CheckContext(
+                store, retriever, provenance, config, night.k, tuple(night.exclude_urls), verifier=checker
+            )
             run_batch(pending, ctx, record, remote=False, catch=(Exception,))
     finally:
         if snapshot:
             Path(snapshot).unlink(missing_ok=True)
-    durations.update(verify=time.perf_counter() - t, verify_compute=compute, verify_write=write)
 
+
+def _finish_night(store: Store, run_id: str, resumed: bool, warnings: list[str], ingest, night: _Night) -> NightSummary:
+    """Build the night's report from the stored rows and record the night as done with it."""
     t = time.perf_counter()
     summary = night_summary(store, run_id, resumed)
     summary.warnings, summary.ingest = warnings, ingest
-    durations["report"] = time.perf_counter() - t
-    durations["flow_total"] = time.perf_counter() - t_start
-    summary.durations = {k_: round(v, 3) for k_, v in durations.items()}
+    night.durations["report"] = time.perf_counter() - t
+    night.durations["flow_total"] = time.perf_counter() - night.t_start
+    summary.durations = {k_: round(v, 3) for k_, v in night.durations.items()}
     nightly_runs.finish_nightly(
         store,
         run_id,

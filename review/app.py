@@ -140,54 +140,83 @@ def create_app(
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(labels=LABELS, keys=KEYS, priority_names=queue.PRIORITY_NAMES)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.middleware("http")(_headers_and_timing)
+    ui = _Pages(access, templates, session_ttl, secure_cookies)
+    _add_auth_routes(app, ui)
+    _add_queue_routes(app, ui)
+    _add_claim_routes(app, ui)
+    _add_decision_routes(app, ui)
+    _add_export_routes(app, ui)
 
-    @app.middleware("http")
-    async def headers_and_timing(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        for k, v in SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-        return response
+    @app.get("/healthz")
+    def healthz():
+        return PlainTextResponse("ok")
 
-    def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, context, status_code=status)
+    return app
 
-    def login_page(request: Request, message: str = "", status: int = 200) -> HTMLResponse:
+
+async def _headers_and_timing(request: Request, call_next):
+    """Middleware: add the security headers and a Server-Timing header to every response."""
+    started = time.perf_counter()
+    response = await call_next(request)
+    for k, v in SECURITY_HEADERS.items():
+        response.headers.setdefault(k, v)
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+    return response
+
+
+class _Pages:
+    """What the routes share: the store access, the templates and the cookie settings, with the page helpers."""
+
+    def __init__(self, access: StoreAccess, templates: Jinja2Templates, session_ttl, secure_cookies: bool):
+        self.access, self.templates = access, templates
+        self.session_ttl, self.secure_cookies = session_ttl, secure_cookies
+
+    def page(self, request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
+        """The template rendered with context, with this status."""
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+    def login_page(self, request: Request, message: str = "", status: int = 200) -> HTMLResponse:
+        """The sign-in page with a fresh double-submit CSRF token (form field and cookie)."""
         token = secrets.token_urlsafe(24)
-        resp = page(request, "login.html", {"message": message, "csrf": token, "user": None}, status)
+        resp = self.page(request, "login.html", {"message": message, "csrf": token, "user": None}, status)
         resp.set_cookie(
-            LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies, path="/login"
+            LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=self.secure_cookies, path="/login"
         )
         return resp
 
-    def session_of(request: Request, st: Store) -> auth.Session:
+    def session_of(self, request: Request, st: Store) -> auth.Session:
+        """The live session of the request's session cookie (SessionExpiredError if none)."""
         return auth.get_session(st, request.cookies.get(SESSION_COOKIE))
 
-    def refuse(request: Request, status: int, title: str, message: str, user=None) -> HTMLResponse:
-        return page(request, "error.html", {"title": title, "message": message, "user": user}, status)
+    def refuse(self, request: Request, status: int, title: str, message: str, user=None) -> HTMLResponse:
+        """The error page saying why the request was refused, with this status."""
+        return self.page(request, "error.html", {"title": title, "message": message, "user": user}, status)
 
-    def guarded(request: Request, fn):
+    def guarded(self, request: Request, fn):
         """Run fn(store, session) for a signed-in user; the right refusal otherwise."""
         try:
-            with access.open() as st:
+            with self.access.open() as st:
                 try:
-                    session = session_of(request, st)
+                    session = self.session_of(request, st)
                 except SessionExpiredError as exc:
-                    return login_page(request, str(exc.args[0]), status=401)
+                    return self.login_page(request, str(exc.args[0]), status=401)
                 return fn(st, session)
         except StoreLockedError:
-            return refuse(
+            return self.refuse(
                 request,
                 503,
                 "Store busy",
                 "Another process (a verification run?) is writing the store. Try again in a minute.",
             )
 
-    # -- sign in / out ---------------------------------------------------------------------------
+
+def _add_auth_routes(app: FastAPI, ui: _Pages) -> None:
+    """Sign in (GET and POST /login) and sign out (POST /logout)."""
+
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request):
-        return login_page(request)
+        return ui.login_page(request)
 
     @app.post("/login")
     def login(
@@ -197,48 +226,56 @@ def create_app(
         token: str = Form(""),
         csrf: str = Form(""),
     ):
-        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-        if not expected or not secrets.compare_digest(expected.encode(), csrf.encode()):
-            return refuse(
-                request,
-                403,
-                "Forged form",
-                "The sign-in form's security token is missing or wrong. Reload the sign-in page and try again.",
-            )
-        try:
-            with access.open() as st:
-                user = auth.authenticate_token(st, token) if token else auth.authenticate(st, username, password)
-                cookie, _ = auth.create_session(st, user, session_ttl)
-        except AuthError as exc:
-            return login_page(request, str(exc.args[0]), status=401)
-        except StoreLockedError:
-            return refuse(request, 503, "Store busy", "Another process is writing the store. Try again.")
-        resp = RedirectResponse("/", status_code=303)
-        resp.set_cookie(
-            SESSION_COOKIE,
-            cookie,
-            httponly=True,
-            samesite="strict",
-            secure=secure_cookies,
-            path="/",
-            max_age=int(session_ttl.total_seconds()),
-        )
-        resp.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
-        return resp
+        return _sign_in(ui, request, username, password, token, csrf)
 
     @app.post("/logout")
     def logout(request: Request, csrf: str = Form("")):
         def fn(st, session):
             if not auth.csrf_ok(session, csrf):
-                return refuse(request, 403, "Forged form", "The form's security token is wrong.", session.user)
+                return ui.refuse(request, 403, "Forged form", "The form's security token is wrong.", session.user)
             auth.end_session(st, request.cookies.get(SESSION_COOKIE))
             resp = RedirectResponse("/login", status_code=303)
             resp.delete_cookie(SESSION_COOKIE, path="/")
             return resp
 
-        return guarded(request, fn)
+        return ui.guarded(request, fn)
 
-    # -- queue -----------------------------------------------------------------------------------
+
+def _sign_in(ui: _Pages, request: Request, username: str, password: str, token: str, csrf: str) -> Response:
+    """Check the sign-in form and the credentials; the session cookie and a redirect to the queue, or the refusal."""
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected.encode(), csrf.encode()):
+        return ui.refuse(
+            request,
+            403,
+            "Forged form",
+            "The sign-in form's security token is missing or wrong. Reload the sign-in page and try again.",
+        )
+    try:
+        with ui.access.open() as st:
+            user = auth.authenticate_token(st, token) if token else auth.authenticate(st, username, password)
+            cookie, _ = auth.create_session(st, user, ui.session_ttl)
+    except AuthError as exc:
+        return ui.login_page(request, str(exc.args[0]), status=401)
+    except StoreLockedError:
+        return ui.refuse(request, 503, "Store busy", "Another process is writing the store. Try again.")
+    resp = RedirectResponse("/", status_code=303)
+    resp.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="strict",
+        secure=ui.secure_cookies,
+        path="/",
+        max_age=int(ui.session_ttl.total_seconds()),
+    )
+    resp.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return resp
+
+
+def _add_queue_routes(app: FastAPI, ui: _Pages) -> None:
+    """The queue page (GET /), filtered and paged."""
+
     @app.get("/", response_class=HTMLResponse)
     def queue_page(
         request: Request,
@@ -252,19 +289,9 @@ def create_app(
     ):
         def fn(st, session):
             try:
-                f = queue.QueueFilter(
-                    run_id=run or None,
-                    article_id=article or None,
-                    label=label if label in LABELS else None,
-                    language=language or None,
-                    status=status if status in queue.STATUSES else "pending",
-                    reviewer=reviewer or None,
-                    limit=50,
-                    offset=max(0, page_no - 1) * 50,
-                )
-                result = queue.list_queue(st, f)
+                result = queue.list_queue(st, _queue_filter(run, article, label, language, status, reviewer, page_no))
             except FactcheckError as exc:
-                return refuse(request, 400, "Bad filter", str(exc), session.user)
+                return ui.refuse(request, 400, "Bad filter", str(exc), session.user)
             params = {
                 k: v
                 for k, v in (
@@ -277,59 +304,58 @@ def create_app(
                 )
                 if v
             }
-            return page(
-                request,
-                "queue.html",
-                {
-                    "user": session.user,
-                    "csrf": session.csrf_token,
-                    "page": result,
-                    "filters": params,
-                    "facets": queue.facets(st),
-                    "page_no": page_no,
-                    "next_page": f"/?{urlencode(params | {'page_no': page_no + 1})}"
-                    if result.total > page_no * 50
-                    else "",
-                    "prev_page": f"/?{urlencode(params | {'page_no': page_no - 1})}" if page_no > 1 else "",
-                    "decided": request.query_params.get("decided", ""),
-                },
-            )
+            return ui.page(request, "queue.html", _queue_context(request, st, session, result, params, page_no))
 
-        return guarded(request, fn)
+        return ui.guarded(request, fn)
 
-    # -- one claim -------------------------------------------------------------------------------
+
+def _queue_filter(
+    run: str, article: str, label: str, language: str, status: str, reviewer: str, page_no: int
+) -> queue.QueueFilter:
+    """The queue filter for the queue page's query parameters (unknown labels and statuses ignored)."""
+    return queue.QueueFilter(
+        run_id=run or None,
+        article_id=article or None,
+        label=label if label in LABELS else None,
+        language=language or None,
+        status=status if status in queue.STATUSES else "pending",
+        reviewer=reviewer or None,
+        limit=50,
+        offset=max(0, page_no - 1) * 50,
+    )
+
+
+def _queue_context(request: Request, st: Store, session, result, params: dict, page_no: int) -> dict:
+    """The queue page's template context: the page of claims, filters, facets and the paging links."""
+    return {
+        "user": session.user,
+        "csrf": session.csrf_token,
+        "page": result,
+        "filters": params,
+        "facets": queue.facets(st),
+        "page_no": page_no,
+        "next_page": f"/?{urlencode(params | {'page_no': page_no + 1})}" if result.total > page_no * 50 else "",
+        "prev_page": f"/?{urlencode(params | {'page_no': page_no - 1})}" if page_no > 1 else "",
+        "decided": request.query_params.get("decided", ""),
+    }
+
+
+def _add_claim_routes(app: FastAPI, ui: _Pages) -> None:
+    """One claim's page (GET /claims/{claim_id}) and the next pending claim after it."""
+
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
     def claim_page(request: Request, claim_id: str, run: str = ""):
         def fn(st, session):
             if not CLAIM_ID.match(claim_id) or (run and not CLAIM_ID.match(run)):
-                return refuse(request, 404, "Not found", "No such claim.", session.user)
+                return ui.refuse(request, 404, "Not found", "No such claim.", session.user)
             try:
                 d = queue.get_claim(st, claim_id, run or None)
             except UnknownClaimError as exc:
-                return refuse(request, 404, "Not found", str(exc), session.user)
+                return ui.refuse(request, 404, "Not found", str(exc), session.user)
             trail = decisions.history(st, claim_id)
-            before, mark, after = _segments(d.article_text, d.span)
-            cards = [(e, _segments(e.text, e.highlight)) for e in d.evidence]
-            current = trail[-1] if trail else None
-            return page(
-                request,
-                "claim.html",
-                {
-                    "user": session.user,
-                    "csrf": session.csrf_token,
-                    "d": d,
-                    "before": before,
-                    "mark": mark,
-                    "after": after,
-                    "cards": cards,
-                    "trail": trail,
-                    "current": current,
-                    "label_in_force": current.label_after if current else d.label,
-                    "just_decided": request.query_params.get("decided", ""),
-                },
-            )
+            return ui.page(request, "claim.html", _claim_context(request, session, d, trail))
 
-        return guarded(request, fn)
+        return ui.guarded(request, fn)
 
     @app.get("/claims/{claim_id}/next")
     def next_claim(request: Request, claim_id: str):
@@ -344,7 +370,11 @@ def create_app(
                 target = ids[0] if ids else ""
             return RedirectResponse(f"/claims/{target}" if target else "/", status_code=303)
 
-        return guarded(request, fn)
+        return ui.guarded(request, fn)
+
+
+def _add_decision_routes(app: FastAPI, ui: _Pages) -> None:
+    """Recording a reviewer's decision on a claim (POST /claims/{claim_id}/decide)."""
 
     @app.post("/claims/{claim_id}/decide")
     def decide(
@@ -358,25 +388,9 @@ def create_app(
         run: str = Form(""),
     ):
         def fn(st, session):
-            if not auth.csrf_ok(session, csrf):
-                return refuse(
-                    request,
-                    403,
-                    "Forged form",
-                    "The form's security token is missing or wrong, so nothing was recorded. "
-                    "Reload the claim page and decide again.",
-                    session.user,
-                )
-            if not session.user.can_decide:
-                return refuse(
-                    request,
-                    403,
-                    "Read-only",
-                    f"{session.user.username} is read-only: only reviewers may record decisions.",
-                    session.user,
-                )
-            if not CLAIM_ID.match(claim_id):
-                return refuse(request, 404, "Not found", "No such claim.", session.user)
+            refusal = _decide_refusal(ui, request, session, claim_id, csrf)
+            if refusal is not None:
+                return refusal
             try:
                 dec = decisions.decide(
                     st,
@@ -389,18 +403,65 @@ def create_app(
                     expected_previous=expected_previous,
                 )
             except UnknownClaimError as exc:
-                return refuse(request, 404, "Not found", str(exc), session.user)
+                return ui.refuse(request, 404, "Not found", str(exc), session.user)
             except StaleDecisionError as exc:
-                return refuse(request, 409, "Decided meanwhile", str(exc), session.user)
+                return ui.refuse(request, 409, "Decided meanwhile", str(exc), session.user)
             except (ForbiddenError, FactcheckError) as exc:
-                return refuse(request, 400, "Not recorded", str(exc), session.user)
+                return ui.refuse(request, 400, "Not recorded", str(exc), session.user)
             pending = queue.list_queue(st, queue.QueueFilter(status="pending", limit=1)).items
             target = f"/claims/{pending[0].claim_id}" if pending else "/"
             return RedirectResponse(f"{target}?{urlencode({'decided': dec.decision_id})}", status_code=303)
 
-        return guarded(request, fn)
+        return ui.guarded(request, fn)
 
-    # -- export ----------------------------------------------------------------------------------
+
+def _claim_context(request: Request, session, d: queue.ClaimDetail, trail) -> dict:
+    """The claim page's template context: the claim marked in its article, the evidence cards, the decisions."""
+    before, mark, after = _segments(d.article_text, d.span)
+    cards = [(e, _segments(e.text, e.highlight)) for e in d.evidence]
+    current = trail[-1] if trail else None
+    return {
+        "user": session.user,
+        "csrf": session.csrf_token,
+        "d": d,
+        "before": before,
+        "mark": mark,
+        "after": after,
+        "cards": cards,
+        "trail": trail,
+        "current": current,
+        "label_in_force": current.label_after if current else d.label,
+        "just_decided": request.query_params.get("decided", ""),
+    }
+
+
+def _decide_refusal(ui: _Pages, request: Request, session, claim_id: str, csrf: str) -> HTMLResponse | None:
+    """The refusal of a decision form (forged, read-only user, malformed claim id), or None to go ahead."""
+    if not auth.csrf_ok(session, csrf):
+        return ui.refuse(
+            request,
+            403,
+            "Forged form",
+            "The form's security token is missing or wrong, so nothing was recorded. "
+            "Reload the claim page and decide again.",
+            session.user,
+        )
+    if not session.user.can_decide:
+        return ui.refuse(
+            request,
+            403,
+            "Read-only",
+            f"{session.user.username} is read-only: only reviewers may record decisions.",
+            session.user,
+        )
+    if not CLAIM_ID.match(claim_id):
+        return ui.refuse(request, 404, "Not found", "No such claim.", session.user)
+    return None
+
+
+def _add_export_routes(app: FastAPI, ui: _Pages) -> None:
+    """The exports: ClaimReview JSON-LD and the decisions as CSV (GET /export/{name})."""
+
     @app.get("/export/{name}")
     def export_file(request: Request, name: str):
         from review.export import export
@@ -418,10 +479,4 @@ def create_app(
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
 
-        return guarded(request, fn)
-
-    @app.get("/healthz")
-    def healthz():
-        return PlainTextResponse("ok")
-
-    return app
+        return ui.guarded(request, fn)

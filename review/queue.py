@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from claims.model import Span
 from review.errors import ReviewError, UnknownClaimError
@@ -190,88 +191,93 @@ class ClaimDetail:
         return self.span.of(self.article_text)
 
 
+class _DetailRow(NamedTuple):
+    """One tables_review.claim_detail_row row, by column."""
+
+    verdict_id: str
+    run: str
+    article_id: str
+    label: str
+    conf: float
+    needed: bool
+    reasons: str | None  # JSON list
+    explanation: str | None
+    prov: str | None  # JSON object
+    text: str
+    s0: int
+    s1: int
+    ctype: str | None
+    lang: str | None
+    checkworthy: float | None
+    fields: str | None  # JSON object
+    a_title: str | None
+    a_url: str | None
+    a_pub: dt.date | None
+    a_lang: str | None
+    a_text: str
+
+
 def get_claim(store: Store, claim_id: str, run_id: str | None = None) -> ClaimDetail:
     """The claim's current verdict (or the one of run_id) with its article and evidence cards."""
     row = tables_review.claim_detail_row(store.con, claim_id, run_id or None)
     if row is None:
         where = f" in run {run_id}" if run_id else ""
         raise UnknownClaimError(f"no verdict for claim {claim_id!r}{where}. List the queue with: factcheck review list")
-    (
-        verdict_id,
-        run,
-        article_id,
-        label,
-        conf,
-        needed,
-        reasons,
-        explanation,
-        prov,
-        text,
-        s0,
-        s1,
-        ctype,
-        lang,
-        checkworthy,
-        fields,
-        a_title,
-        a_url,
-        a_pub,
-        a_lang,
-        a_text,
-    ) = row
-    reasons_t = tuple(json.loads(reasons or "[]"))
-    evidence = []
-    for e in tables_review.evidence_card_rows(store.con, verdict_id, run):
-        ptext = e[2] or ""
-        published = e[6].isoformat() if e[6] else (e[7] or "")
-        if e[15]:  # a reused review decision stands in the evidence list
-            published = e[16].date().isoformat() if e[16] else ""
-        evidence.append(
-            EvidenceCard(
-                rank=int(e[0]),
-                passage_id=e[1],
-                text=ptext,
-                highlight=relevant_part(ptext, text, e[13] or ""),
-                source_url=e[3] or "",
-                source_title=e[4] or ("review decision" if e[15] else ""),
-                publisher=e[5] or (f"reviewer {e[15]}" if e[15] else ""),
-                published=published,
-                language=e[8] or "",
-                retrieval_score=None if e[9] is None else float(e[9]),
-                stance=e[10] or "",
-                stance_score=None if e[11] is None else float(e[11]),
-                rule=e[12] or "",
-                explanation=e[13] or "",
-                load_id=e[14] or "",
-            )
-        )
+    r = _DetailRow(*row)
+    reasons_t = tuple(json.loads(r.reasons or "[]"))
+    evidence = [_evidence_card(e, r.text) for e in tables_review.evidence_card_rows(store.con, r.verdict_id, r.run)]
     runs = tuple(tables_review.runs_of_claim(store.con, claim_id))
-    priority = _priority(label, float(conf), reasons_t)
+    priority = _priority(r.label, float(r.conf), reasons_t)
     return ClaimDetail(
         claim_id=claim_id,
-        run_id=run,
-        verdict_id=verdict_id,
-        article_id=article_id,
-        article_title=a_title or "",
-        article_url=a_url or "",
-        article_published=a_pub,
-        article_language=a_lang or "",
-        article_text=a_text,
-        span=Span(int(s0), int(s1)),
-        claim_text=text,
-        claim_type=ctype or "",
-        language=lang or "",
-        checkworthy=float(checkworthy or 0),
-        fields=json.loads(fields or "{}"),
-        label=label,
-        confidence=float(conf),
-        review_needed=bool(needed),
+        run_id=r.run,
+        verdict_id=r.verdict_id,
+        article_id=r.article_id,
+        article_title=r.a_title or "",
+        article_url=r.a_url or "",
+        article_published=r.a_pub,
+        article_language=r.a_lang or "",
+        article_text=r.a_text,
+        span=Span(int(r.s0), int(r.s1)),
+        claim_text=r.text,
+        claim_type=r.ctype or "",
+        language=r.lang or "",
+        checkworthy=float(r.checkworthy or 0),
+        fields=json.loads(r.fields or "{}"),
+        label=r.label,
+        confidence=float(r.conf),
+        review_needed=bool(r.needed),
         reasons=reasons_t,
-        explanation=explanation or "",
-        provenance=json.loads(prov or "{}"),
+        explanation=r.explanation or "",
+        provenance=json.loads(r.prov or "{}"),
         evidence=tuple(evidence),
         priority=priority,
         runs=runs,
+    )
+
+
+def _evidence_card(e: tuple, claim_text: str) -> EvidenceCard:
+    """One evidence row (tables_review.evidence_card_rows) as a card, with the part to highlight."""
+    ptext = e[2] or ""
+    published = e[6].isoformat() if e[6] else (e[7] or "")
+    if e[15]:  # a reused review decision stands in the evidence list
+        published = e[16].date().isoformat() if e[16] else ""
+    return EvidenceCard(
+        rank=int(e[0]),
+        passage_id=e[1],
+        text=ptext,
+        highlight=relevant_part(ptext, claim_text, e[13] or ""),
+        source_url=e[3] or "",
+        source_title=e[4] or ("review decision" if e[15] else ""),
+        publisher=e[5] or (f"reviewer {e[15]}" if e[15] else ""),
+        published=published,
+        language=e[8] or "",
+        retrieval_score=None if e[9] is None else float(e[9]),
+        stance=e[10] or "",
+        stance_score=None if e[11] is None else float(e[11]),
+        rule=e[12] or "",
+        explanation=e[13] or "",
+        load_id=e[14] or "",
     )
 
 

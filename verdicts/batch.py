@@ -277,93 +277,148 @@ def check_files(
     emb = get_embedder(embedder)
     config = DecideConfig.load()
     checker, checker_info = load_verifier(verifier)
+    run = _RunOptions(paths, db, embedder, k, exclude_urls, prior, filters, verifier, engine, remote)
     with Store(db) as store:
         retriever = Retriever(store, emb, mode=mode) if mode else Retriever(store, emb)
-        models = [ModelInfo(emb.name, emb.version, "embedder")]
-        if checker_info is not None:
-            models.append(checker_info)
-        run_id = store.begin_run(
-            code_version=code_version(),
-            models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
-            rules_version=RULES_VERSION,
-            params={
-                "paths": list(paths),
-                "k": k,
-                "exclude_urls": list(exclude_urls),
-                "embedder": embedder,
-                "retrieval": retriever.mode,
-                "prior": prior,
-                "filters": filters_params(filters),
-                "verifier": verifier,
-                "engine": engine,
-            },
-        )
-        provenance = Provenance(
-            run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION
-        )
-        ctx = CheckContext(
-            store,
-            retriever,
-            provenance,
-            config,
-            k,
-            tuple(exclude_urls),
-            reuse=reuse(store, emb) if reuse else None,
-            prior="auto" if prior else None,
-            filters=filters,
-            verifier=checker,
-        )
-        summary = RunSummary(run_id=run_id, db=db)
-        status = "failed"
-        snapshot = None
-
-        def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
-            if exc is not None:
-                summary.failures.append((article.path or article.id, str(exc)))
-                log.warning("could not check %s: %s", article.path or article.id, exc)
-                return
-            result = checked.result
-            if ctx.reuse is not None:  # reviewers' decisions (review.reuse), applied where the store is writable
-                result = replace(result, verdicts=tuple(ctx.reuse(result.verdicts)))
-            save_article(store, run_id, article, result.claims, result.verdicts)
-            summary.results.append(result)
-            summary.warnings.extend(result.warnings)
-            if on_article:
-                on_article(result)
-
-        try:
-            for path in paths:
-                try:
-                    articles, warnings = read(path)
-                except FactcheckError as exc:
-                    summary.failures.append((str(path), str(exc)))
-                    log.warning("skipped %s: %s", path, exc)
-                    continue
-                summary.warnings.extend(warnings)
-                if remote and snapshot is None:
-                    snapshot = snapshot_store(store, f"{db}.snapshots/{run_id}.duckdb")
-                source = (
-                    WorkerSpec(
-                        snapshot,
-                        embedder,
-                        provenance,
-                        config,
-                        k,
-                        tuple(exclude_urls),
-                        prior=prior,
-                        filters=filters,
-                        mode=retriever.mode,
-                        verifier=verifier,
-                    )
-                    if remote
-                    else ctx
-                )
-                batch(articles, source, record, remote=remote)
-            status = "done"
-        finally:
-            store.finish_run(run_id, status=status)
-            if snapshot:
-                shutil.rmtree(Path(snapshot).parent, ignore_errors=True)
+        ctx = _begin_run(store, emb, retriever, config, checker, checker_info, run, reuse)
+        summary = RunSummary(run_id=ctx.provenance.run_id, db=db)
+        record = _recorder(store, ctx, summary, log, on_article)
+        _check_paths(store, ctx, run, read, batch, record, summary, log)
     if out_dir:
         summary.outputs = write_outputs(summary, out_dir)
     return summary
+
+
+@dataclass(frozen=True)
+class _RunOptions:
+    """What check_files was asked for, as its helpers need it."""
+
+    paths: Sequence[str]
+    db: str
+    embedder: str
+    k: int
+    exclude_urls: Sequence[str]
+    prior: bool
+    filters: Filters | None
+    verifier: str
+    engine: str
+    remote: bool
+
+
+def _begin_run(
+    store: Store,
+    emb,
+    retriever: Retriever,
+    config: DecideConfig,
+    checker,
+    checker_info: ModelInfo | None,
+    run: _RunOptions,
+    reuse: Callable[[Store, object], object] | None,
+) -> CheckContext:
+    """Record the run's start in the store; the context its articles are checked in."""
+    models = [ModelInfo(emb.name, emb.version, "embedder")]
+    if checker_info is not None:
+        models.append(checker_info)
+    run_id = store.begin_run(
+        code_version=code_version(),
+        models=[{"name": m.name, "version": m.version, "role": m.role} for m in models],
+        rules_version=RULES_VERSION,
+        params={
+            "paths": list(run.paths),
+            "k": run.k,
+            "exclude_urls": list(run.exclude_urls),
+            "embedder": run.embedder,
+            "retrieval": retriever.mode,
+            "prior": run.prior,
+            "filters": filters_params(run.filters),
+            "verifier": run.verifier,
+            "engine": run.engine,
+        },
+    )
+    provenance = Provenance(
+        run_id=run_id, code_version=code_version(), models=tuple(models), rules_version=RULES_VERSION
+    )
+    return CheckContext(
+        store,
+        retriever,
+        provenance,
+        config,
+        run.k,
+        tuple(run.exclude_urls),
+        reuse=reuse(store, emb) if reuse else None,
+        prior="auto" if run.prior else None,
+        filters=run.filters,
+        verifier=checker,
+    )
+
+
+def _recorder(
+    store: Store, ctx: CheckContext, summary: RunSummary, log, on_article: Callable[[ArticleResult], None] | None
+) -> OnDone:
+    """The on_done callback: records each checked article in the store and the summary, or reports its failure."""
+    run_id = ctx.provenance.run_id
+
+    def record(article: Article, checked: Checked | None, exc: BaseException | None) -> None:
+        if exc is not None:
+            summary.failures.append((article.path or article.id, str(exc)))
+            log.warning("could not check %s: %s", article.path or article.id, exc)
+            return
+        result = checked.result
+        if ctx.reuse is not None:  # reviewers' decisions (review.reuse), applied where the store is writable
+            result = replace(result, verdicts=tuple(ctx.reuse(result.verdicts)))
+        save_article(store, run_id, article, result.claims, result.verdicts)
+        summary.results.append(result)
+        summary.warnings.extend(result.warnings)
+        if on_article:
+            on_article(result)
+
+    return record
+
+
+def _check_paths(
+    store: Store,
+    ctx: CheckContext,
+    run: _RunOptions,
+    read: Callable[[str], tuple[list[Article], list[str]]],
+    batch: Batch,
+    record: OnDone,
+    summary: RunSummary,
+    log,
+) -> None:
+    """Read and check each file in turn, then finish the run: "done", or "failed" if anything raised."""
+    run_id = ctx.provenance.run_id
+    status = "failed"
+    snapshot = None
+    try:
+        for path in run.paths:
+            try:
+                articles, warnings = read(path)
+            except FactcheckError as exc:
+                summary.failures.append((str(path), str(exc)))
+                log.warning("skipped %s: %s", path, exc)
+                continue
+            summary.warnings.extend(warnings)
+            if run.remote and snapshot is None:
+                snapshot = snapshot_store(store, f"{run.db}.snapshots/{run_id}.duckdb")
+            source = (
+                WorkerSpec(
+                    snapshot,
+                    run.embedder,
+                    ctx.provenance,
+                    ctx.config,
+                    run.k,
+                    tuple(run.exclude_urls),
+                    prior=run.prior,
+                    filters=run.filters,
+                    mode=ctx.retriever.mode,
+                    verifier=run.verifier,
+                )
+                if run.remote
+                else ctx
+            )
+            batch(articles, source, record, remote=run.remote)
+        status = "done"
+    finally:
+        store.finish_run(run_id, status=status)
+        if snapshot:
+            shutil.rmtree(Path(snapshot).parent, ignore_errors=True)

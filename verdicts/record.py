@@ -29,75 +29,83 @@ def save_article(
     created = now()
     with store.transaction() as con:
         tables_runs.delete_article_rows(con, article.id, run_id)
-        tables_runs.insert_articles(
-            con,
-            [
-                (
-                    article.id,
-                    run_id,
-                    article.content_hash,
-                    article.title,
-                    article.url,
-                    article.language,
-                    article.published,
-                    article.path,
-                    article.text,
-                )
-            ],
-        )
-        tables_runs.insert_claims(
-            con,
-            [
-                (
-                    c.id,
-                    run_id,
-                    c.article_id,
-                    c.text,
-                    c.span.start,
-                    c.span.end,
-                    c.type.value,
-                    c.language,
-                    c.checkworthy,
-                    c.checkable,
-                    c.extractor,
-                    json.dumps(claim_to_dict(c), ensure_ascii=False),
-                )
-                for c in {c.id: c for c in claims}.values()
-            ],
-        )
-        verdict_rows, link_rows = [], []
-        for v in {v.id: v for v in verdicts}.values():
-            verdict_rows.append(
-                (
-                    v.id,
-                    run_id,
-                    v.claim.id,
-                    v.claim.article_id,
-                    v.label.value,
-                    v.confidence,
-                    v.review.needed,
-                    json.dumps(list(v.review.reasons), ensure_ascii=False),
-                    v.explanation,
-                    json.dumps(_plain(v.provenance), ensure_ascii=False),
-                    created,
-                )
-            )
-            link_rows.extend(
-                (
-                    v.id,
-                    run_id,
-                    e.rank,
-                    e.passage_id,
-                    e.retrieval_score,
-                    e.stance.value,
-                    e.stance_score,
-                    e.rule,
-                    e.explanation,
-                    e.load_id,
-                )
-                for e in {e.passage_id: e for e in v.evidence}.values()
-            )
+        tables_runs.insert_articles(con, [_article_row(article, run_id)])
+        tables_runs.insert_claims(con, _claim_rows(claims, run_id))
+        verdict_rows, link_rows = _verdict_and_link_rows(verdicts, run_id, created)
         tables_runs.insert_verdicts(con, verdict_rows)
         tables_runs.insert_evidence_links(con, link_rows)
         if also is not None:
             also(con)
+
+
+def _article_row(article: Article, run_id: str) -> tuple:
+    """The article's row for the `articles` table."""
+    return (
+        article.id,
+        run_id,
+        article.content_hash,
+        article.title,
+        article.url,
+        article.language,
+        article.published,
+        article.path,
+        article.text,
+    )
+
+
+def _claim_rows(claims: Sequence[Claim], run_id: str) -> list[tuple]:
+    """One `claims` row per distinct claim id (the last claim of each id wins, in first-seen order)."""
+    return [
+        (
+            c.id,
+            run_id,
+            c.article_id,
+            c.text,
+            c.span.start,
+            c.span.end,
+            c.type.value,
+            c.language,
+            c.checkworthy,
+            c.checkable,
+            c.extractor,
+            json.dumps(claim_to_dict(c), ensure_ascii=False),
+        )
+        for c in {c.id: c for c in claims}.values()
+    ]
+
+
+def _verdict_and_link_rows(verdicts: Sequence[Verdict], run_id: str, created) -> tuple[list[tuple], list[tuple]]:
+    """The `verdicts` rows (one per distinct verdict id) and their `evidence_links` rows (one per passage)."""
+    verdict_rows, link_rows = [], []
+    for v in {v.id: v for v in verdicts}.values():
+        verdict_rows.append(
+            (
+                v.id,
+                run_id,
+                v.claim.id,
+                v.claim.article_id,
+                v.label.value,
+                v.confidence,
+                v.review.needed,
+                json.dumps(list(v.review.reasons), ensure_ascii=False),
+                v.explanation,
+                json.dumps(_plain(v.provenance), ensure_ascii=False),
+                created,
+            )
+        )
+        link_rows.extend(
+            (
+                v.id,
+                run_id,
+                e.rank,
+                e.passage_id,
+                e.retrieval_score,
+                e.stance.value,
+                e.stance_score,
+                e.rule,
+                e.explanation,
+                e.load_id,
+            )
+            for e in {e.passage_id: e for e in v.evidence}.values()
+        )
+    return verdict_rows, link_rows
