@@ -153,52 +153,80 @@ def eval_verdicts(
       factcheck eval verdicts --dataset vitaminc --limit 500
       factcheck eval verdicts --claims claims.jsonl --db store.duckdb
     """
-    from eval.verdicts import claims_file, evaluate, format_report, load_set
+    from eval.verdicts import format_report
 
+    _check_choice(dataset, claims_path, db)
+    try:
+        eset = _eval_set(dataset, claims_path, data_dir, split, scifact_corpus, limit, title_context)
+        verifier = _verifier_from(verifier_spec)
+        _note_set(eset)
+        report = _evaluate(eset, verifier, db if claims_path else None, work_dir, embedder, k, per_claim)
+    except FactcheckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    report["options"] = _options(dataset, claims_path, db, eset.split, verifier_spec, embedder, k, limit, title_context)
+    click.echo(format_report(report))
+    _write_json(report, out_path)
+
+
+def _check_choice(dataset: str | None, claims_path: str | None, db: str | None) -> None:
+    """Usage errors: exactly one of --dataset and --claims, and --claims only with --db."""
     if bool(dataset) == bool(claims_path):
         raise click.UsageError("give either --dataset NAME or --claims FILE (with --db STORE).")
     if claims_path and not db:
         raise click.UsageError("--claims needs --db STORE (built with `factcheck store ingest`).")
-    try:
-        if claims_path:
-            eset = claims_file(claims_path)
-        else:
-            options = {"corpus": scifact_corpus} if dataset == "scifact" else {}
-            eset = load_set(dataset, data_dir, split, **options)
-        eset = eset.limited(limit)
-        if title_context:
-            eset = eset.titled()
-        verifier = _verifier_from(verifier_spec)
-        click.echo(
-            f"{eset.name} ({eset.split}): {len(eset.claims)} claim(s), {len(eset.passages)} passage(s)"
-            + (f"; {eset.note}" if eset.note else ""),
-            err=True,
-        )
-        report = evaluate(
-            eset,
-            verifier=verifier,
-            db=db if claims_path else None,
-            work=work_dir,
-            embedder=embedder,
-            k=k,
-            progress=_progress(),
-            per_claim=per_claim,
-        )
-    except FactcheckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    report["options"] = {
+
+
+def _eval_set(dataset, claims_path, data_dir, split, scifact_corpus: str, limit, title_context: bool):
+    """The claims to score: a generic claims file or a named data set, cut to --limit, titled if asked."""
+    from eval.verdicts import claims_file, load_set
+
+    if claims_path:
+        eset = claims_file(claims_path)
+    else:
+        options = {"corpus": scifact_corpus} if dataset == "scifact" else {}
+        eset = load_set(dataset, data_dir, split, **options)
+    eset = eset.limited(limit)
+    if title_context:
+        eset = eset.titled()
+    return eset
+
+
+def _note_set(eset) -> None:
+    """What is about to be scored, on stderr: the set, its split, how many claims and passages."""
+    click.echo(
+        f"{eset.name} ({eset.split}): {len(eset.claims)} claim(s), {len(eset.passages)} passage(s)"
+        + (f"; {eset.note}" if eset.note else ""),
+        err=True,
+    )
+
+
+def _evaluate(eset, verifier, db: str | None, work_dir: str | None, embedder: str, k: int, per_claim: bool) -> dict:
+    """Score the set end to end (eval.verdicts.evaluate) with a progress bar on stderr."""
+    from eval.verdicts import evaluate
+
+    return evaluate(
+        eset, verifier=verifier, db=db, work=work_dir, embedder=embedder, k=k, progress=_progress(), per_claim=per_claim
+    )
+
+
+def _options(dataset, claims_path, db, split, verifier_spec, embedder, k, limit, title_context) -> dict:
+    """The options the report records that it was run with."""
+    return {
         "dataset": dataset,
         "claims": claims_path,
         "db": db,
-        "split": eset.split,
+        "split": split,
         "verifier": verifier_spec,
         "embedder": embedder,
         "k": k,
         "limit": limit,
         "title_context": title_context,
     }
-    click.echo(format_report(report))
+
+
+def _write_json(report: dict, out_path: str | None) -> None:
+    """Write the report as JSON to out_path when given, and say so on stderr."""
     if out_path:
         Path(out_path).parent.mkdir(parents=True, exist_ok=True)
         Path(out_path).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -253,7 +281,4 @@ def eval_articles(folders, verifier_spec, embedder, k, work_dir, per_claim, out_
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo(format_articles_report(report))
-    if out_path:
-        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(out_path).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-        click.echo(f"wrote {out_path}", err=True)
+    _write_json(report, out_path)

@@ -86,63 +86,117 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
       factcheck gate articles/abbas.md
       factcheck gate --all --format json > gate.json
     """
-    from gate import report as ci_report
-    from gate.check import POLICY_FILE, Policy, load_policy
-    from gate.git import changed_files, git, repo_root, resolve_base
     from gate.run import run_gate
 
     try:
-        explicit = bool(articles)
-        try:
-            root = repo_root(repo)
-        except FactcheckError:
-            if not explicit:
-                raise
-            root = Path(repo).resolve()
-        policy_file = Path(config_path) if config_path else root / POLICY_FILE
-        policy = load_policy(policy_file) if (config_path or policy_file.is_file()) else Policy()
-        base_sha = ""
-        if explicit:
-            files = [str(Path(a).resolve()) for a in articles]
-            for f in files:
-                if not Path(f).is_file():
-                    raise FactcheckError(f"article {f} not found. Check the path.", code="FC106")
-        elif check_all:
-            files = sorted(p for p in git(root, "ls-files", "-z").split("\0") if p)
-        else:
-            base_sha = resolve_base(root, base, policy.main_branch)
-            files = changed_files(root, base_sha)
-        selected, skipped = [], []
-        for f in files:
-            rel = _relative(f, root)
-            (selected if policy.selects(rel) and (root / rel).is_file() else skipped).append(rel)
-        if skipped:
-            err(
-                f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
-                + ", ".join(skipped[:10])
-                + (" ..." if len(skipped) > 10 else "")
-            )
+        root = _repo_root(repo, explicit=bool(articles))
+        policy = _policy(root, config_path)
+        files, base_sha = _gate_files(root, articles, check_all, base, policy)
+        selected = _selected(files, root, policy)
         db_path = db or policy.store or os.environ.get("FACTCHECK_DB") or "factcheck.duckdb"
         result = run_gate(selected, policy, db_path, embedder or policy.embedder, root, note=err)
         result.base = base_sha
-        try:
-            result.head = git(root, "rev-parse", "HEAD").strip()
-        except FactcheckError:
-            result.head = ""
+        result.head = _head(root)
     except FactcheckError as exc:
         fail(exc)
         return
 
-    writers = {
+    _write_reports(result, junit_path, markdown_path, json_path)
+    _print_gate(result, fmt)
+    if result.status == "fail":
+        sys.exit(GATE_FAILED)
+    if result.status == "error":
+        sys.exit(1)
+
+
+def _repo_root(repo: str, explicit: bool) -> Path:
+    """The git repository's root; with ARTICLES given, --repo itself when it is not a git repository."""
+    from gate.git import repo_root
+
+    try:
+        return repo_root(repo)
+    except FactcheckError:
+        if not explicit:
+            raise
+        return Path(repo).resolve()
+
+
+def _policy(root: Path, config_path: str | None):
+    """The policy from --config, else factcheck.toml at the root when there, else the default policy."""
+    from gate.check import POLICY_FILE, Policy, load_policy
+
+    policy_file = Path(config_path) if config_path else root / POLICY_FILE
+    return load_policy(policy_file) if (config_path or policy_file.is_file()) else Policy()
+
+
+def _gate_files(root: Path, articles, check_all: bool, base: str | None, policy) -> tuple[list[str], str]:
+    """The files to consider (ARTICLES, every tracked file, or those changed since the base) and the base's sha."""
+    from gate.git import changed_files, git, resolve_base
+
+    base_sha = ""
+    if articles:
+        files = [str(Path(a).resolve()) for a in articles]
+        for f in files:
+            if not Path(f).is_file():
+                raise FactcheckError(f"article {f} not found. Check the path.", code="FC106")
+    elif check_all:
+        files = sorted(p for p in git(root, "ls-files", "-z").split("\0") if p)
+    else:
+        base_sha = resolve_base(root, base, policy.main_branch)
+        files = changed_files(root, base_sha)
+    return files, base_sha
+
+
+def _selected(files: list[str], root: Path, policy) -> list[str]:
+    """The files the policy includes, relative to the root; the ones it leaves out are named on stderr."""
+    selected, skipped = [], []
+    for f in files:
+        rel = _relative(f, root)
+        (selected if policy.selects(rel) and (root / rel).is_file() else skipped).append(rel)
+    if skipped:
+        err(
+            f"not checked ({len(skipped)} file(s) outside the policy's include/exclude): "
+            + ", ".join(skipped[:10])
+            + (" ..." if len(skipped) > 10 else "")
+        )
+    return selected
+
+
+def _head(root: Path) -> str:
+    """HEAD's sha, or "" when git cannot say."""
+    from gate.git import git
+
+    try:
+        return git(root, "rev-parse", "HEAD").strip()
+    except FactcheckError:
+        return ""
+
+
+def _writers() -> dict:
+    """The report formats that are written whole: JUnit XML, Markdown and JSON."""
+    from gate import report as ci_report
+
+    return {
         "junit": ci_report.to_junit,
         "markdown": ci_report.to_markdown,
         "json": lambda r: json.dumps(ci_report.to_json(r), ensure_ascii=False, indent=2) + "\n",
     }
+
+
+def _write_reports(result, junit_path: str | None, markdown_path: str | None, json_path: str | None) -> None:
+    """Write the reports asked for with --junit, --markdown (appended) and --json."""
+    writers = _writers()
     for kind, path in (("junit", junit_path), ("markdown", markdown_path), ("json", json_path)):
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             with open(path, "a" if kind == "markdown" else "w", encoding="utf-8") as fh:
                 fh.write(writers[kind](result))
+
+
+def _print_gate(result, fmt: str) -> None:
+    """The report in the chosen format on stdout, the one-line outcome on stderr."""
+    from gate import report as ci_report
+
     if fmt == "github":
         for line in ci_report.github_annotations(result):
             click.echo(line)
@@ -150,15 +204,11 @@ def gate(articles, base, check_all, repo, config_path, db, embedder, fmt, junit_
     elif fmt == "text":
         click.echo(ci_report.to_text(result), nl=False)
     else:
-        click.echo(writers[fmt](result), nl=False)
+        click.echo(_writers()[fmt](result), nl=False)
     err(
         f"gate {result.status}: {len(result.checks)} article(s), {result.claims} claim(s), "
         f"{len(result.failures)} failure(s) in {result.seconds:.1f}s"
     )
-    if result.status == "fail":
-        sys.exit(GATE_FAILED)
-    if result.status == "error":
-        sys.exit(1)
 
 
 def _relative(path: str, root: Path) -> str:

@@ -224,12 +224,27 @@ def check(
       factcheck check article.md --db store.duckdb --verifier bundled
       factcheck check article.md --db store.duckdb --prefect
     """
+    filters = _filters(allow_sources, deny_sources, since, until, window_days, after_days, drop_undated)
+    _preflight(db, verifier)
+    already_read = _read_first(articles)
+    started = time.perf_counter()
+    err(f"checking {len(articles)} file(s) against {db} ...")
+    options = _run_options(out_dir, embedder, k, exclude_urls, mode, prior, filters, verifier)
+    summary = _run_check(list(articles), db, options, use_prefect, already_read)
+    _print_run(summary, fmt)
+    err(f"run {summary.run_id}: {len(summary.verdicts)} verdict(s) in {time.perf_counter() - started:.1f}s")
+    if summary.failures:
+        sys.exit(1)
+
+
+def _filters(allow_sources, deny_sources, since, until, window_days, after_days, drop_undated):
+    """The evidence filters the options ask for; --since after --until is a usage error (exit 2)."""
     from sources.retrieve import Filters
 
     if since and until and since > until:
         err(f"error: --since {since.date()} is after --until {until.date()}. Swap them.")
         sys.exit(2)
-    filters = Filters(
+    return Filters(
         allow_sources=tuple(allow_sources),
         deny_sources=tuple(deny_sources),
         since=since.date() if since else None,
@@ -238,38 +253,38 @@ def check(
         days_after=after_days if after_days is not None else window_days,
         keep_undated=not drop_undated,
     )
-    _preflight(db, verifier)
-    already_read = _read_first(articles)
-    started = time.perf_counter()
-    err(f"checking {len(articles)} file(s) against {db} ...")
 
-    def progress(result) -> None:
-        err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
 
-    options = dict(
+def _run_options(out_dir, embedder, k, exclude_urls, mode, prior, filters, verifier) -> dict:
+    """The keyword arguments that the direct run and the Prefect flow both take."""
+    return dict(
         out_dir=out_dir,
         embedder=embedder,
         k=k,
         exclude_urls=list(exclude_urls),
-        on_article=progress,
+        on_article=_article_checked,
         mode=mode,
         prior=prior,
         filters=filters,
         verifier=verifier,
     )
+
+
+def _article_checked(result) -> None:
+    """One line on stderr per article checked: its path (or id) and how many claims it held."""
+    err(f"  {result.article.path or result.article.id}: {len(result.claims)} claim(s)")
+
+
+def _run_check(articles: list, db: str, options: dict, use_prefect: bool, already_read):
+    """Check the articles as the Prefect flow verify_articles, or directly in this process (reusing the files read)."""
     if use_prefect:
         from flows.verify import verify_articles
 
-        summary = verify_articles(list(articles), db, **options)
-    else:
-        from review.reuse import DecisionReuse
-        from verdicts.batch import check_files
+        return verify_articles(articles, db, **options)
+    from review.reuse import DecisionReuse
+    from verdicts.batch import check_files
 
-        summary = check_files(list(articles), db, **options, reuse=DecisionReuse, read=already_read)
-    _print_run(summary, fmt)
-    err(f"run {summary.run_id}: {len(summary.verdicts)} verdict(s) in {time.perf_counter() - started:.1f}s")
-    if summary.failures:
-        sys.exit(1)
+    return check_files(articles, db, **options, reuse=DecisionReuse, read=already_read)
 
 
 def _preflight(db: str, verifier: str) -> None:

@@ -137,26 +137,8 @@ def nightly_cmd(
       factcheck nightly --inbox feed.jsonl --sources passages/ --db store.duckdb
       factcheck nightly --inbox inbox/ --db store.duckdb --task-runner dask --workers 2
     """
-    from pathlib import Path
-
-    if not Path(db).exists() and not sources:
-        fail(
-            FactcheckError(
-                f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}, "
-                "or pass --sources PASSAGES.jsonl",
-                code="FC202",
-            )
-        )
+    _require_store_or_sources(db, sources)
     from flows.nightly import nightly
-
-    def progress(event: str, d: dict) -> None:
-        if event == "planned":
-            how = "resuming" if d["resumed"] else "starting"
-            err(f"{how} run {d['run_id']}: {d['pending']} of {d['articles']} article(s) to verify")
-        elif event == "verified":
-            err(f"  verified {d['article_id']} ({d['done']}/{d['of']}, {d['claims']} claim(s))")
-        elif event == "failed":
-            err(f"  failed {d['article_id']} ({d['done']}/{d['of']}): {d['error']}")
 
     started = time.perf_counter()
     try:
@@ -173,11 +155,41 @@ def nightly_cmd(
             snapshot_dir=snapshot_dir,
             wait_s=wait_s,
             max_attempts=max_attempts,
-            progress=progress,
+            progress=_night_progress,
             verifier=verifier,
         )
     except FactcheckError as exc:
         fail(exc)
+    _print_night(summary, fmt, started)
+
+
+def _require_store_or_sources(db: str, sources) -> None:
+    """FC202 (one line, exit 1) when there is no store yet and no --sources to build it from."""
+    from pathlib import Path
+
+    if not Path(db).exists() and not sources:
+        fail(
+            FactcheckError(
+                f"no store at {db}. Create one first: factcheck store ingest PASSAGES.jsonl --db {db}, "
+                "or pass --sources PASSAGES.jsonl",
+                code="FC202",
+            )
+        )
+
+
+def _night_progress(event: str, d: dict) -> None:
+    """The night's progress on stderr: the plan, then each article verified or failed."""
+    if event == "planned":
+        how = "resuming" if d["resumed"] else "starting"
+        err(f"{how} run {d['run_id']}: {d['pending']} of {d['articles']} article(s) to verify")
+    elif event == "verified":
+        err(f"  verified {d['article_id']} ({d['done']}/{d['of']}, {d['claims']} claim(s))")
+    elif event == "failed":
+        err(f"  failed {d['article_id']} ({d['done']}/{d['of']}): {d['error']}")
+
+
+def _print_night(summary, fmt: str, started: float) -> None:
+    """Warnings, files written and the time taken on stderr; the night report or the JSON summary on stdout."""
     for w in summary.warnings:
         err(f"warning: {w}")
     if fmt == "json":

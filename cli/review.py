@@ -75,24 +75,7 @@ def review_list(db, run_id, article_id, label, language, status, reviewer, limit
         fail(exc)
     if fmt == "jsonl":
         for it in page.items:
-            click.echo(
-                json.dumps(
-                    {
-                        "claim_id": it.claim_id,
-                        "run_id": it.run_id,
-                        "article_id": it.article_id,
-                        "label": it.label,
-                        "confidence": it.confidence,
-                        "priority": it.priority_name,
-                        "reasons": list(it.reasons),
-                        "language": it.language,
-                        "claim": it.claim_text,
-                        "decided_label": it.decided_label,
-                        "decided_by": it.decided_by,
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            click.echo(json.dumps(_queue_item_json(it), ensure_ascii=False))
     else:
         for it in page.items:
             decided = f"  -> {it.decided_label} by {it.decided_by}" if it.decided_label else ""
@@ -102,6 +85,23 @@ def review_list(db, run_id, article_id, label, language, status, reviewer, limit
                 f"{it.language:<3} {text}{decided}"
             )
     click.echo(f"{len(page.items)} of {page.total} claim(s)", err=True)
+
+
+def _queue_item_json(it) -> dict:
+    """One queue item as the JSON line `review list --format jsonl` prints."""
+    return {
+        "claim_id": it.claim_id,
+        "run_id": it.run_id,
+        "article_id": it.article_id,
+        "label": it.label,
+        "confidence": it.confidence,
+        "priority": it.priority_name,
+        "reasons": list(it.reasons),
+        "language": it.language,
+        "claim": it.claim_text,
+        "decided_label": it.decided_label,
+        "decided_by": it.decided_by,
+    }
 
 
 @review.command("show")
@@ -126,47 +126,53 @@ def review_show(claim_id, db, run_id, fmt) -> None:
     except FactcheckError as exc:
         fail(exc)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "claim_id": d.claim_id,
-                    "run_id": d.run_id,
-                    "verdict_id": d.verdict_id,
-                    "article_id": d.article_id,
-                    "article_title": d.article_title,
-                    "span": d.span.to_list(),
-                    "quote": d.quote,
-                    "claim": d.claim_text,
-                    "label": d.label,
-                    "confidence": d.confidence,
-                    "review_needed": d.review_needed,
-                    "reasons": list(d.reasons),
-                    "explanation": d.explanation,
-                    "evidence": [
-                        {
-                            "rank": e.rank,
-                            "passage_id": e.passage_id,
-                            "source_title": e.source_title,
-                            "publisher": e.publisher,
-                            "published": e.published,
-                            "url": e.source_url,
-                            "stance": e.stance,
-                            "stance_score": e.stance_score,
-                            "retrieval_score": e.retrieval_score,
-                            "rule": e.rule,
-                            "explanation": e.explanation,
-                            "passage": e.text,
-                            "highlight": e.highlight.to_list() if e.highlight else None,
-                        }
-                        for e in d.evidence
-                    ],
-                    "decisions": [x.to_dict() for x in trail],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(_claim_json(d, trail), ensure_ascii=False, indent=2))
         return
+    _print_claim(d, trail)
+
+
+def _claim_json(d, trail) -> dict:
+    """One claim, its verdict, evidence and decisions as the JSON `review show --format json` prints."""
+    return {
+        "claim_id": d.claim_id,
+        "run_id": d.run_id,
+        "verdict_id": d.verdict_id,
+        "article_id": d.article_id,
+        "article_title": d.article_title,
+        "span": d.span.to_list(),
+        "quote": d.quote,
+        "claim": d.claim_text,
+        "label": d.label,
+        "confidence": d.confidence,
+        "review_needed": d.review_needed,
+        "reasons": list(d.reasons),
+        "explanation": d.explanation,
+        "evidence": [_evidence_json(e) for e in d.evidence],
+        "decisions": [x.to_dict() for x in trail],
+    }
+
+
+def _evidence_json(e) -> dict:
+    """One evidence passage of a claim, with its scores and highlight, as JSON."""
+    return {
+        "rank": e.rank,
+        "passage_id": e.passage_id,
+        "source_title": e.source_title,
+        "publisher": e.publisher,
+        "published": e.published,
+        "url": e.source_url,
+        "stance": e.stance,
+        "stance_score": e.stance_score,
+        "retrieval_score": e.retrieval_score,
+        "rule": e.rule,
+        "explanation": e.explanation,
+        "passage": e.text,
+        "highlight": e.highlight.to_list() if e.highlight else None,
+    }
+
+
+def _print_claim(d, trail) -> None:
+    """One claim as text: sentence, verdict, each evidence passage with its scores, then the decisions."""
     click.echo(f"{d.claim_id}  {d.label} ({d.confidence:.2f})  run {d.run_id}")
     click.echo(f"article: {d.article_title or d.article_id} {d.article_url}".rstrip())
     click.echo(f"span {d.span.start}-{d.span.end}: «{d.quote}»")

@@ -78,7 +78,6 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
       factcheck store ingest wiki-sentences.jsonl --title-context --db store.duckdb
     """
     from sources.embed import get_embedder
-    from sources.ingest import ingest_file
     from sources.store import Store
 
     totals = {"added": 0, "skipped": 0, "rejected": 0, "retired": 0}
@@ -86,41 +85,8 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
         emb = get_embedder(embedder)
         with Store(db) as st:
             for path in files:
-                with _progress() as bar:
-                    task_id = bar.add_task(f"embedding {Path(path).name}", total=None)
-                    result = ingest_file(
-                        st,
-                        path,
-                        emb,
-                        kind=kind,
-                        strict=strict,
-                        replace=replace,
-                        title_context=title_context,
-                        progress=lambda done, total: bar.update(task_id, completed=done, total=total),
-                    )
-                report = result.report
-                for row in report.rejected:
-                    err(f"warning: {path}:{row.line}: rejected: {row.reason}")
-                note = " (unchanged since last load)" if result.unchanged else ""
-                retired = f", {result.retired} retired" if result.retired else ""
-                err(f"{report.summary()}{retired} [{result.kind}]{note}")
-                totals["added"] += report.added
-                totals["skipped"] += report.skipped
-                totals["rejected"] += len(report.rejected)
-                totals["retired"] += result.retired
-                click.echo(
-                    json.dumps(
-                        {
-                            "path": report.path,
-                            "kind": result.kind,
-                            "load_id": report.load_id,
-                            "added": report.added,
-                            "skipped": report.skipped,
-                            "rejected": len(report.rejected),
-                            "retired": result.retired,
-                        }
-                    )
-                )
+                result = _ingest_with_progress(st, path, emb, kind, strict, replace, title_context)
+                _report_ingest(path, result, totals)
     except FactcheckError as exc:
         fail(exc)
     if len(files) > 1:
@@ -128,6 +94,51 @@ def store_ingest(files, db, embedder, strict, kind, replace, title_context) -> N
             f"total: {totals['added']} added, {totals['skipped']} already stored, {totals['rejected']} rejected"
             + (f", {totals['retired']} retired" if totals["retired"] else "")
         )
+
+
+def _ingest_with_progress(st, path: str, emb, kind: str, strict: bool, replace: bool, title_context: bool):
+    """Ingest one file into the open store, with a progress bar on stderr while it embeds."""
+    from sources.ingest import ingest_file
+
+    with _progress() as bar:
+        task_id = bar.add_task(f"embedding {Path(path).name}", total=None)
+        return ingest_file(
+            st,
+            path,
+            emb,
+            kind=kind,
+            strict=strict,
+            replace=replace,
+            title_context=title_context,
+            progress=lambda done, total: bar.update(task_id, completed=done, total=total),
+        )
+
+
+def _report_ingest(path: str, result, totals: dict) -> None:
+    """One file's rejected rows and summary on stderr, its JSON line on stdout; adds its counts to totals."""
+    report = result.report
+    for row in report.rejected:
+        err(f"warning: {path}:{row.line}: rejected: {row.reason}")
+    note = " (unchanged since last load)" if result.unchanged else ""
+    retired = f", {result.retired} retired" if result.retired else ""
+    err(f"{report.summary()}{retired} [{result.kind}]{note}")
+    totals["added"] += report.added
+    totals["skipped"] += report.skipped
+    totals["rejected"] += len(report.rejected)
+    totals["retired"] += result.retired
+    click.echo(
+        json.dumps(
+            {
+                "path": report.path,
+                "kind": result.kind,
+                "load_id": report.load_id,
+                "added": report.added,
+                "skipped": report.skipped,
+                "rejected": len(report.rejected),
+                "retired": result.retired,
+            }
+        )
+    )
 
 
 @click.command("stats")
@@ -297,11 +308,8 @@ def eval_retrieval(
       factcheck eval retrieval --set climate-fever --mode hybrid --out cf.json
       factcheck eval retrieval --set climate-fever --title-context --split held-out
     """
-    import numpy as np
-
-    from eval.retrieval import build_store, evaluate_retrieval, load_set, select_split, store_path, titled
+    from eval.retrieval import load_set, select_split, store_path, titled
     from sources.embed import get_embedder
-    from sources.retrieve import Retriever
 
     fusion = {k: v for k, v in (("rrf_k", rrf_k), ("w_bm25", w_bm25)) if v is not None}
     try:
@@ -311,78 +319,110 @@ def eval_retrieval(
             full = titled(full)
         rset = select_split(full, split)
         if tuple(modes) == ("bm25",) and not db:  # BM25 alone needs no store and no embedding
-            from eval.retrieval import lexical_search
-
-            res = evaluate_retrieval(rset, lexical_search(rset), batch=256)
-            res.update(
-                {
-                    "mode": "bm25",
-                    "query": query if set_name == "seed" else "claim",
-                    "index": "bm25 (no store)",
-                    "title_context": title_context,
-                }
-            )
-            err(
-                f"{set_name} bm25: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
-                f"MRR {res.get('mrr')} over {res['queries']} queries"
-            )
-            report = {"set": set_name, "results": [res]}
-            text = json.dumps(report, indent=2)
-            if out:
-                Path(out).write_text(text + "\n", encoding="utf-8")
-            click.echo(text)
+            _eval_bm25_alone(rset, set_name, query, title_context, out)
             return
         emb = emb or get_embedder(embedder)
         db = db or store_path(full, emb)
-        results = []
-        with _progress() as bar:
-            t = bar.add_task(f"embedding {set_name}", total=None)
-            store = build_store(rset, db, emb, progress=lambda d, n: bar.update(t, completed=d, total=n))
-        try:
-            qv = None
-            for mode in modes or ("dense", "bm25", "hybrid"):
-                retriever = Retriever(store, emb, mode=mode, **fusion)
-                if qv is None:
-                    with _progress() as bar:
-                        t = bar.add_task("embedding queries", total=len(rset.queries))
-                        texts = [q.text for q in rset.queries]
-                        chunks = []
-                        for i in range(0, len(texts), 32):
-                            chunks.append(emb.queries(texts[i : i + 32]))
-                            bar.update(t, completed=min(i + 32, len(texts)))
-                        qv = dict(zip(texts, np.concatenate(chunks)))
-                langs = {q.text: q.language for q in rset.queries}
-                res = evaluate_retrieval(
-                    rset,
-                    lambda ts, k: retriever.search_vectors(
-                        np.stack([qv[x] for x in ts]),
-                        k=k,
-                        texts=ts,
-                        languages=[langs[x] or "" for x in ts] if all(langs[x] for x in ts) else None,
-                    ),
-                    batch=256,
-                )
-                res.update(
-                    {
-                        "mode": mode,
-                        "query": query if set_name == "seed" else "claim",
-                        "index": retriever.index_kind,
-                        "split": split,
-                        "title_context": title_context,
-                    }
-                )
-                if mode == "hybrid":
-                    res.update({"rrf_k": retriever.rrf_k, "w_bm25": retriever.w_bm25})
-                err(
-                    f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
-                    f"MRR {res.get('mrr')} over {res['queries']} queries"
-                )
-                results.append(res)
-        finally:
-            store.close()
+        results = _eval_modes(rset, set_name, db, emb, modes, fusion, query, split, title_context)
     except FactcheckError as exc:
         fail(exc)
-    report = {"set": set_name, "db": db, "embedder": emb.name, "results": results}
+    _print_report({"set": set_name, "db": db, "embedder": emb.name, "results": results}, out)
+
+
+def _eval_bm25_alone(rset, set_name: str, query: str, title_context: bool, out: str | None) -> None:
+    """Measure BM25 over the set's passages without a store, and print (and write) its report."""
+    from eval.retrieval import evaluate_retrieval, lexical_search
+
+    res = evaluate_retrieval(rset, lexical_search(rset), batch=256)
+    res.update(
+        {
+            "mode": "bm25",
+            "query": query if set_name == "seed" else "claim",
+            "index": "bm25 (no store)",
+            "title_context": title_context,
+        }
+    )
+    _note_result(set_name, "bm25", res)
+    _print_report({"set": set_name, "results": [res]}, out)
+
+
+def _eval_modes(rset, set_name: str, db, emb, modes, fusion: dict, query: str, split: str, title_context: bool):
+    """Build (or reuse) the set's store and measure each retrieval mode on it; one result per mode."""
+    from eval.retrieval import build_store
+    from sources.retrieve import Retriever
+
+    results = []
+    with _progress() as bar:
+        t = bar.add_task(f"embedding {set_name}", total=None)
+        store = build_store(rset, db, emb, progress=lambda d, n: bar.update(t, completed=d, total=n))
+    try:
+        qv = None
+        for mode in modes or ("dense", "bm25", "hybrid"):
+            retriever = Retriever(store, emb, mode=mode, **fusion)
+            if qv is None:
+                qv = _embed_queries(rset, emb)
+            res = _evaluate_with(rset, retriever, qv)
+            res.update(
+                {
+                    "mode": mode,
+                    "query": query if set_name == "seed" else "claim",
+                    "index": retriever.index_kind,
+                    "split": split,
+                    "title_context": title_context,
+                }
+            )
+            if mode == "hybrid":
+                res.update({"rrf_k": retriever.rrf_k, "w_bm25": retriever.w_bm25})
+            _note_result(set_name, mode, res)
+            results.append(res)
+    finally:
+        store.close()
+    return results
+
+
+def _embed_queries(rset, emb) -> dict:
+    """Every query's vector by its text, embedded in batches of 32 with a progress bar on stderr."""
+    import numpy as np
+
+    with _progress() as bar:
+        t = bar.add_task("embedding queries", total=len(rset.queries))
+        texts = [q.text for q in rset.queries]
+        chunks = []
+        for i in range(0, len(texts), 32):
+            chunks.append(emb.queries(texts[i : i + 32]))
+            bar.update(t, completed=min(i + 32, len(texts)))
+        return dict(zip(texts, np.concatenate(chunks)))
+
+
+def _evaluate_with(rset, retriever, qv: dict) -> dict:
+    """Recall@k and MRR of one retriever, searching with the queries' precomputed vectors."""
+    import numpy as np
+
+    from eval.retrieval import evaluate_retrieval
+
+    langs = {q.text: q.language for q in rset.queries}
+    return evaluate_retrieval(
+        rset,
+        lambda ts, k: retriever.search_vectors(
+            np.stack([qv[x] for x in ts]),
+            k=k,
+            texts=ts,
+            languages=[langs[x] or "" for x in ts] if all(langs[x] for x in ts) else None,
+        ),
+        batch=256,
+    )
+
+
+def _note_result(set_name: str, mode: str, res: dict) -> None:
+    """One mode's headline figures on stderr."""
+    err(
+        f"{set_name} {mode}: recall@5 {res.get('recall@5')}, recall@10 {res.get('recall@10')}, "
+        f"MRR {res.get('mrr')} over {res['queries']} queries"
+    )
+
+
+def _print_report(report: dict, out: str | None) -> None:
+    """The JSON report on stdout, and into out when given."""
     text = json.dumps(report, indent=2)
     if out:
         Path(out).write_text(text + "\n", encoding="utf-8")

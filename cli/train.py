@@ -109,26 +109,44 @@ def verifier(
       factcheck train verifier --data ../shared/data --out /tmp/v-nordic --nordic
       FACTCHECK_VERIFIER=dir:/tmp/v factcheck check article.md --db store.duckdb
     """
-    from training.verifier import TrainOptions, train_verifier
+    from training.verifier import TrainOptions
 
-    bars: dict = {}
+    command = _command_line(data, out, max_pairs, epochs, layers, depth, seed, max_minutes, exclude, nordic, bf16)
+    opts = TrainOptions(
+        data=data,
+        out=out,
+        max_pairs=max_pairs,
+        epochs=epochs,
+        layers=layers,
+        depth=depth,
+        seed=seed,
+        max_minutes=max_minutes,
+        max_length=max_length,
+        threads=threads,
+        eval_scale=eval_scale,
+        command=command,
+        exclude=tuple(exclude),
+        nordic=nordic,
+        bf16=bf16,
+    )
+    result = _train_with_progress(opts)
+    _print_trained(result)
 
-    def progress(stage: str, done: int, total: int) -> None:
-        from tqdm import tqdm
 
-        bar = bars.get(stage)
-        if bar is None:
-            for other in bars.values():
-                other.close()
-            bar = bars[stage] = tqdm(
-                total=total,
-                desc=stage,
-                unit="pair" if stage != "train" and not stage.startswith("train") else "step",
-                file=sys.stderr,
-                leave=True,
-            )
-        bar.update(done - bar.n)
-
+def _command_line(
+    data: str,
+    out: str,
+    max_pairs: int,
+    epochs: int,
+    layers: int,
+    depth: int,
+    seed: int,
+    max_minutes: float | None,
+    exclude: tuple[str, ...],
+    nordic: bool,
+    bf16: bool | None,
+) -> str:
+    """The command the model card records: as typed when run from the shell, else rebuilt from the options."""
     command = (
         "factcheck train verifier " + " ".join(shlex.quote(a) for a in sys.argv[3:])
         if len(sys.argv) > 2 and sys.argv[1:3] == ["train", "verifier"]
@@ -152,31 +170,48 @@ def verifier(
         if bf16 is not None:
             parts.append("--bf16" if bf16 else "--no-bf16")
         command = "factcheck train verifier " + " ".join(parts)
-    opts = TrainOptions(
-        data=data,
-        out=out,
-        max_pairs=max_pairs,
-        epochs=epochs,
-        layers=layers,
-        depth=depth,
-        seed=seed,
-        max_minutes=max_minutes,
-        max_length=max_length,
-        threads=threads,
-        eval_scale=eval_scale,
-        command=command,
-        exclude=tuple(exclude),
-        nordic=nordic,
-        bf16=bf16,
-    )
+    return command
+
+
+def _train_with_progress(opts):
+    """Run the training with a progress bar per stage on stderr; a coded error becomes one line and exit 1."""
+    from training.verifier import train_verifier
+
+    bars: dict = {}
     try:
-        result = train_verifier(opts, progress=progress)
+        return train_verifier(opts, progress=_progress_bars(bars))
     except FactcheckError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     finally:
         for bar in bars.values():
             bar.close()
+
+
+def _progress_bars(bars: dict):
+    """A progress callback that keeps one tqdm bar per stage in bars, closing the earlier ones."""
+
+    def progress(stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = bars.get(stage)
+        if bar is None:
+            for other in bars.values():
+                other.close()
+            bar = bars[stage] = tqdm(
+                total=total,
+                desc=stage,
+                unit="pair" if stage != "train" and not stage.startswith("train") else "step",
+                file=sys.stderr,
+                leave=True,
+            )
+        bar.update(done - bar.n)
+
+    return progress
+
+
+def _print_trained(result) -> None:
+    """The one-line summary on stderr and the output folder on stdout."""
     vc = result.card["held_out"].get("vitaminc_real", {})
     click.echo(
         f"trained {result.card['pairs_trained']} pairs in {result.card['seconds'] / 60:.1f} min; "

@@ -142,29 +142,13 @@ def eval_seed(
     """Recall / precision / type accuracy of the extractor on one article against its gold claims."""
     article = read_articles(article_path)[0]
     gold = _jsonl(gold_path)
-    for n, g in enumerate(gold, 1):
-        missing = [k for k in ("source_span_no", "claim_en") if k not in g]
-        if missing:
-            raise InputError(
-                f"{gold_path}: gold row {n} lacks {', '.join(missing)}. "
-                "Each gold row needs source_span_no (the sentence) and claim_en.",
-                code="FC121",
-            )
+    _check_seed_gold(gold, gold_path)
     if threshold is None:
         threshold = DEFAULT_THRESHOLD if article.language == "en" else CROSS_LINGUAL_THRESHOLD
     sentences = split_sentences(article.text, article.language)
     claims = extractor(article.id, article.text, sentences, language=article.language, published=article.published)
     encode = encode or e5_encoder()
-    gspans: list[Span | None] = []
-    for g in gold:
-        start = article.text.find(g["source_span_no"])
-        gspans.append(Span(start, start + len(g["source_span_no"])) if start >= 0 else None)
-    P = encode([c.text for c in claims]) if claims else np.zeros((0, 1))
-    G = encode([g["claim_en"] for g in gold])
-    sim = P @ G.T if claims else np.zeros((0, len(gold)))
-    allowed = np.array(
-        [[gs is not None and (c.sentence_span or c.span).overlaps(gs) for gs in gspans] for c in claims], dtype=bool
-    ).reshape(len(claims), len(gold))
+    sim, allowed = _seed_similarity(article.text, claims, gold, encode)
     checkable_gold = [j for j, g in enumerate(gold) if g.get("type") not in NOT_CHECKABLE_GOLD]
     checkable_prod = [i for i, c in enumerate(claims) if c.checkable]
     # recall: checkable gold vs checkable produced, one to one
@@ -174,13 +158,68 @@ def eval_seed(
     # precision: a produced checkable claim is right when it says what some gold claim of its sentence says
     good = [i for i in checkable_prod if np.any(np.where(allowed[i], sim[i], -np.inf) >= threshold)]
     types_ok = sum(claims[i].type in GOLD_TYPES.get(gold[j].get("type", ""), set()) for j, (i, _) in matched.items())
-    # check-worthiness decision against the gold's checkable / not-checkable split, best claim per gold
+    cw_ok = _checkable_decisions_right(claims, gold, sim, allowed)
+    return {
+        "dataset": "seed",
+        "article_id": article.id,
+        "threshold": threshold,
+        "gold_claims": len(gold),
+        "gold_checkable": len(checkable_gold),
+        "produced_claims": len(claims),
+        "produced_checkable": len(checkable_prod),
+        "recall": round(len(matched) / len(checkable_gold), 4) if checkable_gold else 0.0,
+        "recall_matched": len(matched),
+        "precision": round(len(good) / len(checkable_prod), 4) if checkable_prod else 0.0,
+        "precision_matched": len(good),
+        "type_accuracy": round(types_ok / len(matched), 4) if matched else 0.0,
+        "checkable_decision_accuracy": round(cw_ok / len(gold), 4) if gold else 0.0,
+        "per_gold": _per_gold(claims, gold, matched, sim, allowed),
+        "unmatched_produced": _unmatched_produced(claims, checkable_prod, good, sim, allowed),
+    }
+
+
+def _check_seed_gold(gold: list[dict], gold_path: str | Path) -> None:
+    """FC121 naming the first gold row that lacks source_span_no or claim_en."""
+    for n, g in enumerate(gold, 1):
+        missing = [k for k in ("source_span_no", "claim_en") if k not in g]
+        if missing:
+            raise InputError(
+                f"{gold_path}: gold row {n} lacks {', '.join(missing)}. "
+                "Each gold row needs source_span_no (the sentence) and claim_en.",
+                code="FC121",
+            )
+
+
+def _seed_similarity(
+    text: str, claims: list[Claim], gold: list[dict], encode: Encoder
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine of every produced claim to every gold claim, and which pairs may match (the claim is in its sentence)."""
+    gspans: list[Span | None] = []
+    for g in gold:
+        start = text.find(g["source_span_no"])
+        gspans.append(Span(start, start + len(g["source_span_no"])) if start >= 0 else None)
+    P = encode([c.text for c in claims]) if claims else np.zeros((0, 1))
+    G = encode([g["claim_en"] for g in gold])
+    sim = P @ G.T if claims else np.zeros((0, len(gold)))
+    allowed = np.array(
+        [[gs is not None and (c.sentence_span or c.span).overlaps(gs) for gs in gspans] for c in claims], dtype=bool
+    ).reshape(len(claims), len(gold))
+    return sim, allowed
+
+
+def _checkable_decisions_right(claims: list[Claim], gold: list[dict], sim: np.ndarray, allowed: np.ndarray) -> int:
+    """How many gold claims whose closest claim of their sentence has the checkable / not-checkable split right."""
     cw_ok = 0
     for j, g in enumerate(gold):
         cand = [i for i in range(len(claims)) if allowed[i, j]]
         if cand:
             i = max(cand, key=lambda i: sim[i, j])
             cw_ok += claims[i].checkable == (g.get("type") not in NOT_CHECKABLE_GOLD)
+    return cw_ok
+
+
+def _per_gold(claims: list[Claim], gold: list[dict], matched: dict, sim: np.ndarray, allowed: np.ndarray) -> list[dict]:
+    """Per gold claim: the claim it matched (else the closest of its sentence), the similarity and the type."""
     per_gold = []
     for j, g in enumerate(gold):
         m = matched.get(j)
@@ -197,7 +236,14 @@ def eval_seed(
                 "type": claims[m[0]].type.value if m else None,
             }
         )
-    unmatched_prod = [
+    return per_gold
+
+
+def _unmatched_produced(
+    claims: list[Claim], checkable_prod: list[int], good: list[int], sim: np.ndarray, allowed: np.ndarray
+) -> list[dict]:
+    """The checkable claims produced that say what no gold claim of their sentence says, with their best similarity."""
+    return [
         {
             "claim": claims[i].text,
             "type": claims[i].type.value,
@@ -206,23 +252,6 @@ def eval_seed(
         for i in checkable_prod
         if i not in good
     ]
-    return {
-        "dataset": "seed",
-        "article_id": article.id,
-        "threshold": threshold,
-        "gold_claims": len(gold),
-        "gold_checkable": len(checkable_gold),
-        "produced_claims": len(claims),
-        "produced_checkable": len(checkable_prod),
-        "recall": round(len(matched) / len(checkable_gold), 4) if checkable_gold else 0.0,
-        "recall_matched": len(matched),
-        "precision": round(len(good) / len(checkable_prod), 4) if checkable_prod else 0.0,
-        "precision_matched": len(good),
-        "type_accuracy": round(types_ok / len(matched), 4) if matched else 0.0,
-        "checkable_decision_accuracy": round(cw_ok / len(gold), 4) if gold else 0.0,
-        "per_gold": per_gold,
-        "unmatched_produced": unmatched_prod,
-    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -466,39 +495,44 @@ def compare_checkworthiness(
     checkable_gold = [g for g in gold if g.get("type") not in NOT_CHECKABLE_GOLD]
     G = encode([g["claim_en"] for g in checkable_gold])
     P = encode([c.text for c in claims])
-    labels = []
-    for i, c in enumerate(claims):
-        ok = False
-        for j, g in enumerate(checkable_gold):
-            start = article.text.find(g["source_span_no"])
-            if start >= 0 and (c.sentence_span or c.span).overlaps(Span(start, start + len(g["source_span_no"]))):
-                ok = ok or float(P[i] @ G[j]) >= threshold
-        labels.append(int(ok))
+    labels = _checkworthy_by_gold(article.text, claims, checkable_gold, P, G, threshold)
     rules_s = [c.checkworthy for c in claims]
     model_s = [c.checkworthy for c in score_claims(claims, model)]
-
-    def summary(scores, thr, y):
-        return {
-            **binary_scores([int(s >= thr) for s in scores], y),
-            "auc": round(roc_auc(scores, y), 4),
-            "threshold": thr,
-        }
-
     out = {
         "seed": {
             "claims": len(claims),
             "checkworthy_by_gold": int(sum(labels)),
-            "rules": summary(rules_s, RULES_CHECKWORTHY_THRESHOLD, labels),
-            "model": summary(model_s, model.threshold, labels),
+            "rules": _scorer_summary(rules_s, RULES_CHECKWORTHY_THRESHOLD, labels),
+            "model": _scorer_summary(model_s, model.threshold, labels),
         }
     }
     for path in checkthat:
         texts, y = read_checkworthy(path)
         out[Path(path).name] = {
-            "rules": summary(rules_checkworthiness(texts, "en"), RULES_CHECKWORTHY_THRESHOLD, y),
-            "model": summary(list(model.score(texts)), model.threshold, y),
+            "rules": _scorer_summary(rules_checkworthiness(texts, "en"), RULES_CHECKWORTHY_THRESHOLD, y),
+            "model": _scorer_summary(list(model.score(texts)), model.threshold, y),
         }
     return out
+
+
+def _checkworthy_by_gold(
+    text: str, claims: list[Claim], checkable_gold: list[dict], P: np.ndarray, G: np.ndarray, threshold: float
+) -> list[int]:
+    """Per produced claim, 1 when it says what a checkable gold claim of its sentence says (cosine >= threshold)."""
+    labels = []
+    for i, c in enumerate(claims):
+        ok = False
+        for j, g in enumerate(checkable_gold):
+            start = text.find(g["source_span_no"])
+            if start >= 0 and (c.sentence_span or c.span).overlaps(Span(start, start + len(g["source_span_no"]))):
+                ok = ok or float(P[i] @ G[j]) >= threshold
+        labels.append(int(ok))
+    return labels
+
+
+def _scorer_summary(scores, thr, y) -> dict:
+    """F1, precision, recall at the scorer's threshold, and its ROC AUC, against the labels y."""
+    return {**binary_scores([int(s >= thr) for s in scores], y), "auc": round(roc_auc(scores, y), 4), "threshold": thr}
 
 
 # ----------------------------------------------------------------------------------------------

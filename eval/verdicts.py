@@ -625,19 +625,13 @@ def run_set(
     """Retrieve, decide and collect per-claim outcomes. Returns (outcome, facts about the run).
     features: also keep each claim's aggregator features (verdicts.decide.claim_features), for fitting.
     details: an article's set also keeps, per gold claim, the paired claim's text and the verdict's explanation."""
-    from claims.version import code_version
     from sources.embed import get_embedder
     from sources.retrieve import Retriever
-    from sources.store import Store
-    from verdicts.decide import DecideConfig, claim_features, decide, verifier_info, verifier_probabilities
-    from verdicts.model import ModelInfo, Provenance
+    from verdicts.decide import DecideConfig
 
     cfg = config or DecideConfig.load()
     emb = get_embedder(embedder)
-    models = (ModelInfo(emb.name, str(getattr(emb, "version", "")), "embedder"),)
-    if verifier is not None:
-        models += (verifier_info(verifier),)
-    prov = Provenance(run_id=f"eval-{eset.name}-{eset.split}", code_version=code_version(), models=models)
+    prov = _provenance(eset, emb, verifier)
     facts: dict = {"embedder": emb.name, "k": k}
     out = Outcome()
     store = None
@@ -645,51 +639,91 @@ def run_set(
         if eset.pairs:
             hit_lists = _pair_hits(eset, emb, batch, progress)
         else:
-            if db is not None:
-                if not Path(db).exists():
-                    raise EvalError(
-                        f"no store at {db}. Build one: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC746"
-                    )
-                store = Store(str(db), read_only=True)
-            else:
-                if not eset.passages:
-                    raise EvalError(
-                        f"{eset.name}: no evidence passages to build a store from. Give --db STORE.", code="FC746"
-                    )
-                path = store_path(eset, work or Path.home() / ".cache" / "factcheck" / "eval", embedder)
-                store = build_store(eset, path, emb, progress)
-                facts["store"] = str(path)
+            store = _open_store(eset, db, work, embedder, emb, progress, facts)
             facts["store_passages"] = tables_passages.count_passages(store.con)
             retriever = Retriever(store, emb)
             if eset.article:
                 return _run_article(eset, retriever, prov, cfg, k, verifier, out, facts, details)
-            hit_lists = []
-            texts = [c.text for c in eset.claims]
-            for i in range(0, len(texts), batch):
-                hit_lists.extend(retriever.search(texts[i : i + batch], k=k))
-                if progress:
-                    progress("retrieving", min(i + batch, len(texts)), len(texts))
-        claims = [claim_of_text(c.id, c.text, c.language, c.date) for c in eset.claims]
-        started = time.perf_counter()
-        for i in range(0, len(claims), batch):
-            cs, hs = claims[i : i + batch], hit_lists[i : i + batch]
-            probs = verifier_probabilities(verifier, cs, hs, cfg) if verifier is not None else [None] * len(cs)
-            for ec, c, h, vp in zip(eset.claims[i : i + batch], cs, hs, probs):
-                v = decide(c, h, provenance=prov, config=cfg, verifier_probs=vp)
-                out.ids.append(ec.id)
-                out.gold.append(ec.label)
-                out.pred.append(v.label.value)
-                out.confidence.append(v.confidence)
-                out.basis.append(v.basis)
-                if features:
-                    out.features.append(claim_features(c, h, verifier_probs=vp, config=cfg))
-            if progress:
-                progress("deciding", min(i + batch, len(claims)), len(claims))
-        facts["decide_seconds"] = round(time.perf_counter() - started, 2)
+            hit_lists = _retrieve_all(eset, retriever, k, batch, progress)
+        facts["decide_seconds"] = _decide_all(eset, hit_lists, prov, cfg, verifier, batch, progress, features, out)
     finally:
         if store is not None:
             store.close()
     return out, facts
+
+
+def _provenance(eset: EvalSet, emb, verifier):
+    """The provenance the set's verdicts carry: an eval run id, the code version, the embedder and verifier."""
+    from claims.version import code_version
+    from verdicts.decide import verifier_info
+    from verdicts.model import ModelInfo, Provenance
+
+    models = (ModelInfo(emb.name, str(getattr(emb, "version", "")), "embedder"),)
+    if verifier is not None:
+        models += (verifier_info(verifier),)
+    return Provenance(run_id=f"eval-{eset.name}-{eset.split}", code_version=code_version(), models=models)
+
+
+def _open_store(eset: EvalSet, db, work, embedder: str, emb, progress: Progress | None, facts: dict):
+    """The given store read-only (FC746 when missing), else the set's own store, built or reused from the cache."""
+    from sources.store import Store
+
+    if db is not None:
+        if not Path(db).exists():
+            raise EvalError(
+                f"no store at {db}. Build one: factcheck store ingest PASSAGES.jsonl --db {db}", code="FC746"
+            )
+        return Store(str(db), read_only=True)
+    if not eset.passages:
+        raise EvalError(f"{eset.name}: no evidence passages to build a store from. Give --db STORE.", code="FC746")
+    path = store_path(eset, work or Path.home() / ".cache" / "factcheck" / "eval", embedder)
+    store = build_store(eset, path, emb, progress)
+    facts["store"] = str(path)
+    return store
+
+
+def _retrieve_all(eset: EvalSet, retriever, k: int, batch: int, progress: Progress | None) -> list[list[Hit]]:
+    """The top k hits of every claim of the set, retrieved in batches."""
+    hit_lists = []
+    texts = [c.text for c in eset.claims]
+    for i in range(0, len(texts), batch):
+        hit_lists.extend(retriever.search(texts[i : i + batch], k=k))
+        if progress:
+            progress("retrieving", min(i + batch, len(texts)), len(texts))
+    return hit_lists
+
+
+def _decide_all(
+    eset: EvalSet,
+    hit_lists: list[list[Hit]],
+    prov,
+    cfg,
+    verifier,
+    batch: int,
+    progress: Progress | None,
+    features: bool,
+    out: Outcome,
+) -> float:
+    """Decide every claim's verdict from its hits in batches, adding each outcome to out; the seconds deciding took."""
+    from verdicts.decide import claim_features, decide, verifier_probabilities
+
+    claims = [claim_of_text(c.id, c.text, c.language, c.date) for c in eset.claims]
+    started = time.perf_counter()
+    for i in range(0, len(claims), batch):
+        cs, hs = claims[i : i + batch], hit_lists[i : i + batch]
+        probs = verifier_probabilities(verifier, cs, hs, cfg) if verifier is not None else [None] * len(cs)
+        for ec, c, h, vp in zip(eset.claims[i : i + batch], cs, hs, probs):
+            v = decide(c, h, provenance=prov, config=cfg, verifier_probs=vp)
+            out.ids.append(ec.id)
+            out.gold.append(ec.label)
+            out.pred.append(v.label.value)
+            out.confidence.append(v.confidence)
+            out.basis.append(v.basis)
+            if features:
+                out.features.append(claim_features(c, h, verifier_probs=vp, config=cfg))
+        if progress:
+            progress("deciding", min(i + batch, len(claims)), len(claims))
+    return round(time.perf_counter() - started, 2)
 
 
 def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: dict, details: bool = False):
@@ -712,33 +746,17 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
     uncovered = 0
     for gi, g in enumerate(eset.claims):
         idx = overlapping[gi]
-        if idx and paired:
-            best_i = paired[gi]
-            best, conf = verdicts[best_i].label.value, verdicts[best_i].confidence
-            basis = verdicts[best_i].basis
-        elif idx:
-            labels = [verdicts[i] for i in idx]
-            counts = Counter(v.label.value for v in labels)
-            best = max(counts, key=lambda lab: (counts[lab], max(v.confidence for v in labels if v.label.value == lab)))
-            conf = sum(v.confidence for v in labels if v.label.value == best) / counts[best]
-            basis = "majority"
-        else:
+        paired_i = paired[gi] if idx and paired else None
+        if not idx:
             uncovered += 1
-            best, conf, basis = "NOT_ENOUGH_EVIDENCE", 0.5, "none"
+        best, conf, basis = _gold_outcome(verdicts, idx, paired_i)
         out.ids.append(g.id)
         out.gold.append(g.label)
         out.pred.append(best)
         out.confidence.append(conf)
         out.basis.append(basis)
         if details:
-            v = verdicts[paired[gi]] if idx and paired else None
-            out.details.append(
-                {
-                    "sentence": g.text,
-                    "claim": v.claim.text if v else "",
-                    "explanation": v.explanation if v else "no claim overlaps the sentence",
-                }
-            )
+            out.details.append(_gold_detail(g, verdicts[paired_i] if paired_i is not None else None))
     facts["gold_not_covered"] = uncovered
     taken = set(paired.values())
     unpaired = [v for i, v in enumerate(verdicts) if i not in taken and v.label.value == "REFUTED"]
@@ -754,6 +772,28 @@ def _run_article(eset, retriever, prov, cfg, k, verifier, out: Outcome, facts: d
         else "majority label of the overlapping claims"
     )
     return out, facts
+
+
+def _gold_outcome(verdicts: list, idx: list[int], paired_i: int | None) -> tuple[str, float, str]:
+    """A gold claim's (label, confidence, basis): its paired verdict's, else the overlapping ones' majority, or NEE."""
+    if paired_i is not None:
+        return verdicts[paired_i].label.value, verdicts[paired_i].confidence, verdicts[paired_i].basis
+    if idx:
+        labels = [verdicts[i] for i in idx]
+        counts = Counter(v.label.value for v in labels)
+        best = max(counts, key=lambda lab: (counts[lab], max(v.confidence for v in labels if v.label.value == lab)))
+        conf = sum(v.confidence for v in labels if v.label.value == best) / counts[best]
+        return best, conf, "majority"
+    return "NOT_ENOUGH_EVIDENCE", 0.5, "none"
+
+
+def _gold_detail(g: EvalClaim, v) -> dict:
+    """A gold claim's sentence with its paired verdict's claim and explanation (details=True)."""
+    return {
+        "sentence": g.text,
+        "claim": v.claim.text if v else "",
+        "explanation": v.explanation if v else "no claim overlaps the sentence",
+    }
 
 
 def fit_options(ap, default_sets: Sequence[str], default_limit: int | None, write_help: str):

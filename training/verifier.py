@@ -354,23 +354,69 @@ def train_verifier(
 
     started, t0, c0 = dt.datetime.now(dt.timezone.utc), time.monotonic(), time.process_time()
     deadline = t0 + opts.max_minutes * 60 if opts.max_minutes else None
+    _seed_everything(torch, opts)
+    pairs, data_stats = _training_pairs(opts, data, pairs)
+    split = opts.depth - opts.layers
+    bottom, top = _build_model(opts, split)
+    fitted = _encode_and_fit(bottom, top, pairs, opts, progress, t0, deadline)
+    metrics, xling = _measure_held_out(bottom, top, opts, data, custom, progress)
+    elapsed = time.monotonic() - t0
+    card = _run_card(opts, custom, torch.__version__, started, c0, elapsed, fitted, data_stats, metrics, xling)
+    return TrainResult(out=out, card=_write_artifact(top, opts, out, split, custom, card))
+
+
+@dataclass
+class _Fitted:
+    """What encoding and fitting did: pairs trained, steps, losses, whether the clock stopped it, and when."""
+
+    pairs_trained: int
+    steps: int
+    stopped: bool  # by the clock, in encoding (fewer pairs than given) or in training
+    losses: list[float]
+    t_encode: float  # seconds from the start to the end of encoding
+    t_train: float  # seconds from the start to the end of training
+
+
+def _seed_everything(torch, opts: TrainOptions) -> None:
+    """Fix torch's thread count and seed torch, random and numpy with opts.seed."""
     torch.set_num_threads(opts.threads)
     torch.manual_seed(opts.seed)
     random.seed(opts.seed)
     np.random.seed(opts.seed)
 
-    if custom:
+
+def _training_pairs(opts: TrainOptions, data: Path, pairs: Sequence[Pair] | None) -> tuple[list[Pair], dict]:
+    """The pairs to train on (the caller's, else the seeded mixture) and their per-set stats; FC736 when none."""
+    if pairs is not None:
         pairs = list(pairs)[: opts.max_pairs]
         data_stats = pair_stats(pairs)
     else:
         pairs, data_stats = _mix(data, opts.max_pairs, opts.seed, opts.exclude, opts.nordic)
     if not pairs:
         raise TrainError(f"no training pairs found under {data}.", code="FC736")
-    split = opts.depth - opts.layers
+    return pairs, data_stats
+
+
+def _build_model(opts: TrainOptions, split: int):
+    """The frozen e5 bottom (split layers) and the trainable top, its layers started from e5's own weights."""
     bottom = E5Bottom(ensure_base(build=True), split, bf16=opts.bf16)
     top = build_top(bottom.config, opts.layers, len(FEATURE_NAMES) if opts.features else 0)
     for i, layer in enumerate(top.layers):
         layer.load_state_dict(bottom.top_init[i])
+    return bottom, top
+
+
+def _encode_and_fit(
+    bottom: E5Bottom,
+    top,
+    pairs: Sequence[Pair],
+    opts: TrainOptions,
+    progress: Progress | None,
+    t0: float,
+    deadline: float | None,
+) -> _Fitted:
+    """Encode the pairs through the frozen bottom once, then fit the top on those encoded before the clock ran out."""
+    import torch
 
     # a clock limit leaves training at least 60 % of it: encoding stops at 40 %
     encode_deadline = t0 + 0.4 * opts.max_minutes * 60 if opts.max_minutes else None
@@ -387,8 +433,13 @@ def train_verifier(
     del cache
     step, stopped, losses = _fit(top, bottom.config.hidden_size, hidden, feats, labels, opts, deadline, progress)
     t_train = time.monotonic() - t0
+    return _Fitted(len(keep), step, stopped or len(keep) < len(pairs), losses, t_encode, t_train)
 
-    # measure on the held-out side
+
+def _measure_held_out(
+    bottom: E5Bottom, top, opts: TrainOptions, data: Path, custom: bool, progress: Progress | None
+) -> tuple[dict, dict]:
+    """Stance metrics per held-out set and the cross-lingual seed check (neither when the caller gave the pairs)."""
     metrics = {}
     evals = {} if custom else eval_pairs(data, opts.eval_scale, opts.nordic)
     n_eval = sum(len(v) for v in evals.values())
@@ -400,20 +451,35 @@ def train_verifier(
         if progress:
             progress("measure", done, n_eval)
     xling = {} if custom else cross_lingual(data, lambda c, e: _predict_with(bottom, top, opts, c, e))
-    elapsed = time.monotonic() - t0
-    card = {
+    return metrics, xling
+
+
+def _run_card(
+    opts: TrainOptions,
+    custom: bool,
+    torch_version: str,
+    started: dt.datetime,
+    c0: float,
+    elapsed: float,
+    fitted: _Fitted,
+    data_stats: dict,
+    metrics: dict,
+    xling: dict,
+) -> dict:
+    """The model card's record of the run: command, options, timings, data, metrics and machine."""
+    return {
         "command": opts.command,
         "options": {k: v for k, v in asdict(opts).items() if k not in ("command",)},
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(elapsed, 1),
-        "seconds_encode": round(t_encode, 1),
-        "seconds_train": round(t_train - t_encode, 1),
-        "seconds_measure": round(elapsed - t_train, 1),
+        "seconds_encode": round(fitted.t_encode, 1),
+        "seconds_train": round(fitted.t_train - fitted.t_encode, 1),
+        "seconds_measure": round(elapsed - fitted.t_train, 1),
         "cpu_seconds": round(time.process_time() - c0, 1),
-        "stopped_early_by_clock": stopped or len(keep) < len(pairs),
-        "pairs_trained": len(keep),
-        "steps": step,
-        "final_loss_mean_last_100": round(float(np.mean(losses[-100:])), 4) if losses else None,
+        "stopped_early_by_clock": fitted.stopped,
+        "pairs_trained": fitted.pairs_trained,
+        "steps": fitted.steps,
+        "final_loss_mean_last_100": round(float(np.mean(fitted.losses[-100:])), 4) if fitted.losses else None,
         "data": data_stats,
         "held_out": metrics,
         "cross_lingual_seed": xling,
@@ -424,10 +490,9 @@ def train_verifier(
             "platform": platform.platform(),
             "processor": platform.processor() or platform.machine(),
             "torch_threads": opts.threads,
-            "torch": torch.__version__,
+            "torch": torch_version,
         },
     }
-    return TrainResult(out=out, card=_write_artifact(top, opts, out, split, custom, card))
 
 
 def _check_options(opts: TrainOptions, data: Path, out: Path, custom: bool) -> None:
@@ -476,24 +541,10 @@ def _fit(
     step, losses = 0, []
     top.train()
     for epoch in range(opts.epochs):
-        order = list(range(len(hidden)))
-        rng.shuffle(order)
-        chunk = opts.batch_size * 50
-        batches = []
-        for s in range(0, len(order), chunk):
-            part = sorted(order[s : s + chunk], key=lambda i: hidden[i].shape[0])
-            batches += [part[j : j + opts.batch_size] for j in range(0, len(part), opts.batch_size)]
-        rng.shuffle(batches)
-        for b in batches:
+        for b in _epoch_batches(hidden, opts.batch_size, rng):
             if deadline and time.monotonic() > deadline:
                 return step, True, losses
-            L = max(hidden[i].shape[0] for i in b)
-            h = torch.zeros(len(b), L, hidden_size)
-            mask = torch.zeros(len(b), L, dtype=torch.long)
-            for j, i in enumerate(b):
-                n = hidden[i].shape[0]
-                h[j, :n] = hidden[i].float()
-                mask[j, :n] = 1
+            h, mask = _padded_batch(torch, hidden, b, hidden_size)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=opts.bf16):
                 logits = top(h, mask, feats[b] if feats is not None else None)
             loss = loss_fn(logits.float(), labels[b])
@@ -507,6 +558,31 @@ def _fit(
             if progress:
                 progress(f"train epoch {epoch + 1}/{opts.epochs}", step, total)
     return step, False, losses
+
+
+def _epoch_batches(hidden: list, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """One epoch's batches: a seeded order cut in chunks, each sorted by length and batched, the batches shuffled."""
+    order = list(range(len(hidden)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for s in range(0, len(order), chunk):
+        part = sorted(order[s : s + chunk], key=lambda i: hidden[i].shape[0])
+        batches += [part[j : j + batch_size] for j in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _padded_batch(torch, hidden: list, b: list[int], hidden_size: int):
+    """The batch's cached hidden states zero-padded to its longest pair (float32), and the attention mask."""
+    L = max(hidden[i].shape[0] for i in b)
+    h = torch.zeros(len(b), L, hidden_size)
+    mask = torch.zeros(len(b), L, dtype=torch.long)
+    for j, i in enumerate(b):
+        n = hidden[i].shape[0]
+        h[j, :n] = hidden[i].float()
+        mask[j, :n] = 1
+    return h, mask
 
 
 def _write_artifact(top, opts: TrainOptions, out: Path, split: int, custom: bool, run: dict) -> dict:
@@ -551,8 +627,14 @@ def _plain(value):
 
 def model_card_markdown(card: dict) -> str:
     """The human-readable model card."""
+    lines = _card_intro(card) + _card_data(card) + _card_held_out(card) + _card_cross_lingual(card) + _card_limits(card)
+    return "\n".join(lines)
+
+
+def _card_intro(card: dict) -> list[str]:
+    """The card's title, what the model is, the command and how the run went."""
     o = card["options"]
-    lines = [
+    return [
         f"# {card['name']} (version {card['version']})",
         "",
         "A claim/evidence stance classifier (supports / refutes / neutral) for factcheck: multilingual-e5-small "
@@ -576,6 +658,12 @@ def model_card_markdown(card: dict) -> str:
         f"{card['pairs_trained']} pairs, {card['steps']} steps, mean loss of the last 100 steps "
         f"{card['final_loss_mean_last_100']}. Weights {card['weights_bytes'] / 1e6:.1f} MB.",
         "",
+    ]
+
+
+def _card_data(card: dict) -> list[str]:
+    """The training data section: per set, the pairs taken, of how many, and their stances."""
+    lines = [
         "## Training data (train side only: the held-out fold of eval/splits.py, the dev files and the fold "
         "reserved for the verdict aggregator are never trained on)"
         if not card.get("trained_on", "").startswith("pairs")
@@ -589,7 +677,12 @@ def model_card_markdown(card: dict) -> str:
         lines.append(
             f"| {name} | {s['pairs']} | {s['available']} | {st['supports']} | {st['refutes']} | {st['neutral']} |"
         )
-    lines += [
+    return lines
+
+
+def _card_held_out(card: dict) -> list[str]:
+    """The held-out section: what is held out, and per set accuracy, macro-F1, majority share and F1 per stance."""
+    lines = [
         "",
         "## Held-out pair metrics",
         "",
@@ -599,7 +692,7 @@ def model_card_markdown(card: dict) -> str:
         + (
             " DanFEVER dev file; Norwegian pairs `held_out(treebank:sent_id)`; articles: every real "
             "article's gold evidence (never trained on)."
-            if o.get("nordic")
+            if card["options"].get("nordic")
             else ""
         ),
         "",
@@ -612,7 +705,12 @@ def model_card_markdown(card: dict) -> str:
             f"| {name} | {m['pairs']} | {m['accuracy']} | {m['macro_f1']} | {m['majority']} | "
             f"{f['supports']} | {f['refutes']} | {f['neutral']} |"
         )
-    lines += [
+    return lines
+
+
+def _card_cross_lingual(card: dict) -> list[str]:
+    """The across-languages section: the seed article's gold evidence read from each language's side."""
+    lines = [
         "",
         "## Across languages (seed article, gold evidence items with stance supports / refutes)",
         "",
@@ -629,8 +727,13 @@ def model_card_markdown(card: dict) -> str:
             f"{m.get('auc_supports_over_refutes')} | {m['accuracy_3way']} | "
             f"{m['mean_p_supports']} |"
         )
-    nordic = bool(o.get("nordic")) and not card.get("trained_on", "").startswith("pairs")
-    lines += [
+    return lines
+
+
+def _card_limits(card: dict) -> list[str]:
+    """The limits section: the languages trained on, calibration and the data's licences."""
+    nordic = bool(card["options"].get("nordic")) and not card.get("trained_on", "").startswith("pairs")
+    return [
         "",
         "## Limits",
         "",
@@ -642,4 +745,3 @@ def model_card_markdown(card: dict) -> str:
         "- Several training sets are non-commercial (AVeriTeC CC BY-NC 4.0): research and evaluation use.",
         "",
     ]
-    return "\n".join(lines)
