@@ -1164,13 +1164,8 @@ def _decompose(text: str, piece: Piece, lang: str) -> list[Piece]:
     return _decompose_more(text, piece, lang)
 
 
-def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
-    out: list[Piece] = []
-    for part in piece.spans:
-        out.extend(appositions(text, part, lang))
-        if lang != "en":
-            out.extend(embedded_facts(text, part))
-            out.extend(contact_relatives(text, part))
+def _peel_relatives(text: str, piece: Piece, lang: str) -> list[Piece]:
+    """The piece with up to three relative clauses or alias appositions peeled off its last part."""
     pieces = [piece]
     for _ in range(3):  # "A, who ..., and B, who ...": one relative at a time
         main = pieces[0]
@@ -1197,6 +1192,11 @@ def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
             relative,
             *pieces[1:],
         ]
+    return pieces
+
+
+def _birth_pieces(text: str, pieces: list[Piece], lang: str) -> list[Piece]:
+    """The main piece with its birth parenthetical or birth place split off, when it has one."""
     main = pieces[0]
     if len(main.parts) == 1 and isinstance(main.parts[0], Span):
         born = birth_parenthetical(text, main.parts[0], lang)
@@ -1206,6 +1206,17 @@ def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
             where = birth_place(text, main.parts[0])
             if where is not None:
                 pieces = [main, where, *pieces[1:]]
+    return pieces
+
+
+def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
+    out: list[Piece] = []
+    for part in piece.spans:
+        out.extend(appositions(text, part, lang))
+        if lang != "en":
+            out.extend(embedded_facts(text, part))
+            out.extend(contact_relatives(text, part))
+    pieces = _birth_pieces(text, _peel_relatives(text, piece, lang), lang)
     split: list[Piece] = []
     for p in pieces:
         split.extend(causal_split(text, p) or [p])
@@ -1215,6 +1226,36 @@ def _decompose_more(text: str, piece: Piece, lang: str) -> list[Piece]:
     for p in split:
         out.extend(distribute_list(text, p) or [p])
     return out
+
+
+def _check_sentence_span(article_id: str, text: str, sent: Sentence) -> None:
+    """Raise InputError (FC111) when the sentence's span does not cover its text in the article."""
+    if text[sent.span.start : sent.span.end] != sent.text:
+        raise InputError(
+            f"sentence span {sent.span} does not cover {sent.text[:40]!r} in article {article_id!r}. "
+            "Split the exact article text (the one given to extract_claims) into sentences.",
+            code="FC111",
+        )
+
+
+def _sentence_claims(st: _SentenceState, sent: Sentence, lang: str) -> list[Claim]:
+    """A sentence's claims: the ages it states, then per clause each piece's claims, in text order."""
+    sent_claims = _age_claims_of(st)
+    for cl in split_clauses(sent, lang):
+        pieces, contact_de = _clause_pieces(st, cl)
+        for piece in pieces:
+            sent_claims.extend(_piece_claims(st, cl, piece, contact_de))
+    return sent_claims
+
+
+def _heading_claims(
+    article_id: str, text: str, sentences, n_sent: int, known, common, lang: str, published
+) -> list[Claim]:
+    """The claim a heading makes about the person the next sentence names, if any."""
+    sent = sentences[n_sent]
+    # "Upopulær president" over "President Mahmoud Abbas, ...": the heading describes the person
+    head = _heading_claim(article_id, text, sent, sentences[n_sent + 1 : n_sent + 2], known, common, lang, published)
+    return [head] if head is not None else []
 
 
 def extract_claims(
@@ -1249,31 +1290,16 @@ def extract_claims(
     last_date: DateMention | None = None
     claims: list[Claim] = []
     for n_sent, sent in enumerate(sentences):
-        if text[sent.span.start : sent.span.end] != sent.text:
-            raise InputError(
-                f"sentence span {sent.span} does not cover {sent.text[:40]!r} in article {article_id!r}. "
-                "Split the exact article text (the one given to extract_claims) into sentences.",
-                code="FC111",
-            )
+        _check_sentence_span(article_id, text, sent)
         if sent.is_heading and sent.text.strip():
-            # "Upopulær president" over "President Mahmoud Abbas, ...": the heading describes the person
-            head = _heading_claim(
-                article_id, text, sent, sentences[n_sent + 1 : n_sent + 2], known, common, lang, published
-            )
-            if head is not None:
-                claims.append(head)
+            claims += _heading_claims(article_id, text, sentences, n_sent, known, common, lang, published)
             if not _stated_heading(sent.text, lang):
                 continue
         if not sent.text.strip():
             continue
         st = _read_sentence(article_id, text, sent, lang, published, known, common, ctx, last_date)
         ctx.begin(_subject_np(text, sent, lang))
-        sent_claims = _age_claims_of(st)
-        for cl in split_clauses(sent, lang):
-            pieces, contact_de = _clause_pieces(st, cl)
-            for piece in pieces:
-                sent_claims.extend(_piece_claims(st, cl, piece, contact_de))
-        claims.extend(sent_claims)
+        claims.extend(_sentence_claims(st, sent, lang))
         ctx.update(text, sent.span, st.entities)
         if st.dates:
             last_date = st.dates[-1]
@@ -1388,23 +1414,33 @@ def _clause_pieces(st: _SentenceState, cl) -> tuple[list[Piece], dict[Span, Ment
     return pieces, contact_de
 
 
-def _piece_claims(st: _SentenceState, cl, piece: Piece, contact_de: dict[Span, Mention]) -> list[Claim]:
-    """Pass 4: one piece's references resolved (pronouns, "de", a bare "siden") and its claim built with the
-    figures, dates and names its sources hold; plus the same claim framed by a fronted time, when the sentence
-    has one. Empty when the piece says nothing new."""
-    text, sent = st.text, st.sent
+def _resolved_piece(st: _SentenceState, piece: Piece, contact_de: dict[Span, Mention]) -> tuple[str, tuple] | None:
+    """A piece's text with its references resolved, and the spans they were resolved to; None for a lone "de"."""
+    text = st.text
     raw = piece_text(text, piece)
     bare = _DISCOURSE.sub("", raw)  # "However, X" -> "X"
     if piece.kind == "contact":
         group = contact_de.get(piece.spans[0])
         if group is None:
-            return []
+            return None
         bare = group.text + bare[2:]
         used_group: tuple[Span, ...] = (group.span,)
     else:  # the clause that holds it says the same: "nektet å anerkjenne regjeringen Hamas dannet"
         bare, used_group = _with_contact_groups(text, piece, bare, contact_de)
     ctext, used = resolve(bare[:1].upper() + bare[1:] if bare != raw else bare, st.ctx, st.lang)
     used = used + used_group
+    return ctext, used
+
+
+def _piece_claims(st: _SentenceState, cl, piece: Piece, contact_de: dict[Span, Mention]) -> list[Claim]:
+    """Pass 4: one piece's references resolved (pronouns, "de", a bare "siden") and its claim built with the
+    figures, dates and names its sources hold; plus the same claim framed by a fronted time, when the sentence
+    has one. Empty when the piece says nothing new."""
+    sent = st.sent
+    resolved = _resolved_piece(st, piece, contact_de)
+    if resolved is None:
+        return []
+    ctext, used = resolved
     if not ctext or ctext in st.seen or len(_words(ctext)) < 2:
         return []
     st.seen.add(ctext)

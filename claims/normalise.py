@@ -993,6 +993,34 @@ def _after_number(text: str, lang: str, tok, end: int, unit: str) -> tuple[int, 
     return end, scale, unit
 
 
+def _age_in_brackets(text: str, tok, unit: str, comparator: Comparator, start: int, end: int, last_end: int) -> bool:
+    """Whether a bare whole number 1..130 closes a bracket after a name: an age ("Mahmoud Abbas (88)")."""
+    value = tok.value
+    return (
+        unit == ""
+        and comparator is Comparator.EQ
+        and not tok.is_word
+        and text[end : end + 1] == ")"
+        and 0 < value <= 130
+        and value == value.to_integral_value()
+        and _AGE_PAREN_BEFORE.search(text[max(last_end, start - 40) : start]) is not None
+    )
+
+
+def _looks_like_year(tok, scale, unit: str, comparator: Comparator, upper) -> bool:
+    """Whether a quantity is a year (or a range of years): four bare digits 1900..2100, no scale or unit."""
+    value = tok.value
+    return (
+        not tok.is_word
+        and re.fullmatch(r"\d{4}", tok.raw) is not None
+        and 1900 <= value <= 2100
+        and scale == 1
+        and unit == ""
+        and comparator in (Comparator.EQ, Comparator.BETWEEN)
+        and (upper is None or 1900 <= upper <= 2100)
+    )
+
+
 def _parse_quantities(text: str, lang: str) -> list[Quantity]:
     """One left-to-right scan over the number tokens (those not inside a blocked stretch: codes, times, phone
     numbers ...). Each token grows into a quantity: what stands before it (`_prefix`: currency, an age word, a
@@ -1021,27 +1049,11 @@ def _parse_quantities(text: str, lang: str) -> list[Quantity]:
             continue  # a short bare number glued to letters that are no unit, scale or ordinal: a name or
             #            code ("5G", "3D", "4x4"); "62,241fans" stays a figure with a missing space
         value = tok.value
-        if (
-            unit == ""
-            and comparator is Comparator.EQ
-            and not tok.is_word
-            and text[end : end + 1] == ")"
-            and 0 < value <= 130
-            and value == value.to_integral_value()
-            and _AGE_PAREN_BEFORE.search(text[max(last_end, start - 40) : start]) is not None
-        ):
+        if _age_in_brackets(text, tok, unit, comparator, start, end, last_end):
             unit, start, end = "year_of_age", start - 1, end + 1  # "Mahmoud Abbas (88)"
         if comparator is Comparator.EQ and (gm := _GE_AFTER.match(text[end : end + 20])):
             comparator, end = Comparator.GE, end + gm.end()
-        is_year = (
-            not tok.is_word
-            and re.fullmatch(r"\d{4}", tok.raw) is not None
-            and 1900 <= value <= 2100
-            and scale == 1
-            and unit == ""
-            and comparator in (Comparator.EQ, Comparator.BETWEEN)
-            and (upper is None or 1900 <= upper <= 2100)
-        )
+        is_year = _looks_like_year(tok, scale, unit, comparator, upper)
         out.append(
             Quantity(
                 value=float(value * scale),

@@ -86,6 +86,29 @@ def info(embedder: str | None) -> None:
     click.echo(json.dumps(out, indent=2))
 
 
+def _reembed_with_progress(db: str, emb):
+    """Re-embed the store at db with emb in one transaction, with a progress bar on stderr."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sources.reembed import reembed_store
+    from sources.store import Store
+
+    with (
+        Store(db) as st,
+        Progress(
+            TextColumn("re-embedding"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar,
+    ):
+        task = bar.add_task("passages", total=None)
+        return reembed_store(st, emb, progress=lambda d, t: bar.update(task, completed=d, total=t))
+
+
 @click.command("reembed")
 @db_option
 @click.option(
@@ -108,30 +131,13 @@ def reembed(db: str, embedder: str | None) -> None:
     """
     from pathlib import Path
 
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from sources.embed import get_embedder
-    from sources.reembed import reembed_store
-    from sources.store import Store
 
     if not Path(db).exists():
         fail(FactcheckError(f"no store at {db}. Give the store with --db PATH.", code="FC202"))
     try:
         emb = get_embedder(embedder)
-        with (
-            Store(db) as st,
-            Progress(
-                TextColumn("re-embedding"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            ) as bar,
-        ):
-            task = bar.add_task("passages", total=None)
-            report = reembed_store(st, emb, progress=lambda d, t: bar.update(task, completed=d, total=t))
+        report = _reembed_with_progress(db, emb)
     except FactcheckError as exc:
         fail(exc)
     click.echo(

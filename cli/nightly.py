@@ -141,26 +141,31 @@ def nightly_cmd(
     from flows.nightly import nightly
 
     started = time.perf_counter()
+    summary = _run_night(
+        nightly,
+        list(inbox),
+        db,
+        sources=list(sources),
+        out_dir=out_dir,
+        embedder=embedder,
+        k=k,
+        task_runner=task_runner,
+        workers=workers,
+        cluster_address=cluster_address,
+        snapshot_dir=snapshot_dir,
+        wait_s=wait_s,
+        max_attempts=max_attempts,
+        verifier=verifier,
+    )
+    _print_night(summary, fmt, started)
+
+
+def _run_night(flow, inbox: list[str], db: str, **options):
+    """Run the nightly flow with progress on stderr; a coded error becomes its one line and exit 1."""
     try:
-        summary = nightly(
-            list(inbox),
-            db,
-            sources=list(sources),
-            out_dir=out_dir,
-            embedder=embedder,
-            k=k,
-            task_runner=task_runner,
-            workers=workers,
-            cluster_address=cluster_address,
-            snapshot_dir=snapshot_dir,
-            wait_s=wait_s,
-            max_attempts=max_attempts,
-            progress=_night_progress,
-            verifier=verifier,
-        )
+        return flow(inbox, db, progress=_night_progress, **options)
     except FactcheckError as exc:
         fail(exc)
-    _print_night(summary, fmt, started)
 
 
 def _require_store_or_sources(db: str, sources) -> None:

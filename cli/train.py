@@ -111,7 +111,6 @@ def verifier(
     """
     from training.verifier import TrainOptions
 
-    command = _command_line(data, out, max_pairs, epochs, layers, depth, seed, max_minutes, exclude, nordic, bf16)
     opts = TrainOptions(
         data=data,
         out=out,
@@ -124,13 +123,12 @@ def verifier(
         max_length=max_length,
         threads=threads,
         eval_scale=eval_scale,
-        command=command,
+        command=_command_line(data, out, max_pairs, epochs, layers, depth, seed, max_minutes, exclude, nordic, bf16),
         exclude=tuple(exclude),
         nordic=nordic,
         bf16=bf16,
     )
-    result = _train_with_progress(opts)
-    _print_trained(result)
+    _print_trained(_train_with_progress(opts))
 
 
 def _command_line(

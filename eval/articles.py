@@ -74,6 +74,24 @@ def desk_metrics(gold: Sequence[str], pred: Sequence[str], covered: Sequence[boo
     }
 
 
+def _article_entry(case: str, folder: Path, out: Outcome, facts: dict, covered: list[bool], per_claim: bool) -> dict:
+    """One article's report entry: its desk metrics, and with per_claim every claim's verdict."""
+    entry = {
+        "case": case,
+        "folder": str(folder),
+        **desk_metrics(out.gold, out.pred, covered),
+        "produced_claims": facts.get("produced_claims"),
+        "refuted_without_gold": facts.get("unpaired_refuted", 0),
+    }
+    if per_claim:
+        entry["claims"] = [
+            {"id": i, "gold": g, "label": p, "confidence": round(c, 4), "basis": b, **d}
+            for i, g, p, c, b, d in zip(out.ids, out.gold, out.pred, out.confidence, out.basis, out.details)
+        ]
+        entry["refuted_without_gold_claims"] = facts.get("unpaired_refuted_claims", [])
+    return entry
+
+
 def evaluate_articles(
     folders: Sequence[str | Path],
     *,
@@ -94,20 +112,7 @@ def evaluate_articles(
             eset, verifier=verifier, embedder=embedder, k=k, work=work, progress=progress, details=True
         )
         covered = [b != "none" for b in out.basis]
-        entry = {
-            "case": eset.name,
-            "folder": str(folder),
-            **desk_metrics(out.gold, out.pred, covered),
-            "produced_claims": facts.get("produced_claims"),
-            "refuted_without_gold": facts.get("unpaired_refuted", 0),
-        }
-        if per_claim:
-            entry["claims"] = [
-                {"id": i, "gold": g, "label": p, "confidence": round(c, 4), "basis": b, **d}
-                for i, g, p, c, b, d in zip(out.ids, out.gold, out.pred, out.confidence, out.basis, out.details)
-            ]
-            entry["refuted_without_gold_claims"] = facts.get("unpaired_refuted_claims", [])
-        articles.append(entry)
+        articles.append(_article_entry(eset.name, folder, out, facts, covered, per_claim))
         for name in ("ids", "gold", "pred", "confidence", "basis"):
             getattr(pooled, name).extend(getattr(out, name))
         covered_all.extend(covered)

@@ -108,6 +108,27 @@ def score(ranked: dict[str, list[str]], qrels: dict[str, set[str]], ks: Sequence
     return out
 
 
+def _missing_queries(queries: dict[str, str], qrels: dict[str, set[str]], queries_path, qrels_path) -> list[str]:
+    """The qrels' queries that the queries file lacks; an error when it lacks all of them."""
+    missing = [q for q in qrels if q not in queries]
+    if len(missing) == len(qrels):
+        raise InputError(
+            f"none of the {len(qrels)} queries in {qrels_path} is in {queries_path}. "
+            "Give the queries file of the same split.",
+            code="FC214",
+        )
+    return missing
+
+
+def _rank(matcher, qids: list[str], texts: list[str], kmax: int) -> dict[str, list[str]]:
+    """The ids of the kmax best verified claims for every query, ranked in batches of 64."""
+    ranked = {}
+    for i in range(0, len(qids), 64):
+        for q, checks_found in zip(qids[i : i + 64], matcher.rank(texts[i : i + 64], k=kmax)):
+            ranked[q] = [c.external_id for c in checks_found]
+    return ranked
+
+
 def evaluate_matching(
     queries_path,
     qrels_path,
@@ -127,13 +148,7 @@ def evaluate_matching(
 
     queries = read_queries(queries_path)
     qrels = read_qrels(qrels_path)
-    missing = [q for q in qrels if q not in queries]
-    if len(missing) == len(qrels):
-        raise InputError(
-            f"none of the {len(qrels)} queries in {qrels_path} is in {queries_path}. "
-            "Give the queries file of the same split.",
-            code="FC214",
-        )
+    missing = _missing_queries(queries, qrels, queries_path, qrels_path)
     with Store(db) as store:
         checks = load_vclaims(store, claims_path, embedder, progress)
         matcher = PriorMatcher(store, embedder, mode=mode)
@@ -144,11 +159,7 @@ def evaluate_matching(
         qids = [q for q in qrels if q in queries]
         texts = [queries[q] for q in qids]
         started = time.perf_counter()
-        ranked = {}
-        kmax = max(ks)
-        for i in range(0, len(qids), 64):
-            for q, checks_found in zip(qids[i : i + 64], matcher.rank(texts[i : i + 64], k=kmax)):
-                ranked[q] = [c.external_id for c in checks_found]
+        ranked = _rank(matcher, qids, texts, max(ks))
         elapsed = time.perf_counter() - started
     result = score(ranked, qrels, ks)
     if mode == "hybrid":

@@ -85,6 +85,31 @@ def pair_gold_claims(
     return overlapping, paired
 
 
+def _gold_row(g: dict, text: str, spans: list[tuple[Span, str]]) -> dict:
+    """One gold claim's row: the labels of the produced claims that overlap its source sentence."""
+    sentence = g["source_span_no"]
+    start = text.find(sentence)
+    gold_label = GOLD_LABELS.get(str(g["verdict"]).upper(), str(g["verdict"]))
+    if start < 0:
+        return {
+            "id": g["id"],
+            "covered": False,
+            "gold": gold_label,
+            "labels": [],
+            "note": "source sentence not found in the article",
+        }
+    gspan = Span(start, start + len(sentence))
+    labels = [label for span, label in spans if span.overlaps(gspan)]
+    return {
+        "id": g["id"],
+        "type": g.get("type"),
+        "gold": gold_label,
+        "covered": bool(labels),
+        "labels": labels,
+        "gold_label_found": gold_label in labels,
+    }
+
+
 def evaluate_seed(gold_path: str | Path, verdicts_path: str | Path, article_path: str | Path) -> dict:
     article = read_articles(article_path)[0]
     gold = read_jsonl(gold_path)
@@ -94,38 +119,14 @@ def evaluate_seed(gold_path: str | Path, verdicts_path: str | Path, article_path
     covered = covered_label = 0
     confusion: Counter[tuple[str, str]] = Counter()
     for g in gold:
-        sentence = g["source_span_no"]
-        start = article.text.find(sentence)
-        gold_label = GOLD_LABELS.get(str(g["verdict"]).upper(), str(g["verdict"]))
-        if start < 0:
-            per_claim.append(
-                {
-                    "id": g["id"],
-                    "covered": False,
-                    "gold": gold_label,
-                    "labels": [],
-                    "note": "source sentence not found in the article",
-                }
-            )
+        row = _gold_row(g, article.text, spans)
+        per_claim.append(row)
+        if "gold_label_found" not in row:
             continue
-        gspan = Span(start, start + len(sentence))
-        labels = [label for span, label in spans if span.overlaps(gspan)]
-        is_covered = bool(labels)
-        hit = gold_label in labels
-        covered += is_covered
-        covered_label += hit
-        majority = Counter(labels).most_common(1)[0][0] if labels else "NONE"
-        confusion[(gold_label, majority)] += 1
-        per_claim.append(
-            {
-                "id": g["id"],
-                "type": g.get("type"),
-                "gold": gold_label,
-                "covered": is_covered,
-                "labels": labels,
-                "gold_label_found": hit,
-            }
-        )
+        covered += row["covered"]
+        covered_label += row["gold_label_found"]
+        majority = Counter(row["labels"]).most_common(1)[0][0] if row["labels"] else "NONE"
+        confusion[(row["gold"], majority)] += 1
     return {
         "article_id": article.id,
         "produced_claims": len(produced),

@@ -99,7 +99,8 @@ def collect(
     return labels, raw, correct, sizes
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command's options: the shared fit options plus --rules."""
     ap = fit_options(
         argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
         DEFAULT_SETS,
@@ -111,18 +112,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="calibrate the labels the exact rules decide (no verifier needed) instead of the verifier's",
     )
-    args = ap.parse_args(argv)
+    return ap
 
-    from verdicts.entail import get_verifier
 
-    verifier = None if args.rules else get_verifier(args.verifier)
-    if verifier is None and not args.rules:
-        print("no verifier: nothing to calibrate (the similarity path has its own calibration)", file=sys.stderr)
-        return 1
-    if verifier is not None:
-        verifier.warm_up()
-    started = time.perf_counter()
+def _meaning(rules: bool) -> str:
+    """What the fitted curve means, for the rules' or the verifier's raw score."""
+    return "P(label right | raw) = 1/(1+exp(-(a*logit(raw)+b))); raw = " + (
+        "the rules' combined strength (noisy-or of the deciding rules, less half the other side)"
+        if rules
+        else "max P(supports) for SUPPORTED, max P(refutes) for REFUTED, their min for "
+        "CONFLICTING, 1 - their max for NOT_ENOUGH_EVIDENCE"
+    )
 
+
+def _calibrate(args: argparse.Namespace, verifier, argv: list[str] | None, started: float) -> dict:
+    """Collect the verdicts, fit the calibration and return the result to print and store."""
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
     basis = "rule" if args.rules else "verifier"
     labels, raw, correct, sizes = collect(
@@ -139,15 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     cal = fit(labels, raw, correct)
     before, _ = ece(raw, correct)
     after, table = ece(apply(cal, labels, raw), correct)
-    meaning = "P(label right | raw) = 1/(1+exp(-(a*logit(raw)+b))); raw = " + (
-        "the rules' combined strength (noisy-or of the deciding rules, less half the other side)"
-        if args.rules
-        else "max P(supports) for SUPPORTED, max P(refutes) for REFUTED, their min for "
-        "CONFLICTING, 1 - their max for NOT_ENOUGH_EVIDENCE"
-    )
     result = {
         "labels": cal,
-        "meaning": meaning,
+        "meaning": _meaning(args.rules),
         "fitted_on": {
             "split": "aggregate (eval.splits reserved fold 1, never trained on by the verifier)",
             "limit_per_set": args.limit,
@@ -161,12 +159,33 @@ def main(argv: list[str] | None = None) -> int:
     }
     if verifier is not None:
         result = {"verifier": f"{verifier.name}@{verifier.version}", **result}
+    return result
+
+
+def _write(result: dict, rules: bool) -> None:
+    """Store the fit in verdicts/thresholds.json under the rules' or the verifier's key."""
+    data = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    data["rule_calibration" if rules else "verifier_calibration"] = result
+    THRESHOLDS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {THRESHOLDS}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+
+    from verdicts.entail import get_verifier
+
+    verifier = None if args.rules else get_verifier(args.verifier)
+    if verifier is None and not args.rules:
+        print("no verifier: nothing to calibrate (the similarity path has its own calibration)", file=sys.stderr)
+        return 1
+    if verifier is not None:
+        verifier.warm_up()
+    started = time.perf_counter()
+    result = _calibrate(args, verifier, argv, started)
     print(json.dumps(result, indent=2))
     if args.write:
-        data = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
-        data["rule_calibration" if args.rules else "verifier_calibration"] = result
-        THRESHOLDS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote {THRESHOLDS}", file=sys.stderr)
+        _write(result, args.rules)
     return 0
 
 

@@ -108,7 +108,8 @@ def cross_validate(X: np.ndarray, y: list[str], sets: list[str], folds: int = 5)
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command's options: the shared fit options plus --out."""
     ap = fit_options(
         argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
         DEFAULT_SETS,
@@ -116,19 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         "write the fit into verdicts/aggregator.json",
     )
     ap.add_argument("--out", default=str(AGGREGATOR_PATH), help="where --write puts it")
-    args = ap.parse_args(argv)
+    return ap
 
-    from verdicts.entail import get_verifier
 
-    verifier = get_verifier(args.verifier)
-    if verifier is None:
-        print(
-            "no verifier: the aggregator reads the verifier's probabilities; name one with --verifier", file=sys.stderr
-        )
-        return 1
-    verifier.warm_up()
-    started = time.perf_counter()
-
+def _fit(args: argparse.Namespace, verifier, argv: list[str] | None, started: float):
+    """Collect the features, cross-validate and fit the aggregator with its provenance."""
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
     X, y, sets, sizes = collect(
         names,
@@ -153,7 +146,23 @@ def main(argv: list[str] | None = None) -> int:
         "cv_accuracy": cv,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    agg = fit(X, y, sets, key, info)
+    return fit(X, y, sets, key, info)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+
+    from verdicts.entail import get_verifier
+
+    verifier = get_verifier(args.verifier)
+    if verifier is None:
+        print(
+            "no verifier: the aggregator reads the verifier's probabilities; name one with --verifier", file=sys.stderr
+        )
+        return 1
+    verifier.warm_up()
+    started = time.perf_counter()
+    agg = _fit(args, verifier, argv, started)
     print(json.dumps(agg.to_json(), indent=2))
     if args.write:
         Path(args.out).write_text(json.dumps(agg.to_json(), indent=2) + "\n", encoding="utf-8")

@@ -461,6 +461,47 @@ def _capitalise(text: str) -> str:
     return text if not m else text[: m.start(2)] + m.group(2).upper() + text[m.end(2) :]
 
 
+def _swap_number_word(sent: UDSentence, t: Token, rng: random.Random) -> tuple[str, str]:
+    """(claim, rule): the small number word `t` replaced by another that is no rounding of it."""
+    v = _WORD_NUMBERS[t.form.lower()]
+    choices = sorted({w for w, x in _WORD_NUMBERS.items() if x != v and not is_rounding(v, x) and w not in ("syv",)})
+    new = rng.choice(choices)
+    new = new.capitalize() if t.form[0].isupper() else new
+    return _replace(sent.text, t.start, t.end, new), "number_word_swapped"
+
+
+def _candidate_number(n: Number, rng: random.Random) -> Decimal:
+    """One random replacement for the number `n`, drawn by its kind (year, day, ordinal, small or scaled)."""
+    v = n.value
+    if n.kind == "year":
+        return v + rng.choice([d for d in range(-15, 16) if d])
+    if n.kind == "day":
+        return Decimal(rng.choice([d for d in range(1, 29) if abs(d - int(v)) >= 2]))
+    if n.kind == "ordinal":
+        return Decimal(rng.choice([d for d in range(1, max(5, int(v) + 4)) if d != int(v)]))
+    if v < 10 and n.decimals == 0:
+        return Decimal(rng.choice([d for d in range(1, 13) if d != int(v)]))
+    f = Decimal(str(rng.choice([0.5, 0.6, 0.7, 0.75, 1.3, 1.4, 1.5, 1.6, 1.8, 2])))
+    zeros = len(str(int(v))) - len(str(int(v)).rstrip("0")) if n.decimals == 0 and v >= 10 else 0
+    unit = (
+        Decimal(10) ** min(zeros, max(0, len(str(int(v))) - 2)) if n.decimals == 0 else Decimal(1).scaleb(-n.decimals)
+    )
+    return (v * f / unit).to_integral_value(ROUND_HALF_UP) * unit
+
+
+def _clearly_different(sent: UDSentence, n: Number, new: Decimal) -> bool:
+    """Whether `new` may replace the number `n`: positive, no rounding of it, a percentage at most 100, >= 20 % off."""
+    v = n.value
+    percent = re.match(r"\s*(?:%|prosent)", sent.text[n.end :])
+    return (
+        new > 0
+        and new != v
+        and not is_rounding(v, new)
+        and not (percent and new > 100)
+        and (n.kind in ("year", "day", "ordinal") or v < 10 or abs(new - v) / v >= Decimal("0.2"))
+    )
+
+
 def swap_number(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
     """(claim, rule): a number of the sentence replaced by another of the same kind that differs by at least 20 %
     (x 0.5-0.75 or x 1.3-2; a year by 1-15 years, a day by 2 or more) and is no rounding of it; a small number word
@@ -471,42 +512,11 @@ def swap_number(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
         return None
     pick = rng.randrange(len(nums) + len(words))
     if pick >= len(nums):
-        t = words[pick - len(nums)]
-        v = _WORD_NUMBERS[t.form.lower()]
-        choices = sorted(
-            {w for w, x in _WORD_NUMBERS.items() if x != v and not is_rounding(v, x) and w not in ("syv",)}
-        )
-        new = rng.choice(choices)
-        new = new.capitalize() if t.form[0].isupper() else new
-        return _replace(sent.text, t.start, t.end, new), "number_word_swapped"
+        return _swap_number_word(sent, words[pick - len(nums)], rng)
     n = nums[pick]
-    v = n.value
     for _ in range(20):
-        if n.kind == "year":
-            new = v + rng.choice([d for d in range(-15, 16) if d])
-        elif n.kind == "day":
-            new = Decimal(rng.choice([d for d in range(1, 29) if abs(d - int(v)) >= 2]))
-        elif n.kind == "ordinal":
-            new = Decimal(rng.choice([d for d in range(1, max(5, int(v) + 4)) if d != int(v)]))
-        elif v < 10 and n.decimals == 0:
-            new = Decimal(rng.choice([d for d in range(1, 13) if d != int(v)]))
-        else:
-            f = Decimal(str(rng.choice([0.5, 0.6, 0.7, 0.75, 1.3, 1.4, 1.5, 1.6, 1.8, 2])))
-            zeros = len(str(int(v))) - len(str(int(v)).rstrip("0")) if n.decimals == 0 and v >= 10 else 0
-            unit = (
-                Decimal(10) ** min(zeros, max(0, len(str(int(v))) - 2))
-                if n.decimals == 0
-                else Decimal(1).scaleb(-n.decimals)
-            )
-            new = (v * f / unit).to_integral_value(ROUND_HALF_UP) * unit
-        percent = re.match(r"\s*(?:%|prosent)", sent.text[n.end :])
-        if (
-            new > 0
-            and new != v
-            and not is_rounding(v, new)
-            and not (percent and new > 100)
-            and (n.kind in ("year", "day", "ordinal") or v < 10 or abs(new - v) / v >= Decimal("0.2"))
-        ):
+        new = _candidate_number(n, rng)
+        if _clearly_different(sent, n, new):
             break
     else:
         return None

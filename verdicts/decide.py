@@ -464,6 +464,17 @@ class _Read:
         )
 
 
+def _verifier_setup(claim: Claim, hits: list, cfg, provenance: Provenance, verifier, verifier_probs):
+    """The verifier's probabilities (asked when not given), the provenance naming it, and its name@version key."""
+    if verifier is not None and verifier_probs is None:
+        verifier_probs = verifier_probabilities(verifier, [claim], [hits], cfg)[0]
+    if verifier is not None and verifier_probs is not None and not any(m.role == "verifier" for m in provenance.models):
+        provenance = dataclasses.replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
+    vmodel = next((m for m in provenance.models if m.role == "verifier"), None)
+    vkey = f"{vmodel.name}@{vmodel.version}" if vmodel else ""
+    return provenance, verifier_probs, vkey
+
+
 def decide(
     claim: Claim,
     hits: Sequence[Hit],
@@ -489,12 +500,7 @@ def decide(
     """
     cfg = config or DecideConfig.load()
     hits = list(hits)
-    if verifier is not None and verifier_probs is None:
-        verifier_probs = verifier_probabilities(verifier, [claim], [hits], cfg)[0]
-    if verifier is not None and verifier_probs is not None and not any(m.role == "verifier" for m in provenance.models):
-        provenance = dataclasses.replace(provenance, models=tuple(provenance.models) + (verifier_info(verifier),))
-    vmodel = next((m for m in provenance.models if m.role == "verifier"), None)
-    vkey = f"{vmodel.name}@{vmodel.version}" if vmodel else ""
+    provenance, verifier_probs, vkey = _verifier_setup(claim, hits, cfg, provenance, verifier, verifier_probs)
     items, rule_errors = _items(claim, hits, cfg, verifier_probs)
     read = _Read.of(items)
     reasons: list[str] = list(rule_errors)

@@ -118,6 +118,19 @@ def _satisfies(q, value: float) -> bool:
     return _close(v, value)
 
 
+def _date_matches(d, ed) -> bool:
+    """Whether the evidence has the claim's date at the claim's precision (year, month or day)."""
+    p = getattr(d.precision, "value", str(d.precision))
+    for e in ed:
+        if p == "year" and e.value.year == d.value.year:
+            return True
+        if p == "month" and (e.value.year, e.value.month) == (d.value.year, d.value.month):
+            return True
+        if e.value == d.value:
+            return True
+    return False
+
+
 def mismatch_features(claim: str, evidence: str, language: str = "") -> np.ndarray:
     """Explicit signals a cross-encoder misses easily: numbers, dates and negation on one side only.
 
@@ -146,19 +159,7 @@ def mismatch_features(claim: str, evidence: str, language: str = "") -> np.ndarr
         eyears = {d.value.year for d in ed}
         out[4] = 1.0
         out[5] = sum(d.value.year not in eyears for d in cd) / len(cd)
-
-        def match(d) -> bool:
-            p = getattr(d.precision, "value", str(d.precision))
-            for e in ed:
-                if p == "year" and e.value.year == d.value.year:
-                    return True
-                if p == "month" and (e.value.year, e.value.month) == (d.value.year, d.value.month):
-                    return True
-                if e.value == d.value:
-                    return True
-            return False
-
-        out[6] = sum(match(d) for d in cd) / len(cd)
+        out[6] = sum(_date_matches(d, ed) for d in cd) / len(cd)
     cw = [w.lower() for w in _WORD.findall(claim)]
     ew = [w.lower() for w in _WORD.findall(evidence)]
     cn = any(w in NEGATIONS or w.endswith("n't") for w in cw)

@@ -151,6 +151,33 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _md_verdict(i: int, v: Verdict) -> list[str]:
+    """The report's lines for one verdict: heading, claim, span and type, explanation, evidence."""
+    lines: list[str] = []
+    c = v.claim
+    flag = " — **review**: " + "; ".join(v.review.reasons) if v.review.needed else ""
+    lines.append(f"### {i}. {v.label.value} ({v.confidence:.2f}){flag}")
+    lines.append("")
+    lines.append(f"> {_md_escape(c.text)}")
+    lines.append("")
+    lines.append(f"Span {c.span.start}–{c.span.end}, type {c.type.value}, check-worthiness {c.checkworthy:.2f}.")
+    if v.explanation:
+        lines.append(f"{v.explanation}")
+    lines.append("")
+    for e in v.evidence:
+        date = e.published.isoformat() if e.published else (e.published_raw or "undated")
+        why = f" {e.explanation}" if e.explanation else ""
+        lines.append(
+            f"- **{e.stance.value}** ({e.stance_score:.2f}, retrieval {e.retrieval_score:.3f}) "
+            f"[{_md_escape(e.source_title or e.source_url)}]({e.source_url}), "
+            f"{e.publisher or '?'}, {date}.{why}"
+        )
+        lines.append(f"  > {_md_escape(e.text)}")
+    if v.evidence:
+        lines.append("")
+    return lines
+
+
 def markdown_report(
     results: Sequence[tuple[Article, Sequence[Verdict]]], *, run_id: str, failures: Sequence[tuple[str, str]] = ()
 ) -> str:
@@ -182,29 +209,7 @@ def markdown_report(
         if not verdicts:
             lines += ["No check-worthy claims found.", ""]
         for i, v in enumerate(verdicts, 1):
-            c = v.claim
-            flag = " — **review**: " + "; ".join(v.review.reasons) if v.review.needed else ""
-            lines.append(f"### {i}. {v.label.value} ({v.confidence:.2f}){flag}")
-            lines.append("")
-            lines.append(f"> {_md_escape(c.text)}")
-            lines.append("")
-            lines.append(
-                f"Span {c.span.start}–{c.span.end}, type {c.type.value}, check-worthiness {c.checkworthy:.2f}."
-            )
-            if v.explanation:
-                lines.append(f"{v.explanation}")
-            lines.append("")
-            for e in v.evidence:
-                date = e.published.isoformat() if e.published else (e.published_raw or "undated")
-                why = f" {e.explanation}" if e.explanation else ""
-                lines.append(
-                    f"- **{e.stance.value}** ({e.stance_score:.2f}, retrieval {e.retrieval_score:.3f}) "
-                    f"[{_md_escape(e.source_title or e.source_url)}]({e.source_url}), "
-                    f"{e.publisher or '?'}, {date}.{why}"
-                )
-                lines.append(f"  > {_md_escape(e.text)}")
-            if v.evidence:
-                lines.append("")
+            lines += _md_verdict(i, v)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -112,6 +112,18 @@ def verify_claims(
     return verdicts
 
 
+def _article_filters(article: Article, claims, filters):
+    """The article's warnings, and the filters with their date window anchored at its publication date."""
+    warnings = () if claims else (f"{article.path or article.id}: no check-worthy claims found",)
+    if filters is not None:
+        filters = filters.for_article(article.published)
+        if filters.window_unapplied and claims:
+            warnings += (
+                f"{article.path or article.id}: no publication date, so the date window relative to it was not applied",
+            )
+    return warnings, filters
+
+
 def check_article(
     article: Article,
     retriever: Retriever,
@@ -134,14 +146,8 @@ def check_article(
     verifier (optional): verdicts.entail.Verifier, read with the rules (see verdicts.decide).
     """
     claims = claims_of(article)
-    warnings = () if claims else (f"{article.path or article.id}: no check-worthy claims found",)
+    warnings, filters = _article_filters(article, claims, filters)
     excluded = tuple(exclude_urls) + ((article.url,) if article.url else ())
-    if filters is not None:
-        filters = filters.for_article(article.published)
-        if filters.window_unapplied and claims:
-            warnings += (
-                f"{article.path or article.id}: no publication date, so the date window relative to it was not applied",
-            )
     qv = retriever.embedder.queries([c.text for c in claims]) if prior is not None and claims else None
     contexts = [article.text[c.sentence_span.start : c.sentence_span.end] if c.sentence_span else "" for c in claims]
     verdicts = verify_claims(

@@ -811,24 +811,8 @@ def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures
     return (best[1:] if best else None), unaligned
 
 
-def _compare_figures(
-    claim: Claim, passage: Passage, pf: _PassageFigures, cq: Quantity, pq: Quantity, shared: set, cframe
-) -> RuleResult:
-    """Two figures that measure the same thing, compared as a careful journalist reads them: within the claim's
-    stated precision and comparator, a market quote within its daily range, weighed by how far apart in time."""
-    when_of, table_of, pframe = pf.when_of, pf.table_of, pf.frames[pq.span]
-    claim_iv, strict = _interval(cq), _interval(pq)
-    market = _market_day(claim, passage, cq, when_of[pq.span])
-    if market:  # a quote that moves during the day: compare within its daily range
-        claim_iv = (claim_iv[0] - MARKET_TOL * abs(cq.value), claim_iv[1] + MARKET_TOL * abs(cq.value), True, True)
-    reported = (pq.value, pq.value, True, True)
-    factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
-    if pframe.corrected:  # a correction speaks to the period it corrects, however late it came
-        factor = 1.0
-    concepts = shared & set(_CONCEPTS.values())
-    about = "/".join(sorted(k.removeprefix("m:") for k in (concepts or shared)))
-    frame = cframe.describe() if cframe is not None else ""
-    head = f"claim says {_describe(cq)} ({about}{'; ' + frame if frame else ''}); source says {_describe(pq)} {when}"
+def _figure_stance(cq: Quantity, pq: Quantity, claim_iv: tuple, strict: tuple, reported: tuple):
+    """The stance, score and reason of two comparable figures' intervals; None when they overlap undecided."""
     if _contains(claim_iv, strict):
         stance, score, tail = Stance.SUPPORTS, STRONG, "within the claim's range"
     elif _disjoint(claim_iv, strict):
@@ -852,6 +836,47 @@ def _compare_figures(
             f"the reported {_fmt_value(pq.value)} is outside the claim's range",
         )
     else:
+        return None
+    return stance, score, tail
+
+
+def _figure_head(cq: Quantity, pq: Quantity, shared: set, cframe, when: str) -> str:
+    """The opening of a figure comparison's reason: both figures, what they measure, the claim's frame."""
+    concepts = shared & set(_CONCEPTS.values())
+    about = "/".join(sorted(k.removeprefix("m:") for k in (concepts or shared)))
+    frame = cframe.describe() if cframe is not None else ""
+    head = f"claim says {_describe(cq)} ({about}{'; ' + frame if frame else ''}); source says {_describe(pq)} {when}"
+    return head
+
+
+def _figure_notes(tail: str, stance: Stance, cq: Quantity, pq: Quantity, market, corrected: bool) -> str:
+    """The reason with its notes: a market quote's range, the claim's rounding tolerance, a corrected figure."""
+    if market and stance is Stance.SUPPORTS and pq.value != cq.value:
+        tail += f" (a market quote of the same day: ±{MARKET_TOL:.1%})"
+    elif cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
+        tail += f" (rounding tolerance ±{_fmt_value(_granularity(cq))})"
+    if corrected:
+        tail += " (the source's corrected figure)"
+    return tail
+
+
+def _compare_figures(
+    claim: Claim, passage: Passage, pf: _PassageFigures, cq: Quantity, pq: Quantity, shared: set, cframe
+) -> RuleResult:
+    """Two figures that measure the same thing, compared as a careful journalist reads them: within the claim's
+    stated precision and comparator, a market quote within its daily range, weighed by how far apart in time."""
+    when_of, table_of, pframe = pf.when_of, pf.table_of, pf.frames[pq.span]
+    claim_iv, strict = _interval(cq), _interval(pq)
+    market = _market_day(claim, passage, cq, when_of[pq.span])
+    if market:  # a quote that moves during the day: compare within its daily range
+        claim_iv = (claim_iv[0] - MARKET_TOL * abs(cq.value), claim_iv[1] + MARKET_TOL * abs(cq.value), True, True)
+    reported = (pq.value, pq.value, True, True)
+    factor, when = _date_factor(claim, passage, when_of[pq.span], pq.span)
+    if pframe.corrected:  # a correction speaks to the period it corrects, however late it came
+        factor = 1.0
+    head = _figure_head(cq, pq, shared, cframe, when)
+    decided = _figure_stance(cq, pq, claim_iv, strict, reported)
+    if decided is None:
         return RuleResult(
             Stance.NEUTRAL,
             NEUTRAL_SCORE,
@@ -860,6 +885,7 @@ def _compare_figures(
             source_value=pq.text,
             evidence_date=when_of[pq.span] or passage.published,
         )
+    stance, score, tail = decided
     # a figure the text itself dates to another time decides nothing; one dated only by its page cannot refute
     if (stance is Stance.REFUTES or table_of[pq.span] is not None) and (
         other := _other_time(claim, passage, when_of[pq.span])
@@ -872,12 +898,7 @@ def _compare_figures(
             source_value=pq.text,
             evidence_date=when_of[pq.span] or passage.published,
         )
-    if market and stance is Stance.SUPPORTS and pq.value != cq.value:
-        tail += f" (a market quote of the same day: ±{MARKET_TOL:.1%})"
-    elif cq.comparator is Comparator.EQ and stance is Stance.SUPPORTS and pq.value != cq.value:
-        tail += f" (rounding tolerance ±{_fmt_value(_granularity(cq))})"
-    if pframe.corrected:
-        tail += " (the source's corrected figure)"
+    tail = _figure_notes(tail, stance, cq, pq, market, pframe.corrected)
     return RuleResult(
         stance,
         round(score * factor, 4),
@@ -1166,16 +1187,8 @@ def _born_between(age: int, first: dt.date, last: dt.date) -> tuple[dt.date, dt.
     return years_back(last, age + 1) + dt.timedelta(days=1), years_back(first, age)
 
 
-def birth_rule(claim: Claim, passage: Passage) -> RuleResult | None:
-    """A stated birth date or year against the source's: a birth date of the same person ("f. 1941", "born in
-    1941"), or an age the source gives on its publication date ("Aasmund Nordstoga (56)" on 2020-09-08: born
-    1963-09-09 .. 1964-09-08). Only sentences that name the claim's person (or place, for a fact box line
-    without a name) in full count. Disjoint -> REFUTES; the source's span inside the claim's -> SUPPORTS."""
-    born = _claim_birth(claim)
-    groups = _name_groups(claim)
-    if born is None or not groups:
-        return None
-    claim_iv = (born.value, born.last)
+def _birth_findings(groups, passage: Passage) -> list[tuple[tuple[dt.date, dt.date], str, float, dt.date | None]]:
+    """The source's birth spans of the claim's person: stated birth dates, and ages on a dated page."""
     found: list[tuple[tuple[dt.date, dt.date], str, float, dt.date | None]] = []
     pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
     sentences = _sentences(passage.text)
@@ -1205,8 +1218,27 @@ def birth_rule(claim: Claim, passage: Passage) -> RuleResult | None:
                         bounds[0],
                     )
                 )
+    return found
+
+
+def birth_rule(claim: Claim, passage: Passage) -> RuleResult | None:
+    """A stated birth date or year against the source's: a birth date of the same person ("f. 1941", "born in
+    1941"), or an age the source gives on its publication date ("Aasmund Nordstoga (56)" on 2020-09-08: born
+    1963-09-09 .. 1964-09-08). Only sentences that name the claim's person (or place, for a fact box line
+    without a name) in full count. Disjoint -> REFUTES; the source's span inside the claim's -> SUPPORTS."""
+    born = _claim_birth(claim)
+    groups = _name_groups(claim)
+    if born is None or not groups:
+        return None
+    found = _birth_findings(groups, passage)
     if not found:
         return None
+    return _birth_verdict(born, found)
+
+
+def _birth_verdict(born, found: list) -> RuleResult:
+    """The verdict on a claimed birth date from the source's birth spans: refuting first, then inside, else neutral."""
+    claim_iv = (born.value, born.last)
     head = f"claim says born {_iso_at(born)}"
     refuting = [f for f in found if f[0][1] < claim_iv[0] or claim_iv[1] < f[0][0]]
     if refuting:
