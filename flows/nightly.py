@@ -263,24 +263,13 @@ def nightly(
     """Verify what is new or changed in the inbox since the last successful night; report the night.
     verifier: a verifier spec (verdicts.entail.get_verifier: none, bundled, dir:PATH, hf:NAME)."""
     logger = get_run_logger()
-    emit = progress or (lambda event, details: None)
     inbox = [str(p) for p in ([inbox] if isinstance(inbox, str) else inbox)]
-    t_start = time.perf_counter()
-    durations: dict[str, float] = {}
-    runner = (
-        make_task_runner(task_runner, workers=workers, address=cluster_address) if task_runner != "default" else None
+    night = _new_night(
+        db, embedder, k, exclude_urls, task_runner, workers, cluster_address, snapshot_dir, verifier, progress, logger
     )
-    night = _Night(db, embedder, k, exclude_urls, runner, snapshot_dir, verifier, emit, logger, durations, t_start)
     with NightlyLock(db, wait_s), Store(db) as store:
-        base = get_embedder(embedder)
-        ingest = _ingest_sources(store, sources, base, durations)
-        emb = CachingEmbedder(base, store)
-        retriever = Retriever(store, emb)
-        config = DecideConfig.load()
-
-        t = time.perf_counter()
-        articles, read_failures, warnings = read_inbox(inbox)
-        durations["read"] = time.perf_counter() - t
+        ingest, emb, retriever, config = _night_tools(store, sources, embedder, night.durations)
+        articles, read_failures, warnings = _read_inbox_timed(inbox, night.durations)
 
         t = time.perf_counter()
         models, checker = _night_models(emb, verifier)  # fails here, before the night is recorded
@@ -303,6 +292,37 @@ def nightly(
             raise
     _publish_report(summary, out_dir, run_id, logger)
     return summary
+
+
+def _new_night(
+    db, embedder, k, exclude_urls, task_runner, workers, cluster_address, snapshot_dir, verifier, progress, logger
+) -> _Night:
+    """The night's shared settings, progress hook and timings, with its task runner (None for "default")."""
+    emit = progress or (lambda event, details: None)
+    t_start = time.perf_counter()
+    durations: dict[str, float] = {}
+    runner = (
+        make_task_runner(task_runner, workers=workers, address=cluster_address) if task_runner != "default" else None
+    )
+    return _Night(db, embedder, k, exclude_urls, runner, snapshot_dir, verifier, emit, logger, durations, t_start)
+
+
+def _night_tools(store: Store, sources: Sequence[str], embedder: str, durations: dict[str, float]):
+    """Ingest the sources, then the night's caching embedder, retriever and decision config."""
+    base = get_embedder(embedder)
+    ingest = _ingest_sources(store, sources, base, durations)
+    emb = CachingEmbedder(base, store)
+    retriever = Retriever(store, emb)
+    config = DecideConfig.load()
+    return ingest, emb, retriever, config
+
+
+def _read_inbox_timed(inbox: list[str], durations: dict[str, float]):
+    """Read the inbox (timed as "read"): its articles, the files that failed and the warnings."""
+    t = time.perf_counter()
+    articles, read_failures, warnings = read_inbox(inbox)
+    durations["read"] = time.perf_counter() - t
+    return articles, read_failures, warnings
 
 
 def _ingest_sources(store: Store, sources: Sequence[str], embedder, durations: dict[str, float]):

@@ -155,12 +155,8 @@ def _typed(where: str, key: str, value, kind):
     return value
 
 
-def policy_from_dict(data: dict, where: str = POLICY_FILE) -> Policy:
-    unknown = sorted(set(data) - {"gate", "corrections"})
-    if unknown:
-        raise PolicyValueError(f"{where}: unknown section(s) {', '.join(unknown)}. Use [gate] and [corrections].")
-    gate = data.get("gate", {})
-    corr = data.get("corrections", {})
+def _section_values(gate, corr, where: str) -> dict:
+    """The typed values of the [gate] and [corrections] tables, keyed (section, key); unknown keys raise."""
     values: dict = {}
     for section, table, keys in (("gate", gate, _GATE_KEYS), ("corrections", corr, _CORR_KEYS)):
         if not isinstance(table, dict):
@@ -173,6 +169,33 @@ def policy_from_dict(data: dict, where: str = POLICY_FILE) -> Policy:
         for key, kind in keys.items():
             if key in table:
                 values[(section, key)] = _typed(f"{where} [{section}]", key, table[key], kind)
+    return values
+
+
+def _fail_on(table: dict, where: str) -> tuple:
+    """The [gate.fail_on] table as (LABEL, lowest failing confidence) pairs; bad labels or numbers raise."""
+    fail_on = []
+    for label, conf in table.items():
+        if label.upper() not in Label.__members__:
+            raise PolicyValueError(
+                f"{where}: [gate.fail_on] names unknown label {label!r}. Use {', '.join(Label.__members__)}."
+            )
+        if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0.0 <= conf <= 1.0:
+            raise PolicyValueError(
+                f"{where}: [gate.fail_on] {label} = {conf!r}: give the lowest confidence "
+                "that fails the gate, a number from 0 to 1."
+            )
+        fail_on.append((label.upper(), float(conf)))
+    return tuple(fail_on)
+
+
+def policy_from_dict(data: dict, where: str = POLICY_FILE) -> Policy:
+    unknown = sorted(set(data) - {"gate", "corrections"})
+    if unknown:
+        raise PolicyValueError(f"{where}: unknown section(s) {', '.join(unknown)}. Use [gate] and [corrections].")
+    gate = data.get("gate", {})
+    corr = data.get("corrections", {})
+    values = _section_values(gate, corr, where)
     fields: dict = {}
     for key in ("store", "embedder", "main_branch", "k", "record", "unreviewed_conflicting"):
         if ("gate", key) in values:
@@ -181,19 +204,7 @@ def policy_from_dict(data: dict, where: str = POLICY_FILE) -> Policy:
         if ("gate", key) in values:
             fields[key] = tuple(values[("gate", key)])
     if ("gate", "fail_on") in values:
-        fail_on = []
-        for label, conf in values[("gate", "fail_on")].items():
-            if label.upper() not in Label.__members__:
-                raise PolicyValueError(
-                    f"{where}: [gate.fail_on] names unknown label {label!r}. Use {', '.join(Label.__members__)}."
-                )
-            if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0.0 <= conf <= 1.0:
-                raise PolicyValueError(
-                    f"{where}: [gate.fail_on] {label} = {conf!r}: give the lowest confidence "
-                    "that fails the gate, a number from 0 to 1."
-                )
-            fail_on.append((label.upper(), float(conf)))
-        fields["fail_on"] = tuple(fail_on)
+        fields["fail_on"] = _fail_on(values[("gate", "fail_on")], where)
     renames = {"file": "corrections_file", "similarity": "restate_similarity"}
     for key in _CORR_KEYS:
         if ("corrections", key) in values:
@@ -346,45 +357,48 @@ def _label_findings(chk: ArticleCheck, policy: Policy) -> list[Finding]:
             label=label,
             confidence=conf,
         )
-        limit = policy.threshold(label)
-        by = f" (decided by {who})" if who else ""
-        if limit is not None and conf >= limit:
-            out.append(
-                Finding(
-                    "label",
-                    "error",
-                    message=(
-                        f"{label} with confidence {conf:.2f}{by} (the policy fails {label} at {limit:.2f}): "
-                        f'"{_short(base["quote"])}". {v.explanation}'.strip()
-                    ),
-                    **base,
-                )
-            )
-        elif label == "CONFLICTING" and policy.unreviewed_conflicting and not who:
-            out.append(
-                Finding(
-                    "conflicting-unreviewed",
-                    "error",
-                    message=(
-                        f'CONFLICTING evidence and no reviewer\'s decision: "{_short(base["quote"])}". '
-                        "Record a decision in the review queue, or correct the claim."
-                    ),
-                    **base,
-                )
-            )
-        elif label == "REFUTED":
-            out.append(
-                Finding(
-                    "refuted-low",
-                    "warning",
-                    message=(
-                        f"REFUTED with confidence {conf:.2f}{by}, below the gate's threshold: "
-                        f'"{_short(base["quote"])}". {v.explanation}'.strip()
-                    ),
-                    **base,
-                )
-            )
+        finding = _label_finding(v, who, base, policy)
+        if finding is not None:
+            out.append(finding)
     return out
+
+
+def _label_finding(v, who: str, base: dict, policy: Policy) -> Finding | None:
+    """The one finding on a verdict's label (failing label, unreviewed CONFLICTING, low REFUTED), or None."""
+    label, conf = base["label"], base["confidence"]
+    limit = policy.threshold(label)
+    by = f" (decided by {who})" if who else ""
+    if limit is not None and conf >= limit:
+        return Finding(
+            "label",
+            "error",
+            message=(
+                f"{label} with confidence {conf:.2f}{by} (the policy fails {label} at {limit:.2f}): "
+                f'"{_short(base["quote"])}". {v.explanation}'.strip()
+            ),
+            **base,
+        )
+    if label == "CONFLICTING" and policy.unreviewed_conflicting and not who:
+        return Finding(
+            "conflicting-unreviewed",
+            "error",
+            message=(
+                f'CONFLICTING evidence and no reviewer\'s decision: "{_short(base["quote"])}". '
+                "Record a decision in the review queue, or correct the claim."
+            ),
+            **base,
+        )
+    if label == "REFUTED":
+        return Finding(
+            "refuted-low",
+            "warning",
+            message=(
+                f"REFUTED with confidence {conf:.2f}{by}, below the gate's threshold: "
+                f'"{_short(base["quote"])}". {v.explanation}'.strip()
+            ),
+            **base,
+        )
+    return None
 
 
 def _undone_findings(
@@ -420,6 +434,59 @@ def _undone_findings(
     return out
 
 
+def _refuted_correction_findings(
+    chk: ArticleCheck, c: Correction, stated: Sequence, policy: Policy, by_claim: dict
+) -> list[Finding]:
+    """Claims stating a correction's corrected text that are themselves REFUTED at the policy's confidence."""
+    art, path, out = chk.article, chk.path, []
+    for claim in stated:
+        label, conf = by_claim.get(claim.id, ("", 0.0))
+        if label == "REFUTED" and conf >= policy.refuted_confidence:
+            out.append(
+                Finding(
+                    "correction-refuted",
+                    "error",
+                    path=path,
+                    article_id=art.id,
+                    line=_line(art, claim.span.start),
+                    span=claim.span,
+                    quote=claim.span.of(art.text),
+                    claim_id=claim.id,
+                    label=label,
+                    confidence=conf,
+                    correction_id=c.id,
+                    message=(
+                        f"the corrected statement is itself REFUTED (confidence {conf:.2f}): "
+                        f'"{_short(claim.span.of(art.text))}" (correction {c.id}).'
+                    ),
+                )
+            )
+    return out
+
+
+def _notice_findings(chk: ArticleCheck, own: Sequence[Correction], policy: Policy) -> list[Finding]:
+    """A finding when an article with corrections of its own has no correction notice."""
+    art, path, out = chk.article, chk.path, []
+    pattern = re.compile(policy.notice_pattern)
+    meta = " ".join(f"{k}: {v}" for k, v in art.meta)
+    if not (pattern.search(art.text) or pattern.search(meta)):
+        out.append(
+            Finding(
+                "notice-missing",
+                "error",
+                path=path,
+                article_id=art.id,
+                line=_line(art, 0),
+                correction_id=own[0].id,
+                message=(
+                    f"the article has {len(own)} correction(s) but no correction notice (nothing matches "
+                    f'{policy.notice_pattern!r}). Add a notice such as "Rettelse: ..." to the article.'
+                ),
+            )
+        )
+    return out
+
+
 def _own_correction_findings(
     chk: ArticleCheck, corrections: Sequence[Correction], policy: Policy, by_claim: dict
 ) -> list[Finding]:
@@ -444,46 +511,9 @@ def _own_correction_findings(
                     ),
                 )
             )
-        for claim in stated:
-            label, conf = by_claim.get(claim.id, ("", 0.0))
-            if label == "REFUTED" and conf >= policy.refuted_confidence:
-                out.append(
-                    Finding(
-                        "correction-refuted",
-                        "error",
-                        path=path,
-                        article_id=art.id,
-                        line=_line(art, claim.span.start),
-                        span=claim.span,
-                        quote=claim.span.of(art.text),
-                        claim_id=claim.id,
-                        label=label,
-                        confidence=conf,
-                        correction_id=c.id,
-                        message=(
-                            f"the corrected statement is itself REFUTED (confidence {conf:.2f}): "
-                            f'"{_short(claim.span.of(art.text))}" (correction {c.id}).'
-                        ),
-                    )
-                )
+        out += _refuted_correction_findings(chk, c, stated, policy, by_claim)
     if own and policy.require_notice:
-        pattern = re.compile(policy.notice_pattern)
-        meta = " ".join(f"{k}: {v}" for k, v in art.meta)
-        if not (pattern.search(art.text) or pattern.search(meta)):
-            out.append(
-                Finding(
-                    "notice-missing",
-                    "error",
-                    path=path,
-                    article_id=art.id,
-                    line=_line(art, 0),
-                    correction_id=own[0].id,
-                    message=(
-                        f"the article has {len(own)} correction(s) but no correction notice (nothing matches "
-                        f'{policy.notice_pattern!r}). Add a notice such as "Rettelse: ..." to the article.'
-                    ),
-                )
-            )
+        out += _notice_findings(chk, own, policy)
     return out
 
 

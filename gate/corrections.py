@@ -301,6 +301,28 @@ def _best_claim(claims: Sequence[Claim], span: Span) -> Claim | None:
     return best
 
 
+def _candidate_pairs(
+    claims: Sequence[Claim], corrections: Sequence[Correction], found: Sequence[Restatement], lang: str
+) -> list[tuple[Claim, Correction]]:
+    """(claim, correction) pairs not matched yet whose numbers agree and that share a content word."""
+    matched_spans: dict[str, list[Span]] = {}
+    for r in found:
+        matched_spans.setdefault(r.correction.id, []).append(r.claim.span if r.claim else r.span)
+    pairs: list[tuple[Claim, Correction]] = []
+    for corr in corrections:
+        was_sig = signature(corr.claim_as_was, corr.language or lang)
+        was_words = set(_CONTENT_WORD.findall(corr.claim_as_was.casefold()))
+        for c in claims:
+            if any(c.span.overlaps(s) for s in matched_spans.get(corr.id, ())):
+                continue
+            if not was_sig <= signature(c.text, c.language or lang):
+                continue
+            if was_words and not was_words & set(_CONTENT_WORD.findall(c.text.casefold())):
+                continue
+            pairs.append((c, corr))
+    return pairs
+
+
 def find_restatements(
     article: Article,
     claims: Sequence[Claim],
@@ -322,21 +344,7 @@ def find_restatements(
         return found
     # Embedding pass over the claims not already matched, only where the numbers agree and a content word
     # is shared (cheap filters first, so a gate embeds a handful of texts, not every claim).
-    matched_spans: dict[str, list[Span]] = {}
-    for r in found:
-        matched_spans.setdefault(r.correction.id, []).append(r.claim.span if r.claim else r.span)
-    pairs: list[tuple[Claim, Correction]] = []
-    for corr in corrections:
-        was_sig = signature(corr.claim_as_was, corr.language or lang)
-        was_words = set(_CONTENT_WORD.findall(corr.claim_as_was.casefold()))
-        for c in claims:
-            if any(c.span.overlaps(s) for s in matched_spans.get(corr.id, ())):
-                continue
-            if not was_sig <= signature(c.text, c.language or lang):
-                continue
-            if was_words and not was_words & set(_CONTENT_WORD.findall(c.text.casefold())):
-                continue
-            pairs.append((c, corr))
+    pairs = _candidate_pairs(claims, corrections, found, lang)
     if not pairs:
         return found
     texts = sorted(

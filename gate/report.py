@@ -174,6 +174,39 @@ def _md(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _failure_lines(result: GateResult) -> list[str]:
+    """The Markdown table of the findings that fail the gate."""
+    lines = ["| where | problem | claim | why |", "|---|---|---|---|"]
+    for f in result.failures:
+        problem = (
+            f.kind
+            if not f.label
+            else f"{f.kind} ({f.label} {f.confidence:.2f})"
+            if f.confidence is not None
+            else f"{f.kind} ({f.label})"
+        )
+        lines.append(f"| `{_md(_where(f))}` | {_md(problem)} | {_md(f.quote) or '—'} | {_md(f.message)} |")
+    lines.append("")
+    return lines
+
+
+def _claim_table_lines(rows: list[dict]) -> list[str]:
+    """The collapsed Markdown table of every claim checked."""
+    lines = [
+        f"<details><summary>All {len(rows)} claim(s)</summary>",
+        "",
+        "| where | label | confidence | gate | claim |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        where = f"{r['path']}:{r['line']}" if r["line"] else r["path"]
+        gate = "fails" if r["fails_gate"] else ""
+        label = r["label"] + (f" (decided by {r['decided_by']})" if r["decided_by"] else "")
+        lines.append(f"| `{_md(where)}` | {_md(label)} | {r['confidence']:.2f} | {gate} | {_md(r['quote'])} |")
+    lines += ["", "</details>", ""]
+    return lines
+
+
 def to_markdown(result: GateResult) -> str:
     status = result.status
     head = {
@@ -191,17 +224,7 @@ def to_markdown(result: GateResult) -> str:
     )
     lines.append("")
     if result.failures:
-        lines += ["| where | problem | claim | why |", "|---|---|---|---|"]
-        for f in result.failures:
-            problem = (
-                f.kind
-                if not f.label
-                else f"{f.kind} ({f.label} {f.confidence:.2f})"
-                if f.confidence is not None
-                else f"{f.kind} ({f.label})"
-            )
-            lines.append(f"| `{_md(_where(f))}` | {_md(problem)} | {_md(f.quote) or '—'} | {_md(f.message)} |")
-        lines.append("")
+        lines += _failure_lines(result)
     warnings = [f for f in result.findings if not f.fails]
     if warnings:
         lines += ["<details><summary>Warnings</summary>", ""]
@@ -213,18 +236,7 @@ def to_markdown(result: GateResult) -> str:
         lines.append("")
     rows = _claim_rows(result)
     if rows:
-        lines += [
-            f"<details><summary>All {len(rows)} claim(s)</summary>",
-            "",
-            "| where | label | confidence | gate | claim |",
-            "|---|---|---|---|---|",
-        ]
-        for r in rows:
-            where = f"{r['path']}:{r['line']}" if r["line"] else r["path"]
-            gate = "fails" if r["fails_gate"] else ""
-            label = r["label"] + (f" (decided by {r['decided_by']})" if r["decided_by"] else "")
-            lines.append(f"| `{_md(where)}` | {_md(label)} | {r['confidence']:.2f} | {gate} | {_md(r['quote'])} |")
-        lines += ["", "</details>", ""]
+        lines += _claim_table_lines(rows)
     if not result.checks and not result.errors:
         lines += ["No article to check: no changed file matched the policy's include patterns.", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -185,6 +185,62 @@ def label_counts(verdicts: Iterable[VerdictRecord]) -> dict[str, int]:
     return counts
 
 
+def _label_lines(whole: Sequence[VerdictRecord], tonight: Sequence[VerdictRecord]) -> list[str]:
+    """The report's table of verdicts by label, whole inbox and tonight."""
+    lines = ["", "## Verdicts by label", "", "| label | whole inbox | verified tonight |", "|---|---|---|"]
+    all_counts, new_counts = label_counts(whole), label_counts(tonight)
+    for label in all_counts:
+        lines.append(f"| {label} | {all_counts[label]} | {new_counts.get(label, 0)} |")
+    lines.append(f"| total | {sum(all_counts.values())} | {sum(new_counts.values())} |")
+    return lines
+
+
+def _flagged_lines(tonight: Sequence[VerdictRecord], max_flagged: int) -> list[str]:
+    """The report's section of tonight's flagged claims, highest priority first."""
+    flagged = sorted(
+        (v for v in tonight if v.review_needed), key=lambda v: (-review_priority(v), v.article_id, v.span, v.claim_id)
+    )
+    lines = ["", f"## Flagged for review ({len(flagged)}, highest priority first)", ""]
+    if flagged:
+        lines += ["| # | priority | label | confidence | claim | article | reasons |", "|---|---|---|---|---|---|---|"]
+        for i, v in enumerate(flagged[:max_flagged], 1):
+            lines.append(
+                f"| {i} | {review_priority(v):.2f} | {v.label} | {v.confidence:.2f} | {_cell(v.claim_text)} | "
+                f"{_cell(v.article_title or v.article_id, 60)} | {_cell('; '.join(v.reasons), 100)} |"
+            )
+        if len(flagged) > max_flagged:
+            lines.append(f"\n…and {len(flagged) - max_flagged} more (see the review queue).")
+    else:
+        lines.append("Nothing verified tonight needs review.")
+    return lines
+
+
+def _change_lines(ch: VerdictChange, reverified: Mapping[str, str]) -> list[str]:
+    """The report's subsection on one changed verdict: labels, why re-verified, evidence added and removed."""
+    b, a = ch.before, ch.after
+    flag = lambda v: " (review)" if v.review_needed else ""  # noqa: E731
+    lines = [
+        f"### {b.label}{flag(b)} → {a.label}{flag(a)}: {_cell(a.claim_text, 200)}",
+        "",
+        f"Article {_cell(a.article_title or a.article_id, 80)} (`{a.article_id}`); "
+        f"confidence {b.confidence:.2f} → {a.confidence:.2f}.",
+    ]
+    why = reverified.get(a.article_id)
+    if why:
+        lines.append(f"Re-verified because {why}.")
+    lines.append("")
+    for sign, items in (("+", ch.added), ("−", ch.removed)):
+        for e in items:
+            lines.append(
+                f"- {sign} **{e.stance}** ({e.stance_score:.2f}{', ' + e.rule if e.rule else ''}) "
+                f"[{_cell(e.source_title or e.source_url, 80)}]({e.source_url}): {_cell(e.text, 200)}"
+            )
+    if not ch.added and not ch.removed:
+        lines.append("- same evidence, weighed differently (rules or thresholds changed)")
+    lines.append("")
+    return lines
+
+
 def night_report(
     *,
     run_id: str,
@@ -205,53 +261,14 @@ def night_report(
         "",
     ]
     lines.append("Articles: " + ", ".join(f"{n} {k}" for k, n in articles.items()) + ".")
-    lines += ["", "## Verdicts by label", "", "| label | whole inbox | verified tonight |", "|---|---|---|"]
-    all_counts, new_counts = label_counts(whole), label_counts(tonight)
-    for label in all_counts:
-        lines.append(f"| {label} | {all_counts[label]} | {new_counts.get(label, 0)} |")
-    lines.append(f"| total | {sum(all_counts.values())} | {sum(new_counts.values())} |")
-
-    flagged = sorted(
-        (v for v in tonight if v.review_needed), key=lambda v: (-review_priority(v), v.article_id, v.span, v.claim_id)
-    )
-    lines += ["", f"## Flagged for review ({len(flagged)}, highest priority first)", ""]
-    if flagged:
-        lines += ["| # | priority | label | confidence | claim | article | reasons |", "|---|---|---|---|---|---|---|"]
-        for i, v in enumerate(flagged[:max_flagged], 1):
-            lines.append(
-                f"| {i} | {review_priority(v):.2f} | {v.label} | {v.confidence:.2f} | {_cell(v.claim_text)} | "
-                f"{_cell(v.article_title or v.article_id, 60)} | {_cell('; '.join(v.reasons), 100)} |"
-            )
-        if len(flagged) > max_flagged:
-            lines.append(f"\n…and {len(flagged) - max_flagged} more (see the review queue).")
-    else:
-        lines.append("Nothing verified tonight needs review.")
+    lines += _label_lines(whole, tonight)
+    lines += _flagged_lines(tonight, max_flagged)
 
     lines += ["", f"## Verdicts changed since the previous run ({len(changes)})", ""]
     if not changes:
         lines.append("No verdict changed.")
     for ch in changes:
-        b, a = ch.before, ch.after
-        flag = lambda v: " (review)" if v.review_needed else ""  # noqa: E731
-        lines += [
-            f"### {b.label}{flag(b)} → {a.label}{flag(a)}: {_cell(a.claim_text, 200)}",
-            "",
-            f"Article {_cell(a.article_title or a.article_id, 80)} (`{a.article_id}`); "
-            f"confidence {b.confidence:.2f} → {a.confidence:.2f}.",
-        ]
-        why = reverified.get(a.article_id)
-        if why:
-            lines.append(f"Re-verified because {why}.")
-        lines.append("")
-        for sign, items in (("+", ch.added), ("−", ch.removed)):
-            for e in items:
-                lines.append(
-                    f"- {sign} **{e.stance}** ({e.stance_score:.2f}{', ' + e.rule if e.rule else ''}) "
-                    f"[{_cell(e.source_title or e.source_url, 80)}]({e.source_url}): {_cell(e.text, 200)}"
-                )
-        if not ch.added and not ch.removed:
-            lines.append("- same evidence, weighed differently (rules or thresholds changed)")
-        lines.append("")
+        lines += _change_lines(ch, reverified)
 
     if failures:
         lines += ["", "## Articles that could not be checked", ""]

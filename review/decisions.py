@@ -9,7 +9,7 @@ supersedes. The claim's current decision is its newest row.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from claims.model import content_hash
 from review.auth import require_reviewer
@@ -93,6 +93,20 @@ def parse_label(label: str) -> Label:
         raise BadLabelError(f"unknown label {label!r}. Use one of: {', '.join(lab.value for lab in Label)}.") from None
 
 
+def _check_not_stale(claim_id: str, previous: Decision | None, expected_previous: str | None) -> None:
+    """Raise StaleDecisionError (FC511) when a decision was recorded since the reviewer's expected_previous."""
+    if expected_previous is not None and (previous.decision_id if previous else "") != expected_previous:
+        who = f"{previous.reviewer} ({previous.label_after})" if previous else "nobody"
+        raise StaleDecisionError(
+            f"claim {claim_id} was decided by {who} since you opened it. Reload the page and decide again."
+        )
+
+
+def _values(decision: Decision) -> list:
+    """The decision's values in tables_review.DECISION_COLUMNS order (its field order)."""
+    return [getattr(decision, f.name) for f in fields(Decision)]
+
+
 def decide(
     store: Store,
     claim_id: str,
@@ -119,11 +133,7 @@ def decide(
         verdict_id, run, article_id, machine_label, conf, text, lang = row
         prev = tables_review.latest_decision(con, claim_id)
         previous = _row(prev) if prev else None
-        if expected_previous is not None and (previous.decision_id if previous else "") != expected_previous:
-            who = f"{previous.reviewer} ({previous.label_after})" if previous else "nobody"
-            raise StaleDecisionError(
-                f"claim {claim_id} was decided by {who} since you opened it. Reload the page and decide again."
-            )
+        _check_not_stale(claim_id, previous, expected_previous)
         before = previous.label_after if previous else machine_label
         after = parse_label(label).value if label else before
         decided_at = now()
@@ -145,27 +155,7 @@ def decide(
             supersedes=previous.decision_id if previous else None,
             source=source,
         )
-        tables_review.insert_decision(
-            con,
-            [
-                decision.decision_id,
-                decision.claim_id,
-                decision.run_id,
-                decision.verdict_id,
-                decision.article_id,
-                decision.claim_text,
-                decision.claim_language,
-                decision.reviewer,
-                decision.decided_at,
-                decision.action,
-                decision.label_before,
-                decision.label_after,
-                decision.confidence_before,
-                decision.note,
-                decision.supersedes,
-                decision.source,
-            ],
-        )
+        tables_review.insert_decision(con, _values(decision))
     return decision
 
 

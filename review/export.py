@@ -191,67 +191,70 @@ def vocabulary() -> dict:
     return json.loads((resources.files("review") / "schemaorg_subset.json").read_text(encoding="utf-8"))
 
 
+def _ancestors(types: dict, t: str) -> set[str]:
+    """The type t and every type it inherits from, in the vocabulary's types."""
+    seen, todo = set(), [t]
+    while todo:
+        cur = todo.pop()
+        if cur in seen or cur not in types:
+            continue
+        seen.add(cur)
+        todo.extend(types[cur].get("parents", []))
+    return seen
+
+
+def _check_node(node, where: str, expected: list[str] | None, vocab: dict, problems: list[str]) -> None:
+    """Append to problems what is wrong with one JSON-LD node (and, recursively, its values)."""
+    types, props = vocab["types"], vocab["properties"]
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _check_node(item, f"{where}[{i}]", expected, vocab, problems)
+        return
+    if not isinstance(node, dict):
+        if expected and not _literal_ok(node, expected):
+            problems.append(f"{where}: value {node!r} is not one of {expected}")
+        return
+    t = node.get("@type")
+    if t is None:
+        problems.append(f"{where}: object without @type")
+        return
+    if t not in types:
+        problems.append(f"{where}: unknown type {t!r}")
+        return
+    anc = _ancestors(types, t)
+    if expected and not (anc & set(expected)):
+        problems.append(f"{where}: type {t} is not allowed here (expected {expected})")
+    for key, value in node.items():
+        if key.startswith("@"):
+            if key not in ("@type", "@context", "@id"):
+                problems.append(f"{where}: unknown keyword {key}")
+            continue
+        spec = props.get(key)
+        if spec is None:
+            problems.append(f"{where}.{key}: not a schema.org property (in the bundled vocabulary)")
+            continue
+        if not (anc & set(spec["domain"])):
+            problems.append(f"{where}.{key}: not a property of {t} (domain {spec['domain']})")
+        _check_node(value, f"{where}.{key}", spec["range"], vocab, problems)
+    if t == "Rating" and all(k in node for k in ("ratingValue", "bestRating", "worstRating")):
+        if not node["worstRating"] <= node["ratingValue"] <= node["bestRating"]:
+            problems.append(
+                f"{where}: ratingValue {node['ratingValue']} outside [{node['worstRating']}, {node['bestRating']}]"
+            )
+
+
 def validate(obj, vocab: dict | None = None, path: str = "$") -> list[str]:
     """Problems with a JSON-LD object against the vocabulary: unknown types, properties outside their
     type's domain, values outside a property's range, ratings outside their scale. [] when valid."""
     vocab = vocab or vocabulary()
-    types, props = vocab["types"], vocab["properties"]
     problems: list[str] = []
-
-    def ancestors(t: str) -> set[str]:
-        seen, todo = set(), [t]
-        while todo:
-            cur = todo.pop()
-            if cur in seen or cur not in types:
-                continue
-            seen.add(cur)
-            todo.extend(types[cur].get("parents", []))
-        return seen
-
-    def check(node, where: str, expected: list[str] | None) -> None:
-        if isinstance(node, list):
-            for i, item in enumerate(node):
-                check(item, f"{where}[{i}]", expected)
-            return
-        if not isinstance(node, dict):
-            if expected and not _literal_ok(node, expected):
-                problems.append(f"{where}: value {node!r} is not one of {expected}")
-            return
-        t = node.get("@type")
-        if t is None:
-            problems.append(f"{where}: object without @type")
-            return
-        if t not in types:
-            problems.append(f"{where}: unknown type {t!r}")
-            return
-        anc = ancestors(t)
-        if expected and not (anc & set(expected)):
-            problems.append(f"{where}: type {t} is not allowed here (expected {expected})")
-        for key, value in node.items():
-            if key.startswith("@"):
-                if key not in ("@type", "@context", "@id"):
-                    problems.append(f"{where}: unknown keyword {key}")
-                continue
-            spec = props.get(key)
-            if spec is None:
-                problems.append(f"{where}.{key}: not a schema.org property (in the bundled vocabulary)")
-                continue
-            if not (anc & set(spec["domain"])):
-                problems.append(f"{where}.{key}: not a property of {t} (domain {spec['domain']})")
-            check(value, f"{where}.{key}", spec["range"])
-        if t == "Rating" and all(k in node for k in ("ratingValue", "bestRating", "worstRating")):
-            if not node["worstRating"] <= node["ratingValue"] <= node["bestRating"]:
-                problems.append(
-                    f"{where}: ratingValue {node['ratingValue']} outside [{node['worstRating']}, {node['bestRating']}]"
-                )
-
     if isinstance(obj, dict) and obj.get("@context") not in (
         "https://schema.org",
         "http://schema.org",
         "https://schema.org/",
     ):
         problems.append(f"{path}: @context must be https://schema.org")
-    check(obj, path, None)
+    _check_node(obj, path, None, vocab, problems)
     return problems
 
 

@@ -132,6 +132,25 @@ def read_facts(path: str | Path):
     return good, bad
 
 
+def _fact_row(f: Fact, load_id: str, created) -> tuple:
+    """A fact as a row for tables_facts.insert_facts."""
+    return (
+        f.id,
+        f.subject,
+        f.attribute,
+        f.value,
+        f.unit or None,
+        f.valid_from,
+        f.valid_to,
+        f.source_url or None,
+        load_id,
+        f.source_title or None,
+        f.external_id or None,
+        f.number,
+        created,
+    )
+
+
 def ingest_facts(store: Store, path: str | Path, *, strict: bool = False, replace: bool = True):
     """Load the facts in path; with replace, facts earlier versions of the same file held and this
     one does not are moved to facts_history."""
@@ -152,27 +171,7 @@ def ingest_facts(store: Store, path: str | Path, *, strict: bool = False, replac
     created = now()
     with store.transaction() as con:
         load_id = store.begin_load("facts", str(path), hashlib.sha256(path.read_bytes()).hexdigest(), None)
-        tables_facts.insert_facts(
-            con,
-            [
-                (
-                    f.id,
-                    f.subject,
-                    f.attribute,
-                    f.value,
-                    f.unit or None,
-                    f.valid_from,
-                    f.valid_to,
-                    f.source_url or None,
-                    load_id,
-                    f.source_title or None,
-                    f.external_id or None,
-                    f.number,
-                    created,
-                )
-                for f in new
-            ],
-        )
+        tables_facts.insert_facts(con, [_fact_row(f, load_id, created) for f in new])
         retired = 0
         if replace:
             gone = tables_facts.facts_left_by_file(con, str(path), load_id, list(unique))

@@ -138,6 +138,15 @@ def with_title_context(p: Passage) -> Passage:
     return replace(p, context=title)
 
 
+def _not_stored(store: Store, passages: list[Passage]) -> list[Passage]:
+    """The passages the store does not hold yet, each id once, in first-seen order."""
+    unique: dict[str, Passage] = {}
+    for p in passages:
+        unique.setdefault(p.id, p)
+    existing = store.existing_passage_ids(list(unique))
+    return [p for pid, p in unique.items() if pid not in existing]
+
+
 def load_passages(
     store: Store,
     passages: list[Passage],
@@ -169,11 +178,7 @@ def load_passages(
     check_embed_model(store, embedder)
     if title_context:
         passages = [with_title_context(p) for p in passages]
-    unique: dict[str, Passage] = {}
-    for p in passages:
-        unique.setdefault(p.id, p)
-    existing = store.existing_passage_ids(list(unique))
-    new = [p for pid, p in unique.items() if pid not in existing]
+    new = _not_stored(store, passages)
     skipped = len(passages) - len(new)
     vectors = embed_texts(embedder, [p.indexed_text for p in new], progress)
     with store.transaction():
@@ -420,7 +425,7 @@ def remove_source(
 def store_summary(store: Store) -> dict:
     """What the store holds, for `factcheck store stats` (a plain dict, JSON-ready)."""
     from sources import tables_facts, tables_prior
-    from sources.index import fingerprint, index_dir
+    from sources.index import index_dir
     from sources.tables import table_names
 
     s = store.stats()
@@ -445,7 +450,16 @@ def store_summary(store: Store) -> dict:
         out["retired_passages"] = tables_passages.count_retired_passages(store.con)
     if "facts_history" in has:
         out["retired_facts"] = tables_facts.count_facts_history(store.con)
-    out["recent_loads"] = [
+    out["recent_loads"] = _recent_loads(store)
+    folder = index_dir(store)
+    if folder is not None:
+        out["index"] = _index_info(store, folder)
+    return out
+
+
+def _recent_loads(store: Store) -> list[dict]:
+    """The ten most recent loads, for store_summary."""
+    return [
         {
             "load_id": r[0],
             "kind": r[1],
@@ -458,21 +472,24 @@ def store_summary(store: Store) -> dict:
         }
         for r in tables_passages.recent_loads(store.con, 10)
     ]
-    folder = index_dir(store)
-    if folder is not None:
-        import json as _json
 
-        meta = folder / "meta.json"
-        info = {"path": str(folder), "saved": meta.exists()}
-        if meta.exists():
-            m = _json.loads(meta.read_text())
-            fp = fingerprint(store, m.get("embed_model"))
-            info.update(
-                {
-                    "kind": m.get("kind"),
-                    "rows": m.get("count"),
-                    "current": (m.get("count"), str(m.get("xor"))) == (fp[0], str(fp[1])),
-                }
-            )
-        out["index"] = info
-    return out
+
+def _index_info(store: Store, folder: Path) -> dict:
+    """The saved vector index in folder: whether it is saved, its kind, rows, and whether it is current."""
+    import json as _json
+
+    from sources.index import fingerprint
+
+    meta = folder / "meta.json"
+    info = {"path": str(folder), "saved": meta.exists()}
+    if meta.exists():
+        m = _json.loads(meta.read_text())
+        fp = fingerprint(store, m.get("embed_model"))
+        info.update(
+            {
+                "kind": m.get("kind"),
+                "rows": m.get("count"),
+                "current": (m.get("count"), str(m.get("xor"))) == (fp[0], str(fp[1])),
+            }
+        )
+    return info

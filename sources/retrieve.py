@@ -343,48 +343,65 @@ class Retriever:
             languages = self._query_languages(texts, languages)
         foreign = self._foreign_rows(languages) if texts is not None and self.mode != "bm25" else None
         if self.mode == "dense" or texts is None:
-            if foreign is None:
-                pos, scores = self._index.search(qv, k, mask)
-                return self._hits_all(
-                    [
-                        [(int(p), float(s)) for p, s in zip(prow, srow) if p >= 0 and np.isfinite(s)]
-                        for prow, srow in zip(pos, scores)
-                    ],
-                    "dense",
-                )
-            pos, scores = self._index.search(qv, max(self.candidates, k), mask)
-            out = []
-            for qi, (prow, srow) in enumerate(zip(pos, scores)):
-                ranked = self._dense_order(prow, srow, foreign[qi])[:k]
-                out.append([(r, float(srow[j])) for r, j in ranked])
-            return self._hits_all(out, "dense")
+            return self._search_dense(qv, k, mask, foreign)
         lex = self._lexical_rankings(texts, languages, mask)
         if self.mode == "bm25":
-            out = []
-            for q, ranking in zip(qv, lex):
-                rows = [r for r, _ in ranking[:k]]
-                cos = np.asarray(self._index.vectors[np.asarray(rows, dtype=np.int64)]) @ q if rows else []
-                out.append([(r, float(c)) for r, c in zip(rows, cos)])
-            return self._hits_all(out, "bm25")
+            return self._search_bm25(qv, lex, k)
+        return self._search_hybrid(qv, lex, k, mask, foreign)
+
+    def _search_dense(self, qv: np.ndarray, k: int, mask, foreign) -> list[list[Hit]]:
+        """Dense search: the index's top k, or, with foreign rows, the top k in _dense_order of more candidates."""
+        if foreign is None:
+            pos, scores = self._index.search(qv, k, mask)
+            return self._hits_all(
+                [
+                    [(int(p), float(s)) for p, s in zip(prow, srow) if p >= 0 and np.isfinite(s)]
+                    for prow, srow in zip(pos, scores)
+                ],
+                "dense",
+            )
+        pos, scores = self._index.search(qv, max(self.candidates, k), mask)
+        out = []
+        for qi, (prow, srow) in enumerate(zip(pos, scores)):
+            ranked = self._dense_order(prow, srow, foreign[qi])[:k]
+            out.append([(r, float(srow[j])) for r, j in ranked])
+        return self._hits_all(out, "dense")
+
+    def _search_bm25(self, qv: np.ndarray, lex, k: int) -> list[list[Hit]]:
+        """BM25 search: the lexical top k, scored by cosine with the query."""
+        out = []
+        for q, ranking in zip(qv, lex):
+            rows = [r for r, _ in ranking[:k]]
+            cos = np.asarray(self._index.vectors[np.asarray(rows, dtype=np.int64)]) @ q if rows else []
+            out.append([(r, float(c)) for r, c in zip(rows, cos)])
+        return self._hits_all(out, "bm25")
+
+    def _search_hybrid(self, qv: np.ndarray, lex, k: int, mask, foreign) -> list[list[Hit]]:
+        """Hybrid search: dense and BM25 rankings fused by weighted reciprocal rank, scored by cosine."""
         pos, scores = self._index.search(qv, max(self.candidates, k), mask)
         out = []
         for qi, (q, prow, srow, ranking) in enumerate(zip(qv, pos, scores, lex)):
             other = foreign[qi] if foreign is not None else None
-            fused: dict[int, float] = {}
-            for rank, (p, _) in enumerate(self._dense_order(prow, srow, other), 1):
-                w = self.w_dense + (self.w_bm25 if other is not None and other[p] else 0.0)
-                fused[p] = fused.get(p, 0.0) + w / (self.rrf_k + rank)
-            rank = 0
-            for r, _ in ranking:
-                if other is not None and other[r]:  # BM25 cannot judge a passage in another language
-                    continue
-                rank += 1
-                fused[r] = fused.get(r, 0.0) + self.w_bm25 / (self.rrf_k + rank)
+            fused = self._fused(prow, srow, ranking, other)
             best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
             rows = [r for r, _ in best]
             cos = np.asarray(self._index.vectors[np.asarray(rows, dtype=np.int64)]) @ q if rows else []
             out.append([(r, float(c)) for r, c in zip(rows, cos)])
         return self._hits_all(out, "hybrid")
+
+    def _fused(self, prow, srow, ranking, other) -> dict[int, float]:
+        """One query's reciprocal-rank-fused score per row, from its dense and its BM25 ranking."""
+        fused: dict[int, float] = {}
+        for rank, (p, _) in enumerate(self._dense_order(prow, srow, other), 1):
+            w = self.w_dense + (self.w_bm25 if other is not None and other[p] else 0.0)
+            fused[p] = fused.get(p, 0.0) + w / (self.rrf_k + rank)
+        rank = 0
+        for r, _ in ranking:
+            if other is not None and other[r]:  # BM25 cannot judge a passage in another language
+                continue
+            rank += 1
+            fused[r] = fused.get(r, 0.0) + self.w_bm25 / (self.rrf_k + rank)
+        return fused
 
     def _query_languages(self, texts: Sequence[str], languages: Sequence[str] | None) -> list[str]:
         """Each query's language: as given, else detected from its text."""

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("claims", "sources", "verdicts", "review", "gate", "nightly", "flows", "cli", "eval", "training")
 MAX_LINES = 80
 SHORT_LINES = 50
-# measured 2026-12-03 after the splits of issue 17 (37 before them, 61 right after ruff format); goal < 10
-OVER_SHORT_LINES = 33
+# measured 2026-12-03 after the splits of issue 17 (37 before them, 61 right after ruff format); goal < 10: met
+OVER_SHORT_LINES = 1
 
 
 def _functions():
