@@ -36,18 +36,12 @@ __all__ = ["FEATURES", "features", "CheckworthyModel", "load_model", "score_clai
 ARTIFACT = Path(__file__).with_name("checkworthy.npz")
 CARD = Path(__file__).with_name("checkworthy.json")
 
+# fmt: off
 FEATURES = (
-    "quantity",
-    "date",
-    "entities",
-    "opinion",
-    "question",
-    "first_person",
-    "social",
-    "log_words",
-    "superlative",
-    "reported",
+    "quantity", "date", "entities", "opinion", "question", "first_person", "social", "log_words", "superlative",
+    "reported"
 )
+# fmt: on
 
 _QUESTION = re.compile(r"\?\s*$|\?\s")
 _FIRST_PERSON = re.compile(

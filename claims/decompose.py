@@ -36,22 +36,13 @@ from typing import Union
 
 from claims.model import Span
 
+# fmt: off
 __all__ = [
-    "Piece",
-    "birth_parenthetical",
-    "birth_place",
-    "reported_speech",
-    "embedded_facts",
-    "causal_split",
-    "consequence",
-    "predicate_relative",
-    "alias_apposition",
-    "contact_relatives",
-    "relative_clause",
-    "appositions",
-    "distribute_list",
-    "piece_text",
+    "Piece", "birth_parenthetical", "birth_place", "reported_speech", "embedded_facts", "causal_split", "consequence",
+    "predicate_relative", "alias_apposition", "contact_relatives", "relative_clause", "appositions",
+    "distribute_list", "piece_text"
 ]
+# fmt: on
 
 Part = Union[Span, str]
 
@@ -225,81 +216,20 @@ _SUPERL_APPOS = re.compile(
     r"latest|oldest|biggest)\s+(?:som|that|to)\s)"
 )
 _DETERMINERS = {"en", "et", "ei", "den", "det", "de", "a", "an", "the", "this", "that", "denne", "dette", "disse"}
+# fmt: off
 _STOP_BACK = {
-    "i",
-    "på",
-    "med",
-    "for",
-    "av",
-    "til",
-    "fra",
-    "om",
-    "over",
-    "under",
-    "etter",
-    "før",
-    "mot",
-    "ved",
-    "hos",
-    "in",
-    "on",
-    "with",
-    "for",
-    "of",
-    "to",
-    "from",
-    "about",
-    "by",
-    "at",
-    "against",
-    "og",
-    "and",
-    "eller",
-    "or",
-    "men",
-    "but",
-    "er",
-    "var",
-    "har",
-    "hadde",
-    "ble",
-    "blir",
-    "is",
-    "was",
-    "are",
-    "were",
-    "has",
-    "had",
+    "i", "på", "med", "for", "av", "til", "fra", "om", "over", "under", "etter", "før", "mot", "ved", "hos", "in",
+    "on", "with", "for", "of", "to", "from", "about", "by", "at", "against", "og", "and", "eller", "or", "men", "but",
+    "er", "var", "har", "hadde", "ble", "blir", "is", "was", "are", "were", "has", "had"
 }
+# fmt: on
+# fmt: off
 _TITLE_WORDS = {
-    "president",
-    "presidenten",
-    "statsminister",
-    "statsministeren",
-    "utenriksminister",
-    "minister",
-    "kong",
-    "king",
-    "dronning",
-    "queen",
-    "prins",
-    "prince",
-    "general",
-    "sir",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "professor",
-    "prime",
-    "foreign",
-    "justice",
-    "senator",
-    "governor",
-    "chancellor",
-    "pope",
-    "paven",
+    "president", "presidenten", "statsminister", "statsministeren", "utenriksminister", "minister", "kong", "king",
+    "dronning", "queen", "prins", "prince", "general", "sir", "dr", "mr", "mrs", "ms", "professor", "prime",
+    "foreign", "justice", "senator", "governor", "chancellor", "pope", "paven"
 }
+# fmt: on
 
 
 def _antecedent(text: str, a: int, end: int) -> Span | None:
@@ -359,58 +289,14 @@ def _looks_finite(word: str) -> bool:
     } or (word[:1].islower() and len(w) >= 4 and w.endswith(("er", "et", "te", "de", "ed", "s")))
 
 
+# fmt: off
 _EN_NOT_VERB_START = {
-    "the",
-    "a",
-    "an",
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "you",
-    "his",
-    "her",
-    "its",
-    "their",
-    "our",
-    "my",
-    "your",
-    "this",
-    "these",
-    "those",
-    "that",
-    "some",
-    "many",
-    "most",
-    "all",
-    "both",
-    "each",
-    "every",
-    "no",
-    "one",
-    "two",
-    "three",
-    "several",
-    "few",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "from",
-    "with",
-    "to",
-    "of",
-    "as",
-    "after",
-    "before",
-    "during",
-    "since",
-    "until",
-    "when",
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "our", "my", "your",
+    "this", "these", "those", "that", "some", "many", "most", "all", "both", "each", "every", "no", "one", "two",
+    "three", "several", "few", "in", "on", "at", "by", "for", "from", "with", "to", "of", "as", "after", "before",
+    "during", "since", "until", "when"
 }
+# fmt: on
 
 
 def _en_subject_relative(word: str) -> bool:

@@ -558,16 +558,9 @@ def check_files(
     return result
 
 
+# fmt: off
 __all__ = [
-    "ArticleCheck",
-    "Finding",
-    "GateError",
-    "GateResult",
-    "Policy",
-    "check_files",
-    "evaluate",
-    "reviewer_of",
-    "load_policy",
-    "policy_from_dict",
-    "POLICY_FILE",
+    "ArticleCheck", "Finding", "GateError", "GateResult", "Policy", "check_files", "evaluate", "reviewer_of",
+    "load_policy", "policy_from_dict", "POLICY_FILE"
 ]
+# fmt: on

@@ -133,28 +133,13 @@ def claim_review(row: ExportRow, *, base_url: str = "http://127.0.0.1:8000", org
     return {k: v for k, v in review.items() if v is not None}
 
 
+# fmt: off
 CSV_COLUMNS = (
-    "claim_id",
-    "label",
-    "decided",
-    "action",
-    "reviewer",
-    "decided_at",
-    "note",
-    "machine_label",
-    "machine_confidence",
-    "review_reasons",
-    "claim_text",
-    "quote",
-    "language",
-    "article_id",
-    "article_title",
-    "article_url",
-    "article_published",
-    "run_id",
-    "verdict_id",
-    "decision_id",
+    "claim_id", "label", "decided", "action", "reviewer", "decided_at", "note", "machine_label", "machine_confidence",
+    "review_reasons", "claim_text", "quote", "language", "article_id", "article_title", "article_url",
+    "article_published", "run_id", "verdict_id", "decision_id"
 )
+# fmt: on
 
 
 def to_csv(rows: list[ExportRow]) -> str:

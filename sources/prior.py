@@ -78,61 +78,21 @@ def bm25_text(match_text: str, summary: str | None) -> str:
 
 
 # -- ratings ------------------------------------------------------------------------------------
+# fmt: off
 _FALSE = (
-    "false",
-    "pants on fire",
-    "fake",
-    "incorrect",
-    "wrong",
-    "not true",
-    "untrue",
-    "fabricated",
-    "hoax",
-    "scam",
-    "falso",
-    "falsk",
-    "usant",
-    "feil",
-    "faux",
-    "falsch",
-    "misattributed",
-    "baseless",
-    "inaccurate",
-    "four pinocchios",
-    "three pinocchios",
-    "altered",
-    "morphed",
-    "doctored",
-    "fasle",
-    "old photo",
-    "old video",
+    "false", "pants on fire", "fake", "incorrect", "wrong", "not true", "untrue", "fabricated", "hoax", "scam",
+    "falso", "falsk", "usant", "feil", "faux", "falsch", "misattributed", "baseless", "inaccurate", "four pinocchios",
+    "three pinocchios", "altered", "morphed", "doctored", "fasle", "old photo", "old video"
 )
+# fmt: on
 _TRUE = ("true", "correct", "accurate", "sant", "riktig", "stemmer", "verdadero", "vrai", "richtig", "legit")
+# fmt: off
 _MIXED = (
-    "mixture",
-    "half true",
-    "half-true",
-    "misleading",
-    "partly",
-    "partially",
-    "mostly",
-    "exaggerat",
-    "cherry",
-    "missing context",
-    "needs context",
-    "out of context",
-    "distort",
-    "delvis",
-    "villedende",
-    "lacks context",
-    "lacks_context",
-    "not the whole story",
-    "selective",
-    "imprecise",
-    "two pinocchios",
-    "spins the facts",
-    "mixed",
+    "mixture", "half true", "half-true", "misleading", "partly", "partially", "mostly", "exaggerat", "cherry",
+    "missing context", "needs context", "out of context", "distort", "delvis", "villedende", "lacks context",
+    "lacks_context", "not the whole story", "selective", "imprecise", "two pinocchios", "spins the facts", "mixed"
 )
+# fmt: on
 _UNKNOWN = (
     "unproven",
     "unverified",

@@ -8,21 +8,12 @@ from typing import Sequence
 from sources.tables import now
 from sources.tables_passages import source_where
 
+# fmt: off
 FACT_COLUMNS = (
-    "fact_id",
-    "subject",
-    "attribute",
-    "value",
-    "unit",
-    "valid_from",
-    "valid_to",
-    "source_url",
-    "load_id",
-    "source_title",
-    "external_id",
-    "value_number",
-    "created_at",
+    "fact_id", "subject", "attribute", "value", "unit", "valid_from", "valid_to", "source_url", "load_id",
+    "source_title", "external_id", "value_number", "created_at"
 )
+# fmt: on
 
 
 def existing_fact_ids(con, ids: Sequence[str]) -> set[str]:

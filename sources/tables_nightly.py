@@ -9,18 +9,12 @@ from typing import Sequence
 
 from sources.tables import now
 
+# fmt: off
 PLAN_COLUMNS = (
-    "run_id",
-    "article_id",
-    "content_hash",
-    "path",
-    "reason",
-    "detail",
-    "status",
-    "verdict_run_id",
-    "previous_run_id",
-    "error",
+    "run_id", "article_id", "content_hash", "path", "reason", "detail", "status", "verdict_run_id", "previous_run_id",
+    "error"
 )
+# fmt: on
 
 
 # -- nights ----------------------------------------------------------------------------------------

@@ -7,26 +7,13 @@ from typing import Sequence
 from sources.tables import has_table
 from sources.tables_passages import source_where
 
+# fmt: off
 PRIOR_COLUMNS = (
-    "check_id",
-    "claim_text",
-    "rating",
-    "label",
-    "url",
-    "publisher",
-    "claimant",
-    "claim_date",
-    "review_date",
-    "language",
-    "title",
-    "external_id",
-    "source_format",
-    "embedding",
-    "embed_model",
-    "load_id",
-    "created_at",
-    "summary",
+    "check_id", "claim_text", "rating", "label", "url", "publisher", "claimant", "claim_date", "review_date",
+    "language", "title", "external_id", "source_format", "embedding", "embed_model", "load_id", "created_at",
+    "summary"
 )
+# fmt: on
 
 
 def has_prior_checks_table(con) -> bool:

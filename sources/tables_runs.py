@@ -12,45 +12,24 @@ from sources.tables import insert_many, new_id, now
 from sources.tables_passages import latest_load_id
 
 ARTICLE_COLUMNS = ("article_id", "run_id", "content_hash", "title", "url", "language", "published", "path", "text")
+# fmt: off
 CLAIM_COLUMNS = (
-    "claim_id",
-    "run_id",
-    "article_id",
-    "text",
-    "span_start",
-    "span_end",
-    "type",
-    "language",
-    "checkworthy",
-    "checkable",
-    "extractor",
-    "fields",
+    "claim_id", "run_id", "article_id", "text", "span_start", "span_end", "type", "language", "checkworthy",
+    "checkable", "extractor", "fields"
 )
+# fmt: on
+# fmt: off
 VERDICT_COLUMNS = (
-    "verdict_id",
-    "run_id",
-    "claim_id",
-    "article_id",
-    "label",
-    "confidence",
-    "review_needed",
-    "review_reasons",
-    "explanation",
-    "provenance",
-    "created_at",
+    "verdict_id", "run_id", "claim_id", "article_id", "label", "confidence", "review_needed", "review_reasons",
+    "explanation", "provenance", "created_at"
 )
+# fmt: on
+# fmt: off
 EVIDENCE_COLUMNS = (
-    "verdict_id",
-    "run_id",
-    "rank",
-    "passage_id",
-    "retrieval_score",
-    "stance",
-    "stance_score",
-    "rule",
-    "explanation",
-    "load_id",
+    "verdict_id", "run_id", "rank", "passage_id", "retrieval_score", "stance", "stance_score", "rule", "explanation",
+    "load_id"
 )
+# fmt: on
 
 
 # -- runs ------------------------------------------------------------------------------------------

@@ -62,24 +62,13 @@ NEUTRAL_OVERLAP = 0.25  # at most this share of the claim's content words in a n
 BALANCE = 1.5  # no stance keeps more than this many times the rarest
 SWAP_BACK = 0.3  # share of symmetric pairs given the other way round
 
+# fmt: off
 __all__ = [
-    "NORDIC_SETS",
-    "NORDIC_TRAIN_SETS",
-    "NORDIC_LANGUAGES",
-    "RulePair",
-    "UDSentence",
-    "Token",
-    "read_nordic_pairs",
-    "danfever_pairs",
-    "focus_evidence",
-    "read_conllu",
-    "norwegian_ud_pairs",
-    "read_gold_evidence",
-    "case_folders",
-    "article_pairs",
-    "parse_number",
-    "is_rounding",
+    "NORDIC_SETS", "NORDIC_TRAIN_SETS", "NORDIC_LANGUAGES", "RulePair", "UDSentence", "Token", "read_nordic_pairs",
+    "danfever_pairs", "focus_evidence", "read_conllu", "norwegian_ud_pairs", "read_gold_evidence", "case_folders",
+    "article_pairs", "parse_number", "is_rounding"
 ]
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,20 +271,12 @@ def read_conllu(path: str | Path) -> list[UDSentence]:
 # ---------------------------------------------------------------------------------------------------------------
 # numbers
 
+# fmt: off
 MONTHS = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
+    "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november",
+    "desember"
 )
+# fmt: on
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MONTH_ALT = "|".join(MONTHS)
 NUMBER_RE = re.compile(r"(?<![\w.,:\-–/@])(\d{1,3}(?:(?:\.|[ \u00a0])\d{3})+|\d+)(?:,(\d+))?(?![\w\-–/@]|[.,:]\d)")
@@ -641,79 +622,21 @@ def swap_month(sent: UDSentence, rng: random.Random) -> tuple[str, str] | None:
 # ---------------------------------------------------------------------------------------------------------------
 # names
 
-_INSTITUTION = frozenset(
-    (
-        "museum",
-        "museet",
-        "hotel",
-        "hotell",
-        "bar",
-        "as",
-        "asa",
-        "universitet",
-        "universitetet",
-        "kommune",
-        "fylke",
-        "fylkeskommune",
-        "parti",
-        "partiet",
-        "skole",
-        "skule",
-        "senter",
-        "senteret",
-        "sykehus",
-        "sjukehus",
-        "kirke",
-        "kyrkje",
-        "klubb",
-        "forlag",
-        "bank",
-        "stadion",
-        "festival",
-        "park",
-        "teater",
-        "teatret",
-        "avis",
-        "radio",
-        "tv",
-        "fc",
-        "il",
-        "bk",
-        "sportsklubb",
-        "center",
-        "group",
-        "airlines",
-        "kafé",
-        "kafe",
-        "restaurant",
-        "stiftelse",
-        "stiftinga",
-        "institutt",
-    )
-)
-_NOT_FIRST_NAME = frozenset(
-    (
-        "the",
-        "den",
-        "det",
-        "de",
-        "statens",
-        "norges",
-        "norsk",
-        "norske",
-        "kristeleg",
-        "kristelig",
-        "sosialistisk",
-        "sosialistiske",
-        "nye",
-        "store",
-        "nord",
-        "sør",
-        "vest",
-        "aust",
-        "øst",
-    )
-)
+# fmt: off
+_INSTITUTION = frozenset((
+    "museum", "museet", "hotel", "hotell", "bar", "as", "asa", "universitet", "universitetet", "kommune", "fylke",
+    "fylkeskommune", "parti", "partiet", "skole", "skule", "senter", "senteret", "sykehus", "sjukehus", "kirke",
+    "kyrkje", "klubb", "forlag", "bank", "stadion", "festival", "park", "teater", "teatret", "avis", "radio", "tv",
+    "fc", "il", "bk", "sportsklubb", "center", "group", "airlines", "kafé", "kafe", "restaurant", "stiftelse",
+    "stiftinga", "institutt"
+))
+# fmt: on
+# fmt: off
+_NOT_FIRST_NAME = frozenset((
+    "the", "den", "det", "de", "statens", "norges", "norsk", "norske", "kristeleg", "kristelig", "sosialistisk",
+    "sosialistiske", "nye", "store", "nord", "sør", "vest", "aust", "øst"
+))
+# fmt: on
 _LOCATIVE = frozenset(("i", "på", "fra", "frå", "til", "ved", "utenfor", "utanfor", "nær", "gjennom", "mot", "rundt"))
 
 
@@ -799,38 +722,13 @@ def swap_name(
 NEGATION = {"nb": "ikke", "nn": "ikkje"}
 _NEG_FORMS = frozenset(("ikke", "ikkje"))
 _NEG_WORDS = frozenset(("ikke", "ikkje", "aldri", "ingen", "inga", "intet", "ingenting", "heller", "ei"))
-_NEG_KEEP_AFTER = frozenset(
-    (
-        "bare",
-        "berre",
-        "minst",
-        "mindre",
-        "lenger",
-        "lengre",
-        "før",
-        "engang",
-        "eingong",
-        "alle",
-        "mange",
-        "noe",
-        "noko",
-        "så",
-        "helt",
-        "heilt",
-        "uten",
-        "utan",
-        "lite",
-        "minst",
-        "akkurat",
-        "nødvendigvis",
-        "naudsynleg",
-        "nettopp",
-        "for",
-        "alltid",
-        "bestandig",
-        "nok",
-    )
-)
+# fmt: off
+_NEG_KEEP_AFTER = frozenset((
+    "bare", "berre", "minst", "mindre", "lenger", "lengre", "før", "engang", "eingong", "alle", "mange", "noe",
+    "noko", "så", "helt", "heilt", "uten", "utan", "lite", "minst", "akkurat", "nødvendigvis", "naudsynleg",
+    "nettopp", "for", "alltid", "bestandig", "nok"
+))
+# fmt: on
 _NEG_KEEP_BEFORE = frozenset(("eller", "om", "hvis", "viss", "dersom", "enn", "men"))
 
 
@@ -896,44 +794,18 @@ def remove_negation(sent: UDSentence) -> tuple[str, str] | None:
 
 _DROP_DEPRELS = frozenset(("appos", "acl:relcl", "acl", "advcl", "obl", "nmod", "conj"))
 _CONDITIONAL = frozenset(("hvis", "dersom", "om", "viss", "såfremt", "fall", "med", "bare", "berre", "enten"))
-_EXCEPT = frozenset(
-    (
-        "bortsett",
-        "unntatt",
-        "unnateke",
-        "utenom",
-        "utanom",
-        "unntak",
-        "ifølge",
-        "ifølgje",
-        "etter",
-        "før",
-        "innen",
-        "innan",
-        "uten",
-        "utan",
-        "mot",
-    )
-)
-_HEDGES = frozenset(
-    (
-        "trolig",
-        "truleg",
-        "kanskje",
-        "antagelig",
-        "antakeleg",
-        "angivelig",
-        "visstnok",
-        "ifølge",
-        "ifølgje",
-        "mulig",
-        "mogleg",
-        "muligens",
-        "sannsynligvis",
-        "sannsynlegvis",
-        "nok",
-    )
-)
+# fmt: off
+_EXCEPT = frozenset((
+    "bortsett", "unntatt", "unnateke", "utenom", "utanom", "unntak", "ifølge", "ifølgje", "etter", "før", "innen",
+    "innan", "uten", "utan", "mot"
+))
+# fmt: on
+# fmt: off
+_HEDGES = frozenset((
+    "trolig", "truleg", "kanskje", "antagelig", "antakeleg", "angivelig", "visstnok", "ifølge", "ifølgje", "mulig",
+    "mogleg", "muligens", "sannsynligvis", "sannsynlegvis", "nok"
+))
+# fmt: on
 _AND = frozenset(("og", "men", "samt"))
 
 

@@ -48,18 +48,12 @@ SPEC_HELP = (
     "local HF cache); or 'none'"
 )
 
+# fmt: off
 __all__ = [
-    "STANCES",
-    "Verifier",
-    "E5CrossVerifier",
-    "HFVerifier",
-    "VerifierError",
-    "get_verifier",
-    "mismatch_features",
-    "FEATURE_NAMES",
-    "SPEC_HELP",
-    "bf16_native",
+    "STANCES", "Verifier", "E5CrossVerifier", "HFVerifier", "VerifierError", "get_verifier", "mismatch_features",
+    "FEATURE_NAMES", "SPEC_HELP", "bf16_native"
 ]
+# fmt: on
 
 
 class VerifierError(ModelError):
@@ -69,19 +63,13 @@ class VerifierError(ModelError):
 
 
 # -- mismatch signals ------------------------------------------------------------------------------
+# fmt: off
 FEATURE_NAMES = (
-    "claim_has_number",  # the claim states a quantity (years excluded)
-    "claim_number_missing",  # share of the claim's quantities whose value no evidence quantity has
-    "claim_number_satisfied",  # share of the claim's quantities that an evidence quantity satisfies (comparator aware)
-    "evidence_has_number",
-    "claim_has_date",
-    "claim_date_missing",  # share of the claim's dates whose year no evidence date has
-    "claim_date_match",  # share of the claim's dates that an evidence date matches at the claim's precision
-    "claim_negated",  # a negation word in the claim
-    "evidence_negated",  # a negation word in the evidence
-    "negation_one_side",  # exactly one side negated
-    "content_overlap",  # share of the claim's content words found in the evidence
+    "claim_has_number", "claim_number_missing", "claim_number_satisfied", "evidence_has_number", "claim_has_date",
+    "claim_date_missing", "claim_date_match", "claim_negated", "evidence_negated", "negation_one_side",
+    "content_overlap"
 )
+# fmt: on
 NEGATIONS = frozenset(
     "not no never none nobody nothing neither nor without cannot n't isn't wasn't aren't weren't doesn't didn't "
     "don't hasn't haven't hadn't won't wouldn't couldn't shouldn't ikke aldri ingen intet ingenting verken "

@@ -424,26 +424,12 @@ def _table_date(text: str, q: Quantity) -> dt.date | None:
     return dt.date(int(year.group(1)), 12, 31)
 
 
+# fmt: off
 _SERIES_WORDS = {
-    "on",
-    "by",
-    "to",
-    "til",
-    "and",
-    "og",
-    "then",
-    "deretter",
-    "from",
-    "fra",
-    "i",
-    "in",
-    "per",
-    "den",
-    "the",
-    "as",
-    "of",
-    "av",
+    "on", "by", "to", "til", "and", "og", "then", "deretter", "from", "fra", "i", "in", "per", "den", "the", "as",
+    "of", "av"
 }
+# fmt: on
 
 
 _DATE_KEYS = {
@@ -542,56 +528,14 @@ def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
 
 
 _LIST_JOIN = {"og", "and", "eller", "or", "samt"}
+# fmt: off
 _LIST_END = {
-    "var",
-    "er",
-    "ble",
-    "blir",
-    "har",
-    "hadde",
-    "som",
-    "hos",
-    "ved",
-    "i",
-    "på",
-    "til",
-    "fra",
-    "med",
-    "for",
-    "registrert",
-    "registrerte",
-    "was",
-    "were",
-    "is",
-    "are",
-    "has",
-    "had",
-    "who",
-    "which",
-    "at",
-    "in",
-    "with",
-    "from",
-    "registered",
-    # a part of what was counted follows, not another category: "34 000 Palestinians, including women"
-    "including",
-    "inkludert",
-    "medregnet",
-    "herav",
-    "hvorav",
-    "blant",
-    "among",
-    "av",
-    "of",
-    "whom",
-    "der",
-    "hvor",
-    "where",
-    "mens",
-    "while",
-    "but",
-    "men",
+    "var", "er", "ble", "blir", "har", "hadde", "som", "hos", "ved", "i", "på", "til", "fra", "med", "for",
+    "registrert", "registrerte", "was", "were", "is", "are", "has", "had", "who", "which", "at", "in", "with", "from",
+    "registered", "including", "inkludert", "medregnet", "herav", "hvorav", "blant", "among", "av", "of", "whom",
+    "der", "hvor", "where", "mens", "while", "but", "men"
 }
+# fmt: on
 
 
 # Qualifiers that split one measure into parts that exclude each other (keys as `_key` makes them): "helt ledige"
@@ -607,36 +551,13 @@ def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
 _VERB_FORM = re.compile(r"\w{3,}(?:ing|ed|ende)$")  # a participle: a clause goes on, the list (if any) has ended
 # An item opening with one of these restates the figure ("90.9 million extremely poor Nigerians or close to half of
 # the population"), it is not another category counted.
+# fmt: off
 _RESTATING = {
-    "close",
-    "nearly",
-    "almost",
-    "about",
-    "around",
-    "roughly",
-    "approximately",
-    "some",
-    "half",
-    "a",
-    "an",
-    "nesten",
-    "nær",
-    "rundt",
-    "omtrent",
-    "cirka",
-    "ca",
-    "drøyt",
-    "vel",
-    "snaut",
-    "knapt",
-    "halvparten",
-    "en",
-    "ei",
-    "et",
-    "over",
-    "under",
-    "nærmere",
+    "close", "nearly", "almost", "about", "around", "roughly", "approximately", "some", "half", "a", "an", "nesten",
+    "nær", "rundt", "omtrent", "cirka", "ca", "drøyt", "vel", "snaut", "knapt", "halvparten", "en", "ei", "et",
+    "over", "under", "nærmere"
 }
+# fmt: on
 
 
 def _counted_list(text: str, span: Span) -> list[set[str]]:
@@ -1693,29 +1614,12 @@ def _event_date_verdict(
     )
 
 
+# fmt: off
 _REPORTING = {
-    "said",
-    "says",
-    "say",
-    "told",
-    "stated",
-    "announced",
-    "confirmed",
-    "sa",
-    "sier",
-    "uttalte",
-    "opplyste",
-    "bekreftet",
-    "kunngjorde",
-    "fortalte",
-    "added",
-    "la",
-    "noted",
-    "wrote",
-    "skrev",
-    "reported",
-    "meldte",
+    "said", "says", "say", "told", "stated", "announced", "confirmed", "sa", "sier", "uttalte", "opplyste",
+    "bekreftet", "kunngjorde", "fortalte", "added", "la", "noted", "wrote", "skrev", "reported", "meldte"
 }
+# fmt: on
 
 
 def _relation(between: str) -> str | None:
