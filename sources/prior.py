@@ -3,14 +3,18 @@ verified claims) and find the ones a new claim repeats, in any language, before 
 
 `find_prior_checks(store, claim_texts, embedder)` returns, per claim, the earlier fact-checks whose
 claim means the same (e5 cosine in query mode for both sides, fused with BM25 for ranking), each
-with its rating, mapped label and URL. `PriorMatcher` keeps the matrix loaded between calls.
+with its rating, mapped label and URL. `PriorMatcher` keeps the matrix loaded between calls, and from
+CACHE_MIN checks keeps it and its BM25 index beside the store (`store.duckdb.prior/`) for the next open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -436,6 +440,23 @@ def ingest_prior_checks(
 
 
 # -- matching -------------------------------------------------------------------------------------
+CACHE_MIN = 2_000  # from this many checks, the matcher's vectors and BM25 index are kept beside the store
+CACHE_FORMAT = 1
+
+
+def prior_dir(store: Store) -> Path | None:
+    """The folder beside the store's file that caches what PriorMatcher.warm_up builds (None in memory)."""
+    return None if store.path == ":memory:" else Path(store.path + ".prior")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 @dataclass
 class PriorMatcher:
     """Finds earlier fact-checks of the same claim. Loads the checks' vectors once."""
@@ -449,27 +470,93 @@ class PriorMatcher:
     _rows: list = field(default_factory=list, init=False, repr=False)
     _matrix: np.ndarray | None = field(default=None, init=False, repr=False)
     _bm25: object = field(default=None, init=False, repr=False)
+    built: str = field(default="", init=False)  # "loaded" (from `<db>.prior/`), "built", "built, not saved", "empty"
 
     def warm_up(self) -> None:
+        """Load the checks' vectors and BM25 index: from the cache beside the store (`<db>.prior/`) when it
+        was made from the store's current checks, else built from the store (and saved when large)."""
         if self._matrix is not None:
             return
+        dim = getattr(self.embedder, "dim", 384)
         if not tables_prior.has_prior_checks_table(self.store.con):  # before schema v4, read-only: no checks
-            self._rows, self._matrix = [], np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32)
+            self._rows, self._matrix, self.built = [], np.zeros((0, dim), np.float32), "empty"
+            return
+        fp = tables_prior.fingerprint(self.store.con, self.embedder.name)
+        folder = prior_dir(self.store) if fp[0] >= max(CACHE_MIN, 1) else None
+        if folder is not None and self._load(folder, fp, dim):
+            self.built = "loaded"
             return
         res = tables_prior.check_rows(self.store.con, self.embedder.name)
         self._rows = [r[:15] for r in res]
-        self._matrix = (
-            np.asarray([r[15] for r in res], dtype=np.float32)
-            if res
-            else np.zeros((0, getattr(self.embedder, "dim", 384)), np.float32)
-        )
-        if self.mode != "dense" and res:
+        self._matrix = np.asarray([r[15] for r in res], dtype=np.float32) if res else np.zeros((0, dim), np.float32)
+        if (self.mode != "dense" or folder is not None) and res:
             import bm25s
 
             from sources.index import analyse
 
             self._bm25 = bm25s.BM25()
             self._bm25.index(analyse([self._text(r) for r in self._rows], "en"), show_progress=False)
+        self.built = "built"
+        if folder is not None and not self._save(folder, fp):
+            self.built = "built, not saved"
+
+    def _meta(self, fp: tuple[int, int]) -> dict:
+        """What a cache is of: the checks (fingerprint), the embedding model, the indexed text, the BM25 code."""
+        import bm25s
+
+        return {
+            "format": CACHE_FORMAT,
+            "embed_model": self.embedder.name,
+            "count": fp[0],
+            "xor": str(fp[1]),
+            "text": PriorCheck.MATCH_TEXT_VERSION,
+            "bm25s": bm25s.__version__,
+        }
+
+    def _load(self, folder: Path, fp: tuple[int, int], dim: int) -> bool:
+        """Vectors and BM25 from the cache when it is of the store's current checks; rows from the store.
+        False, and nothing set, when there is none or it is damaged, stale or another store's."""
+        import bm25s
+
+        try:
+            if json.loads((folder / "meta.json").read_text(encoding="utf-8")) != self._meta(fp):
+                return False
+            matrix = np.load(folder / "vectors.npy", mmap_mode="r")
+            ids = np.load(folder / "ids.npy")
+            bm25 = None
+            if self.mode != "dense":
+                bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
+                if int(bm25.scores["num_docs"]) != fp[0]:
+                    return False
+        except Exception:  # any failure to read the cache (damaged, half-written, foreign): build from the store
+            return False
+        rows = tables_prior.check_rows(self.store.con, self.embedder.name, vectors=False)
+        if matrix.shape != (fp[0], dim) or matrix.dtype != np.float32 or ids.tolist() != [r[0] for r in rows]:
+            return False
+        self._rows, self._matrix, self._bm25 = rows, matrix, bm25
+        return True
+
+    def _save(self, folder: Path, fp: tuple[int, int]) -> bool:
+        """Write the cache beside the store: into a folder of this process, then renamed into place. False when
+        it cannot be written (a read-only folder): matching works as well, only the next open builds again."""
+        tmp = folder.with_name(f"{folder.name}.tmp{os.getpid()}")
+        old = folder.with_name(f"{folder.name}.old{os.getpid()}")
+        try:
+            _remove(tmp)
+            tmp.mkdir(parents=True)
+            np.save(tmp / "vectors.npy", np.ascontiguousarray(self._matrix, dtype=np.float32))
+            np.save(tmp / "ids.npy", np.asarray([r[0] for r in self._rows], dtype=str))
+            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "meta.json").write_text(json.dumps(self._meta(fp)), encoding="utf-8")
+            if folder.exists() or folder.is_symlink():
+                folder.rename(old)
+            tmp.rename(folder)
+            return True
+        except OSError:
+            return False
+        finally:
+            _remove(tmp)
+            _remove(old)
 
     @staticmethod
     def _text(r) -> str:

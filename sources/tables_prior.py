@@ -60,13 +60,24 @@ def count_checks_of_model(con, embed_model: str) -> int:
     return con.execute("SELECT count(*) FROM prior_checks WHERE embed_model = ?", [embed_model]).fetchone()[0]
 
 
-def check_rows(con, embed_model: str) -> list[tuple]:
+def fingerprint(con, embed_model: str) -> tuple[int, int]:
+    """(count, XOR of hash(check_id, claim_text, title, summary)) of embed_model's checks: which rows exist and
+    the words BM25 indexes of them (a later load fills the summaries of checks stored before v8)."""
+    row = con.execute(
+        "SELECT count(*), coalesce(bit_xor(hash(check_id, claim_text, title, summary)), 0) FROM prior_checks "
+        "WHERE embed_model = ?",
+        [embed_model],
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def check_rows(con, embed_model: str, vectors: bool = True) -> list[tuple]:
     """(check_id, claim_text, rating, label, url, publisher, claimant, claim_date, review_date, language, title,
-    external_id, source_format, load_id, summary, embedding) of embed_model's checks, by id."""
+    external_id, source_format, load_id, summary[, embedding]) of embed_model's checks, by id."""
     return con.execute(
         "SELECT check_id, claim_text, rating, label, url, publisher, claimant, claim_date, review_date, "
-        "language, title, external_id, source_format, load_id, summary, embedding FROM prior_checks "
-        "WHERE embed_model = ? ORDER BY check_id",
+        f"language, title, external_id, source_format, load_id, summary{', embedding' if vectors else ''} "
+        "FROM prior_checks WHERE embed_model = ? ORDER BY check_id",
         [embed_model],
     ).fetchall()
 
