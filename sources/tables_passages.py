@@ -175,18 +175,15 @@ def passage_rows_by_id(con, ids: Sequence[str]) -> list[tuple]:
     return con.execute(cols + "(" + ", ".join("?" * len(ids)) + ")", list(ids)).fetchall()
 
 
-def passage_filter_rows(con, no_date: int) -> list[tuple]:
-    """(passage_id, source_url, publisher, days since 1970-01-01 or no_date) of every passage ('' for NULL)."""
+def passage_filter_columns(con, no_date: int) -> dict[str, np.ndarray]:
+    """Columns passage_id, source_url, publisher, day (days since 1970-01-01, or no_date) and language of every
+    passage, as numpy arrays ('' for NULL): what retrieval's filters read (sources.rowmeta)."""
     return con.execute(
-        "SELECT passage_id, coalesce(source_url, ''), coalesce(publisher, ''), "
-        "coalesce(datediff('day', DATE '1970-01-01', published), ?) FROM passages",
+        "SELECT passage_id, coalesce(source_url, '') AS source_url, coalesce(publisher, '') AS publisher, "
+        "coalesce(datediff('day', DATE '1970-01-01', published), ?) AS day, coalesce(language, '') AS language "
+        "FROM passages ORDER BY passage_id",
         [no_date],
-    ).fetchall()
-
-
-def passage_languages(con) -> list[tuple[str, str]]:
-    """(passage_id, language or '') of every passage."""
-    return con.execute("SELECT passage_id, coalesce(language, '') FROM passages").fetchall()
+    ).fetchnumpy()
 
 
 def bm25_rows(con) -> list[tuple]:

@@ -5,7 +5,8 @@ import json
 import numpy as np
 
 from sources.ingest import ingest_passages
-from sources.retrieve import Retriever, normalise_url
+from sources.retrieve import Retriever
+from sources.rowmeta import normalise_url
 from sources.store import Store
 
 
