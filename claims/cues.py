@@ -30,6 +30,24 @@ SUPERLATIVE = re.compile(
     r"youngest|first|last|best|worst|most|fewest|deadliest|longest|shortest|record)(?![\w])"
 )
 
+# "last week", "forrige måned", "det siste året": when, not a superlative
+RELATIVE_TIME = re.compile(
+    r"(?<![\w])(?:last|siste|forrige)\s+(?:weekend|week|month|year|night|time|helg|uke|uken|måned|måneden|år|året|"
+    r"gang|natt)(?![\w])"
+)
+
+
+# the predicative and adverb forms ("er størst", "lengst sittende"); "minst" is left out: "minst 500" is "at least"
+PREDICATIVE_SUPERLATIVE = re.compile(r"(?<![\w])(?:størst|høyest|lavest|eldst|yngst|lengst|kortest|verst)(?![\w])")
+
+
+def superlative_marker(text: str) -> str | None:
+    """The superlative or record word of a text ("største", "lengst", "first", "record"), else None; "last week"
+    and the like are times, not superlatives."""
+    low = RELATIVE_TIME.sub(" ", text.lower())
+    m = SUPERLATIVE.search(low) or PREDICATIVE_SUPERLATIVE.search(low)
+    return m.group(0) if m else None
+
 
 def is_opinion(low: str) -> bool:
     if OPINION.search(low):

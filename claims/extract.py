@@ -33,7 +33,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claims.cues import DASH_QUOTE, QUOTE, SUPERLATIVE, is_opinion
+from claims.cues import DASH_QUOTE, QUOTE, is_opinion, superlative_marker
 from claims.decompose import (
     Piece,
     alias_apposition,
@@ -185,10 +185,6 @@ _SUBORDINATORS = {
 # fmt: on
 _LEADING_ADVERBIALS = _SUBORDINATORS | {"nå", "derfor", "likevel", "imidlertid", "now", "however", "then"}
 
-_RELATIVE_TIME = re.compile(
-    r"(?<![\w])(?:last|siste|forrige)\s+(?:weekend|week|month|year|night|time|helg|uke|uken|måned|måneden|år|året|"
-    r"gang|natt)(?![\w])"
-)
 _TEMPORAL = re.compile(
     r"(?<![\w])(?:siden|fra og med|inntil|til og med|fram til|frem til|senere|tidligere|etter|før|"
     r"i løpet av|since|until|till|later|earlier|after|before|during|by)(?![\w])"
@@ -546,7 +542,7 @@ def classify(
     low = text.lower()
     if is_opinion(low):
         return ClaimType.OPINION
-    if exclusive or SUPERLATIVE.search(_RELATIVE_TIME.sub(" ", low)):
+    if exclusive or superlative_marker(low):
         return ClaimType.COMPARATIVE
     if any(not q.is_year for q in quantities):
         return ClaimType.NUMERIC

@@ -182,6 +182,29 @@ def test_exclusive_claim_without_stated_exclusivity_is_not_supported():
     assert v2.label is Label.SUPPORTED and "exclusivity not established" not in v2.review.reasons
 
 
+def test_a_superlative_or_a_cause_needs_a_source_that_states_one_too():
+    """'den største', 'lengst sittende', 'because of': similarity to a source without them is no support."""
+    c = claim("Solstad var den største forfatteren i sin generasjon", language="nb")
+    plain = "Solstad var en forfatter i sin generasjon, kjent for romanene sine."
+    v = decide(c, [hit(plain, 0.93, language="nb")], provenance=PROV)
+    assert v.label is Label.NOT_ENOUGH_EVIDENCE
+    assert "superlative ('største')" in v.evidence[0].explanation
+    v2 = decide(
+        c, [hit("Solstad var kanskje den største forfatteren i sin generasjon.", 0.93, language="nb")], provenance=PROV
+    )
+    assert v2.label is Label.SUPPORTED
+    longest = claim("Abe var Japans lengst sittende statsminister", language="nb")
+    assert decide(longest, [hit("Abe var Japans statsminister.", 0.93, language="nb")], provenance=PROV).label is (
+        Label.NOT_ENOUGH_EVIDENCE
+    )
+    last_year = claim("Prisene steg mye det siste året", language="nb")  # a time, not a superlative
+    v3 = decide(last_year, [hit("Prisene har steget mye i år.", 0.93, language="nb")], provenance=PROV)
+    assert v3.label is Label.SUPPORTED
+    cause = claim("Inflation fell because of cheaper electricity")
+    v4 = decide(cause, [hit("Inflation fell in October and electricity was cheaper.", 0.93)], provenance=PROV)
+    assert v4.label is Label.NOT_ENOUGH_EVIDENCE and "states a cause" in v4.evidence[0].explanation
+
+
 def test_opinion_is_not_checkable():
     c = claim("The talks will surely fail", checkable=False)
     v = decide(c, [hit("The talks in Beijing ended with a joint statement.", 0.9)], provenance=PROV)

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from claims.cues import superlative_marker
 from claims.model import Claim
 from claims.normalise import causal_marker, normalise_language
 from sources.model import Hit
@@ -384,6 +385,7 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
     if use_verifier:
         capped = "the verifier did not read it"  # similarity alone never supports when a verifier is used
     cause = None if capped else causal_marker(claim.text, claim.language)
+    superlative = None if capped else superlative_marker(claim.text)
     items: list[_Item] = []
     rule_errors: list[str] = []
     for hit in sorted(hits, key=lambda h: (-h.score, h.rank, h.passage.id)):
@@ -406,6 +408,9 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
             items.append(_verifier_item(hit, cos, vp))
         elif cause and not causal_marker(hit.passage.text, hit.passage.language):
             items.append(_similarity_item(hit, cos, cfg, f"the claim states a cause ('{cause}'), the source none"))
+        elif superlative and not superlative_marker(hit.passage.text):
+            why = f"the claim states a superlative ('{superlative}'), the source none"
+            items.append(_similarity_item(hit, cos, cfg, why))
         else:
             items.append(_similarity_item(hit, cos, cfg, capped))
     _supersede_counts(items, claim)
