@@ -64,6 +64,9 @@ class DecideConfig:
     support: float = 0.86  # cosine at or above which a hit weakly supports (tuned)
     rule_min_similarity: float = 0.82  # cosine below which exclusivity/date rules are not trusted (tuned)
     review_below: float = 0.6  # confidence below which a verdict goes to review
+    # a REFUTED at or above this is "refuted with high confidence": chosen on real articles for REFUTED precision
+    # (python -m training.calibrate_articles --write)
+    refuted_high: float = 0.6
     decisive: float = 0.5  # combined rule strength that decides a side
     conflict_ratio: float = 0.6  # weaker/stronger side at or above which the verdict is CONFLICTING
     checkworthy_min: float = 0.5  # check-worthiness from which a claim without evidence is flagged
@@ -597,7 +600,7 @@ def _review_reasons(
                 f"{DISAGREE}: {it.rule} rule {it.stance.value}, verifier {other.value} {p:.2f} ({_label_of(it.hit)})"
             )
     if label is Label.REFUTED:
-        reasons.append(REFUTED_HIGH if conf >= cfg.review_below else "refuted")
+        reasons.append(REFUTED_HIGH if conf >= cfg.refuted_high else "refuted")
     if label is Label.CONFLICTING:
         reasons.append(CONFLICT)
     if claim.checkable and conf < cfg.review_below:
