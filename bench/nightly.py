@@ -14,7 +14,10 @@ Each measured night runs in its own child process (so peak memory is per night):
 - `flow`: `flows.nightly.nightly` with the default runner, as `factcheck nightly` runs it
   (Prefect's temporary local server included);
 - `incremental`: a second flow night on the `flow` store after 5% of the articles were edited;
-- `dask`: the full night again with the Dask runner on a local cluster of 2 worker processes.
+- `dask`: the full night again with the Dask runner on a local cluster of 2 worker processes;
+- `flow_running_server` (`--server both`, the default): the flow night against a Prefect server started
+  before it and left running, as a deployment's nights run (`prefect.yaml`, `factcheck nightly serve`);
+  the server's CPU during the night is counted as Prefect's, its start is not (paid once, not per night).
 Prefect's overhead is reported two ways: (flow process wall - library process wall) / flow wall,
 and, inside the flow process, the time around the flow body (starting the flow run and Prefect's
 temporary server) plus the task runs' own cost (the verify phase's wall time minus the library calls
@@ -27,6 +30,7 @@ niced on an otherwise idle machine for figures you will quote, and say which mac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -239,7 +243,50 @@ def _children_cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def run_child(night: str, inbox: Path, db: str, runner: str = "default") -> dict:
+@contextlib.contextmanager
+def running_server(work: Path):
+    """A Prefect server started before the night and left up, as the server a deployment's nights run against
+    (`prefect server start`, docs/nightly.md): yields (API URL, psutil.Process of the server)."""
+    import socket
+    import urllib.request
+
+    import psutil
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, PREFECT_HOME=str(work / "prefect-home"), PREFECT_SERVER_UI_ENABLED="false")
+    exe = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
+    cmd = [exe, "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.time() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise SystemExit(f"the Prefect server did not start ({' '.join(cmd)})") from None
+                time.sleep(0.5)
+        yield url, psutil.Process(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _process_cpu_s(p) -> float:
+    """CPU seconds of a process and its children so far (the server's own work for the night)."""
+    procs = [p] + p.children(recursive=True)
+    return sum(sum(q.cpu_times()[:2]) for q in procs)
+
+
+def run_child(night: str, inbox: Path, db: str, runner: str = "default", api_url: str = "") -> dict:
     cpu0 = _children_cpu_s()
     t0 = time.perf_counter()
     proc = subprocess.run(
@@ -259,6 +306,7 @@ def run_child(night: str, inbox: Path, db: str, runner: str = "default") -> dict
         cwd=ROOT,
         capture_output=True,
         text=True,
+        env=dict(os.environ, PREFECT_API_URL=api_url) if api_url else None,
     )
     wall = time.perf_counter() - t0
     res = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
@@ -280,6 +328,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--work", default=None, help="Working folder (default: a new temporary one, removed after).")
     ap.add_argument("--skip", action="append", default=[], choices=["library", "incremental", "dask"])
+    ap.add_argument(
+        "--server",
+        choices=["temporary", "both"],
+        default="both",
+        help="Prefect server of the flow night: the temporary one `factcheck nightly run` starts, or also a night "
+        "against a server started beforehand and left running, as a deployment's nights run (both: default)",
+    )
     ap.add_argument("--child", choices=["library", "flow"], dest="night", help=argparse.SUPPRESS)
     ap.add_argument("--inbox", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -320,8 +375,12 @@ def main(argv: list[str] | None = None) -> None:
         loadavg=[round(x, 2) for x in os.getloadavg()],
     )
 
-    def night(name: str, kind: str, db: str, runner: str = "default") -> dict:
-        r = run_child(kind, inbox, db, runner)
+    def night(name: str, kind: str, db: str, runner: str = "default", server=None) -> dict:
+        cpu0 = _process_cpu_s(server[1]) if server else 0.0
+        r = run_child(kind, inbox, db, runner, api_url=server[0] if server else "")
+        if server:  # the running server's CPU for this night is Prefect's cost too
+            r["server_cpu"] = _process_cpu_s(server[1]) - cpu0
+            r["cpu"] += r["server_cpu"]
         per_min = r["verified"] / (r["wall"] / 60) if r["wall"] else 0.0
         per_cpu_min = r["verified"] / (r["cpu"] / 60) if r["cpu"] else 0.0
         emit(
@@ -336,6 +395,7 @@ def main(argv: list[str] | None = None) -> None:
             peak_rss_mb=round(r["peak_rss_mb"]),
             workers_peak_rss_mb=round(r["workers_peak_rss_mb"]),
             **({"durations": r["durations"]} if "durations" in r else {}),
+            **({"server_cpu_s": round(r["server_cpu"], 1)} if "server_cpu" in r else {}),
             loadavg=[round(x, 2) for x in os.getloadavg()],
         )
         return r
@@ -373,6 +433,14 @@ def main(argv: list[str] | None = None) -> None:
             flow_cpu_s=round(f["cpu"], 1),
             prefect_cpu_overhead_vs_library=round((f["cpu"] - lib["cpu"]) / f["cpu"], 4),
         )
+    if args.server == "both":
+        shutil.copyfile(base, work / "served.duckdb")
+        with running_server(work) as server:
+            sv = night("flow_running_server", "flow", str(work / "served.duckdb"), server=server)
+        summary.update(running_server_flow_cpu_s=round(sv["cpu"], 1), running_server_cpu_s=round(sv["server_cpu"], 1))
+        if "library" in results:
+            lib_cpu = results["library"]["cpu"]
+            summary["running_server_prefect_cpu_overhead_vs_library"] = round((sv["cpu"] - lib_cpu) / sv["cpu"], 4)
     if "incremental" not in args.skip:
         changed = edit_share(inbox, 0.05)
         inc = night("incremental", "flow", str(work / "flow.duckdb"))
