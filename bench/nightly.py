@@ -17,7 +17,8 @@ Each measured night runs in its own child process (so peak memory is per night):
 - `dask`: the full night again with the Dask runner on a local cluster of 2 worker processes;
 - `flow_running_server` (`--server both`, the default): the flow night against a Prefect server started
   before it and left running, as a deployment's nights run (`prefect.yaml`, `factcheck nightly serve`);
-  the server's CPU during the night is counted as Prefect's, its start is not (paid once, not per night).
+  the server's CPU during the night above its idle rate (its scheduler and other services, measured for
+  15 s before the night) is counted as Prefect's, its start is not (paid once, not per night).
 Prefect's overhead is reported two ways: (flow process wall - library process wall) / flow wall,
 and, inside the flow process, the time around the flow body (starting the flow run and Prefect's
 temporary server) plus the task runs' own cost (the verify phase's wall time minus the library calls
@@ -246,7 +247,8 @@ def _children_cpu_s() -> float:
 @contextlib.contextmanager
 def running_server(work: Path):
     """A Prefect server started before the night and left up, as the server a deployment's nights run against
-    (`prefect server start`, docs/nightly.md): yields (API URL, psutil.Process of the server)."""
+    (`prefect server start`, docs/nightly.md): yields (API URL, psutil.Process of the server, its CPU seconds per
+    second while idle: the scheduler and other services it runs whether or not a night does)."""
     import socket
     import urllib.request
 
@@ -271,13 +273,21 @@ def running_server(work: Path):
                 if proc.poll() is not None or time.time() > deadline:
                     raise SystemExit(f"the Prefect server did not start ({' '.join(cmd)})") from None
                 time.sleep(0.5)
-        yield url, psutil.Process(proc.pid)
+        server = psutil.Process(proc.pid)
+        time.sleep(5)  # let it settle, then measure what its background services cost idle
+        cpu0, t0 = _process_cpu_s(server), time.perf_counter()
+        time.sleep(IDLE_S)
+        idle_rate = (_process_cpu_s(server) - cpu0) / (time.perf_counter() - t0)
+        yield url, server, idle_rate
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+IDLE_S = 15.0  # seconds the running server is watched idle before the night
 
 
 def _process_cpu_s(p) -> float:
@@ -378,9 +388,10 @@ def main(argv: list[str] | None = None) -> None:
     def night(name: str, kind: str, db: str, runner: str = "default", server=None) -> dict:
         cpu0 = _process_cpu_s(server[1]) if server else 0.0
         r = run_child(kind, inbox, db, runner, api_url=server[0] if server else "")
-        if server:  # the running server's CPU for this night is Prefect's cost too
+        if server:  # what the running server spent on this night, above its idle rate, is Prefect's cost too
             r["server_cpu"] = _process_cpu_s(server[1]) - cpu0
-            r["cpu"] += r["server_cpu"]
+            r["server_idle_cpu"] = server[2] * r["wall"]
+            r["cpu"] += max(0.0, r["server_cpu"] - r["server_idle_cpu"])
         per_min = r["verified"] / (r["wall"] / 60) if r["wall"] else 0.0
         per_cpu_min = r["verified"] / (r["cpu"] / 60) if r["cpu"] else 0.0
         emit(
@@ -395,7 +406,11 @@ def main(argv: list[str] | None = None) -> None:
             peak_rss_mb=round(r["peak_rss_mb"]),
             workers_peak_rss_mb=round(r["workers_peak_rss_mb"]),
             **({"durations": r["durations"]} if "durations" in r else {}),
-            **({"server_cpu_s": round(r["server_cpu"], 1)} if "server_cpu" in r else {}),
+            **(
+                {"server_cpu_s": round(r["server_cpu"], 1), "server_idle_cpu_s": round(r["server_idle_cpu"], 1)}
+                if "server_cpu" in r
+                else {}
+            ),
             loadavg=[round(x, 2) for x in os.getloadavg()],
         )
         return r
@@ -437,7 +452,11 @@ def main(argv: list[str] | None = None) -> None:
         shutil.copyfile(base, work / "served.duckdb")
         with running_server(work) as server:
             sv = night("flow_running_server", "flow", str(work / "served.duckdb"), server=server)
-        summary.update(running_server_flow_cpu_s=round(sv["cpu"], 1), running_server_cpu_s=round(sv["server_cpu"], 1))
+        summary.update(
+            running_server_flow_cpu_s=round(sv["cpu"], 1),
+            running_server_cpu_s=round(sv["server_cpu"], 1),
+            running_server_idle_cpu_s=round(sv["server_idle_cpu"], 1),
+        )
         if "library" in results:
             lib_cpu = results["library"]["cpu"]
             summary["running_server_prefect_cpu_overhead_vs_library"] = round((sv["cpu"] - lib_cpu) / sv["cpu"], 4)

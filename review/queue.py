@@ -26,7 +26,7 @@ from claims.model import Span
 from review.errors import ReviewError, UnknownClaimError
 from sources import tables_review, tables_runs
 from sources.store import Store
-from verdicts.decide import NO_EVIDENCE
+from verdicts.decide import NO_EVIDENCE, DecideConfig
 
 STATUSES = ("pending", "decided", "all")
 PRIORITY_NAMES = {
@@ -36,7 +36,9 @@ PRIORITY_NAMES = {
     3: "low confidence",
     4: "other flag",
 }
-HIGH_CONFIDENCE = 0.6  # the confidence from which a REFUTED verdict is "high confidence" (DecideConfig.review_below)
+_CONFIG = DecideConfig.load()
+HIGH_CONFIDENCE = _CONFIG.refuted_high  # from which a REFUTED is "refuted with high confidence" (real articles)
+LOW_CONFIDENCE = _CONFIG.review_below  # below which a verdict is "low confidence"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ def list_queue(store: Store, f: QueueFilter | None = None) -> QueuePage:
         store.con,
         run_id=f.run_id or None,
         high=HIGH_CONFIDENCE,
+        low=LOW_CONFIDENCE,
         no_evidence=NO_EVIDENCE,
         article_id=f.article_id or None,
         label=f.label or None,
@@ -289,7 +292,7 @@ def _priority(label: str, confidence: float, reasons: tuple[str, ...]) -> int:
         return 1
     if any(NO_EVIDENCE in r for r in reasons):
         return 2
-    if confidence < HIGH_CONFIDENCE:
+    if confidence < LOW_CONFIDENCE:
         return 3
     return 4
 

@@ -186,7 +186,7 @@ WITH latest AS (
            CASE WHEN v.label = 'REFUTED' AND v.confidence >= $high THEN 0
                 WHEN v.label = 'CONFLICTING' THEN 1
                 WHEN contains(coalesce(v.review_reasons, ''), $no_evidence) THEN 2
-                WHEN v.confidence < $high THEN 3
+                WHEN v.confidence < $low THEN 3
                 ELSE 4 END AS priority
     FROM v
     JOIN claims c ON c.claim_id = v.claim_id AND c.run_id = v.run_id
@@ -222,6 +222,7 @@ def queue_rows(
     *,
     run_id: str | None,
     high: float,
+    low: float,
     no_evidence: str,
     article_id: str | None,
     label: str | None,
@@ -232,7 +233,7 @@ def queue_rows(
     offset: int,
 ) -> list[tuple]:
     """One page of flagged or decided claims, undecided first, then by priority tier (0 REFUTED at or above
-    confidence `high`, 1 CONFLICTING, 2 a reason containing `no_evidence`, 3 below `high`, 4 other); None filters
+    confidence `high`, 1 CONFLICTING, 2 a reason containing `no_evidence`, 3 below `low`, 4 other); None filters
     match anything; status 'pending', 'decided' or 'all'. Rows: (claim_id, run_id, verdict_id, article_id,
     article title, claim text, claim language, label, confidence, review_reasons, priority, checkworthy,
     decided label, reviewer, decided_at, total matching)."""
@@ -241,6 +242,7 @@ def queue_rows(
         {
             "run_id": run_id,
             "high": high,
+            "low": low,
             "no_evidence": no_evidence,
             "article_id": article_id,
             "label": label,
