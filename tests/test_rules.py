@@ -382,3 +382,19 @@ def test_round_source_figure_does_not_decide_a_precise_claim():
     c = claim(text, quantities=[qty(text, "34,535", 34535)])
     r = rules.check(c, passage("34,000 people were killed, the ministry said."))
     assert r.stance is Stance.NEUTRAL and "34,000" in r.explanation
+
+
+def test_a_sentence_restated_word_for_word_with_the_same_figure_supports_and_never_refutes():
+    """'Dette er N flere ...' says what it counts only through the sentence before it: no measure words match, but
+    the same words around the same value in the source are the same statement."""
+    text = "Dette er 9.300 flere enn ved utgangen av oktober."
+    c = claim(text, quantities=[qty(text, "9.300", 9300)], language="nb")
+    src = "Det var registrert 196 300 ledige i november. Dette er 9 300 flere enn ved utgangen av oktober."
+    r = rules.quantity_rule(c, passage(src, language="no"))
+    assert r.stance is Stance.SUPPORTS and "word for word" in r.explanation and r.source_value == "9 300"
+    other = "Det var registrert 196 300 ledige i november. Dette er 9 600 flere enn ved utgangen av oktober."
+    assert rules.quantity_rule(c, passage(other, language="no")) is None  # another antecedent may hold 9,600
+    reworded = "Det var registrert 196 300 ledige i november, 9 300 flere enn ved utgangen av oktober."
+    assert rules.quantity_rule(c, passage(reworded, language="no")) is None
+    short = "Det er 15."
+    assert rules.quantity_rule(claim(short, quantities=[qty(short, "15", 15)], language="nb"), passage(short)) is None

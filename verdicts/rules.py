@@ -33,7 +33,7 @@ from verdicts.model import Stance
 
 # v2: event dates, time series, scaled rounding, first vs only; v3: ordinals; v4: corrected birth dates, restated
 # undated figures; v5: exclusivity said about the claim; v6: quantity frames, corrections, other-time figures, births
-RULES_VERSION = "verdicts.rules.v6"
+RULES_VERSION = "verdicts.rules.v7"
 
 # Strengths (probability-like) of what a rule found, before the evidence-date factor.
 STRONG = 0.9  # the source's value lies inside (or outside) the claim's range outright
@@ -654,8 +654,38 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     if best is None:
         if unaligned:
             return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity", f"frames do not align: {unaligned}")
-        return None
+        return _verbatim_figure(claim, claim_qs, figures)
     return _compare_figures(claim, passage, figures, *best)
+
+
+VERBATIM_MIN_WORDS = 5  # a restated sentence this long at least
+
+
+def _verbatim_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _verbatim_figure(claim: Claim, claim_qs: list[Quantity], pf: "_PassageFigures") -> RuleResult | None:
+    """Support only: the source holds the claim's sentence word for word, with the same figure ("Dette er 9.300
+    flere enn ved utgangen av oktober" / "Dette er 9 300 flere enn ..."). Such a sentence says what it counts only
+    through the one before it ("Dette", "It"), so no measure words match; the same words around the same value
+    are the same statement. Another value never refutes here: the antecedent may differ."""
+    words = _verbatim_words(claim.text)
+    if len(words) < VERBATIM_MIN_WORDS:
+        return None
+    values = sorted(q.value for q in claim_qs)
+    for sentence, start in _sentences(pf.text):
+        inside = [pq for pq in pf.quantities if start <= pq.span.start < start + len(sentence)]
+        if _verbatim_words(sentence) == words and sorted(pq.value for pq in inside) == values:
+            shown = ", ".join(pq.text for pq in inside)
+            return RuleResult(
+                Stance.SUPPORTS,
+                STRONG,
+                "quantity",
+                f"the source states the claim's sentence word for word, with the same figure ({shown})",
+                source_value=shown,
+            )
+    return None
 
 
 @dataclass
