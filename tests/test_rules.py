@@ -398,3 +398,15 @@ def test_a_sentence_restated_word_for_word_with_the_same_figure_supports_and_nev
     assert rules.quantity_rule(c, passage(reworded, language="no")) is None
     short = "Det er 15."
     assert rules.quantity_rule(claim(short, quantities=[qty(short, "15", 15)], language="nb"), passage(short)) is None
+
+
+def test_a_source_that_rounds_the_claims_own_figure_supports_weakly_and_a_mere_neighbour_decides_nothing():
+    text = "2.905 flere har utvandret enn i fjor"
+    c = claim(text, quantities=[qty(text, "2.905", 2905)], language="nb")
+    r = rules.check(c, passage("2 900 flere har utvandret enn i fjor, opplyser SSB.", language="no"))
+    assert r.stance is Stance.SUPPORTS and r.score <= rules.REPORTED and "rounded" in r.explanation
+    near = rules.check(c, passage("2 800 flere har utvandret enn i fjor, opplyser SSB.", language="no"))
+    assert near is None or near.stance is not Stance.SUPPORTS  # 2,905 does not round to 2,800
+    text2 = "34,535 people were killed in the war"
+    c2 = claim(text2, quantities=[qty(text2, "34,535", 34535)])
+    assert rules.check(c2, passage("35,000 people were killed, the ministry said.")).stance is Stance.SUPPORTS

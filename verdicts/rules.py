@@ -786,9 +786,28 @@ def _figure_stance(cq: Quantity, pq: Quantity, claim_iv: tuple, strict: tuple, r
             REPORTED_REFUTE,
             f"the reported {_fmt_value(pq.value)} is outside the claim's range",
         )
+    elif _rounds_to(cq, pq):  # "2.905" against the text's "2 900": the source rounds the claim's own figure
+        stance, score, tail = Stance.SUPPORTS, REPORTED, f"the source's {_describe(pq)} is the claim's figure rounded"
     else:
         return None
     return stance, score, tail
+
+
+def _rounds_to(cq: Quantity, pq: Quantity) -> bool:
+    """True when the source's round figure is the claim's exact figure rounded to the source's last stated digit
+    (2,905 -> 2,900; 3.14 -> 3.1), not merely near it (34,535 is not 34,000: that rounds to 35,000). Support
+    only: a rounded figure that the claim's does not round to says too little to refute."""
+    if cq.comparator is not Comparator.EQ or pq.comparator is not Comparator.EQ or not pq.value:
+        return False
+    d = _decimals(pq)
+    if d:
+        unit = 10.0**-d
+    else:
+        v = int(round(abs(pq.value)))
+        unit = 10.0 ** (len(str(v)) - len(str(v).rstrip("0")))
+    if unit <= 10.0 ** -_decimals(cq) or _SCALED.search(pq.text or ""):  # not rounder than the claim; "2,4 mill."
+        return False
+    return math.isclose(round(cq.value / unit) * unit, pq.value, rel_tol=1e-9, abs_tol=1e-9)
 
 
 def _figure_head(cq: Quantity, pq: Quantity, shared: set, cframe, when: str) -> str:
