@@ -228,6 +228,20 @@ def test_count_from_after_the_claim_date_supports_only_weakly():
     assert r.stance is Stance.SUPPORTS and r.score < 0.5 and "after the claim" in r.explanation
 
 
+def test_a_stated_value_from_days_after_supports_as_one_from_days_before_but_never_refutes_more():
+    """'gjennom seksti år' on 15 March against '60 years' on 24 March: the same value nine days later was the value
+    then. A floor ('over 34,000') keeps the weak after-the-date support above; a refutation from after stays weak."""
+    text = "34,535 people were killed in the war"
+    c = claim(text, quantities=[qty(text, "34,535", 34535)])
+    nine_days = dt.date(2024, 5, 9)
+    r = rules.check(c, passage("34,535 people were killed, the ministry said.", published=nine_days))
+    assert r.stance is Stance.SUPPORTS and r.score >= 0.85 and "after the claim" in r.explanation
+    late = rules.check(c, passage("34,535 people were killed, the ministry said.", published=dt.date(2024, 8, 1)))
+    assert late.stance is Stance.SUPPORTS and late.score < 0.5  # beyond TIME_GRACE_DAYS: weak as before
+    grown = rules.check(c, passage("36,000 people were killed, the ministry said.", published=nine_days))
+    assert grown is None or grown.stance is not Stance.REFUTES or grown.score < 0.5
+
+
 def test_undated_count_gets_a_low_score():
     r = rules.check(over_34000(), passage("At least 34,535 people have been killed.", published=None))
     assert r.stance is Stance.SUPPORTS and r.score < 0.5 and "undated" in r.explanation

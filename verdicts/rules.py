@@ -356,8 +356,12 @@ def _date_factor(
     gap = (claim.anchor_date - when_date).days
     if gap < 0:
         return AFTER_FACTOR, f"on {shown}, after the claim's {claim.anchor_date.isoformat()}"
-    factor = 1.0 if gap <= 7 else max(0.5, 1.0 - (gap - 7) / 120)
-    return factor, f"on {shown}"
+    return _gap_factor(gap), f"on {shown}"
+
+
+def _gap_factor(days: int) -> float:
+    """How much a figure dated `days` away from the claim's date speaks to it: fully within a week, then less."""
+    return 1.0 if days <= 7 else max(0.5, 1.0 - (days - 7) / 120)
 
 
 _FIGURE_BARRIER = re.compile(r"[;:]|\)\s*,|,\s+(?:and|og|while|mens|but|men)\s|\d[\d.,\s]*\s*(?:\(|,|;)")
@@ -869,6 +873,8 @@ def _compare_figures(
             evidence_date=when_of[pq.span] or passage.published,
         )
     tail = _figure_notes(tail, stance, cq, pq, market, pframe.corrected)
+    if stance is Stance.SUPPORTS and (after := _soon_after(claim, cq, when_of[pq.span] or passage.published)):
+        factor = max(factor, _gap_factor(after))
     return RuleResult(
         stance,
         round(score * factor, 4),
@@ -878,6 +884,18 @@ def _compare_figures(
         evidence_date=when_of[pq.span] or passage.published,
         corrected=pframe.corrected,
     )
+
+
+def _soon_after(claim: Claim, cq: Quantity, when: dt.date | None) -> int:
+    """Days the source's figure is dated after the claim's date, when that is within TIME_GRACE_DAYS and the claim
+    states a value, not a floor (else 0). For support, such a figure counts as one as far before would: the value
+    within the claim's range days later was in it then, unless it moved and moved back. ("Over 34,000" against a
+    later 34,535 says nothing of the day before, when the count may have been under it: AFTER_FACTOR stays.) Never
+    for refutation: a later figure outside the claim's range may be one that grew since."""
+    if when is None or claim.anchor_date is None or cq.comparator in (Comparator.GT, Comparator.GE):
+        return 0
+    after = (when - claim.anchor_date).days
+    return after if 0 < after <= TIME_GRACE_DAYS else 0
 
 
 def _market_day(claim: Claim, passage: Passage, cq: Quantity, figure_date: dt.date | None) -> bool:
