@@ -31,6 +31,7 @@ class CachingEmbedder:
         self.store = store
         self.memory: dict[tuple[str, str], np.ndarray] = {}  # (mode, hash) -> vector
         self.pending: dict[tuple[str, str], np.ndarray] = {}
+        self.looked_up: set[tuple[str, str]] = set()  # asked of the store already (found or not)
         self.hits = self.misses = 0
 
     def warm_up(self) -> None:
@@ -38,11 +39,17 @@ class CachingEmbedder:
             self.inner.warm_up()
 
     def _lookup(self, mode: str, hashes: list[str]) -> None:
-        missing = sorted({h for h in hashes if (mode, h) not in self.memory})
+        missing = sorted({h for h in hashes if (mode, h) not in self.memory and (mode, h) not in self.looked_up})
         if not missing or self.store is None:
             return
         for h, v in tables_cache.cached_vectors(self.store.con, self.name, mode, missing):
             self.memory[(mode, h)] = v
+        self.looked_up.update((mode, h) for h in missing)
+
+    def prefetch(self, texts: Sequence[str], mode: str = "query") -> None:
+        """Read the texts' cached vectors from the store now, so that encoding them later reads nothing from it
+        (sources.retrieve loads the indexes over the same connection in another thread meanwhile)."""
+        self._lookup(mode, [text_hash(t) for t in texts])
 
     def _encode(self, texts: Sequence[str], mode: str) -> np.ndarray:
         texts = list(texts)

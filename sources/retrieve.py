@@ -232,11 +232,15 @@ class Retriever:
         )
 
     def _embed_while_warming(self, queries: list[str]) -> np.ndarray:
-        """The queries' vectors; a first call loads the indexes in a second thread meanwhile, unless the embedder
-        reads the store too (sources.embed_cache.CachingEmbedder: one DuckDB connection is not for two threads)."""
-        if self._index is not None or getattr(self.embedder, "store", None) is not None:
+        """The queries' vectors; a first call loads the indexes in a second thread meanwhile. An embedder that reads
+        the store too (sources.embed_cache.CachingEmbedder) reads its cached vectors first, in this thread: one
+        DuckDB connection is not for two threads at once, and encoding the rest reads nothing."""
+        store_backed = getattr(self.embedder, "store", None) is not None
+        if self._index is not None or (store_backed and not hasattr(self.embedder, "prefetch")):
             self.warm_up()
             return self.embedder.queries(queries)
+        if store_backed:
+            self.embedder.prefetch(queries)
         import threading
 
         failed: list[BaseException] = []

@@ -26,9 +26,24 @@ def save_vectors(con, model: str, rows: Sequence[tuple[str, str, np.ndarray]]) -
     """Insert (mode, text_hash, vector) rows not yet cached."""
     if not rows:
         return
-    created = now()
-    con.executemany(
-        "INSERT INTO embedding_cache (model, mode, text_hash, vector, created_at) VALUES (?, ?, ?, ?, ?) "
+    rows = list({(mode, h): (mode, h, v) for mode, h, v in rows}.values())  # one row a key within the statement
+    # one statement over the columns (executemany costs ~4 ms a row: 0.24 s for an article's 60 claims)
+    con.execute(
+        "INSERT INTO embedding_cache (model, mode, text_hash, vector, created_at) "
+        "SELECT ?, m, h, CAST(v AS FLOAT[384]), ? FROM (SELECT unnest(?) AS m, unnest(?) AS h, unnest(?) AS v) "
         "ON CONFLICT DO NOTHING",
-        [(model, mode, h, np.asarray(v, dtype=np.float32).tolist(), created) for mode, h, v in rows],
+        [
+            model,
+            now(),
+            [mode for mode, _, _ in rows],
+            [h for _, h, _ in rows],
+            [np.asarray(v, dtype=np.float32).tolist() for _, _, v in rows],
+        ],
     )
+
+
+def clear_vectors(con, mode: str = "query") -> int:
+    """Forget every cached vector of a mode (the benchmarks time a check of an article the store has not seen)."""
+    n = con.execute("SELECT count(*) FROM embedding_cache WHERE mode = ?", [mode]).fetchone()[0]
+    con.execute("DELETE FROM embedding_cache WHERE mode = ?", [mode])
+    return int(n)

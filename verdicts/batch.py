@@ -26,7 +26,7 @@ from claims.model import Article
 from claims.read import read_articles
 from claims.version import code_version
 from sources.embed import get_embedder
-from sources.embed_cache import CachingEmbedder
+from sources.embed_cache import CachingEmbedder, save_cached
 from sources.retrieve import Filters, Retriever
 from sources.store import Store
 from verdicts.decide import RULES_VERSION, DecideConfig
@@ -274,11 +274,14 @@ def check_files(
     """
     log = logger or _LOG
     batch = batch or (lambda articles, source, on_done, remote=False: run_in_process(articles, source, on_done))
-    emb = get_embedder(embedder)
+    base = get_embedder(embedder)
     config = DecideConfig.load()
     checker, checker_info = load_verifier(verifier)
     run = _RunOptions(paths, db, embedder, k, exclude_urls, prior, filters, verifier, engine, remote)
     with Store(db) as store:
+        # claims' vectors are kept in the store's embedding cache: a second check of an article embeds only what
+        # changed (174 ms against 1.4 s for the seed, bench.check_seed)
+        emb = CachingEmbedder(base, store)
         retriever = Retriever(store, emb, mode=mode) if mode else Retriever(store, emb)
         ctx = _begin_run(store, emb, retriever, config, checker, checker_info, run, reuse)
         summary = RunSummary(run_id=ctx.provenance.run_id, db=db)
@@ -366,7 +369,12 @@ def _recorder(
         result = checked.result
         if ctx.reuse is not None:  # reviewers' decisions (review.reuse), applied where the store is writable
             result = replace(result, verdicts=tuple(ctx.reuse(result.verdicts)))
-        save_article(store, run_id, article, result.claims, result.verdicts)
+        vectors = checked.vectors
+
+        def cache(con, vectors=vectors) -> None:
+            save_cached(con, ctx.retriever.embedder.name, vectors)
+
+        save_article(store, run_id, article, result.claims, result.verdicts, also=cache if vectors else None)
         summary.results.append(result)
         summary.warnings.extend(result.warnings)
         if on_article:
