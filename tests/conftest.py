@@ -83,6 +83,26 @@ def tmp_db(tmp_path) -> str:
 
 
 @pytest.fixture
+def held_by_another_process():
+    """`with held_by_another_process(db):` another process has the DuckDB file open (and locked) inside the block."""
+    import contextlib
+    import subprocess
+
+    @contextlib.contextmanager
+    def hold(db: str):
+        code = f"import duckdb,time; c=duckdb.connect({db!r}); print('ok', flush=True); time.sleep(30)"
+        holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "ok"
+            yield holder
+        finally:
+            holder.kill()
+            holder.wait()
+
+    return hold
+
+
+@pytest.fixture
 def hash_embedder():
     from sources.embed import HashEmbedder
 

@@ -1,8 +1,6 @@
 """The reference store: migrations, idempotent ingest, bad rows, locks, atomic loads."""
 
 import json
-import subprocess
-import sys
 
 import duckdb
 import numpy as np
@@ -137,25 +135,12 @@ def test_old_schema_read_only_names_the_migrate_command(tmp_db):
         assert st.schema_version() == SCHEMA_VERSION
 
 
-def test_second_writer_process_gets_a_clear_transient_error(tmp_db):
+def test_second_writer_process_gets_a_clear_transient_error(tmp_db, held_by_another_process):
     Store(tmp_db).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb,time; c=duckdb.connect({tmp_db!r}); print('ok', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ok"
+    with held_by_another_process(tmp_db):
         with pytest.raises(StoreLockedError) as err:
             Store(tmp_db)
         assert err.value.transient and "another process" in str(err.value)
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_a_migration_missing_below_the_files_version_is_detected(tmp_db):

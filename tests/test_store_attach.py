@@ -56,25 +56,12 @@ def test_a_file_opened_the_ordinary_way_is_shared_by_an_attached_open(tmp_db):
     assert other_process_runs(tmp_db) == 1
 
 
-def test_an_attached_open_of_a_file_another_process_writes_is_a_transient_error(tmp_db):
+def test_an_attached_open_of_a_file_another_process_writes_is_a_transient_error(tmp_db, held_by_another_process):
     Store(tmp_db).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb,time; c=duckdb.connect({tmp_db!r}); print('ok', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ok"
+    with held_by_another_process(tmp_db):
         with pytest.raises(StoreLockedError) as err:
             Store(tmp_db, attach=True)
         assert err.value.transient and not _ATTACHED.holds(tmp_db)
-    finally:
-        holder.kill()
-        holder.wait()
     with Store(tmp_db, attach=True) as st:  # the failed attach left nothing behind
         assert st.schema_version() == SCHEMA_VERSION
 
