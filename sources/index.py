@@ -117,7 +117,6 @@ class VectorIndex:
     built: str = ""  # "loaded", "built", "updated", "memory"
     build_seconds: float = 0.0
     folder: Path | None = None  # where this index was loaded from or saved to (its row metadata goes there too)
-    _pos: dict | None = field(default=None, init=False, repr=False)
     _meta: RowMeta | None = field(default=None, init=False, repr=False)
 
     def __len__(self) -> int:
@@ -126,11 +125,6 @@ class VectorIndex:
     @property
     def kind(self) -> str:
         return "faiss-ivf" if self.ann is not None else "exact"
-
-    def position(self) -> dict[str, int]:
-        if self._pos is None:
-            self._pos = {str(pid): i for i, pid in enumerate(self.ids)}
-        return self._pos
 
     def row_meta(self, store: Store) -> RowMeta:
         """URL, host, date and language codes of every row (sources.rowmeta): read from beside the index when

@@ -31,7 +31,7 @@ from claims.errors import InputError, ModelError
 from sources import tables_passages
 from sources.embed import Embedder, mixed_models_message
 from sources.model import Hit
-from sources.rowmeta import NO_DATE, RowMeta, language_group
+from sources.rowmeta import NO_DATE, RowMeta, index_rows, language_group
 from sources.store import Store
 from sources.tables_passages import passage_from_row
 
@@ -148,18 +148,7 @@ class Retriever:
             self._lexical = LexicalIndex.for_store(self.store)
         except IndexError_:
             self._lexical = LexicalIndex.for_store(self.store, save=False)
-        self._lex_to_vec = self._vector_rows(self._lexical.ids)
-
-    def _vector_rows(self, ids: np.ndarray) -> np.ndarray:
-        """The vector-index row of each passage id (-1: not in it). BM25 lists the same passages sorted by id,
-        which is the index's `order` (checked on a sample): then no lookup at all."""
-        order = self._warm_meta().order
-        if len(ids) == len(order):
-            step = max(1, len(ids) // 4096)
-            if all(str(a) == str(b) for a, b in zip(ids[::step], self._index.ids[order[::step]])):
-                return np.asarray(order)
-        pos = self._index.position()
-        return np.asarray([pos.get(str(pid), -1) for pid in ids], dtype=np.int64)
+        self._lex_to_vec = index_rows(self._index.ids, self._warm_meta().order, self._lexical.ids)
 
     def _warm_meta(self) -> RowMeta:
         if self._meta is None:

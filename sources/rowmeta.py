@@ -107,7 +107,8 @@ class RowMeta:
         n = len(ids_u)
         order = np.argsort(ids_u, kind="stable")
         cols = tables_passages.passage_filter_columns(con, int(NO_DATE))
-        rows, found = _rows_of(ids_u, order, cols["passage_id"])
+        at = index_rows(ids_u, order, cols["passage_id"])
+        rows, found = at[at >= 0], at >= 0
         urls, url_of = _coded(_col(cols, "source_url", found), normalise_url, key=_without_fragment)
         pubs, pub_of = _coded(_col(cols, "publisher", found), normalise_url)
         hosts = np.unique(np.asarray([""] + [u.split("/", 1)[0] for u in urls] + list(pubs), dtype=str))
@@ -147,20 +148,20 @@ class RowMeta:
         return meta if sizes == {n} else None
 
 
-def _rows_of(ids_u: np.ndarray, order: np.ndarray, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(index rows, mask over pids) of the pids that are index rows. The store lists them sorted by id, which is
-    the index's `order` when both hold the same passages (checked on a sample): then no search at all."""
-    n = len(ids_u)
+def index_rows(ids: np.ndarray, order: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The index row of each wanted passage id (-1: not in the index), given the index's ids and `order` (its rows
+    sorted by id). Lists made from the store (BM25's ids, the filter columns) come sorted by id, which is `order`
+    when they hold the same passages (checked on a spread sample): then no search at all."""
+    n = len(ids)
     step = max(1, n // _SAMPLE)
-    if len(pids) == n and all(str(a) == str(b) for a, b in zip(pids[::step], ids_u[order[::step]])):
-        return order, np.ones(n, dtype=bool)
-    if not n or not len(pids):
-        return np.zeros(0, dtype=np.int64), np.zeros(len(pids), dtype=bool)
-    pids = np.asarray(pids, dtype=str)
-    sorted_ids = ids_u[order]
-    j = np.clip(np.searchsorted(sorted_ids, pids), 0, n - 1)
-    found = sorted_ids[j] == pids
-    return order[j[found]], found
+    if len(wanted) == n and all(str(a) == str(b) for a, b in zip(wanted[::step], ids[order[::step]])):
+        return np.asarray(order, dtype=np.int64)
+    if not n or not len(wanted):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    wanted = np.asarray(wanted, dtype=str)
+    sorted_ids = np.asarray(ids, dtype=str)[order]
+    j = np.clip(np.searchsorted(sorted_ids, wanted), 0, n - 1)
+    return np.where(sorted_ids[j] == wanted, np.asarray(order, dtype=np.int64)[j], -1)
 
 
 def _col(cols: dict, name: str, found: np.ndarray) -> np.ndarray:

@@ -143,5 +143,5 @@ def test_bm25_rows_map_to_vector_rows_after_an_update(tmp_path, hash_embedder):
         r2 = Retriever(st, hash_embedder, threshold=100)
         hits = r2.search(["zebra passage number 4"], k=5)[0]
         assert r2._index.built == "updated" and hits[0].passage.text.startswith("zebra")
-        pos = r2._index.position()
+        pos = {str(pid): i for i, pid in enumerate(r2._index.ids)}
         assert [pos[str(pid)] for pid in r2._lexical.ids] == list(r2._lex_to_vec)
