@@ -38,7 +38,7 @@ def _git(repo: Path, *args: str) -> None:
 
 
 def copy_store(db: str, to: Path) -> None:
-    """A store with its saved indexes (else the first gate would build them)."""
+    """Copy a store with the indexes saved beside it (else the first command on the copy builds them again)."""
     shutil.copyfile(db, to)
     for side in (".index", ".bm25", ".prior"):
         if Path(db + side).is_dir():

@@ -24,13 +24,14 @@ import json
 import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.gate import copy_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,10 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "store.duckdb")
         if args.db:
-            shutil.copyfile(args.db, db)
-            for side in (".index", ".bm25", ".prior"):  # the saved indexes travel with it (else the first run builds)
-                if Path(args.db + side).is_dir():
-                    shutil.copytree(args.db + side, db + side)
+            copy_store(args.db, Path(db))  # with its saved indexes (else the first run builds them)
         else:
             _cli(["store", "ingest", str(_seed() / "passages.jsonl"), "--db", db])
         check = ["check", args.article, "--db", db, "--format", "jsonl"]
