@@ -203,6 +203,24 @@ _DETERMINER_BEFORE = re.compile(
 )
 
 
+# Norwegian number words that are also verbs: "måtte tre tilbake" (step back), "tre i kraft" (take effect),
+# "å fire på kravene" (give way). Read as a verb after an infinitive marker or a modal, or before a particle
+# such a verb takes; "tre av fire", "tre på rad" stay counts.
+_VERB_WORDS_NB = frozenset({"tre", "fire", "ti"})
+_VERB_BEFORE_NB = re.compile(
+    r"(?<![\w])(?:å|må|måtte|vil|ville|skal|skulle|kan|kunne|bør|burde|lot|la)\s+(?:(?:ikke|ikkje|aldri)\s+)?$",
+    re.IGNORECASE,
+)
+_VERB_AFTER_NB = re.compile(r"^\s+(?:tilbake|fram|frem|i kraft|til side)(?![\w])", re.IGNORECASE)
+
+
+def _verb_use(text: str, start: int, end: int) -> bool:
+    """A Norwegian number word used as a verb here ("måtte tre tilbake", "tre i kraft")."""
+    if text[start:end].lower() not in _VERB_WORDS_NB:
+        return False
+    return bool(_VERB_BEFORE_NB.search(text[max(0, start - 20) : start]) or _VERB_AFTER_NB.search(text[end : end + 14]))
+
+
 class _Token(NamedTuple):
     start: int
     end: int
@@ -253,6 +271,8 @@ def _tokens(text: str, lang: str) -> list[_Token]:
         for m in rx.finditer(text):
             if _DETERMINER_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
                 continue  # "de to partene", "the two sides": a reference, not a count
+            if lang == "nb" and _verb_use(text, m.start(), m.end()):
+                continue  # "måtte tre tilbake": a verb, not a count
             toks.append(_Token(m.start(), m.end(), Decimal(table[m.group().lower()]), m.group(), True))
     ones = _ONE.get(lang, ()) if lang else _ONE["en"]
     if ones:

@@ -136,6 +136,19 @@ def test_dates_times_and_references_are_not_quantities(text):
     assert parse_quantities(text, "nb" if "de " in text or "kl" in text else "en") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Hun måtte tre tilbake av helsegrunner.", "Loven skal tre i kraft neste år.", "De vil ikke fire på kravet."],
+)
+def test_number_words_used_as_verbs_are_not_quantities(text):
+    assert parse_quantities(text, "nb") == []
+
+
+@pytest.mark.parametrize("text", ["Tre av fire stemte ja.", "Laget vant tre på rad.", "Det kom tre inn i finalen."])
+def test_number_words_as_counts_stay_quantities(text):
+    assert [q.value for q in parse_quantities(text, "nb")][:1] == [3.0]
+
+
 def test_day_of_written_date_is_not_a_count():
     qs = parse_quantities("Han ble født 15. november 1935 og 7. oktober kom angrepet.", "nb")
     assert [(q.text, q.is_year) for q in qs] == [("1935", True)]
