@@ -245,6 +245,7 @@ MEASURES = tuple(
             r"(?:arbeids)?ledighet\w*|(?:arbeids)?ledige|arbeidslause|arbeidsløyse\w*|unemploy\w*|jobless\w*",
             "unemployment",
         ),
+        (r"permitter\w*|furlough\w*", "furloughed"),
         (r"nettoinnvandring\w*|nettoinnflytting\w*|net migration|net immigration", "net_migration"),
         (r"innvandr\w*|immigra\w*", "immigration"),
         (r"utvandr\w*|emigra\w*", "emigration"),

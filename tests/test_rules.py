@@ -424,3 +424,21 @@ def test_a_source_that_rounds_the_claims_own_figure_supports_weakly_and_a_mere_n
     text2 = "34,535 people were killed in the war"
     c2 = claim(text2, quantities=[qty(text2, "34,535", 34535)])
     assert rules.check(c2, passage("35,000 people were killed, the ministry said.")).stance is Stance.SUPPORTS
+
+
+def test_a_figure_opening_its_clause_is_read_as_about_the_sentence_subject():
+    """'..., med 0,6 prosent' names nothing after its comma: what the sentence opens with is what it measures."""
+    text = "Prisene på melk og brød steg, fra mai til juni, med 1,4 prosent."
+    c = claim(text, quantities=[qty(text, "1,4 prosent", 1.4, unit="percent")], language="nb")
+    src = "Brødprisene falt i juni. Melkeprisene steg med 1,4 prosent fra mai til juni."
+    r = rules.check(c, passage(src, language="no"))
+    assert r.stance is Stance.SUPPORTS and "1.4%" in r.explanation
+
+
+def test_figures_of_two_named_statistics_are_not_compared_through_a_shared_sector():
+    text = "Andelen helt ledige i bygg og anlegg var 9,1 prosent."
+    c = claim(text, quantities=[qty(text, "9,1 prosent", 9.1, unit="percent")], language="nb")
+    furloughed = "Andelen permitterte i bygg og anlegg var 5,2 prosent."
+    assert rules.check(c, passage(furloughed, language="no")) is None
+    unemployed = "Andelen helt ledige i bygg og anlegg var 5,2 prosent."
+    assert rules.check(c, passage(unemployed, language="no")).stance is Stance.REFUTES

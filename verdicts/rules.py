@@ -528,6 +528,8 @@ def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
         first = next((measure_of(w) for w in _WORD.findall(sentence) if measure_of(w)), None)
         if first:
             keys = keys | {f"m:{first}"}
+        elif not keys:  # "Prisene på matvarer ... steg, fra september til oktober, med 0,6 prosent": its subject
+            keys = _content_keys(_BREAK.split(sentence, maxsplit=1)[0])
     return keys
 
 
@@ -545,6 +547,13 @@ _LIST_END = {
 # Qualifiers that split one measure into parts that exclude each other (keys as `_key` makes them): "helt ledige"
 # are not "delvis ledige", full-time is not part-time.
 _OPPOSED = (({"helt", "fully"}, {"delvi", "partl"}), ({"helti", "full-"}, {"delti", "part-"}))  # not "parti": a party
+
+
+def _other_measure(a: set[str], b: set[str]) -> bool:
+    """Both sides name a statistic and none of the same ("andelen helt ledige" against "andel permitterte"): words
+    they share otherwise (the sector, the place) do not make the figures comparable."""
+    ma, mb = {k for k in a if k.startswith("m:")}, {k for k in b if k.startswith("m:")}
+    return bool(ma and mb and not ma & mb)
 
 
 def _opposed_qualifier(a: set[str], b: set[str]) -> bool:
@@ -745,7 +754,7 @@ def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures
                 if ratio > COUNT_RATIO and cq.unit != "percent":
                     continue
             shared = (ckeys & pf.words[pq.span]) - _GENERIC - _DATE_KEYS
-            if not shared or _opposed_qualifier(ckeys, pf.words[pq.span]):
+            if not shared or _opposed_qualifier(ckeys, pf.words[pq.span]) or _other_measure(ckeys, pf.words[pq.span]):
                 continue
             why = comparable(cframe, pf.frames[pq.span]) if cframe is not None else ""
             if not why and (
