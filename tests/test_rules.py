@@ -442,3 +442,14 @@ def test_figures_of_two_named_statistics_are_not_compared_through_a_shared_secto
     assert rules.check(c, passage(furloughed, language="no")) is None
     unemployed = "Andelen helt ledige i bygg og anlegg var 5,2 prosent."
     assert rules.check(c, passage(unemployed, language="no")).stance is Stance.REFUTES
+
+
+def test_age_of_an_unnamed_person_is_supported_by_the_same_description_and_never_refuted():
+    text = "Politiet har pågrepet en 35 år gammel mann etter brannen."
+    c = claim(text, quantities=[qty(text, "35 år gammel", 35, unit="year_of_age")], language="nb")
+    same = rules.check(c, passage("En 35 år gammel mann er pågrepet etter brannen i sentrum.", language="no"))
+    assert same.rule == "age" and same.stance is Stance.SUPPORTS
+    other = rules.check(c, passage("En 52 år gammel mann er pågrepet etter brannen i sentrum.", language="no"))
+    assert other is None or other.stance is not Stance.REFUTES  # maybe another man
+    named = rules.check(c, passage("Politiet opplyser at Ola Hansen (35) er pågrepet.", language="no"))
+    assert named is None or named.rule != "age"  # a named person's age is not the unnamed man's

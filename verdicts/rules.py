@@ -992,8 +992,10 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
     """The claim's stated age of a person the passage names: against a birth date the passage gives
     (`_age_from_births`), else against an age the passage states on its own date (`_age_from_stated`)."""
     ages = [q for q in claim.quantities if q.unit == "year_of_age"]
-    if not ages or not _mentions_entity(claim, passage):
+    if not ages:
         return None
+    if not _mentions_entity(claim, passage):
+        return _unnamed_age(claim, passage, ages[0])
     claimed = int(round(ages[0].value))
     births = [
         d
@@ -1008,6 +1010,22 @@ def age_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         if q.unit == "year_of_age" and _age_of_same(claim, ages[0], passage.text, q)
     ]
     return _age_from_stated(claim, passage, claimed, stated[0]) if stated else None
+
+
+def _unnamed_age(claim: Claim, passage: Passage, claimed: Quantity) -> RuleResult | None:
+    """An age of someone the claim does not name ("har arrestert en 41 år gammel mann"): a source stating the same
+    age of an unnamed person of the same kind at about the same time supports it; another age decides nothing
+    (it may be another person), so this never refutes."""
+    at = locate(claim.text, claimed)
+    if not (at and _AGE_OF_NOUN.match(claim.text[at.end : at.end + 30])):
+        return None
+    stated = [
+        q
+        for q in parse_quantities(passage.text, passage.language)
+        if q.unit == "year_of_age" and _age_of_same(claim, claimed, passage.text, q)
+    ]
+    found = _age_from_stated(claim, passage, int(round(claimed.value)), stated[0]) if stated else None
+    return found if found is not None and found.stance is Stance.SUPPORTS else None
 
 
 def _age_from_births(claim: Claim, passage: Passage, claimed: int, births: list[DateMention]) -> RuleResult:
