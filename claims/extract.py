@@ -219,13 +219,15 @@ class Clause:
     """A piece of a sentence stated on its own: span into the article, and the claim text.
 
     text equals the span's text, except for a coordinated verb phrase whose subject is
-    prefixed ("Abbas" + "har siden nektet å holde valg.").
+    prefixed ("Abbas" + "har siden nektet å holde valg."), with the auxiliary it shares when it is a
+    participle ("Politiet" + "har" + "tiltalt ham for drapet").
     """
 
     span: Span
     text: str
     subject: str = ""
     subject_span: Span | None = None  # where the prefixed subject is in the article
+    aux: str = ""  # the shared auxiliary put between subject and span ("har"), else ""
 
 
 def _words(s: str) -> list[re.Match[str]]:
@@ -377,8 +379,14 @@ def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
         Span(base + subj_off, base + subj_off + len(subj)) if s[subj_off : subj_off + len(subj)] == subj else None
     )
     cuts: list[tuple[int, int]] = []  # (end of the previous VP, start of the next verb), segment offsets
+    shared_aux: dict[int, str] = {}  # a cut whose verb is a participle sharing the auxiliary before it
     for m in _VP_JOIN.finditer(seg, first_verb.end()):
         verb, nxt = m.group("verb").lower(), (m.group("next") or "").lower()
+        aux_before = _participle_aux(seg[: m.start()], verb, nxt, lang)
+        if aux_before:
+            shared_aux[m.start("verb")] = aux_before
+            cuts.append((m.start(), m.start("verb")))
+            continue
         aux = verb in _AUX.get(lang, _AUX["nb"] | _AUX["en"])
         past = bool(re.fullmatch(r"\w{3,}(?:et|te|de|ed)", verb)) and nxt in {"å", "at", "to", "that"}
         listed = (
@@ -399,8 +407,28 @@ def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
         end = _rstrip(s, start, end)
         while end > start and s[end - 1] in ",;":
             end -= 1
-        out.append(Clause(Span(base + start, base + end), f"{subj} {s[start:end]}", subj, subj_span))
+        aux = shared_aux.get(vstart)
+        text = f"{subj} {aux} {s[start:end]}" if aux else f"{subj} {s[start:end]}"
+        out.append(Clause(Span(base + start, base + end), text, subj, subj_span, aux or ""))
     return out
+
+
+# "har arrestert en mann og tiltalt ham": a second participle shares the auxiliary of the first; it is read as one
+# only before an object or a preposition, so "og tiltalt" is not mistaken for a noun or an adjective.
+_NB_PARTICIPLE = re.compile(r"\w{2,}(?:t|dd)")
+_NB_AUX_PERFECT = re.compile(r"(?<![\w])(har|hadde|er|var|blitt)\s+(\w+)(?:\s|$)", re.IGNORECASE)
+_NB_OBJECT_START = {
+    "ham", "han", "henne", "dem", "den", "det", "de", "en", "ei", "et", "seg", "sin", "sitt", "sine", "to", "tre",
+    "for", "med", "i", "på", "til", "fra", "av", "over", "under", "mot",
+}  # fmt: skip
+
+
+def _participle_aux(before: str, verb: str, nxt: str, lang: str) -> str | None:
+    """The auxiliary a coordinated participle shares ("har arrestert ... og tiltalt ham" -> "har"), or None."""
+    if lang == "en" or not _NB_PARTICIPLE.fullmatch(verb) or nxt not in _NB_OBJECT_START:
+        return None
+    found = [m for m in _NB_AUX_PERFECT.finditer(before) if _NB_PARTICIPLE.fullmatch(m.group(2).lower())]
+    return found[-1].group(1).lower() if found else None
 
 
 def _rstrip(s: str, a: int, b: int) -> int:
@@ -1112,10 +1140,11 @@ def _age_claims_of(st: _SentenceState) -> list[Claim]:
 def _clause_pieces(st: _SentenceState, cl) -> tuple[list[Piece], dict[Span, Mention]]:
     """Pass 3: a clause decomposed into pieces (claims.decompose), and for each contact relative's "de" the group
     it stands for ("... regjeringen de dannet": the nearest group named before)."""
-    parts = (cl.subject_span, cl.span) if cl.subject_span is not None else (cl.span,)
+    aux = (cl.aux,) if cl.aux else ()
+    parts = (cl.subject_span, *aux, cl.span) if cl.subject_span is not None else (cl.span,)
     base = Piece(parts, "clause")
     if cl.subject and cl.subject_span is None:
-        base = Piece((cl.subject, cl.span), "clause")
+        base = Piece((cl.subject, *aux, cl.span), "clause")
     pieces = _decompose(st.text, _cut_ages(base, st.age_phrases, st.text), st.lang)
     contact_de: dict[Span, Mention] = {}
     for piece in pieces:

@@ -481,3 +481,22 @@ def test_other_headings_give_no_claim(text, language):
     cs = extract_claims("h", text, split_sentences(text, language), language=language, published=PUBLISHED)
     heading_end = text.index("\n")
     assert not [c for c in cs if c.span.start < heading_end]
+
+
+def test_a_coordinated_participle_shares_the_auxiliary_and_the_subject():
+    def texts(s):
+        return [c.text for c in split_clauses(Sentence(Span(0, len(s)), s), "nb")]
+
+    assert texts("Politiet har arrestert en 30 år gammel mann og siktet ham for ran.") == [
+        "Politiet har arrestert en 30 år gammel mann",
+        "Politiet har siktet ham for ran.",
+    ]
+    second = texts("Hun har vært leder i tre år og sittet i styret siden 2019.")[1]
+    assert second == "Hun har sittet i styret siden 2019."
+    # a word in -t that is not followed by an object or a preposition is not read as a participle
+    s = "Regjeringen har lagt fram budsjettet og resultat kommer senere."
+    assert texts(s) == [s]
+    body = "Politiet har arrestert en 30 år gammel mann og siktet ham for ran."
+    claims = extract_claims("t", body, _sentences(body), language="nb", published=PUBLISHED)
+    (charged,) = [c for c in claims if "siktet" in c.text]
+    assert charged.text == "Politiet har siktet ham for ran." and "30" not in charged.text
