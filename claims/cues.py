@@ -37,6 +37,22 @@ RELATIVE_TIME = re.compile(
 )
 
 
+# a claim about the time it was written ("det siste året", "hittil i år", "nå", "this year", "currently"): what was
+# true at another time does not show it
+NOW_BOUND = re.compile(
+    r"(?<![\w])(?:det siste året|siste tolv måneder\w*|siste 12 måneder\w*|det siste tiåret|hittil i år|så langt i år|"
+    r"til no i år|i år|i fjor|nå|no for tida|for tiden|for tida|i dag|denne uken|denne veka|denne måneden|"
+    r"the past year|the last year|past 12 months|last 12 months|so far this year|this year|last year|now|currently|"
+    r"today|this week|this month)(?![\w])"
+)
+
+
+def now_marker(text: str) -> str | None:
+    """The words that tie a claim to the time it was written ("det siste året", "i år", "currently"), else None."""
+    m = NOW_BOUND.search(text.lower())
+    return m.group(0) if m else None
+
+
 # the predicative and adverb forms ("er størst", "lengst sittende"); "minst" is left out: "minst 500" is "at least"
 PREDICATIVE_SUPERLATIVE = re.compile(r"(?<![\w])(?:størst|høyest|lavest|eldst|yngst|lengst|kortest|verst)(?![\w])")
 

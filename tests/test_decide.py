@@ -309,3 +309,18 @@ def test_rule_decided_confidence_goes_through_the_fitted_rule_calibration(tmp_pa
     raw = dataclasses.replace(cfg, rule_calibration=())
     assert decide(abbas(), hits, provenance=PROV, config=raw).confidence >= 0.8  # the rule's own strength
     assert cfg.rule_calibrated(Label.SUPPORTED, 0.63) == 0.63  # a label without a fit: as is
+
+
+def test_a_claim_about_its_own_time_is_not_supported_by_a_source_from_another_year():
+    c = claim("Strømprisene har steget mest av alle priser det siste året", language="nb")
+    same = "Strømprisene har steget mest av alle priser det siste året, viser nye tall."
+    year_before = decide(
+        c, [hit(same, 0.93, published=ANCHOR - dt.timedelta(days=365), language="nb")], provenance=PROV
+    )
+    assert year_before.label is Label.NOT_ENOUGH_EVIDENCE
+    assert "its own time ('det siste året')" in year_before.evidence[0].explanation
+    recent = decide(c, [hit(same, 0.93, published=ANCHOR - dt.timedelta(days=3), language="nb")], provenance=PROV)
+    assert recent.label is Label.SUPPORTED
+    timeless = claim("Strømprisene i Norge settes på en felles nordisk børs", language="nb")
+    old = hit("Strømprisene i Norge settes på en felles nordisk børs.", 0.93, published=ANCHOR - dt.timedelta(days=900))
+    assert decide(timeless, [old], provenance=PROV).label is Label.SUPPORTED

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claims.cues import superlative_marker
+from claims.cues import now_marker, superlative_marker
 from claims.model import Claim
 from claims.normalise import causal_marker, normalise_language
 from sources.model import Hit
@@ -389,6 +389,7 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
         capped = "the verifier did not read it"  # similarity alone never supports when a verifier is used
     cause = None if capped else causal_marker(claim.text, claim.language)
     superlative = None if capped else superlative_marker(claim.text)
+    now = None if capped else now_marker(claim.text)
     items: list[_Item] = []
     rule_errors: list[str] = []
     for hit in sorted(hits, key=lambda h: (-h.score, h.rank, h.passage.id)):
@@ -414,10 +415,26 @@ def _items(claim: Claim, hits: Sequence[Hit], cfg: DecideConfig, verifier_probs)
         elif superlative and not superlative_marker(hit.passage.text):
             why = f"the claim states a superlative ('{superlative}'), the source none"
             items.append(_similarity_item(hit, cos, cfg, why))
+        elif now and (why := _another_time(claim, hit.passage, now)):
+            items.append(_similarity_item(hit, cos, cfg, why))
         else:
             items.append(_similarity_item(hit, cos, cfg, capped))
     _supersede_counts(items, claim)
     return items, rule_errors
+
+
+NOW_DAYS = 60  # a claim tied to its own time ("det siste året") is shown by a source from within this many days
+
+
+def _another_time(claim: Claim, passage, marker: str) -> str:
+    """Why a source cannot support, by similarity, a claim tied to the time it was written: it is from another
+    time ("" when it is not, or when either date is unknown)."""
+    if claim.anchor_date is None or passage.published is None:
+        return ""
+    days = (passage.published - claim.anchor_date).days
+    if abs(days) <= NOW_DAYS:
+        return ""
+    return f"the claim speaks of its own time ('{marker}'), the source is from {passage.published.isoformat()}"
 
 
 def _read(items: list[_Item]) -> list[_Item]:
