@@ -433,6 +433,9 @@ def test_a_figure_opening_its_clause_is_read_as_about_the_sentence_subject():
     src = "Brødprisene falt i juni. Melkeprisene steg med 1,4 prosent fra mai til juni."
     r = rules.check(c, passage(src, language="no"))
     assert r.stance is Stance.SUPPORTS and "1.4%" in r.explanation
+    # read only through the sentence's subject, another figure never refutes: the subject may not be what it measures
+    other = rules.check(c, passage("Melkeprisene steg med 2,9 prosent fra mai til juni.", language="no"))
+    assert other is None or other.stance is not Stance.REFUTES
 
 
 def test_figures_of_two_named_statistics_are_not_compared_through_a_shared_sector():

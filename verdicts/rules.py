@@ -516,7 +516,14 @@ _BASE = re.compile(
 
 
 def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
-    """What a figure counts: the words around it less the base of a share ("4,4 prosent av arbeidsstyrken": the
+    return _measure_keys_read(text, span, keys)[0]
+
+
+def _measure_keys_read(text: str, span: Span, keys: set[str]) -> tuple[set[str], bool]:
+    """What a figure counts (below), and whether that was read only from its sentence's subject (such a match may
+    support but never refute: the subject need not be what the figure measures).
+
+    What a figure counts: the words around it less the base of a share ("4,4 prosent av arbeidsstyrken": the
     labour force is what it is a share of, not what it measures); where those name no statistic, the first one its
     sentence names ("Bruttoledigheten, ..., var på 124.000 personer, eller 4,4 prosent av arbeidsstyrken")."""
     after = text[span.end : span.end + 60]
@@ -529,8 +536,8 @@ def _measure_keys(text: str, span: Span, keys: set[str]) -> set[str]:
         if first:
             keys = keys | {f"m:{first}"}
         elif not keys:  # "Prisene på matvarer ... steg, fra september til oktober, med 0,6 prosent": its subject
-            keys = _content_keys(_BREAK.split(sentence, maxsplit=1)[0])
-    return keys
+            return _content_keys(_BREAK.split(sentence, maxsplit=1)[0]), True
+    return keys, False
 
 
 _LIST_JOIN = {"og", "and", "eller", "or", "samt"}
@@ -668,7 +675,16 @@ def quantity_rule(claim: Claim, passage: Passage) -> RuleResult | None:
         if unaligned:
             return RuleResult(Stance.NEUTRAL, NEUTRAL_SCORE, "quantity", f"frames do not align: {unaligned}")
         return _verbatim_figure(claim, claim_qs, figures)
-    return _compare_figures(claim, passage, figures, *best)
+    *match, by_subject = best
+    found = _compare_figures(claim, passage, figures, *match)
+    if by_subject and found.stance is Stance.REFUTES:  # matched through a sentence subject only: never refutes
+        return dataclasses.replace(
+            found,
+            stance=Stance.NEUTRAL,
+            score=NEUTRAL_SCORE,
+            explanation=found.explanation + " (what it measures read only from its sentence's subject: not refuted)",
+        )
+    return found
 
 
 VERBATIM_MIN_WORDS = 5  # a restated sentence this long at least
@@ -713,24 +729,28 @@ class _PassageFigures:
     words: dict
     frames: dict
     lists: dict
+    by_subject: frozenset  # spans whose measure words came from their sentence's subject only
 
     @classmethod
     def of(cls, passage: Passage) -> "_PassageFigures":
         qs = [q for q in parse_quantities(passage.text, passage.language) if not q.is_year and q.unit != "year_of_age"]
         if not qs:
-            return cls(passage.text, [], {}, {}, {}, {}, {})
+            return cls(passage.text, [], {}, {}, {}, {}, {}, frozenset())
         pdates = parse_dates(passage.text, language=passage.language, anchor=passage.published)
         table_of = {pq.span: _table_date(passage.text, pq) for pq in qs}
         when_of = {pq.span: table_of[pq.span] or _figure_date(passage.text, pq, pdates) for pq in qs}
-        words = {sp: _measure_keys(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, qs).items()}
+        read = {
+            sp: _measure_keys_read(passage.text, sp, keys) for sp, keys in _series_windows(passage.text, qs).items()
+        }
         return cls(
             passage.text,
             qs,
             table_of,
             when_of,
-            words,
+            {sp: keys for sp, (keys, _) in read.items()},
             {pq.span: frame_of(passage.text, pq.span) for pq in qs},
             _lists_of(passage.text, [pq.span for pq in qs]),
+            frozenset(sp for sp, (_, by_subject) in read.items() if by_subject),
         )
 
 
@@ -743,7 +763,9 @@ def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures
     unaligned: str = ""
     for cq in claim_qs:
         span = _locate(claim, cq)
-        ckeys = _measure_keys(claim.text, span, _window(claim.text, span)) if span else claim_keys_all
+        ckeys, by_subject = (
+            _measure_keys_read(claim.text, span, _window(claim.text, span)) if span else (claim_keys_all, False)
+        )
         cframe = frame_of(claim.text, span) if span else None
         clist = clists.get(span, []) if span else []
         for pq in pf.quantities:
@@ -771,7 +793,7 @@ def _matching_figure(claim: Claim, claim_qs: list[Quantity], pf: _PassageFigures
             # outranks a closer value; without figure dates this is the closest value
             rank = (len(shared), _series_preference(pf.when_of[pq.span], claim.anchor_date), -abs(pq.value - cq.value))
             if best is None or rank > best[0]:
-                best = (rank, cq, pq, shared, cframe)
+                best = (rank, cq, pq, shared, cframe, by_subject or pq.span in pf.by_subject)
     return (best[1:] if best else None), unaligned
 
 
