@@ -456,3 +456,13 @@ def test_age_of_an_unnamed_person_is_supported_by_the_same_description_and_never
     assert other is None or other.stance is not Stance.REFUTES  # maybe another man
     named = rules.check(c, passage("Politiet opplyser at Ola Hansen (35) er pågrepet.", language="no"))
     assert named is None or named.rule != "age"  # a named person's age is not the unnamed man's
+
+
+def test_a_source_figure_with_fewer_digits_than_the_claim_is_read_at_its_own_precision():
+    """A source's '6%' may round the claim's '6.1%': it supports weakly and never refutes; '7%' or '6.3%' refute."""
+    text = "The economy grew by 6.1% in 2018"
+    c = claim(text, quantities=[qty(text, "6.1%", 6.1, unit="percent")])
+    rounded = rules.check(c, passage("The economy grew by 6% in 2018, the bureau said."))
+    assert rounded.stance is Stance.SUPPORTS and rounded.score <= rules.REPORTED and "rounded" in rounded.explanation
+    for other in ("The economy grew by 7% in 2018.", "The economy grew by 6.3% in 2018."):
+        assert rules.check(c, passage(other)).stance is Stance.REFUTES

@@ -274,6 +274,17 @@ def _interval(q: Quantity) -> Interval:
     return (v - g, v + g, True, True)
 
 
+def _source_interval(cq: Quantity, pq: Quantity) -> Interval:
+    """The values a source's figure allows, read at its own stated precision where the claim states more digits:
+    a source's "6%" against the claim's "6.1%" allows 5.5-6.5 (it may round 6.1), as "2 900" allows 2,850-2,950."""
+    iv = _interval(pq)
+    d = _decimals(pq)
+    if pq.comparator is Comparator.EQ and _granularity(pq) == 0 and d < _decimals(cq):
+        g = 0.5 * 10.0**-d
+        return (pq.value - g, pq.value + g, True, True)
+    return iv
+
+
 def _contains(outer: Interval, inner: Interval) -> bool:
     lo_ok = outer[0] < inner[0] or (outer[0] == inner[0] and (outer[2] or not inner[2]))
     hi_ok = inner[1] < outer[1] or (outer[1] == inner[1] and (outer[3] or not inner[3]))
@@ -871,7 +882,7 @@ def _compare_figures(
     """Two figures that measure the same thing, compared as a careful journalist reads them: within the claim's
     stated precision and comparator, a market quote within its daily range, weighed by how far apart in time."""
     when_of, table_of, pframe = pf.when_of, pf.table_of, pf.frames[pq.span]
-    claim_iv, strict = _interval(cq), _interval(pq)
+    claim_iv, strict = _interval(cq), _source_interval(cq, pq)
     market = _market_day(claim, passage, cq, when_of[pq.span])
     if market:  # a quote that moves during the day: compare within its daily range
         claim_iv = (claim_iv[0] - MARKET_TOL * abs(cq.value), claim_iv[1] + MARKET_TOL * abs(cq.value), True, True)
