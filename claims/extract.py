@@ -356,6 +356,30 @@ _NB_VERBS = {
 # fmt: on
 
 
+def _vp_cuts(seg: str, after: int, lang: str) -> tuple[list[tuple[int, int]], dict[int, str]]:
+    """Where a segment's coordinated verb phrases begin after `after`: (end of the previous VP, start of the next
+    verb) in segment offsets, and for a cut whose verb is a participle, the auxiliary it shares."""
+    cuts: list[tuple[int, int]] = []
+    shared_aux: dict[int, str] = {}
+    for m in _VP_JOIN.finditer(seg, after):
+        verb, nxt = m.group("verb").lower(), (m.group("next") or "").lower()
+        aux_before = _participle_aux(seg[: m.start()], verb, nxt, lang)
+        if aux_before:
+            shared_aux[m.start("verb")] = aux_before
+            cuts.append((m.start(), m.start("verb")))
+            continue
+        aux = verb in _AUX.get(lang, _AUX["nb"] | _AUX["en"])
+        past = bool(re.fullmatch(r"\w{3,}(?:et|te|de|ed)", verb)) and nxt in {"å", "at", "to", "that"}
+        listed = (
+            lang == "en"
+            and (verb in _EN_PAST_IRREGULAR or (len(verb) >= 5 and verb.endswith("ed") and verb not in _NOT_VERBS))
+        ) or (lang != "en" and verb in _NB_VERBS)
+        if not (aux or past or listed):
+            continue
+        cuts.append((m.start(), m.start("verb")))
+    return cuts, shared_aux
+
+
 def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
     """Split "Subj V1 ... og V2 ... og V3 ..." into one clause per verb phrase, the subject prefixed to each.
 
@@ -378,24 +402,7 @@ def _split_vp(s: str, a: int, b: int, base: int, lang: str) -> list[Clause]:
     subj_span = (
         Span(base + subj_off, base + subj_off + len(subj)) if s[subj_off : subj_off + len(subj)] == subj else None
     )
-    cuts: list[tuple[int, int]] = []  # (end of the previous VP, start of the next verb), segment offsets
-    shared_aux: dict[int, str] = {}  # a cut whose verb is a participle sharing the auxiliary before it
-    for m in _VP_JOIN.finditer(seg, first_verb.end()):
-        verb, nxt = m.group("verb").lower(), (m.group("next") or "").lower()
-        aux_before = _participle_aux(seg[: m.start()], verb, nxt, lang)
-        if aux_before:
-            shared_aux[m.start("verb")] = aux_before
-            cuts.append((m.start(), m.start("verb")))
-            continue
-        aux = verb in _AUX.get(lang, _AUX["nb"] | _AUX["en"])
-        past = bool(re.fullmatch(r"\w{3,}(?:et|te|de|ed)", verb)) and nxt in {"å", "at", "to", "that"}
-        listed = (
-            lang == "en"
-            and (verb in _EN_PAST_IRREGULAR or (len(verb) >= 5 and verb.endswith("ed") and verb not in _NOT_VERBS))
-        ) or (lang != "en" and verb in _NB_VERBS)
-        if not (aux or past or listed):
-            continue
-        cuts.append((m.start(), m.start("verb")))
+    cuts, shared_aux = _vp_cuts(seg, first_verb.end(), lang)
     if not cuts:
         return [_clause(s, a, b, base)]
     out = []
